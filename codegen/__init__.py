@@ -1,0 +1,1 @@
+"""Generates lambda_client/_generated from the Lambda model that botocore ships."""

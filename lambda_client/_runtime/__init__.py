@@ -1,0 +1,1 @@
+"""Hand-written runtime under the generated client."""

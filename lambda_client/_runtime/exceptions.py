@@ -1,0 +1,195 @@
+"""The exception tree. Every exception the library raises derives from
+:class:`LambdaClientError`; foreign exceptions are wrapped with ``from``.
+
+::
+
+    LambdaClientError
+    ├── ConfigError                      bad configuration (also a ValueError)
+    ├── ParamValidationError             bad input, caught before sending (also a ValueError)
+    ├── EndpointResolutionError          no endpoint for these settings (also a ValueError)
+    ├── CredentialsError
+    │   └── NoCredentialsError
+    ├── TransportError                   the HTTP exchange failed
+    │   ├── ConnectError                 never reached the server: safe to resend
+    │   │   └── ConnectTimeoutError
+    │   ├── ReadTimeoutError             sent, no answer in time: the server may have acted
+    │   └── ConnectionClosedError        sent, answer cut off: the server may have acted
+    ├── DeserializationError             the response could not be understood
+    ├── EventStreamError                 a response stream frame was bad
+    └── ServiceError                     the service answered with an error
+        ├── UnknownServiceError          an error code the model does not know
+        └── <one class per modelled error shape>   (lambda_client.errors)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+
+class LambdaClientError(Exception):
+    """Root of every exception raised by lambda_client."""
+
+
+class ConfigError(LambdaClientError, ValueError):
+    """The client configuration is invalid."""
+
+
+class ParamValidationError(LambdaClientError, ValueError):
+    """The input failed client-side validation; nothing was sent.
+
+    ``errors`` lists ``(path, constraint)`` pairs, one per offending
+    parameter, with paths such as ``vpc_config.subnet_ids[3]``.
+    """
+
+    def __init__(self, operation: str, errors: list[tuple[str, str]]) -> None:
+        self.operation = operation
+        self.errors = errors
+        lines = "\n".join(f"  {path}: {problem}" for path, problem in errors)
+        super().__init__(f"Invalid parameters for {operation}:\n{lines}")
+
+
+class EndpointResolutionError(LambdaClientError, ValueError):
+    """No endpoint can be resolved for the given region and settings."""
+
+
+class CredentialsError(LambdaClientError):
+    """Credentials could not be obtained or refreshed."""
+
+
+class NoCredentialsError(CredentialsError):
+    """No provider in the credential chain found credentials."""
+
+
+class TransportError(LambdaClientError):
+    """The HTTP exchange failed before a complete response was read.
+
+    ``request_sent`` tells whether the request may have reached the server:
+    when it is true the server may have acted on it (an Invoke may have run
+    the function), so resending it is not automatically safe.
+    """
+
+    request_sent: ClassVar[bool] = True
+
+    def __init__(self, message: str, *, operation: str | None = None) -> None:
+        super().__init__(message)
+        self.operation = operation
+
+
+class ConnectError(TransportError):
+    """The connection could not be made; the request never left the client."""
+
+    request_sent: ClassVar[bool] = False
+
+
+class ConnectTimeoutError(ConnectError):
+    """Connecting (or waiting for a pooled connection) took too long."""
+
+
+class ReadTimeoutError(TransportError):
+    """The request was sent but the response did not arrive in time."""
+
+
+class ConnectionClosedError(TransportError):
+    """The connection broke after the request was sent."""
+
+
+class DeserializationError(LambdaClientError):
+    """The response could not be parsed into the modelled output."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, body: bytes = b"") -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+
+
+class EventStreamError(LambdaClientError):
+    """A frame of an event stream was malformed, or the stream reported an error."""
+
+
+class ServiceError(LambdaClientError):
+    """The service answered with an error.
+
+    Besides the modelled members (snake_case attributes on the subclasses),
+    every service error carries ``code``, ``message``, ``status_code``,
+    ``request_id`` and a botocore-style ``response`` dict, so code written
+    against botocore's ``ClientError`` keeps working.
+    """
+
+    #: Wire code of the modelled error; instances carry the code actually received.
+    error_code: ClassVar[str] = ""
+    #: ``"client"`` or ``"server"``, from the model.
+    fault: ClassVar[str] = "client"
+    #: Throttling errors slow the client down (retry policy reads this).
+    is_throttling: ClassVar[bool] = False
+    #: ``(attribute, wire name, location)`` for each modelled member.
+    _members: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+
+    message: str | None
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        message: str | None,
+        status_code: int,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.message = message
+        self.status_code = status_code
+        self.request_id = request_id
+        self.headers: Mapping[str, str] = headers or {}
+        self.operation = operation
+        #: Modelled members as received, under their wire names.
+        self.fields: dict[str, Any] = dict(fields or {})
+        for attr, wire, _location in self._members:
+            if attr != "message":
+                setattr(self, attr, self.fields.get(wire))
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The error as botocore's ``ClientError.response`` shapes it."""
+        out: dict[str, Any] = {
+            "Error": {"Code": self.code, "Message": self.message or ""},
+            "ResponseMetadata": {
+                "RequestId": self.request_id or "",
+                "HTTPStatusCode": self.status_code,
+                "HTTPHeaders": {k.lower(): v for k, v in self.headers.items()},
+            },
+        }
+        for key, value in self.fields.items():
+            if value is not None:
+                out.setdefault(key, value)
+        return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions with keyword-only constructors do not pickle by default;
+        # worker pools and the blocking client move errors between threads.
+        return (
+            _rebuild_service_error,
+            (
+                type(self),
+                {
+                    "code": self.code,
+                    "message": self.message,
+                    "status_code": self.status_code,
+                    "request_id": self.request_id,
+                    "headers": dict(self.headers),
+                    "fields": self.fields,
+                    "operation": self.operation,
+                },
+            ),
+        )
+
+
+def _rebuild_service_error(cls: type[ServiceError], kwargs: dict[str, Any]) -> ServiceError:
+    return cls(**kwargs)
+
+
+class UnknownServiceError(ServiceError):
+    """An error whose code this version of the model does not know."""

@@ -1,0 +1,51 @@
+"""The request and response values that cross the transport seam."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Protocol
+
+from attrs import define, field
+
+
+@define(kw_only=True, slots=True)
+class HttpRequest:
+    """A request ready to sign and send.
+
+    ``path`` and ``query`` are already percent-encoded exactly as they go on
+    the wire; the signer and the transport both use them verbatim, so what is
+    signed is what is sent. Header names are lower-case.
+    """
+
+    method: str
+    scheme: str
+    host: str
+    path: str
+    query: str = ""
+    headers: dict[str, str] = field(factory=dict)
+    body: bytes = b""
+
+    @property
+    def url(self) -> str:
+        base = f"{self.scheme}://{self.host}{self.path}"
+        return f"{base}?{self.query}" if self.query else base
+
+
+class ResponseStream(Protocol):
+    """An unread response body, consumed incrementally (event streams)."""
+
+    def iter_chunks(self) -> AsyncIterator[bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+@define(kw_only=True, slots=True)
+class HttpResponse:
+    """A response. ``headers`` is case-insensitive. ``body`` holds the whole
+    body unless the caller asked for a stream, in which case ``stream`` is set
+    and ``body`` is empty; closing the stream releases the connection."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = b""
+    stream: ResponseStream | None = None
