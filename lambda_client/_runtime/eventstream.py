@@ -1,0 +1,569 @@
+"""The ``application/vnd.amazon.eventstream`` frame codec, over plain bytes.
+
+``InvokeWithResponseStream`` answers with a sequence of binary frames::
+
+    total length   u32  \\
+    headers length u32   } prelude, 12 bytes
+    prelude CRC32  u32  /   (over the two lengths)
+    headers        headers-length bytes
+    payload        total - headers - 16 bytes
+    message CRC32  u32      (over everything before it)
+
+Each header is a name (u8 length, UTF-8), a type byte (:class:`HeaderType`)
+and a value whose encoding depends on the type. All integers are big-endian.
+
+Nothing here does I/O: :class:`EventStreamDecoder` is fed whatever chunks
+the transport produces, and :func:`iter_messages` adapts it to an async
+iterator of chunks.
+"""
+
+from __future__ import annotations
+
+import enum
+import struct
+import uuid
+import zlib
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import overload
+
+from attrs import field, frozen
+
+from .exceptions import EventStreamError
+
+__all__ = [
+    "MAX_HEADERS_LENGTH",
+    "MAX_MESSAGE_LENGTH",
+    "MAX_PAYLOAD_LENGTH",
+    "MIN_MESSAGE_LENGTH",
+    "PRELUDE_LENGTH",
+    "ChecksumMismatchError",
+    "EventMessage",
+    "EventStreamDecoder",
+    "FrameEncodeError",
+    "HeaderSpec",
+    "HeaderType",
+    "HeaderValue",
+    "InvalidFrameError",
+    "TruncatedStreamError",
+    "encode_message",
+    "iter_messages",
+]
+
+#: Bytes of the prelude: total length, headers length, prelude CRC.
+PRELUDE_LENGTH = 12
+#: The smallest frame: a prelude and a message CRC, no headers, no payload.
+MIN_MESSAGE_LENGTH = PRELUDE_LENGTH + 4
+#: Largest frame accepted, prelude and CRCs included.
+MAX_MESSAGE_LENGTH = 16 * 1024 * 1024
+#: Largest headers section accepted.
+MAX_HEADERS_LENGTH = 128 * 1024
+#: Largest payload accepted.
+MAX_PAYLOAD_LENGTH = 16 * 1024 * 1024
+
+_PRELUDE = struct.Struct(">III")
+_LENGTHS = struct.Struct(">II")
+_U32 = struct.Struct(">I")
+_U16 = struct.Struct(">H")
+_I64 = struct.Struct(">q")
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_MS = timedelta(milliseconds=1)
+
+
+class HeaderType(enum.IntEnum):
+    """The wire type byte of a header value."""
+
+    BOOL_TRUE = 0
+    BOOL_FALSE = 1
+    BYTE = 2
+    SHORT = 3
+    INTEGER = 4
+    LONG = 5
+    BYTE_ARRAY = 6
+    STRING = 7
+    TIMESTAMP = 8
+    UUID = 9
+
+
+#: A decoded header value. Integers of every width decode to ``int``,
+#: timestamps to an aware UTC ``datetime``, UUIDs to ``uuid.UUID``.
+HeaderValue = bool | int | bytes | str | datetime | uuid.UUID
+#: A header with an explicit wire type, for when the width matters.
+HeaderSpec = tuple[str, HeaderType, HeaderValue]
+
+_INT_STRUCTS: dict[int, struct.Struct] = {
+    HeaderType.BYTE: struct.Struct(">b"),
+    HeaderType.SHORT: struct.Struct(">h"),
+    HeaderType.INTEGER: struct.Struct(">i"),
+    HeaderType.LONG: _I64,
+}
+
+
+class InvalidFrameError(EventStreamError):
+    """A frame's structure is wrong: bad lengths, headers or header values."""
+
+
+class ChecksumMismatchError(EventStreamError):
+    """A prelude or message CRC32 does not match the bytes it covers.
+
+    ``part`` is ``"prelude"`` or ``"message"``.
+    """
+
+    def __init__(self, message: str, *, part: str, expected: int, computed: int) -> None:
+        super().__init__(message)
+        self.part = part
+        self.expected = expected
+        self.computed = computed
+
+
+class TruncatedStreamError(EventStreamError):
+    """The stream ended part-way through a frame."""
+
+
+class FrameEncodeError(EventStreamError, ValueError):
+    """Headers or payload given to :func:`encode_message` cannot be encoded."""
+
+
+def _freeze_headers(headers: Mapping[str, HeaderValue]) -> Mapping[str, HeaderValue]:
+    # A frozen message whose headers dict could still be mutated would not be frozen.
+    return MappingProxyType(dict(headers))
+
+
+def _headers_repr(headers: Mapping[str, HeaderValue]) -> str:
+    return repr(dict(headers))
+
+
+@frozen(slots=True)
+class EventMessage:
+    """One decoded frame.
+
+    The well-known ``:``-prefixed headers are exposed as properties; each is
+    ``None`` when the header is absent or is not a string.
+    """
+
+    headers: Mapping[str, HeaderValue] = field(converter=_freeze_headers, repr=_headers_repr)
+    payload: bytes = b""
+
+    def _string_header(self, name: str) -> str | None:
+        value = self.headers.get(name)
+        return value if isinstance(value, str) else None
+
+    @property
+    def message_type(self) -> str | None:
+        """``:message-type``: ``event``, ``exception`` or ``error``."""
+        return self._string_header(":message-type")
+
+    @property
+    def event_type(self) -> str | None:
+        """``:event-type``, set on ``event`` messages."""
+        return self._string_header(":event-type")
+
+    @property
+    def exception_type(self) -> str | None:
+        """``:exception-type``, set on ``exception`` messages."""
+        return self._string_header(":exception-type")
+
+    @property
+    def content_type(self) -> str | None:
+        """``:content-type`` of the payload."""
+        return self._string_header(":content-type")
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _utf8(data: memoryview, what: str, frame_offset: int) -> str:
+    try:
+        return str(data, "utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidFrameError(
+            f"frame at stream offset {frame_offset}: {what} is not valid UTF-8 ({exc.reason})"
+        ) from None
+
+
+def _decode_headers(
+    view: memoryview, start: int, end: int, frame_offset: int
+) -> dict[str, HeaderValue]:
+    headers: dict[str, HeaderValue] = {}
+    pos = start
+
+    def need(count: int, what: str) -> None:
+        if pos + count > end:
+            raise InvalidFrameError(
+                f"frame at stream offset {frame_offset}: {what} needs {count} bytes "
+                f"but only {end - pos} remain in the headers section"
+            )
+
+    while pos < end:
+        name_length = view[pos]
+        pos += 1
+        # The name and the type byte after it must both fit.
+        need(name_length + 1, "header name")
+        name = _utf8(view[pos : pos + name_length], "a header name", frame_offset)
+        pos += name_length
+        type_byte = view[pos]
+        pos += 1
+        value: HeaderValue
+        if type_byte == HeaderType.BOOL_TRUE:
+            value = True
+        elif type_byte == HeaderType.BOOL_FALSE:
+            value = False
+        elif type_byte in _INT_STRUCTS:
+            packer = _INT_STRUCTS[type_byte]
+            need(packer.size, f"the value of header {name!r}")
+            (value,) = packer.unpack_from(view, pos)
+            pos += packer.size
+        elif type_byte == HeaderType.BYTE_ARRAY or type_byte == HeaderType.STRING:
+            need(2, f"the length of header {name!r}")
+            (length,) = _U16.unpack_from(view, pos)
+            pos += 2
+            need(length, f"the value of header {name!r}")
+            raw = view[pos : pos + length]
+            pos += length
+            if type_byte == HeaderType.STRING:
+                value = _utf8(raw, f"the value of header {name!r}", frame_offset)
+            else:
+                value = bytes(raw)
+        elif type_byte == HeaderType.TIMESTAMP:
+            need(8, f"the value of header {name!r}")
+            (millis,) = _I64.unpack_from(view, pos)
+            pos += 8
+            try:
+                value = _EPOCH + timedelta(milliseconds=millis)
+            except OverflowError:
+                raise InvalidFrameError(
+                    f"frame at stream offset {frame_offset}: timestamp header {name!r} "
+                    f"({millis} ms) is outside the range of datetime"
+                ) from None
+        elif type_byte == HeaderType.UUID:
+            need(16, f"the value of header {name!r}")
+            value = uuid.UUID(bytes=bytes(view[pos : pos + 16]))
+            pos += 16
+        else:
+            raise InvalidFrameError(
+                f"frame at stream offset {frame_offset}: header {name!r} has unknown "
+                f"value type {type_byte}"
+            )
+        if name in headers:
+            # Last-wins would let a second copy silently override the first.
+            raise InvalidFrameError(
+                f"frame at stream offset {frame_offset}: duplicate header {name!r}"
+            )
+        headers[name] = value
+    return headers
+
+
+class EventStreamDecoder:
+    """Incremental decoder: feed it bytes as they arrive, get whole messages back.
+
+    Chunks may split frames anywhere, or hold many frames. A frame's prelude
+    is checked as soon as its 12 bytes are in, so an absurd length is
+    rejected at once instead of after waiting for that many bytes. Call :meth:`close` when the
+    source ends: it raises :class:`TruncatedStreamError` if a frame was left
+    incomplete.
+
+    If a chunk holds good frames followed by a bad one, :meth:`feed` returns
+    the good messages and the error is raised by the next :meth:`feed` or
+    :meth:`close`, so that nothing validated is lost and the error still
+    surfaces in stream order. Once an error has occurred the decoder stays
+    failed and raises it again on every call.
+    """
+
+    def __init__(self) -> None:
+        # Holds only an incomplete frame (or nothing) between calls.
+        self._buffer = bytearray()
+        # Stream offset of self._buffer[0]; error messages point at frames by it.
+        self._offset = 0
+        self._error: EventStreamError | None = None
+        self._closed = False
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held for a frame that is not complete yet."""
+        return len(self._buffer)
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[EventMessage]:
+        """Add bytes; return the messages they complete, in stream order."""
+        self._raise_if_unusable()
+        if self._closed:
+            raise EventStreamError("feed() called on a closed EventStreamDecoder")
+        messages: list[EventMessage] = []
+        with memoryview(data) as incoming:
+            chunk = incoming if incoming.format == "B" else incoming.cast("B")
+            if not chunk:
+                return messages
+            try:
+                if self._buffer:
+                    self._buffer += chunk
+                    with memoryview(self._buffer) as view:
+                        used = self._decode_frames(view, messages)
+                    del self._buffer[:used]
+                else:
+                    # Parse straight from the caller's chunk; only a trailing
+                    # partial frame is copied into the buffer.
+                    used = self._decode_frames(chunk, messages)
+                    self._buffer += chunk[used:]
+            except EventStreamError as exc:
+                self._error = exc
+                self._buffer = bytearray()
+                if not messages:
+                    raise
+                return messages
+        self._offset += used
+        return messages
+
+    def close(self) -> None:
+        """Declare the end of the stream; raise if it ended inside a frame."""
+        self._raise_if_unusable()
+        if self._closed:
+            return
+        self._closed = True
+        if self._buffer:
+            have = len(self._buffer)
+            if have < PRELUDE_LENGTH:
+                detail = f"{have} of the {PRELUDE_LENGTH} prelude bytes"
+            else:
+                (total,) = _U32.unpack_from(self._buffer, 0)
+                detail = f"{have} of {total} bytes"
+            self._error = TruncatedStreamError(
+                f"event stream ended inside the frame at stream offset {self._offset}: "
+                f"received {detail}"
+            )
+            self._buffer = bytearray()
+            raise self._error
+
+    def _raise_if_unusable(self) -> None:
+        if self._error is not None:
+            # Re-raising the stored instance would grow its traceback on every call.
+            raise self._error.with_traceback(None)
+
+    def _decode_frames(self, view: memoryview, out: list[EventMessage]) -> int:
+        pos = 0
+        available = len(view)
+        while available - pos >= PRELUDE_LENGTH:
+            frame_offset = self._offset + pos
+            total, headers_length = self._check_prelude(view, pos, frame_offset)
+            if available - pos < total:
+                break
+            out.append(self._decode_frame(view, pos, total, headers_length, frame_offset))
+            pos += total
+        return pos
+
+    @staticmethod
+    def _check_prelude(view: memoryview, pos: int, frame_offset: int) -> tuple[int, int]:
+        total, headers_length, expected = _PRELUDE.unpack_from(view, pos)
+        # Nothing in the lengths can be trusted until their CRC matches.
+        computed = zlib.crc32(view[pos : pos + 8])
+        if computed != expected:
+            raise ChecksumMismatchError(
+                f"frame at stream offset {frame_offset}: prelude CRC mismatch "
+                f"(frame says 0x{expected:08x}, computed 0x{computed:08x})",
+                part="prelude",
+                expected=expected,
+                computed=computed,
+            )
+        where = f"frame at stream offset {frame_offset}"
+        if total < MIN_MESSAGE_LENGTH:
+            raise InvalidFrameError(
+                f"{where}: total length {total} is below the minimum of {MIN_MESSAGE_LENGTH}"
+            )
+        if total > MAX_MESSAGE_LENGTH:
+            raise InvalidFrameError(
+                f"{where}: total length {total} exceeds the maximum of {MAX_MESSAGE_LENGTH}"
+            )
+        if headers_length > MAX_HEADERS_LENGTH:
+            raise InvalidFrameError(
+                f"{where}: headers length {headers_length} exceeds the maximum of "
+                f"{MAX_HEADERS_LENGTH}"
+            )
+        if headers_length > total - MIN_MESSAGE_LENGTH:
+            raise InvalidFrameError(
+                f"{where}: headers length {headers_length} does not fit in a frame of "
+                f"total length {total}"
+            )
+        payload_length = total - MIN_MESSAGE_LENGTH - headers_length
+        if payload_length > MAX_PAYLOAD_LENGTH:
+            raise InvalidFrameError(
+                f"{where}: payload length {payload_length} exceeds the maximum of "
+                f"{MAX_PAYLOAD_LENGTH}"
+            )
+        return total, headers_length
+
+    @staticmethod
+    def _decode_frame(
+        view: memoryview, pos: int, total: int, headers_length: int, frame_offset: int
+    ) -> EventMessage:
+        end = pos + total
+        (expected,) = _U32.unpack_from(view, end - 4)
+        computed = zlib.crc32(view[pos : end - 4])
+        if computed != expected:
+            raise ChecksumMismatchError(
+                f"frame at stream offset {frame_offset}: message CRC mismatch "
+                f"(frame says 0x{expected:08x}, computed 0x{computed:08x})",
+                part="message",
+                expected=expected,
+                computed=computed,
+            )
+        headers_start = pos + PRELUDE_LENGTH
+        headers_end = headers_start + headers_length
+        headers = _decode_headers(view, headers_start, headers_end, frame_offset)
+        return EventMessage(headers, bytes(view[headers_end : end - 4]))
+
+
+async def iter_messages(chunks: AsyncIterable[bytes]) -> AsyncIterator[EventMessage]:
+    """Decode an async source of byte chunks, yielding each message as soon as
+    its last byte arrives.
+
+    Raises :class:`TruncatedStreamError` if the source ends inside a frame.
+    The source is not closed here: whoever opened it owns it.
+    """
+    decoder = EventStreamDecoder()
+    async for chunk in chunks:
+        for message in decoder.feed(chunk):
+            yield message
+    decoder.close()
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def _infer_type(name: str, value: HeaderValue) -> HeaderType:
+    # bool before int: bool is an int subclass.
+    if isinstance(value, bool):
+        return HeaderType.BOOL_TRUE if value else HeaderType.BOOL_FALSE
+    if isinstance(value, int):
+        return HeaderType.INTEGER if -(2**31) <= value < 2**31 else HeaderType.LONG
+    if isinstance(value, bytes | bytearray):
+        return HeaderType.BYTE_ARRAY
+    if isinstance(value, str):
+        return HeaderType.STRING
+    if isinstance(value, datetime):
+        return HeaderType.TIMESTAMP
+    if isinstance(value, uuid.UUID):
+        return HeaderType.UUID
+    raise FrameEncodeError(f"header {name!r}: cannot encode a value of type {type(value).__name__}")
+
+
+def _encode_value(out: bytearray, name: str, kind: HeaderType, value: HeaderValue) -> None:
+    def wrong(expected: str) -> FrameEncodeError:
+        return FrameEncodeError(
+            f"header {name!r} of type {kind.name} needs {expected}, got {value!r}"
+        )
+
+    if kind is HeaderType.BOOL_TRUE or kind is HeaderType.BOOL_FALSE:
+        if value is not (kind is HeaderType.BOOL_TRUE):
+            raise wrong(str(kind is HeaderType.BOOL_TRUE))
+    elif kind in _INT_STRUCTS:
+        packer = _INT_STRUCTS[kind]
+        bits = packer.size * 8
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong("an int")
+        if not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
+            raise wrong(f"a signed {bits}-bit int")
+        out += packer.pack(value)
+    elif kind is HeaderType.BYTE_ARRAY or kind is HeaderType.STRING:
+        if kind is HeaderType.STRING:
+            if not isinstance(value, str):
+                raise wrong("a str")
+            raw = value.encode("utf-8")
+        else:
+            if not isinstance(value, bytes | bytearray):
+                raise wrong("bytes")
+            raw = bytes(value)
+        if len(raw) > 0xFFFF:
+            raise wrong("at most 65535 bytes")
+        out += _U16.pack(len(raw))
+        out += raw
+    elif kind is HeaderType.TIMESTAMP:
+        if isinstance(value, datetime):
+            if value.utcoffset() is None:
+                raise wrong("a timezone-aware datetime")
+            # Floor to whole milliseconds, the wire's resolution.
+            millis = (value - _EPOCH) // _ONE_MS
+        elif isinstance(value, int) and not isinstance(value, bool):
+            millis = value
+            if not -(2**63) <= millis < 2**63:
+                raise wrong("milliseconds within a signed 64-bit int")
+        else:
+            raise wrong("a datetime or int milliseconds")
+        out += _I64.pack(millis)
+    elif kind is HeaderType.UUID:
+        if isinstance(value, uuid.UUID):
+            out += value.bytes
+        elif isinstance(value, bytes | bytearray) and len(value) == 16:
+            out += value
+        else:
+            raise wrong("a uuid.UUID or 16 bytes")
+    else:  # pragma: no cover - HeaderType() already rejected other values
+        raise wrong("a known header type")
+
+
+# Separate overloads give a dict display the Mapping context on its own;
+# against the union mypy widens {"a": "x", "n": 1} to dict[str, object].
+@overload
+def encode_message(
+    headers: Mapping[str, HeaderValue] = ..., payload: bytes | bytearray = ...
+) -> bytes: ...
+@overload
+def encode_message(headers: Iterable[HeaderSpec], payload: bytes | bytearray = ...) -> bytes: ...
+def encode_message(
+    headers: Mapping[str, HeaderValue] | Iterable[HeaderSpec] = (),
+    payload: bytes | bytearray = b"",
+) -> bytes:
+    """Encode one frame.
+
+    ``headers`` is either a mapping, whose value types are inferred (``int``
+    becomes INTEGER when it fits in 32 bits and LONG otherwise), or an
+    iterable of ``(name, HeaderType, value)`` to choose the wire types, e.g.
+    ``("n", HeaderType.SHORT, 7)``. TIMESTAMP takes an aware ``datetime``
+    (floored to the millisecond) or int milliseconds; UUID takes a
+    ``uuid.UUID`` or 16 bytes.
+
+    Frames that :class:`EventStreamDecoder` would reject (oversized, duplicate
+    header names) raise :class:`FrameEncodeError` instead of being produced.
+    """
+    specs: Iterable[tuple[str, HeaderType | int, HeaderValue]]
+    if isinstance(headers, Mapping):
+        specs = [(name, _infer_type(name, value), value) for name, value in headers.items()]
+    else:
+        specs = headers
+    encoded = bytearray()
+    seen: set[str] = set()
+    for name, kind, value in specs:
+        try:
+            kind = HeaderType(kind)
+        except ValueError:
+            raise FrameEncodeError(f"header {name!r}: unknown header type {kind!r}") from None
+        raw_name = name.encode("utf-8")
+        if not 1 <= len(raw_name) <= 255:
+            raise FrameEncodeError(
+                f"header name {name!r} must be 1 to 255 UTF-8 bytes, not {len(raw_name)}"
+            )
+        if name in seen:
+            raise FrameEncodeError(f"duplicate header {name!r}")
+        seen.add(name)
+        encoded.append(len(raw_name))
+        encoded += raw_name
+        encoded.append(kind)
+        _encode_value(encoded, name, kind, value)
+    if len(encoded) > MAX_HEADERS_LENGTH:
+        raise FrameEncodeError(
+            f"headers take {len(encoded)} bytes, over the maximum of {MAX_HEADERS_LENGTH}"
+        )
+    if len(payload) > MAX_PAYLOAD_LENGTH:
+        raise FrameEncodeError(
+            f"payload of {len(payload)} bytes is over the maximum of {MAX_PAYLOAD_LENGTH}"
+        )
+    total = MIN_MESSAGE_LENGTH + len(encoded) + len(payload)
+    if total > MAX_MESSAGE_LENGTH:
+        raise FrameEncodeError(
+            f"frame of {total} bytes is over the maximum of {MAX_MESSAGE_LENGTH}"
+        )
+    frame = bytearray(_LENGTHS.pack(total, len(encoded)))
+    frame += _U32.pack(zlib.crc32(frame))
+    frame += encoded
+    frame += payload
+    frame += _U32.pack(zlib.crc32(frame))
+    return bytes(frame)
