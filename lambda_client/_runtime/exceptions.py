@@ -23,8 +23,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeAlias
 
 
 class LambdaClientError(Exception):
@@ -120,10 +120,17 @@ class ServiceError(LambdaClientError):
     error_code: ClassVar[str] = ""
     #: ``"client"`` or ``"server"``, from the model.
     fault: ClassVar[str] = "client"
+    #: HTTP status the model gives this error.
+    default_status: ClassVar[int] = 400
     #: Throttling errors slow the client down (retry policy reads this).
     is_throttling: ClassVar[bool] = False
-    #: ``(attribute, wire name, location)`` for each modelled member.
-    _members: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+
+    Members: TypeAlias = tuple[
+        tuple[str, str, str, str, Callable[[Any], Any] | None], ...
+    ]
+    #: ``(attribute, wire name, location, location name, converter)`` per
+    #: modelled member; ``location`` is "body" or "header".
+    _members: ClassVar[Members] = ()
 
     message: str | None
 
@@ -147,9 +154,10 @@ class ServiceError(LambdaClientError):
         self.operation = operation
         #: Modelled members as received, under their wire names.
         self.fields: dict[str, Any] = dict(fields or {})
-        for attr, wire, _location in self._members:
+        for attr, wire, _location, _name, convert in self._members:
             if attr != "message":
-                setattr(self, attr, self.fields.get(wire))
+                value = self.fields.get(wire)
+                setattr(self, attr, convert(value) if convert and value is not None else value)
 
     @property
     def response(self) -> dict[str, Any]:

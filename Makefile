@@ -1,0 +1,34 @@
+# `make test` works on a fresh machine: it creates .venv, installs the
+# project with its pinned dev dependencies, then runs every gate CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test lint typecheck codegen-check pytest venv demo clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy
+
+codegen-check: venv
+	$(BIN)/python -m codegen --check
+
+pytest: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test: lint typecheck codegen-check pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

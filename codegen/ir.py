@@ -1,0 +1,121 @@
+"""The frozen intermediate representation the templates render.
+
+Lowering (``lower.py``) turns botocore's JSON into these values once; the
+templates only read them, so every decision about names, types and
+bindings is made in one place and can be unit-tested.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+
+@frozen
+class TypeRef:
+    """A member's type. ``kind`` is one of: string, enum, integer, long,
+    double, boolean, blob, timestamp, list, map, structure, eventstream."""
+
+    kind: str
+    shape: str
+    #: Python annotation, e.g. ``list[Architecture]`` or ``VpcConfig``.
+    annotation: str
+    min: int | float | None = None
+    max: int | float | None = None
+    item: TypeRef | None = None
+    key: TypeRef | None = None
+    value: TypeRef | None = None
+    sensitive: bool = False
+    #: For event streams: (event name on the wire, structure) per event type.
+    events: tuple[tuple[str, str], ...] = ()
+
+
+@frozen
+class Member:
+    wire_name: str
+    attr: str
+    type: TypeRef
+    #: body, uri, querystring, header, statusCode, payload, eventstream or
+    #: eventpayload (the raw payload of an event).
+    location: str
+    #: The name on the wire for uri/querystring/header members.
+    location_name: str
+    required: bool
+    documentation: str
+    idempotency_token: bool = False
+    #: Enum converter applied by the attrs constructor, if any.
+    converter: str | None = None
+
+
+@frozen
+class Structure:
+    name: str
+    module: str
+    members: tuple[Member, ...]
+    documentation: str
+    #: False for shapes only ever read from responses: every member is then
+    #: optional, because services omit members the model calls required.
+    enforce_required: bool
+    #: Other structures this one's members refer to (for imports).
+    references: tuple[str, ...]
+    enums: tuple[str, ...]
+    #: Enum converters used by the members.
+    converters: tuple[str, ...]
+    deprecated: bool = False
+    uses_datetime: bool = False
+    uses_eventstream: bool = False
+
+
+@frozen
+class EnumValue:
+    name: str
+    value: str
+
+
+@frozen
+class EnumShape:
+    name: str
+    values: tuple[EnumValue, ...]
+    documentation: str
+    #: Which converters (scalar, list, key) the models need for it.
+    converters: tuple[str, ...]
+
+
+@frozen
+class ErrorShape:
+    name: str
+    status: int
+    fault: str
+    throttling: bool
+    members: tuple[Member, ...]
+    documentation: str
+
+
+@frozen
+class Operation:
+    name: str
+    method_name: str
+    constant: str
+    http_method: str
+    uri: str
+    success_code: int
+    input: Structure
+    output: Structure | None
+    errors: tuple[str, ...]
+    documentation: str
+    deprecated: bool
+    #: The function may run once the request is sent: never resend blindly.
+    invokes_function: bool
+    #: Member bound to the raw HTTP body (blob or structure), if any.
+    payload: str | None
+    streaming_output: bool
+
+
+@frozen
+class Service:
+    botocore_version: str
+    api_version: str
+    signing_name: str
+    structures: tuple[Structure, ...]
+    enums: tuple[EnumShape, ...]
+    errors: tuple[ErrorShape, ...]
+    operations: tuple[Operation, ...]

@@ -1,0 +1,258 @@
+"""Lowers botocore's JSON model into the IR."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import customizations, docs, naming
+from .ir import EnumShape, EnumValue, ErrorShape, Member, Operation, Service, Structure, TypeRef
+from .load import RawModel
+
+_SCALARS = {
+    "string": "str",
+    "integer": "int",
+    "long": "int",
+    "double": "float",
+    "float": "float",
+    "boolean": "bool",
+    "blob": "bytes",
+    "timestamp": "datetime",
+}
+
+
+class _Lowering:
+    def __init__(self, raw: RawModel) -> None:
+        self.raw = raw
+        self.shapes: dict[str, dict[str, Any]] = raw.service["shapes"]
+        self.input_reachable = self._reachable("input")
+        self.output_reachable = self._reachable("output")
+        # Enum name -> converter kinds the models need ("scalar", "list", "key").
+        self.converter_kinds: dict[str, set[str]] = {}
+
+    def _reachable(self, side: str) -> set[str]:
+        seen: set[str] = set()
+
+        def walk(name: str) -> None:
+            if name in seen:
+                return
+            seen.add(name)
+            shape = self.shapes[name]
+            for key in ("member", "key", "value"):
+                if key in shape:
+                    walk(shape[key]["shape"])
+            for member in shape.get("members", {}).values():
+                walk(member["shape"])
+
+        for op in self.raw.service["operations"].values():
+            if side in op:
+                walk(op[side]["shape"])
+        return seen
+
+    # -- types ---------------------------------------------------------------
+
+    def type_ref(self, name: str) -> TypeRef:
+        shape = self.shapes[name]
+        kind = shape["type"]
+        bounds = {"min": shape.get("min"), "max": shape.get("max")}
+        sensitive = bool(shape.get("sensitive"))
+        if kind == "string" and "enum" in shape:
+            return TypeRef("enum", name, name, sensitive=sensitive, **bounds)
+        if kind in _SCALARS:
+            return TypeRef(kind, name, _SCALARS[kind], sensitive=sensitive, **bounds)
+        if kind == "list":
+            item = self.type_ref(shape["member"]["shape"])
+            return TypeRef(
+                "list",
+                name,
+                f"list[{item.annotation}]",
+                item=item,
+                sensitive=sensitive or item.sensitive,
+                **bounds,
+            )
+        if kind == "map":
+            key = self.type_ref(shape["key"]["shape"])
+            value = self.type_ref(shape["value"]["shape"])
+            return TypeRef(
+                "map",
+                name,
+                f"dict[{key.annotation}, {value.annotation}]",
+                key=key,
+                value=value,
+                sensitive=sensitive or value.sensitive,
+                **bounds,
+            )
+        if kind == "structure":
+            if shape.get("eventstream"):
+                events = tuple((wire, m["shape"]) for wire, m in shape["members"].items())
+                union = " | ".join(shape for _, shape in events)
+                return TypeRef("eventstream", name, f"EventStream[{union}]", events=events)
+            return TypeRef("structure", name, name, sensitive=sensitive)
+        raise ValueError(f"unsupported shape type {kind!r} for {name}")
+
+    def converter_for(self, ref: TypeRef) -> str | None:
+        """Enum fields accept plain strings: the constructor converts them."""
+        if ref.kind == "enum":
+            self.converter_kinds.setdefault(ref.shape, set()).add("scalar")
+            return f"to_{naming.snake_case(ref.shape)}"
+        if ref.kind == "list" and ref.item is not None and ref.item.kind == "enum":
+            self.converter_kinds.setdefault(ref.item.shape, set()).add("list")
+            return f"to_{naming.snake_case(ref.item.shape)}_list"
+        if ref.kind == "map" and ref.key is not None and ref.key.kind == "enum":
+            self.converter_kinds.setdefault(ref.key.shape, set()).add("key")
+            return f"to_{naming.snake_case(ref.key.shape)}_keyed"
+        return None
+
+    # -- structures ----------------------------------------------------------
+
+    def members(self, shape_name: str, *, enforce_required: bool) -> tuple[Member, ...]:
+        shape = self.shapes[shape_name]
+        required = set(shape.get("required", ()))
+        out = []
+        for wire, spec in shape["members"].items():
+            ref = self.type_ref(spec["shape"])
+            location = spec.get("location", "body")
+            if shape.get("payload") == wire:
+                location = "payload"
+            if ref.kind == "eventstream":
+                location = "eventstream"
+            if spec.get("eventpayload"):
+                location = "eventpayload"
+            out.append(
+                Member(
+                    wire_name=wire,
+                    attr=naming.attribute_name(wire),
+                    type=ref,
+                    location=location,
+                    location_name=spec.get("locationName", wire),
+                    required=enforce_required and wire in required,
+                    documentation=docs.to_text(spec.get("documentation")),
+                    idempotency_token=bool(spec.get("idempotencyToken")),
+                    converter=self.converter_for(ref),
+                )
+            )
+        # Required members first keeps the generated signatures readable.
+        out.sort(key=lambda m: (not m.required,))
+        return tuple(out)
+
+    def structure(self, name: str) -> Structure:
+        shape = self.shapes[name]
+        enforce = name in self.input_reachable
+        members = self.members(name, enforce_required=enforce)
+        refs: set[str] = set()
+        enums: set[str] = set()
+        uses_dt = False
+        uses_stream = False
+
+        def collect(ref: TypeRef) -> None:
+            nonlocal uses_dt, uses_stream
+            if ref.kind == "structure":
+                refs.add(ref.shape)
+            elif ref.kind == "enum":
+                enums.add(ref.shape)
+            elif ref.kind == "timestamp":
+                uses_dt = True
+            elif ref.kind == "eventstream":
+                uses_stream = True
+                for event in self.shapes[ref.shape]["members"].values():
+                    refs.add(event["shape"])
+            for sub in (ref.item, ref.key, ref.value):
+                if sub is not None:
+                    collect(sub)
+
+        for member in members:
+            collect(member.type)
+        module = naming.snake_case(name)
+        if module in customizations.RESERVED_MODULES:
+            raise ValueError(f"structure {name} would shadow module {module}")
+        return Structure(
+            name=name,
+            module=module,
+            members=members,
+            documentation=docs.to_text(shape.get("documentation")),
+            enforce_required=enforce,
+            references=tuple(sorted(refs)),
+            enums=tuple(sorted(enums)),
+            converters=tuple(sorted({m.converter for m in members if m.converter})),
+            deprecated=bool(shape.get("deprecated")),
+            uses_datetime=uses_dt,
+            uses_eventstream=uses_stream,
+        )
+
+    def error(self, name: str) -> ErrorShape:
+        shape = self.shapes[name]
+        return ErrorShape(
+            name=name,
+            status=shape.get("error", {}).get("httpStatusCode", 400),
+            fault="server" if shape.get("fault") else "client",
+            throttling=name in customizations.THROTTLING_ERRORS,
+            members=self.members(name, enforce_required=False),
+            documentation=docs.to_text(shape.get("documentation")),
+        )
+
+    def enum(self, name: str) -> EnumShape:
+        shape = self.shapes[name]
+        values = tuple(EnumValue(naming.enum_member_name(v), v) for v in shape["enum"])
+        names = [v.name for v in values]
+        if len(set(names)) != len(names):
+            raise ValueError(f"enum {name} has colliding member names: {names}")
+        return EnumShape(
+            name=name,
+            values=values,
+            documentation=docs.to_text(shape.get("documentation")),
+            converters=tuple(sorted(self.converter_kinds.get(name, ()))),
+        )
+
+    def operation(self, name: str, structures: dict[str, Structure]) -> Operation:
+        op = self.raw.service["operations"][name]
+        input_struct = structures[op["input"]["shape"]]
+        output_struct = structures[op["output"]["shape"]] if "output" in op else None
+        payload = next((m.attr for m in input_struct.members if m.location == "payload"), None)
+        streaming = output_struct is not None and any(
+            m.location == "eventstream" for m in output_struct.members
+        )
+        return Operation(
+            name=name,
+            method_name=naming.snake_case(name),
+            constant=naming.constant_name(name),
+            http_method=op["http"]["method"],
+            uri=op["http"]["requestUri"],
+            success_code=op["http"].get("responseCode", 200),
+            input=input_struct,
+            output=output_struct,
+            errors=tuple(e["shape"] for e in op.get("errors", ())),
+            documentation=docs.to_text(op.get("documentation")),
+            deprecated=bool(op.get("deprecated")),
+            invokes_function=name in customizations.INVOKE_OPERATIONS,
+            payload=payload,
+            streaming_output=streaming,
+        )
+
+
+def lower(raw: RawModel) -> Service:
+    low = _Lowering(raw)
+    shapes = low.shapes
+    structures = {
+        name: low.structure(name)
+        for name in sorted(shapes)
+        if shapes[name]["type"] == "structure" and not shapes[name].get("exception")
+    }
+    errors = tuple(
+        low.error(name) for name in sorted(shapes) if shapes[name].get("exception")
+    )
+    # Enums last: lowering the structures recorded which converters they use.
+    enums = tuple(
+        low.enum(name)
+        for name in sorted(shapes)
+        if shapes[name]["type"] == "string" and "enum" in shapes[name]
+    )
+    operations = tuple(low.operation(name, structures) for name in sorted(raw.service["operations"]))
+    meta = raw.service["metadata"]
+    return Service(
+        botocore_version=raw.botocore_version,
+        api_version=meta["apiVersion"],
+        signing_name=meta["signingName"],
+        structures=tuple(structures.values()),
+        enums=enums,
+        errors=errors,
+        operations=operations,
+    )

@@ -1,0 +1,209 @@
+"""Renders the IR into the modules of ``lambda_client/_generated``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import jinja2
+
+from . import docs, naming
+from .ir import Member, Service, TypeRef
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _check_expr(ref: TypeRef) -> str:
+    """The validation check for a type, as Python source."""
+
+    def bounds(*extra: str) -> str:
+        args = list(extra)
+        if ref.min is not None:
+            args.append(f"min={ref.min!r}")
+        if ref.max is not None:
+            args.append(f"max={ref.max!r}")
+        return ", ".join(args)
+
+    simple = {
+        "string": "Str",
+        "enum": "EnumStr",
+        "integer": "Int",
+        "long": "Int",
+        "double": "Float",
+        "blob": "Blob",
+    }
+    if ref.kind in simple:
+        value = bounds()
+        if ref.kind in ("integer", "long") and ref.min is not None:
+            value = value.replace(f"min={ref.min!r}", f"min={int(ref.min)}")
+        return f"_v.{simple[ref.kind]}({value})"
+    if ref.kind == "boolean":
+        return "_v.Bool()"
+    if ref.kind == "timestamp":
+        return "_v.Timestamp()"
+    if ref.kind == "structure":
+        return f"_v.Struct({ref.shape})"
+    if ref.kind == "list":
+        assert ref.item is not None
+        return f"_v.ListOf({bounds(_check_expr(ref.item))})"
+    if ref.kind == "map":
+        assert ref.key is not None and ref.value is not None
+        return f"_v.MapOf({bounds(_check_expr(ref.key), _check_expr(ref.value))})"
+    if ref.kind == "eventstream":
+        return "_v.Opaque()"
+    raise ValueError(f"no check for {ref.kind}")
+
+
+def field_annotation(member: Member) -> str:
+    return member.type.annotation if member.required else f"{member.type.annotation} | None"
+
+
+def argument_annotation(member: Member) -> str:
+    """What callers may pass: enum members or plain strings."""
+    ref = member.type
+    if ref.kind == "enum":
+        base = f"{ref.annotation} | str"
+    elif ref.kind == "list" and ref.item is not None and ref.item.kind == "enum":
+        base = f"Sequence[{ref.item.annotation} | str]"
+    elif ref.kind == "map" and ref.key is not None and ref.key.kind == "enum":
+        base = f"Mapping[{ref.key.annotation} | str, Any]"
+    else:
+        base = ref.annotation
+    return base if member.required else f"{base} | None"
+
+
+def field_arguments(member: Member) -> str:
+    args = []
+    if not member.required:
+        args.append("default=None")
+    if member.converter:
+        args.append(f"converter={member.converter}")
+    if member.type.sensitive:
+        args.append("repr=_redact")
+    meta = [f'"wire": "{member.wire_name}"']
+    if member.location != "body":
+        meta.append(f'"loc": "{member.location}"')
+    if member.location_name != member.wire_name:
+        meta.append(f'"name": "{member.location_name}"')
+    if member.idempotency_token:
+        meta.append('"idempotency_token": True')
+    if member.type.events:
+        events = ", ".join(f'"{wire}": {shape}' for wire, shape in member.type.events)
+        meta.append('"events": {' + events + "}")
+    meta.append(f'"check": {_check_expr(member.type)}')
+    args.append("metadata={" + ", ".join(meta) + "}")
+    return ", ".join(args)
+
+
+def error_annotation(ref: TypeRef) -> str:
+    return f"{ref.annotation} | None"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - renders Python source, not HTML
+    )
+    env.filters["docstring"] = docs.docstring
+    env.filters["snake"] = naming.snake_case
+    env.filters["field_annotation"] = field_annotation
+    env.filters["field_arguments"] = field_arguments
+    env.filters["argument_annotation"] = argument_annotation
+    env.filters["error_annotation"] = error_annotation
+    return env
+
+
+def render_sources(service: Service) -> dict[str, str]:
+    """Relative path under ``_generated`` -> unformatted source."""
+    env = _environment()
+    modules = {s.name: s.module for s in service.structures}
+    if len(set(modules.values())) != len(modules):
+        raise ValueError("two structures map to the same module name")
+    common = {"service": service, "modules": modules}
+    out: dict[str, str] = {"__init__.py": env.get_template("_header.jinja").render(**common)}
+    model = env.get_template("model.py.jinja")
+    for struct in service.structures:
+        out[f"models/{struct.module}.py"] = model.render(s=struct, **common)
+    all_names = sorted([s.name for s in service.structures] + [e.name for e in service.enums])
+    out["models/__init__.py"] = env.get_template("models_init.py.jinja").render(
+        all_names=all_names, **common
+    )
+    out["enums.py"] = env.get_template("enums.py.jinja").render(**common)
+    error_enums = sorted(
+        {m.type.shape for e in service.errors for m in e.members if m.type.kind == "enum"}
+        | {m.converter for e in service.errors for m in e.members if m.converter}
+    )
+    out["errors.py"] = env.get_template("errors.py.jinja").render(
+        error_enums=error_enums, **common
+    )
+    io_types = sorted(
+        {op.input.name for op in service.operations}
+        | {op.output.name for op in service.operations if op.output}
+    )
+    out["operations.py"] = env.get_template("operations.py.jinja").render(
+        io_types=io_types, **common
+    )
+    signature_types = set(io_types)
+    for op in service.operations:
+        for member in op.input.members:
+            signature_types |= _structure_names(member.type)
+    out["client.py"] = env.get_template("client.py.jinja").render(
+        signature_types=sorted(signature_types), **common
+    )
+    return out
+
+
+def _structure_names(ref: TypeRef) -> set[str]:
+    names = {ref.shape} if ref.kind == "structure" else set()
+    for sub in (ref.item, ref.key, ref.value):
+        if sub is not None:
+            names |= _structure_names(sub)
+    return names
+
+
+def format_sources(sources: dict[str, str], project_root: Path) -> dict[str, str]:
+    """Run ruff (unused imports, import order, then the formatter) over the
+    sources in a scratch tree, so output is exactly what the gates accept."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "_generated"
+        for rel, text in sources.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        config = str(project_root / "pyproject.toml")
+        ruff = [sys.executable, "-m", "ruff"]
+        fix = ["check", "--fix", "--quiet", "--select", "F401,I", "--config", config, str(root)]
+        subprocess.run([*ruff, *fix], check=True)  # noqa: S603 - fixed arguments
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [*ruff, "format", "--quiet", "--config", config, str(root)], check=True
+        )
+        return {
+            rel: (root / rel).read_text(encoding="utf-8") for rel in sorted(sources)
+        }
+
+
+def write_tree(sources: dict[str, str], target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    for rel, text in sources.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def stale_files(sources: dict[str, str], target: Path) -> list[str]:
+    """Files that differ between a fresh render and the checked-in tree."""
+    present = {
+        str(p.relative_to(target)): p.read_text(encoding="utf-8")
+        for p in target.rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    names = sorted(set(present) | set(sources))
+    return [n for n in names if present.get(n) != sources.get(n)]

@@ -1,0 +1,19 @@
+"""A typed, async client for the whole AWS Lambda API."""
+
+from . import errors, models
+from ._runtime.endpoints import resolve_endpoint
+from .client import LambdaClient
+from .config import ClientConfig
+from .credentials import Credentials
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ClientConfig",
+    "Credentials",
+    "LambdaClient",
+    "__version__",
+    "errors",
+    "models",
+    "resolve_endpoint",
+]

@@ -1,0 +1,352 @@
+"""rest-json: request objects to HTTP requests, HTTP responses to outputs.
+
+Where each member goes is read once per model class from its field metadata
+(``loc``/``name``) and kept as a small plan, so a call does no model walking.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+
+from . import validate as _v
+from .exceptions import DeserializationError, ServiceError, UnknownServiceError
+from .http import HttpRequest, HttpResponse
+from .operation import OperationSpec, load_model
+from .serde import converter, parse_timestamp
+
+# -- requests ------------------------------------------------------------------
+
+
+def _iso8601(value: datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    if value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return _iso8601(value)
+    if isinstance(value, str):
+        # Enum members are str subclasses; str() gives their wire value.
+        return str.__str__(value)
+    return str(value)
+
+
+def _encode(text: str) -> str:
+    # RFC 3986: everything but unreserved characters, so "/" -> %2F, ":" -> %3A,
+    # "+" -> %2B and space -> %20 (never "+").
+    return quote(text, safe="-_.~")
+
+
+@attrs.frozen
+class _RequestPlan:
+    labels: tuple[tuple[str, str], ...]  # (placeholder, attribute)
+    greedy: tuple[tuple[str, str], ...]
+    query: tuple[tuple[str, str], ...]  # (wire name, attribute)
+    headers: tuple[tuple[str, str], ...]  # (lower-case header name, attribute)
+    payload: str | None
+    has_body: bool
+    idempotency_tokens: tuple[str, ...]
+
+
+_request_plans: dict[type, _RequestPlan] = {}
+
+
+def request_plan(cls: type) -> _RequestPlan:
+    plan = _request_plans.get(cls)
+    if plan is not None:
+        return plan
+    labels, greedy, query, headers, tokens = [], [], [], [], []
+    payload = None
+    has_body = False
+    for f in attrs.fields(cls):
+        meta = f.metadata
+        loc = meta.get("loc")
+        name = meta.get("name", meta.get("wire", f.name))
+        if meta.get("idempotency_token"):
+            tokens.append(f.name)
+        if loc == "uri":
+            labels.append(("{" + name + "}", f.name))
+            greedy.append(("{" + name + "+}", f.name))
+        elif loc == "querystring":
+            query.append((name, f.name))
+        elif loc == "header":
+            headers.append((name.lower(), f.name))
+        elif loc == "payload":
+            payload = f.name
+        elif loc is None:
+            has_body = True
+    plan = _RequestPlan(
+        labels=tuple(labels),
+        greedy=tuple(greedy),
+        query=tuple(query),
+        headers=tuple(headers),
+        payload=payload,
+        has_body=has_body,
+        idempotency_tokens=tuple(tokens),
+    )
+    _request_plans[cls] = plan
+    return plan
+
+
+def serialize_request(
+    op: OperationSpec[Any, Any],
+    request: Any,
+    *,
+    scheme: str,
+    host: str,
+    base_path: str,
+) -> HttpRequest:
+    plan = request_plan(type(request))
+    path = op.path_template
+    for placeholder, attr in plan.greedy:
+        if placeholder in path:
+            value = _scalar_text(getattr(request, attr))
+            path = path.replace(placeholder, quote(value, safe="-_.~/"))
+    for placeholder, attr in plan.labels:
+        if placeholder in path:
+            path = path.replace(placeholder, _encode(_scalar_text(getattr(request, attr))))
+
+    pairs = [f"{_encode(k)}={_encode(v)}" for k, v in op.static_query]
+    for wire, attr in plan.query:
+        value = getattr(request, attr)
+        if value is None:
+            continue
+        key = _encode(wire)
+        if isinstance(value, (list, tuple)):
+            pairs.extend(f"{key}={_encode(_scalar_text(item))}" for item in value)
+        else:
+            pairs.append(f"{key}={_encode(_scalar_text(value))}")
+
+    headers: dict[str, str] = {}
+    for name, attr in plan.headers:
+        value = getattr(request, attr)
+        if value is not None:
+            headers[name] = _scalar_text(value)
+
+    body = b""
+    if plan.payload is not None:
+        value = getattr(request, plan.payload)
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            body = bytes(value)
+        elif isinstance(value, str):
+            body = value.encode("utf-8")
+        elif value is not None:
+            body = _dumps(converter().unstructure(value))
+    elif plan.has_body:
+        body = _dumps(converter().unstructure(request))
+    if body and "content-type" not in headers:
+        headers["content-type"] = "application/json"
+
+    return HttpRequest(
+        method=op.http_method,
+        scheme=scheme,
+        host=host,
+        path=base_path + path,
+        query="&".join(pairs),
+        headers=headers,
+        body=body,
+    )
+
+
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# -- responses -----------------------------------------------------------------
+
+
+def _header_parser(check: object) -> Callable[[str], Any]:
+    if isinstance(check, _v.Int):
+        return int
+    if isinstance(check, _v.Bool):
+        return lambda text: text.strip().lower() == "true"
+    if isinstance(check, _v.Timestamp):
+        return parse_timestamp
+    return str
+
+
+@attrs.frozen
+class _ResponsePlan:
+    cls: type
+    headers: tuple[tuple[str, str, Callable[[str], Any]], ...]
+    status: str | None
+    payload: tuple[str, bool] | None  # (attribute, is raw bytes)
+    event_stream: tuple[str, Mapping[str, type]] | None
+    has_body: bool
+
+
+_response_plans: dict[str, _ResponsePlan] = {}
+
+
+def response_plan(ref: str) -> _ResponsePlan:
+    plan = _response_plans.get(ref)
+    if plan is not None:
+        return plan
+    cls = load_model(ref)
+    headers = []
+    status = payload = stream = None
+    has_body = False
+    for f in attrs.fields(cls):
+        meta = f.metadata
+        loc = meta.get("loc")
+        if loc == "header":
+            name = meta.get("name", meta["wire"]).lower()
+            headers.append((f.name, name, _header_parser(meta.get("check"))))
+        elif loc == "statusCode":
+            status = f.name
+        elif loc == "payload":
+            payload = (f.name, isinstance(meta.get("check"), _v.Blob))
+        elif loc == "eventstream":
+            stream = (f.name, meta["events"])
+        elif loc is None:
+            has_body = True
+    plan = _ResponsePlan(
+        cls=cls,
+        headers=tuple(headers),
+        status=status,
+        payload=payload,
+        event_stream=stream,
+        has_body=has_body,
+    )
+    _response_plans[ref] = plan
+    return plan
+
+
+def _load_json(body: bytes, status: int) -> Any:
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except ValueError as e:
+        raise DeserializationError(
+            f"response body is not JSON: {e}", status_code=status, body=body[:2048]
+        ) from e
+
+
+def structure(data: Any, cls: type, status: int, body: bytes = b"") -> Any:
+    if not isinstance(data, dict):
+        raise DeserializationError(
+            f"expected a JSON object for {cls.__name__}, got {type(data).__name__}",
+            status_code=status,
+            body=body[:2048],
+        )
+    conv = converter()
+    try:
+        return conv.structure(data, cls)
+    except Exception as e:
+        raise _structure_error(e, cls, status, body) from e
+
+
+def _structure_error(e: Exception, cls: type, status: int, body: bytes) -> DeserializationError:
+    from cattrs.errors import BaseValidationError
+    from cattrs.v import transform_error
+
+    if isinstance(e, BaseValidationError):
+        problems = "; ".join(transform_error(e, path=cls.__name__))
+    else:
+        problems = str(e)
+    return DeserializationError(
+        f"cannot parse {cls.__name__}: {problems}", status_code=status, body=body[:2048]
+    )
+
+
+def parse_output(op: OperationSpec[Any, Any], response: HttpResponse) -> Any:
+    """The modelled output of a 2xx response (any 2xx: services and emulators
+    disagree with the model on 200/201/202/204)."""
+    if op.output_type is None:
+        return None
+    plan = response_plan(op.output_type)
+    if plan.payload is not None:
+        obj = plan.cls()
+        attr, raw = plan.payload
+        if raw:
+            setattr(obj, attr, response.body)
+        elif response.body.strip():
+            data = _load_json(response.body, response.status)
+            payload_cls = attrs.fields_dict(plan.cls)[attr].type
+            setattr(obj, attr, structure(data, payload_cls, response.status, response.body))
+    elif plan.has_body and response.stream is None:
+        data = _load_json(response.body, response.status)
+        obj = structure(data, plan.cls, response.status, response.body)
+    else:
+        obj = plan.cls()
+    headers = response.headers
+    for attr, name, parse in plan.headers:
+        text = headers.get(name)
+        if text is not None:
+            try:
+                setattr(obj, attr, parse(text))
+            except ValueError as e:
+                raise DeserializationError(
+                    f"bad {name} header {text!r}: {e}", status_code=response.status
+                ) from e
+    if plan.status is not None:
+        setattr(obj, plan.status, response.status)
+    if plan.event_stream is not None and response.stream is not None:
+        from .streaming import EventStream, event_parser
+
+        attr, events = plan.event_stream
+        setattr(obj, attr, EventStream(response.stream, event_parser(events, op.name)))
+    return obj
+
+
+# -- errors --------------------------------------------------------------------
+
+
+def _error_code(headers: Mapping[str, str], data: Mapping[str, Any], status: int) -> str:
+    code = headers.get("x-amzn-errortype")
+    if code:
+        return code.split(":", 1)[0].strip()
+    for key in ("__type", "code", "Code"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value.rsplit("#", 1)[-1].split(":", 1)[0].strip()
+    return str(status)
+
+
+def parse_error(op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
+    """The typed exception for an error response; never raises itself."""
+    from .._generated.errors import ERRORS_BY_CODE
+
+    body = response.body
+    data: Any = {}
+    text_message = None
+    if body.strip():
+        try:
+            data = json.loads(body)
+        except ValueError:
+            text_message = body[:512].decode("utf-8", "replace").strip()
+    if not isinstance(data, dict):
+        data = {}
+    headers = response.headers
+    code = _error_code(headers, data, response.status)
+    cls = ERRORS_BY_CODE.get(code, UnknownServiceError)
+    fields: dict[str, Any] = {}
+    for _attr, wire, location, name, _convert in cls._members:
+        if location == "header":
+            value = headers.get(name)
+            if value is not None:
+                fields[wire] = value
+        elif wire in data:
+            fields[wire] = data[wire]
+    message = data.get("message", data.get("Message", data.get("errorMessage", text_message)))
+    return cls(
+        code=code,
+        message=message if isinstance(message, str) else None,
+        status_code=response.status,
+        request_id=headers.get("x-amzn-requestid"),
+        headers=headers,
+        fields=fields,
+        operation=op.name,
+    )

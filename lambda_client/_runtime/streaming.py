@@ -1,0 +1,113 @@
+"""Typed event streams over a response body (InvokeWithResponseStream)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Mapping
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from .eventstream import EventMessage, iter_messages
+from .exceptions import EventStreamError, UnknownServiceError
+from .http import ResponseStream
+
+E = TypeVar("E")
+
+
+class EventStream(Generic[E]):
+    """An async iterator of typed events, decoded from the socket as frames
+    arrive. Leaving the loop early, ``aclose()`` or ``async with`` releases
+    the connection."""
+
+    def __init__(self, stream: ResponseStream, parse: Callable[[EventMessage], E | None]) -> None:
+        self._stream = stream
+        self._parse = parse
+        self._iterator: AsyncIterator[E] | None = None
+
+    async def _events(self) -> AsyncIterator[E]:
+        try:
+            async for message in iter_messages(self._stream.iter_chunks()):
+                event = self._parse(message)
+                if event is not None:
+                    yield event
+        finally:
+            await self._stream.aclose()
+
+    def __aiter__(self) -> AsyncIterator[E]:
+        if self._iterator is None:
+            self._iterator = self._events()
+        return self._iterator
+
+    async def aclose(self) -> None:
+        if self._iterator is not None:
+            await self._iterator.aclose()  # type: ignore[attr-defined]
+        await self._stream.aclose()
+
+    async def __aenter__(self) -> EventStream[E]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<EventStream of {type(self._stream).__name__}>"
+
+
+def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventMessage], Any]:
+    """Turns frames into the modelled event classes (``events`` maps the
+    ``:event-type`` to its class). Exception frames raise the typed service
+    error; event types newer than the model are skipped."""
+    from .._generated.errors import ERRORS_BY_CODE
+    from .restjson import structure
+
+    raw_payload = {
+        name: next((f.name for f in attrs.fields(cls) if f.metadata.get("loc") == "eventpayload"), None)
+        for name, cls in events.items()
+    }
+
+    def parse(message: EventMessage) -> Any:
+        kind = message.message_type
+        if kind == "event":
+            name = message.event_type or ""
+            cls = events.get(name)
+            if cls is None:
+                return None
+            attr = raw_payload[name]
+            if attr is not None:
+                obj = cls()
+                setattr(obj, attr, message.payload)
+                return obj
+            data = json.loads(message.payload) if message.payload.strip() else {}
+            return structure(data, cls, 200, message.payload)
+        if kind == "exception":
+            code = message.exception_type or "UnknownException"
+            try:
+                data = json.loads(message.payload) if message.payload.strip() else {}
+            except ValueError:
+                data = {}
+            if not isinstance(data, dict):
+                data = {}
+            error_cls = ERRORS_BY_CODE.get(code, UnknownServiceError)
+            text = data.get("message", data.get("Message"))
+            raise error_cls(
+                code=code,
+                message=text if isinstance(text, str) else None,
+                status_code=200,
+                fields=data,
+                operation=operation,
+            )
+        error_code = message.headers.get(":error-code")
+        error_message = message.headers.get(":error-message")
+        raise EventStreamError(
+            f"{operation} stream reported {kind or 'an unknown message'}: "
+            f"{error_code or ''} {error_message or ''}".strip()
+        )
+
+    return parse

@@ -1,0 +1,285 @@
+"""The single seam between the client and the network.
+
+Everything above this module speaks :class:`HttpRequest` / :class:`HttpResponse`
+and the exception tree; nothing above it imports aiohttp. Which failures mean
+"the request never left" and which mean "the server may have acted on it" is
+decided once, in :func:`_translated_errors`, because the retry policy trusts
+that answer when deciding whether an Invoke may be resent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from typing import Protocol
+
+import aiohttp
+from yarl import URL
+
+from ..config import ClientConfig
+from .exceptions import (
+    ConnectError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    TransportError,
+)
+from .http import HttpRequest, HttpResponse
+
+__all__ = ["AiohttpTransport", "Transport"]
+
+# The signer covers exactly the headers the caller built, so aiohttp must not
+# add its own (Host and Content-Length are derived from the URL and the body
+# and are always consistent with what was signed).
+_SKIPPED_AUTO_HEADERS = frozenset({"Accept", "Accept-Encoding", "Content-Type", "User-Agent"})
+
+# Idle connections are dropped well before typical server-side idle limits
+# (about a minute behind AWS front ends): a connection the server closes just
+# as it is reused fails a non-idempotent request after it was sent, which the
+# retry policy may not be allowed to repeat.
+_KEEPALIVE_SECONDS = 15.0
+
+# Closing aborts sockets rather than negotiating a TLS shutdown, so this only
+# bounds a pathological case; it is not a grace period anyone waits out.
+_CLOSE_BOUND_SECONDS = 5.0
+
+
+class Transport(Protocol):
+    """What the client needs from the network; tests substitute fakes."""
+
+    async def send(
+        self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+    ) -> HttpResponse: ...
+
+    async def close(self) -> None: ...
+
+
+class _Stage(enum.Enum):
+    POOL = "waiting for a pooled connection"
+    EXCHANGE = "sending the request"
+    BODY = "reading the response"
+
+
+@contextlib.contextmanager
+def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
+    """Turn aiohttp, asyncio and OS failures into the library's exception tree.
+
+    ``ConnectError`` promises the request never reached the server, so only
+    failures aiohttp raises while acquiring a connection qualify; everything
+    that can happen once bytes may have been written is reported as sent.
+    Cancellation is a ``BaseException`` and passes through untouched.
+    """
+    try:
+        yield
+    except aiohttp.ConnectionTimeoutError as e:
+        # Raised only around connector.connect(): DNS, TCP connect, TLS handshake.
+        raise ConnectTimeoutError(f"Timed out connecting to {request.host}: {e}") from e
+    except (aiohttp.ClientConnectorError, aiohttp.ServerFingerprintMismatch) as e:
+        # DNS failure, refused, unreachable, TLS/certificate failure: no request yet.
+        raise ConnectError(f"Could not connect to {request.host}: {e}") from e
+    except aiohttp.ServerTimeoutError as e:
+        raise ReadTimeoutError(
+            f"{request.host} sent nothing within the read timeout while {stage.value}: {e}"
+        ) from e
+    except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as e:
+        # Server disconnects, resets, truncated bodies. Also covers a pooled
+        # connection that died while idle: the request bytes may have been
+        # accepted by the kernel, so whether the server saw them is unknowable.
+        raise ConnectionClosedError(
+            f"Connection to {request.host} broke while {stage.value}: {e!r}"
+        ) from e
+    except aiohttp.ClientError as e:
+        raise TransportError(f"HTTP exchange with {request.host} failed: {e!r}") from e
+    except TimeoutError as e:
+        if stage is _Stage.POOL:
+            raise ConnectTimeoutError(
+                f"Timed out {stage.value} to {request.host}; all connections are in use"
+            ) from e
+        raise ReadTimeoutError(f"Timed out {stage.value} from {request.host}") from e
+    except OSError as e:
+        raise ConnectionClosedError(
+            f"Connection to {request.host} failed while {stage.value}: {e!r}"
+        ) from e
+
+
+class _Lease:
+    """A pool slot and the response occupying it; given back exactly once."""
+
+    __slots__ = ("_done", "_response", "_slots")
+
+    def __init__(self, response: aiohttp.ClientResponse, slots: asyncio.Semaphore) -> None:
+        self._response = response
+        self._slots = slots
+        self._done = False
+
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    def give_back(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        try:
+            if self._response.content.at_eof():
+                # Fully read: the connection is clean and can serve the next request.
+                self._response.release()
+            else:
+                # Unread bytes are still in flight; the socket cannot be reused.
+                self._response.close()
+        finally:
+            self._slots.release()
+
+
+class _Stream:
+    """A response body read as it arrives; implements ``ResponseStream``."""
+
+    def __init__(
+        self, lease: _Lease, response: aiohttp.ClientResponse, request: HttpRequest
+    ) -> None:
+        self._lease = lease
+        self._content = response.content
+        self._request = request
+        self._loop = asyncio.get_running_loop()
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        # A generator, so that a consumer breaking out of ``async for`` has
+        # its finally run by the loop's async-generator finalizer.
+        try:
+            while not self._lease.done:
+                try:
+                    with _translated_errors(_Stage.BODY, self._request):
+                        chunk = await self._content.readany()
+                except TransportError:
+                    if self._lease.done:
+                        # aclose() from another task cut the read short on purpose.
+                        return
+                    raise
+                if not chunk:
+                    return
+                yield chunk
+        finally:
+            pass
+
+    async def aclose(self) -> None:
+        self._lease.give_back()
+
+    def __del__(self) -> None:
+        lease = self._lease
+        if lease.done:
+            return
+        warnings.warn(
+            f"Response stream from {self._request.host} was never closed; "
+            "its connection is released by the garbage collector",
+            ResourceWarning,
+            source=self,
+            stacklevel=1,
+        )
+        # The collector may run on any thread and after the loop is gone;
+        # asyncio primitives may only be touched from their loop's thread.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(lease.give_back)
+
+
+class AiohttpTransport:
+    """Sends requests over one lazily created :class:`aiohttp.ClientSession`.
+
+    The session (and its pool) is created on the first :meth:`send`, inside the
+    running loop, so the transport itself may be built anywhere. The pool is
+    bounded by ``max_pool_connections``; a request waits at most
+    ``pool_timeout`` for a free connection.
+    """
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._closed = False
+
+    def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+        if self._closed:
+            raise TransportError("client is closed")
+        if self._session is None or self._slots is None:
+            config = self._config
+            connector = aiohttp.TCPConnector(
+                limit=config.max_pool_connections,
+                keepalive_timeout=_KEEPALIVE_SECONDS,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(
+                    # No overall deadline: a synchronous Invoke may legitimately
+                    # take 15 minutes; read_timeout bounds silence instead.
+                    total=None,
+                    # DNS is outside sock_connect in aiohttp; this bounds it too.
+                    connect=config.connect_timeout,
+                    sock_connect=config.connect_timeout,
+                ),
+                auto_decompress=False,
+                skip_auto_headers=_SKIPPED_AUTO_HEADERS,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                # Environment proxies and .netrc would add headers we did not sign.
+                trust_env=False,
+                raise_for_status=False,
+            )
+            # aiohttp's own pool wait cannot be told apart from connecting and
+            # shares its deadline, so the wait for a slot is bounded here with
+            # the same size as the connector's limit.
+            self._slots = asyncio.Semaphore(config.max_pool_connections)
+        return self._session, self._slots
+
+    async def send(
+        self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+    ) -> HttpResponse:
+        session, slots = self._open()
+        with _translated_errors(_Stage.POOL, request):
+            async with asyncio.timeout(self._config.pool_timeout):
+                await slots.acquire()
+        try:
+            if self._closed:
+                raise TransportError("client is closed")
+            with _translated_errors(_Stage.EXCHANGE, request):
+                response = await session.request(
+                    request.method,
+                    # encoded=True: the path and query were percent-encoded and
+                    # signed by the caller; re-quoting them would break the signature.
+                    URL(request.url, encoded=True),
+                    headers=request.headers,
+                    data=request.body or None,
+                    allow_redirects=False,
+                    timeout=aiohttp.ClientTimeout(
+                        total=None,
+                        connect=self._config.connect_timeout,
+                        sock_connect=self._config.connect_timeout,
+                        sock_read=read_timeout,
+                    ),
+                )
+        except BaseException:
+            slots.release()
+            raise
+
+        lease = _Lease(response, slots)
+        if stream:
+            return HttpResponse(
+                status=response.status,
+                headers=response.headers,
+                stream=_Stream(lease, response, request),
+            )
+        try:
+            with _translated_errors(_Stage.BODY, request):
+                body = await response.read()
+        finally:
+            lease.give_back()
+        return HttpResponse(status=response.status, headers=response.headers, body=body)
+
+    async def close(self) -> None:
+        self._closed = True
+        session, self._session = self._session, None
+        if session is None or session.closed:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(_CLOSE_BOUND_SECONDS):
+                await session.close()

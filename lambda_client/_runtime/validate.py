@@ -1,0 +1,223 @@
+"""Client-side input validation from the model's constraints.
+
+Each generated field carries a :class:`Check` in its metadata (``"check"``).
+Validation walks the request object and collects every problem, so one
+:class:`ParamValidationError` names all offending parameters with their
+paths (``vpc_config.subnet_ids[3]``). Regex patterns are not checked: the
+service's patterns change more often than clients are regenerated, and a
+stale pattern would reject valid input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from .exceptions import ParamValidationError
+
+Problems = list[tuple[str, str]]
+
+
+class Check:
+    __slots__ = ()
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        raise NotImplementedError
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+class _Sized(Check):
+    __slots__ = ("max", "min")
+    unit = "length"
+
+    def __init__(self, min: int | None = None, max: int | None = None) -> None:
+        self.min = min
+        self.max = max
+
+    def _bounds(self, size: int, path: str, problems: Problems) -> None:
+        if self.min is not None and size < self.min:
+            problems.append((path, f"{self.unit} {size} is below the minimum of {self.min}"))
+        elif self.max is not None and size > self.max:
+            problems.append((path, f"{self.unit} {size} is above the maximum of {self.max}"))
+
+
+class Str(_Sized):
+    __slots__ = ()
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, str):
+            problems.append((path, f"expected str, got {_type_name(value)}"))
+            return
+        self._bounds(len(value), path, problems)
+
+
+class Blob(_Sized):
+    __slots__ = ()
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, (bytes, bytearray, memoryview)):
+            problems.append((path, f"expected bytes, got {_type_name(value)}"))
+            return
+        self._bounds(len(value), path, problems)
+
+
+class Int(_Sized):
+    __slots__ = ()
+    unit = "value"
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        # bool is an int subclass, but True as a memory size is a bug.
+        if not isinstance(value, int) or isinstance(value, bool):
+            problems.append((path, f"expected int, got {_type_name(value)}"))
+            return
+        self._bounds(value, path, problems)
+
+
+class Float(Check):
+    __slots__ = ("max", "min")
+
+    def __init__(self, min: float | None = None, max: float | None = None) -> None:
+        self.min = min
+        self.max = max
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            problems.append((path, f"expected float, got {_type_name(value)}"))
+        elif self.min is not None and value < self.min:
+            problems.append((path, f"value {value} is below the minimum of {self.min}"))
+        elif self.max is not None and value > self.max:
+            problems.append((path, f"value {value} is above the maximum of {self.max}"))
+
+
+class Bool(Check):
+    __slots__ = ()
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, bool):
+            problems.append((path, f"expected bool, got {_type_name(value)}"))
+
+
+class Timestamp(Check):
+    __slots__ = ()
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, datetime):
+            problems.append((path, f"expected datetime, got {_type_name(value)}"))
+
+
+class EnumStr(_Sized):
+    """Enum values are checked for type only: values newer than this model are allowed."""
+
+    __slots__ = ()
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, str):
+            problems.append((path, f"expected str or enum member, got {_type_name(value)}"))
+            return
+        self._bounds(len(value), path, problems)
+
+
+class ListOf(_Sized):
+    __slots__ = ("item",)
+
+    def __init__(self, item: Check, min: int | None = None, max: int | None = None) -> None:
+        super().__init__(min, max)
+        self.item = item
+
+    unit = "number of items"
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, (list, tuple)):
+            problems.append((path, f"expected list, got {_type_name(value)}"))
+            return
+        self._bounds(len(value), path, problems)
+        for index, item in enumerate(value):
+            if item is None:
+                problems.append((f"{path}[{index}]", "must not be None"))
+            else:
+                self.item.check(item, f"{path}[{index}]", problems)
+
+
+class MapOf(_Sized):
+    __slots__ = ("key", "value")
+    unit = "number of entries"
+
+    def __init__(
+        self, key: Check, value: Check, min: int | None = None, max: int | None = None
+    ) -> None:
+        super().__init__(min, max)
+        self.key = key
+        self.value = value
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, Mapping):
+            problems.append((path, f"expected dict, got {_type_name(value)}"))
+            return
+        self._bounds(len(value), path, problems)
+        for key, item in value.items():
+            self.key.check(key, f"{path} key {key!r}", problems)
+            if item is None:
+                problems.append((f"{path}[{key!r}]", "must not be None"))
+            else:
+                self.value.check(item, f"{path}[{key!r}]", problems)
+
+
+class Struct(Check):
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        if not isinstance(value, self.cls):
+            problems.append((path, f"expected {self.cls.__name__}, got {_type_name(value)}"))
+            return
+        check_fields(value, path + ".", problems)
+
+
+class Opaque(Check):
+    """Members the runtime fills or streams (event streams): nothing to check."""
+
+    __slots__ = ()
+
+    def check(self, value: Any, path: str, problems: Problems) -> None:
+        return
+
+
+_FieldPlan = tuple[tuple[str, bool, Check], ...]
+_plans: dict[type, _FieldPlan] = {}
+
+
+def _plan(cls: type) -> _FieldPlan:
+    plan = _plans.get(cls)
+    if plan is None:
+        plan = tuple(
+            (f.name, f.default is attrs.NOTHING, f.metadata.get("check", Opaque()))
+            for f in attrs.fields(cls)
+        )
+        _plans[cls] = plan
+    return plan
+
+
+def check_fields(obj: object, prefix: str, problems: Problems) -> None:
+    for name, required, check in _plan(type(obj)):
+        value = getattr(obj, name)
+        if value is None:
+            if required:
+                problems.append((prefix + name, "is required"))
+            continue
+        check.check(value, prefix + name, problems)
+
+
+def validate(operation: str, request: object) -> None:
+    """Raise :class:`ParamValidationError` listing every problem, if any."""
+    problems: Problems = []
+    check_fields(request, "", problems)
+    if problems:
+        raise ParamValidationError(operation, problems)

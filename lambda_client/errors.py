@@ -1,0 +1,45 @@
+"""Every exception lambda_client raises: the hand-written tree and one class
+per error shape of the Lambda model (``errors.ResourceNotFoundException``)."""
+
+from ._generated.errors import *  # noqa: F403
+from ._generated.errors import __all__ as _generated_all
+from ._runtime.eventstream import ChecksumMismatchError, InvalidFrameError, TruncatedStreamError
+from ._runtime.exceptions import (
+    ConfigError,
+    ConnectError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    CredentialsError,
+    DeserializationError,
+    EndpointResolutionError,
+    EventStreamError,
+    LambdaClientError,
+    NoCredentialsError,
+    ParamValidationError,
+    ReadTimeoutError,
+    ServiceError,
+    TransportError,
+    UnknownServiceError,
+)
+
+__all__ = [  # noqa: PLE0604 - extended with the generated names below
+    "ChecksumMismatchError",
+    "ConfigError",
+    "ConnectError",
+    "ConnectTimeoutError",
+    "ConnectionClosedError",
+    "CredentialsError",
+    "DeserializationError",
+    "EndpointResolutionError",
+    "EventStreamError",
+    "InvalidFrameError",
+    "LambdaClientError",
+    "NoCredentialsError",
+    "ParamValidationError",
+    "ReadTimeoutError",
+    "ServiceError",
+    "TransportError",
+    "TruncatedStreamError",
+    "UnknownServiceError",
+    *_generated_all,
+]
