@@ -236,16 +236,16 @@ def lower(raw: RawModel) -> Service:
         for name in sorted(shapes)
         if shapes[name]["type"] == "structure" and not shapes[name].get("exception")
     }
-    errors = tuple(
-        low.error(name) for name in sorted(shapes) if shapes[name].get("exception")
-    )
+    errors = tuple(low.error(name) for name in sorted(shapes) if shapes[name].get("exception"))
     # Enums last: lowering the structures recorded which converters they use.
     enums = tuple(
         low.enum(name)
         for name in sorted(shapes)
         if shapes[name]["type"] == "string" and "enum" in shapes[name]
     )
-    operations = tuple(low.operation(name, structures) for name in sorted(raw.service["operations"]))
+    operations = tuple(
+        low.operation(name, structures) for name in sorted(raw.service["operations"])
+    )
     meta = raw.service["metadata"]
     return Service(
         botocore_version=raw.botocore_version,

@@ -140,9 +140,7 @@ def render_sources(service: Service) -> dict[str, str]:
         {m.type.shape for e in service.errors for m in e.members if m.type.kind == "enum"}
         | {m.converter for e in service.errors for m in e.members if m.converter}
     )
-    out["errors.py"] = env.get_template("errors.py.jinja").render(
-        error_enums=error_enums, **common
-    )
+    out["errors.py"] = env.get_template("errors.py.jinja").render(error_enums=error_enums, **common)
     io_types = sorted(
         {op.input.name for op in service.operations}
         | {op.output.name for op in service.operations if op.output}
@@ -184,9 +182,7 @@ def format_sources(sources: dict[str, str], project_root: Path) -> dict[str, str
         subprocess.run(  # noqa: S603 - fixed arguments
             [*ruff, "format", "--quiet", "--config", config, str(root)], check=True
         )
-        return {
-            rel: (root / rel).read_text(encoding="utf-8") for rel in sorted(sources)
-        }
+        return {rel: (root / rel).read_text(encoding="utf-8") for rel in sorted(sources)}
 
 
 def write_tree(sources: dict[str, str], target: Path) -> None:

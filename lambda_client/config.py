@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import define, field, validators
 
@@ -24,7 +24,7 @@ INVOKE_READ_TIMEOUT = 910.0
 DEFAULT_READ_TIMEOUT = 60.0
 
 
-def _positive(_inst: object, attribute: object, value: float | int | None) -> None:
+def _positive(_inst: object, attribute: object, value: Any) -> None:
     if value is not None and value <= 0:
         name = getattr(attribute, "name", "value")
         raise ConfigError(f"ClientConfig.{name} must be positive, got {value!r}")

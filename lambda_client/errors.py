@@ -22,7 +22,7 @@ from ._runtime.exceptions import (
     UnknownServiceError,
 )
 
-__all__ = [  # noqa: PLE0604 - extended with the generated names below
+__all__ = [
     "ChecksumMismatchError",
     "ConfigError",
     "ConnectError",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Any, Self, TypeVar, cast
 
 
-class OpenEnum(str, Enum):
+class OpenEnum(StrEnum):
     """A ``str`` enum that accepts values added to the service after this
     model was generated. An unknown value becomes a pseudo-member whose
     ``is_unknown`` is true; it compares equal to its string and serialises
@@ -28,9 +28,6 @@ class OpenEnum(str, Enum):
         pseudo._value_ = value
         cached: Any = cls._value2member_map_.setdefault(value, pseudo)
         return cached  # type: ignore[no-any-return]
-
-    def __str__(self) -> str:
-        return self._value_  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
         if self.is_unknown:

@@ -261,6 +261,14 @@ def _structure_error(e: Exception, cls: type, status: int, body: bytes) -> Deser
     )
 
 
+def _payload_class(cls: type, attr: str) -> type:
+    hint = attrs.fields_dict(attrs.resolve_types(cls))[attr].type
+    (inner,) = (a for a in getattr(hint, "__args__", (hint,)) if a is not type(None))
+    if not isinstance(inner, type):
+        raise TypeError(f"{cls.__name__}.{attr} is not bound to a structure")
+    return inner
+
+
 def parse_output(op: OperationSpec[Any, Any], response: HttpResponse) -> Any:
     """The modelled output of a 2xx response (any 2xx: services and emulators
     disagree with the model on 200/201/202/204)."""
@@ -274,7 +282,7 @@ def parse_output(op: OperationSpec[Any, Any], response: HttpResponse) -> Any:
             setattr(obj, attr, response.body)
         elif response.body.strip():
             data = _load_json(response.body, response.status)
-            payload_cls = attrs.fields_dict(plan.cls)[attr].type
+            payload_cls = _payload_class(plan.cls, attr)
             setattr(obj, attr, structure(data, payload_cls, response.status, response.body))
     elif plan.has_body and response.stream is None:
         data = _load_json(response.body, response.status)

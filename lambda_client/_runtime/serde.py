@@ -128,9 +128,7 @@ def make_converter(*, strict: bool = False) -> Converter:
 
     def unstructure_attrs(cls: type) -> Any:
         attrs.resolve_types(cls)
-        return make_dict_unstructure_fn(
-            cls, conv, _cattrs_omit_if_default=True, **_overrides(cls)
-        )
+        return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **_overrides(cls))
 
     conv.register_structure_hook_factory(attrs.has, structure_attrs)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_attrs)

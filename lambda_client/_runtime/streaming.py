@@ -68,7 +68,9 @@ def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventM
     from .restjson import structure
 
     raw_payload = {
-        name: next((f.name for f in attrs.fields(cls) if f.metadata.get("loc") == "eventpayload"), None)
+        name: next(
+            (f.name for f in attrs.fields(cls) if f.metadata.get("loc") == "eventpayload"), None
+        )
         for name, cls in events.items()
     }
 
@@ -103,11 +105,13 @@ def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventM
                 fields=data,
                 operation=operation,
             )
-        error_code = message.headers.get(":error-code")
-        error_message = message.headers.get(":error-message")
+        details = " ".join(
+            str(message.headers[name])
+            for name in (":error-code", ":error-message")
+            if name in message.headers
+        )
         raise EventStreamError(
-            f"{operation} stream reported {kind or 'an unknown message'}: "
-            f"{error_code or ''} {error_message or ''}".strip()
+            f"{operation} stream reported {kind or 'an unknown message'}: {details}".strip()
         )
 
     return parse

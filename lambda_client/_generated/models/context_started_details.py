@@ -11,5 +11,3 @@ __all__ = ["ContextStartedDetails"]
 @define(kw_only=True, slots=True)
 class ContextStartedDetails:
     """Details about a context that has started."""
-
-    pass

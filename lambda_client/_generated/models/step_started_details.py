@@ -11,5 +11,3 @@ __all__ = ["StepStartedDetails"]
 @define(kw_only=True, slots=True)
 class StepStartedDetails:
     """Details about a step that has started."""
-
-    pass
