@@ -175,12 +175,10 @@ class _RefreshingCache:
         self._quiet_until = self._now() + _ADVISORY_RETRY_INTERVAL
 
     def _settle(self, task: asyncio.Task[Credentials]) -> None:
+        # A finished refresh must not be joined by the next caller that finds
+        # the credentials due: that caller needs a new one.
         if self._inflight is task:
             self._inflight = None
-        if not task.cancelled():
-            # Every waiter may have been cancelled; mark the outcome as seen so
-            # asyncio does not report an unretrieved exception.
-            task.exception()
 
 
 class CredentialResolver:
