@@ -36,10 +36,9 @@ __all__ = ["AiohttpTransport", "Transport"]
 # and are always consistent with what was signed).
 _SKIPPED_AUTO_HEADERS = frozenset({"Accept", "Accept-Encoding", "Content-Type", "User-Agent"})
 
-# Idle connections are dropped well before typical server-side idle limits
-# (about a minute behind AWS front ends): a connection the server closes just
-# as it is reused fails a non-idempotent request after it was sent, which the
-# retry policy may not be allowed to repeat.
+# Idle connections are dropped well before common server-side idle limits: a
+# connection the server closes just as it is reused fails a request after it
+# was sent, which the retry policy may not be allowed to repeat (Invoke).
 _KEEPALIVE_SECONDS = 15.0
 
 # Closing aborts sockets rather than negotiating a TLS shutdown, so this only
@@ -59,7 +58,7 @@ class Transport(Protocol):
 
 class _Stage(enum.Enum):
     POOL = "waiting for a pooled connection"
-    EXCHANGE = "sending the request"
+    EXCHANGE = "sending the request or awaiting the response"
     BODY = "reading the response"
 
 
@@ -108,12 +107,19 @@ def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
 class _Lease:
     """A pool slot and the response occupying it; given back exactly once."""
 
-    __slots__ = ("_done", "_response", "_slots")
+    __slots__ = ("_done", "_leases", "_response", "_slots", "cut_off")
 
-    def __init__(self, response: aiohttp.ClientResponse, slots: asyncio.Semaphore) -> None:
+    def __init__(
+        self, response: aiohttp.ClientResponse, slots: asyncio.Semaphore, leases: set[_Lease]
+    ) -> None:
         self._response = response
         self._slots = slots
+        self._leases = leases
         self._done = False
+        #: Set when the transport closed under the response rather than the
+        #: reader finishing or giving up on it.
+        self.cut_off = False
+        leases.add(self)
 
     @property
     def done(self) -> bool:
@@ -123,6 +129,7 @@ class _Lease:
         if self._done:
             return
         self._done = True
+        self._leases.discard(self)
         try:
             if self._response.content.at_eof():
                 # Fully read: the connection is clean and can serve the next request.
@@ -145,24 +152,36 @@ class _Stream:
         self._request = request
         self._loop = asyncio.get_running_loop()
 
+    def _finished(self) -> bool:
+        """Whether reading is over, raising if it was cut short by close()."""
+        if self._lease.cut_off:
+            # aiohttp reports a connection closed from our side as a clean
+            # end of body; passing that on would make a truncated response
+            # look complete.
+            raise ConnectionClosedError(
+                f"Client was closed while reading the response from {self._request.host}"
+            )
+        return self._lease.done
+
     async def iter_chunks(self) -> AsyncIterator[bytes]:
         # A generator, so that a consumer breaking out of ``async for`` has
         # its finally run by the loop's async-generator finalizer.
         try:
-            while not self._lease.done:
+            while not self._finished():
                 try:
                     with _translated_errors(_Stage.BODY, self._request):
                         chunk = await self._content.readany()
                 except TransportError:
-                    if self._lease.done:
+                    if self._finished():
                         # aclose() from another task cut the read short on purpose.
                         return
                     raise
                 if not chunk:
+                    self._finished()
                     return
                 yield chunk
         finally:
-            pass
+            self._lease.give_back()
 
     async def aclose(self) -> None:
         self._lease.give_back()
@@ -197,6 +216,7 @@ class AiohttpTransport:
         self._config = config
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._leases: set[_Lease] = set()
         self._closed = False
 
     def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
@@ -234,6 +254,14 @@ class AiohttpTransport:
     async def send(
         self, request: HttpRequest, *, read_timeout: float, stream: bool = False
     ) -> HttpResponse:
+        """Send ``request`` exactly as given and return the response.
+
+        ``read_timeout`` bounds each silence while waiting for response bytes,
+        not the whole exchange, so a long Invoke or event stream that keeps
+        talking is never cut off. With ``stream=True`` the response returns
+        as soon as its headers arrive and holds its connection until the
+        stream is read to the end or closed.
+        """
         session, slots = self._open()
         with _translated_errors(_Stage.POOL, request):
             async with asyncio.timeout(self._config.pool_timeout):
@@ -261,7 +289,7 @@ class AiohttpTransport:
             slots.release()
             raise
 
-        lease = _Lease(response, slots)
+        lease = _Lease(response, slots, self._leases)
         if stream:
             return HttpResponse(
                 status=response.status,
@@ -276,7 +304,13 @@ class AiohttpTransport:
         return HttpResponse(status=response.status, headers=response.headers, body=body)
 
     async def close(self) -> None:
+        """Close every connection; responses still being read fail. Idempotent."""
         self._closed = True
+        # Responses still being read are cut off first, so that their readers
+        # fail instead of seeing the closed socket as the end of the body.
+        for lease in list(self._leases):
+            lease.cut_off = True
+            lease.give_back()
         session, self._session = self._session, None
         if session is None or session.closed:
             return
