@@ -40,8 +40,10 @@ _ENUM_INVALID = re.compile(r"[^0-9A-Za-z]+")
 
 
 def enum_member_name(value: str) -> str:
-    """UPPER_SNAKE identifier for an enum value: "nodejs22.x" -> "NODEJS22_X"."""
-    name = _ENUM_INVALID.sub("_", value).strip("_").upper()
+    """UPPER_SNAKE identifier for an enum value: "nodejs22.x" -> "NODEJS22_X",
+    "CallerRateLimitExceeded" -> "CALLER_RATE_LIMIT_EXCEEDED"."""
+    chunks = [snake_case(chunk) for chunk in _ENUM_INVALID.split(value) if chunk]
+    name = "_".join(chunks).upper()
     if not name:
         raise ValueError(f"enum value {value!r} has no identifier characters")
     if name[0].isdigit():

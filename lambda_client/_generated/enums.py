@@ -88,7 +88,7 @@ def to_architecture_list(
 
 
 class CapacityProviderPredefinedMetricType(OpenEnum):
-    LAMBDACAPACITYPROVIDERAVERAGECPUUTILIZATION = "LambdaCapacityProviderAverageCPUUtilization"
+    LAMBDA_CAPACITY_PROVIDER_AVERAGE_CPU_UTILIZATION = "LambdaCapacityProviderAverageCPUUtilization"
 
 
 def to_capacity_provider_predefined_metric_type(
@@ -151,9 +151,9 @@ def to_end_point_type_keyed(
 
 
 class EventSourceMappingMetric(OpenEnum):
-    EVENTCOUNT = "EventCount"
-    ERRORCOUNT = "ErrorCount"
-    KAFKAMETRICS = "KafkaMetrics"
+    EVENT_COUNT = "EventCount"
+    ERROR_COUNT = "ErrorCount"
+    KAFKA_METRICS = "KafkaMetrics"
 
 
 def to_event_source_mapping_metric_list(
@@ -185,30 +185,30 @@ def to_event_source_position(value: EventSourcePosition | str | None) -> EventSo
 
 
 class EventType(OpenEnum):
-    EXECUTIONSTARTED = "ExecutionStarted"
-    EXECUTIONSUCCEEDED = "ExecutionSucceeded"
-    EXECUTIONFAILED = "ExecutionFailed"
-    EXECUTIONTIMEDOUT = "ExecutionTimedOut"
-    EXECUTIONSTOPPED = "ExecutionStopped"
-    CONTEXTSTARTED = "ContextStarted"
-    CONTEXTSUCCEEDED = "ContextSucceeded"
-    CONTEXTFAILED = "ContextFailed"
-    WAITSTARTED = "WaitStarted"
-    WAITSUCCEEDED = "WaitSucceeded"
-    WAITCANCELLED = "WaitCancelled"
-    STEPSTARTED = "StepStarted"
-    STEPSUCCEEDED = "StepSucceeded"
-    STEPFAILED = "StepFailed"
-    CHAINEDINVOKESTARTED = "ChainedInvokeStarted"
-    CHAINEDINVOKESUCCEEDED = "ChainedInvokeSucceeded"
-    CHAINEDINVOKEFAILED = "ChainedInvokeFailed"
-    CHAINEDINVOKETIMEDOUT = "ChainedInvokeTimedOut"
-    CHAINEDINVOKESTOPPED = "ChainedInvokeStopped"
-    CALLBACKSTARTED = "CallbackStarted"
-    CALLBACKSUCCEEDED = "CallbackSucceeded"
-    CALLBACKFAILED = "CallbackFailed"
-    CALLBACKTIMEDOUT = "CallbackTimedOut"
-    INVOCATIONCOMPLETED = "InvocationCompleted"
+    EXECUTION_STARTED = "ExecutionStarted"
+    EXECUTION_SUCCEEDED = "ExecutionSucceeded"
+    EXECUTION_FAILED = "ExecutionFailed"
+    EXECUTION_TIMED_OUT = "ExecutionTimedOut"
+    EXECUTION_STOPPED = "ExecutionStopped"
+    CONTEXT_STARTED = "ContextStarted"
+    CONTEXT_SUCCEEDED = "ContextSucceeded"
+    CONTEXT_FAILED = "ContextFailed"
+    WAIT_STARTED = "WaitStarted"
+    WAIT_SUCCEEDED = "WaitSucceeded"
+    WAIT_CANCELLED = "WaitCancelled"
+    STEP_STARTED = "StepStarted"
+    STEP_SUCCEEDED = "StepSucceeded"
+    STEP_FAILED = "StepFailed"
+    CHAINED_INVOKE_STARTED = "ChainedInvokeStarted"
+    CHAINED_INVOKE_SUCCEEDED = "ChainedInvokeSucceeded"
+    CHAINED_INVOKE_FAILED = "ChainedInvokeFailed"
+    CHAINED_INVOKE_TIMED_OUT = "ChainedInvokeTimedOut"
+    CHAINED_INVOKE_STOPPED = "ChainedInvokeStopped"
+    CALLBACK_STARTED = "CallbackStarted"
+    CALLBACK_SUCCEEDED = "CallbackSucceeded"
+    CALLBACK_FAILED = "CallbackFailed"
+    CALLBACK_TIMED_OUT = "CallbackTimedOut"
+    INVOCATION_COMPLETED = "InvocationCompleted"
 
 
 def to_event_type(value: EventType | str | None) -> EventType | None:
@@ -234,7 +234,7 @@ def to_execution_status_list(
 
 
 class FullDocument(OpenEnum):
-    UPDATELOOKUP = "UpdateLookup"
+    UPDATE_LOOKUP = "UpdateLookup"
     DEFAULT = "Default"
 
 
@@ -243,7 +243,7 @@ def to_full_document(value: FullDocument | str | None) -> FullDocument | None:
 
 
 class FunctionResponseType(OpenEnum):
-    REPORTBATCHITEMFAILURES = "ReportBatchItemFailures"
+    REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
 
 
 def to_function_response_type_list(
@@ -283,8 +283,8 @@ def to_function_version_latest_published(
 
 class InvocationType(OpenEnum):
     EVENT = "Event"
-    REQUESTRESPONSE = "RequestResponse"
-    DRYRUN = "DryRun"
+    REQUEST_RESPONSE = "RequestResponse"
+    DRY_RUN = "DryRun"
 
 
 def to_invocation_type(value: InvocationType | str | None) -> InvocationType | None:
@@ -327,7 +327,7 @@ def to_kafka_schema_validation_attribute(
 class LastUpdateStatus(OpenEnum):
     SUCCESSFUL = "Successful"
     FAILED = "Failed"
-    INPROGRESS = "InProgress"
+    IN_PROGRESS = "InProgress"
 
 
 def to_last_update_status(value: LastUpdateStatus | str | None) -> LastUpdateStatus | None:
@@ -335,42 +335,42 @@ def to_last_update_status(value: LastUpdateStatus | str | None) -> LastUpdateSta
 
 
 class LastUpdateStatusReasonCode(OpenEnum):
-    ENILIMITEXCEEDED = "EniLimitExceeded"
-    INSUFFICIENTROLEPERMISSIONS = "InsufficientRolePermissions"
-    INVALIDCONFIGURATION = "InvalidConfiguration"
-    INTERNALERROR = "InternalError"
-    SUBNETOUTOFIPADDRESSES = "SubnetOutOfIPAddresses"
-    INVALIDSUBNET = "InvalidSubnet"
-    INVALIDSECURITYGROUP = "InvalidSecurityGroup"
-    IMAGEDELETED = "ImageDeleted"
-    IMAGEACCESSDENIED = "ImageAccessDenied"
-    INVALIDIMAGE = "InvalidImage"
-    KMSKEYACCESSDENIED = "KMSKeyAccessDenied"
-    KMSKEYNOTFOUND = "KMSKeyNotFound"
-    INVALIDSTATEKMSKEY = "InvalidStateKMSKey"
-    DISABLEDKMSKEY = "DisabledKMSKey"
-    EFSIOERROR = "EFSIOError"
-    EFSMOUNTCONNECTIVITYERROR = "EFSMountConnectivityError"
-    EFSMOUNTFAILURE = "EFSMountFailure"
-    EFSMOUNTTIMEOUT = "EFSMountTimeout"
-    INVALIDRUNTIME = "InvalidRuntime"
-    INVALIDZIPFILEEXCEPTION = "InvalidZipFileException"
-    FUNCTIONERROR = "FunctionError"
-    SERVICEQUOTAEXCEEDEDEXCEPTION = "ServiceQuotaExceededException"
-    VCPULIMITEXCEEDED = "VcpuLimitExceeded"
-    CAPACITYPROVIDERSCALINGLIMITEXCEEDED = "CapacityProviderScalingLimitExceeded"
-    INSUFFICIENTCAPACITY = "InsufficientCapacity"
-    EC2REQUESTLIMITEXCEEDED = "EC2RequestLimitExceeded"
-    FUNCTIONERROR_INITTIMEOUT = "FunctionError.InitTimeout"
-    FUNCTIONERROR_RUNTIMEINITERROR = "FunctionError.RuntimeInitError"
-    FUNCTIONERROR_EXTENSIONINITERROR = "FunctionError.ExtensionInitError"
-    FUNCTIONERROR_INVALIDENTRYPOINT = "FunctionError.InvalidEntryPoint"
-    FUNCTIONERROR_INVALIDWORKINGDIRECTORY = "FunctionError.InvalidWorkingDirectory"
-    FUNCTIONERROR_PERMISSIONDENIED = "FunctionError.PermissionDenied"
-    FUNCTIONERROR_TOOMANYEXTENSIONS = "FunctionError.TooManyExtensions"
-    FUNCTIONERROR_INITRESOURCEEXHAUSTED = "FunctionError.InitResourceExhausted"
-    DISALLOWEDBYVPCENCRYPTIONCONTROL = "DisallowedByVpcEncryptionControl"
-    DEPENDENCYERROR = "DependencyError"
+    ENI_LIMIT_EXCEEDED = "EniLimitExceeded"
+    INSUFFICIENT_ROLE_PERMISSIONS = "InsufficientRolePermissions"
+    INVALID_CONFIGURATION = "InvalidConfiguration"
+    INTERNAL_ERROR = "InternalError"
+    SUBNET_OUT_OF_IP_ADDRESSES = "SubnetOutOfIPAddresses"
+    INVALID_SUBNET = "InvalidSubnet"
+    INVALID_SECURITY_GROUP = "InvalidSecurityGroup"
+    IMAGE_DELETED = "ImageDeleted"
+    IMAGE_ACCESS_DENIED = "ImageAccessDenied"
+    INVALID_IMAGE = "InvalidImage"
+    KMS_KEY_ACCESS_DENIED = "KMSKeyAccessDenied"
+    KMS_KEY_NOT_FOUND = "KMSKeyNotFound"
+    INVALID_STATE_KMS_KEY = "InvalidStateKMSKey"
+    DISABLED_KMS_KEY = "DisabledKMSKey"
+    EFSIO_ERROR = "EFSIOError"
+    EFS_MOUNT_CONNECTIVITY_ERROR = "EFSMountConnectivityError"
+    EFS_MOUNT_FAILURE = "EFSMountFailure"
+    EFS_MOUNT_TIMEOUT = "EFSMountTimeout"
+    INVALID_RUNTIME = "InvalidRuntime"
+    INVALID_ZIP_FILE_EXCEPTION = "InvalidZipFileException"
+    FUNCTION_ERROR = "FunctionError"
+    SERVICE_QUOTA_EXCEEDED_EXCEPTION = "ServiceQuotaExceededException"
+    VCPU_LIMIT_EXCEEDED = "VcpuLimitExceeded"
+    CAPACITY_PROVIDER_SCALING_LIMIT_EXCEEDED = "CapacityProviderScalingLimitExceeded"
+    INSUFFICIENT_CAPACITY = "InsufficientCapacity"
+    EC2_REQUEST_LIMIT_EXCEEDED = "EC2RequestLimitExceeded"
+    FUNCTION_ERROR_INIT_TIMEOUT = "FunctionError.InitTimeout"
+    FUNCTION_ERROR_RUNTIME_INIT_ERROR = "FunctionError.RuntimeInitError"
+    FUNCTION_ERROR_EXTENSION_INIT_ERROR = "FunctionError.ExtensionInitError"
+    FUNCTION_ERROR_INVALID_ENTRY_POINT = "FunctionError.InvalidEntryPoint"
+    FUNCTION_ERROR_INVALID_WORKING_DIRECTORY = "FunctionError.InvalidWorkingDirectory"
+    FUNCTION_ERROR_PERMISSION_DENIED = "FunctionError.PermissionDenied"
+    FUNCTION_ERROR_TOO_MANY_EXTENSIONS = "FunctionError.TooManyExtensions"
+    FUNCTION_ERROR_INIT_RESOURCE_EXHAUSTED = "FunctionError.InitResourceExhausted"
+    DISALLOWED_BY_VPC_ENCRYPTION_CONTROL = "DisallowedByVpcEncryptionControl"
+    DEPENDENCY_ERROR = "DependencyError"
 
 
 def to_last_update_status_reason_code(
@@ -477,8 +477,8 @@ def to_recursive_loop(value: RecursiveLoop | str | None) -> RecursiveLoop | None
 
 
 class ResponseStreamingInvocationType(OpenEnum):
-    REQUESTRESPONSE = "RequestResponse"
-    DRYRUN = "DryRun"
+    REQUEST_RESPONSE = "RequestResponse"
+    DRY_RUN = "DryRun"
 
 
 def to_response_streaming_invocation_type(
@@ -578,7 +578,7 @@ def to_schema_registry_event_record_format(
 
 
 class SnapStartApplyOn(OpenEnum):
-    PUBLISHEDVERSIONS = "PublishedVersions"
+    PUBLISHED_VERSIONS = "PublishedVersions"
     NONE = "None"
 
 
@@ -626,7 +626,7 @@ class State(OpenEnum):
     FAILED = "Failed"
     DEACTIVATING = "Deactivating"
     DEACTIVATED = "Deactivated"
-    ACTIVENONINVOCABLE = "ActiveNonInvocable"
+    ACTIVE_NON_INVOCABLE = "ActiveNonInvocable"
     DELETING = "Deleting"
 
 
@@ -638,43 +638,43 @@ class StateReasonCode(OpenEnum):
     IDLE = "Idle"
     CREATING = "Creating"
     RESTORING = "Restoring"
-    ENILIMITEXCEEDED = "EniLimitExceeded"
-    INSUFFICIENTROLEPERMISSIONS = "InsufficientRolePermissions"
-    INVALIDCONFIGURATION = "InvalidConfiguration"
-    INTERNALERROR = "InternalError"
-    SUBNETOUTOFIPADDRESSES = "SubnetOutOfIPAddresses"
-    INVALIDSUBNET = "InvalidSubnet"
-    INVALIDSECURITYGROUP = "InvalidSecurityGroup"
-    IMAGEDELETED = "ImageDeleted"
-    IMAGEACCESSDENIED = "ImageAccessDenied"
-    INVALIDIMAGE = "InvalidImage"
-    KMSKEYACCESSDENIED = "KMSKeyAccessDenied"
-    KMSKEYNOTFOUND = "KMSKeyNotFound"
-    INVALIDSTATEKMSKEY = "InvalidStateKMSKey"
-    DISABLEDKMSKEY = "DisabledKMSKey"
-    EFSIOERROR = "EFSIOError"
-    EFSMOUNTCONNECTIVITYERROR = "EFSMountConnectivityError"
-    EFSMOUNTFAILURE = "EFSMountFailure"
-    EFSMOUNTTIMEOUT = "EFSMountTimeout"
-    INVALIDRUNTIME = "InvalidRuntime"
-    INVALIDZIPFILEEXCEPTION = "InvalidZipFileException"
-    FUNCTIONERROR = "FunctionError"
-    SERVICEQUOTAEXCEEDEDEXCEPTION = "ServiceQuotaExceededException"
-    VCPULIMITEXCEEDED = "VcpuLimitExceeded"
-    CAPACITYPROVIDERSCALINGLIMITEXCEEDED = "CapacityProviderScalingLimitExceeded"
-    INSUFFICIENTCAPACITY = "InsufficientCapacity"
-    EC2REQUESTLIMITEXCEEDED = "EC2RequestLimitExceeded"
-    FUNCTIONERROR_INITTIMEOUT = "FunctionError.InitTimeout"
-    FUNCTIONERROR_RUNTIMEINITERROR = "FunctionError.RuntimeInitError"
-    FUNCTIONERROR_EXTENSIONINITERROR = "FunctionError.ExtensionInitError"
-    FUNCTIONERROR_INVALIDENTRYPOINT = "FunctionError.InvalidEntryPoint"
-    FUNCTIONERROR_INVALIDWORKINGDIRECTORY = "FunctionError.InvalidWorkingDirectory"
-    FUNCTIONERROR_PERMISSIONDENIED = "FunctionError.PermissionDenied"
-    FUNCTIONERROR_TOOMANYEXTENSIONS = "FunctionError.TooManyExtensions"
-    FUNCTIONERROR_INITRESOURCEEXHAUSTED = "FunctionError.InitResourceExhausted"
-    DISALLOWEDBYVPCENCRYPTIONCONTROL = "DisallowedByVpcEncryptionControl"
-    DRAININGDURABLEEXECUTIONS = "DrainingDurableExecutions"
-    DEPENDENCYERROR = "DependencyError"
+    ENI_LIMIT_EXCEEDED = "EniLimitExceeded"
+    INSUFFICIENT_ROLE_PERMISSIONS = "InsufficientRolePermissions"
+    INVALID_CONFIGURATION = "InvalidConfiguration"
+    INTERNAL_ERROR = "InternalError"
+    SUBNET_OUT_OF_IP_ADDRESSES = "SubnetOutOfIPAddresses"
+    INVALID_SUBNET = "InvalidSubnet"
+    INVALID_SECURITY_GROUP = "InvalidSecurityGroup"
+    IMAGE_DELETED = "ImageDeleted"
+    IMAGE_ACCESS_DENIED = "ImageAccessDenied"
+    INVALID_IMAGE = "InvalidImage"
+    KMS_KEY_ACCESS_DENIED = "KMSKeyAccessDenied"
+    KMS_KEY_NOT_FOUND = "KMSKeyNotFound"
+    INVALID_STATE_KMS_KEY = "InvalidStateKMSKey"
+    DISABLED_KMS_KEY = "DisabledKMSKey"
+    EFSIO_ERROR = "EFSIOError"
+    EFS_MOUNT_CONNECTIVITY_ERROR = "EFSMountConnectivityError"
+    EFS_MOUNT_FAILURE = "EFSMountFailure"
+    EFS_MOUNT_TIMEOUT = "EFSMountTimeout"
+    INVALID_RUNTIME = "InvalidRuntime"
+    INVALID_ZIP_FILE_EXCEPTION = "InvalidZipFileException"
+    FUNCTION_ERROR = "FunctionError"
+    SERVICE_QUOTA_EXCEEDED_EXCEPTION = "ServiceQuotaExceededException"
+    VCPU_LIMIT_EXCEEDED = "VcpuLimitExceeded"
+    CAPACITY_PROVIDER_SCALING_LIMIT_EXCEEDED = "CapacityProviderScalingLimitExceeded"
+    INSUFFICIENT_CAPACITY = "InsufficientCapacity"
+    EC2_REQUEST_LIMIT_EXCEEDED = "EC2RequestLimitExceeded"
+    FUNCTION_ERROR_INIT_TIMEOUT = "FunctionError.InitTimeout"
+    FUNCTION_ERROR_RUNTIME_INIT_ERROR = "FunctionError.RuntimeInitError"
+    FUNCTION_ERROR_EXTENSION_INIT_ERROR = "FunctionError.ExtensionInitError"
+    FUNCTION_ERROR_INVALID_ENTRY_POINT = "FunctionError.InvalidEntryPoint"
+    FUNCTION_ERROR_INVALID_WORKING_DIRECTORY = "FunctionError.InvalidWorkingDirectory"
+    FUNCTION_ERROR_PERMISSION_DENIED = "FunctionError.PermissionDenied"
+    FUNCTION_ERROR_TOO_MANY_EXTENSIONS = "FunctionError.TooManyExtensions"
+    FUNCTION_ERROR_INIT_RESOURCE_EXHAUSTED = "FunctionError.InitResourceExhausted"
+    DISALLOWED_BY_VPC_ENCRYPTION_CONTROL = "DisallowedByVpcEncryptionControl"
+    DRAINING_DURABLE_EXECUTIONS = "DrainingDurableExecutions"
+    DEPENDENCY_ERROR = "DependencyError"
 
 
 def to_state_reason_code(value: StateReasonCode | str | None) -> StateReasonCode | None:
@@ -700,14 +700,14 @@ def to_tenant_isolation_mode(value: TenantIsolationMode | str | None) -> TenantI
 
 
 class ThrottleReason(OpenEnum):
-    CONCURRENTINVOCATIONLIMITEXCEEDED = "ConcurrentInvocationLimitExceeded"
-    FUNCTIONINVOCATIONRATELIMITEXCEEDED = "FunctionInvocationRateLimitExceeded"
-    RESERVEDFUNCTIONCONCURRENTINVOCATIONLIMITEXCEEDED = (
+    CONCURRENT_INVOCATION_LIMIT_EXCEEDED = "ConcurrentInvocationLimitExceeded"
+    FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED = "FunctionInvocationRateLimitExceeded"
+    RESERVED_FUNCTION_CONCURRENT_INVOCATION_LIMIT_EXCEEDED = (
         "ReservedFunctionConcurrentInvocationLimitExceeded"
     )
-    RESERVEDFUNCTIONINVOCATIONRATELIMITEXCEEDED = "ReservedFunctionInvocationRateLimitExceeded"
-    CALLERRATELIMITEXCEEDED = "CallerRateLimitExceeded"
-    CONCURRENTSNAPSHOTCREATELIMITEXCEEDED = "ConcurrentSnapshotCreateLimitExceeded"
+    RESERVED_FUNCTION_INVOCATION_RATE_LIMIT_EXCEEDED = "ReservedFunctionInvocationRateLimitExceeded"
+    CALLER_RATE_LIMIT_EXCEEDED = "CallerRateLimitExceeded"
+    CONCURRENT_SNAPSHOT_CREATE_LIMIT_EXCEEDED = "ConcurrentSnapshotCreateLimitExceeded"
 
 
 def to_throttle_reason(value: ThrottleReason | str | None) -> ThrottleReason | None:
@@ -716,7 +716,7 @@ def to_throttle_reason(value: ThrottleReason | str | None) -> ThrottleReason | N
 
 class TracingMode(OpenEnum):
     ACTIVE = "Active"
-    PASSTHROUGH = "PassThrough"
+    PASS_THROUGH = "PassThrough"
 
 
 def to_tracing_mode(value: TracingMode | str | None) -> TracingMode | None:
@@ -726,7 +726,7 @@ def to_tracing_mode(value: TracingMode | str | None) -> TracingMode | None:
 class UpdateRuntimeOn(OpenEnum):
     AUTO = "Auto"
     MANUAL = "Manual"
-    FUNCTIONUPDATE = "FunctionUpdate"
+    FUNCTION_UPDATE = "FunctionUpdate"
 
 
 def to_update_runtime_on(value: UpdateRuntimeOn | str | None) -> UpdateRuntimeOn | None:

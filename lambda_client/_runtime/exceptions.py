@@ -125,9 +125,7 @@ class ServiceError(LambdaClientError):
     #: Throttling errors slow the client down (retry policy reads this).
     is_throttling: ClassVar[bool] = False
 
-    Members: TypeAlias = tuple[
-        tuple[str, str, str, str, Callable[[Any], Any] | None], ...
-    ]
+    Members: TypeAlias = tuple[tuple[str, str, str, str, Callable[[Any], Any] | None], ...]
     #: ``(attribute, wire name, location, location name, converter)`` per
     #: modelled member; ``location`` is "body" or "header".
     _members: ClassVar[Members] = ()

@@ -124,7 +124,16 @@ def make_converter(*, strict: bool = False) -> Converter:
 
     def structure_attrs(cls: type) -> Any:
         attrs.resolve_types(cls)
-        return make_dict_structure_fn(cls, conv, **_overrides(cls))
+        structure_fields = make_dict_structure_fn(cls, conv, **_overrides(cls))
+
+        def structure_object(value: Any, tp: Any) -> Any:
+            # The generated function looks keys up with ``in``: handed a string
+            # it would quietly build an empty object.
+            if not isinstance(value, dict):
+                raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+            return structure_fields(value, tp)
+
+        return structure_object
 
     def unstructure_attrs(cls: type) -> Any:
         attrs.resolve_types(cls)
