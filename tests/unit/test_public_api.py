@@ -9,9 +9,9 @@ import pytest
 from botocore import xform_name
 
 import lambda_client
+from codegen.load import load_model
 from lambda_client import ClientConfig, Credentials, LambdaClient, errors, models
 from lambda_client._generated.operations import OPERATIONS
-from codegen.load import load_model
 
 MODEL = load_model().service
 SHAPES = MODEL["shapes"]
