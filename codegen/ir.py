@@ -63,6 +63,8 @@ class Structure:
     deprecated: bool = False
     uses_datetime: bool = False
     uses_eventstream: bool = False
+    #: The output of some operation: carries ``response_metadata``.
+    is_output: bool = False
 
 
 @frozen

@@ -26,6 +26,9 @@ class _Lowering:
         self.shapes: dict[str, dict[str, Any]] = raw.service["shapes"]
         self.input_reachable = self._reachable("input")
         self.output_reachable = self._reachable("output")
+        self.output_shapes = {
+            op["output"]["shape"] for op in raw.service["operations"].values() if "output" in op
+        }
         # Enum name -> converter kinds the models need ("scalar", "list", "key").
         self.converter_kinds: dict[str, set[str]] = {}
 
@@ -176,6 +179,7 @@ class _Lowering:
             deprecated=bool(shape.get("deprecated")),
             uses_datetime=uses_dt,
             uses_eventstream=uses_stream,
+            is_output=name in self.output_shapes,
         )
 
     def error(self, name: str) -> ErrorShape:

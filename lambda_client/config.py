@@ -57,6 +57,13 @@ class ClientConfig:
     use_dualstack_endpoint: bool | None = None
     #: Check inputs against the model (required, types, lengths, ranges) before sending.
     validate_params: bool = True
+    #: Longest ``Retry-After`` the client will honour, in seconds; when the
+    #: service asks for more, the call fails at once instead of waiting.
+    retry_after_cap: float = field(default=20.0, validator=_positive)
+    #: Resend Invoke/InvokeAsync/InvokeWithResponseStream after a timeout or a
+    #: cut connection once the request went out. Off: the function may have
+    #: run, and resending would run it again.
+    retry_sent_invokes: bool = False
 
     def effective_read_timeout(self, *, invoke: bool) -> float:
         if self.read_timeout is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
+import time
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -12,7 +14,7 @@ from ..credentials import CredentialResolver, Credentials
 from .endpoints import configured_endpoint_url, resolve_endpoint
 from .exceptions import ConfigError
 from .operation import OperationSpec
-from .pipeline import Endpoint, Pipeline
+from .pipeline import Clock, Endpoint, Pipeline, Sleep
 from .shared_config import resolve_region
 from .signer import SigV4Signer
 from .transport import AiohttpTransport, Transport
@@ -36,7 +38,11 @@ def _user_agent(extra: str | None) -> str:
 
 class BaseClient:
     """Resolves region, endpoint, credentials and configuration once, at
-    construction; nothing is read from the environment per call."""
+    construction; nothing is read from the environment per call.
+
+    ``transport``, ``clock`` (epoch seconds) and ``sleep`` are seams for
+    tests: a fake network, and time that a test controls.
+    """
 
     def __init__(
         self,
@@ -47,6 +53,8 @@ class BaseClient:
         profile: str | None = None,
         config: ClientConfig | None = None,
         transport: Transport | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
         config = config or ClientConfig()
         env = os.environ
@@ -71,6 +79,8 @@ class BaseClient:
             endpoint=Endpoint.parse(endpoint),
             config=config,
             user_agent=_user_agent(config.user_agent_extra),
+            clock=clock or time.time,
+            sleep=sleep or asyncio.sleep,
         )
 
     @property

@@ -28,7 +28,15 @@ from typing import Any, ClassVar, TypeAlias
 
 
 class LambdaClientError(Exception):
-    """Root of every exception raised by lambda_client."""
+    """Root of every exception raised by lambda_client.
+
+    Errors raised by a call say how many attempts it made (``attempts``) and
+    why it stopped retrying (``retry_stop_reason``); both are also added as a
+    note shown in tracebacks.
+    """
+
+    attempts: int | None = None
+    retry_stop_reason: str | None = None
 
 
 class ConfigError(LambdaClientError, ValueError):

@@ -49,3 +49,19 @@ class HttpResponse:
     headers: Mapping[str, str]
     body: bytes = b""
     stream: ResponseStream | None = None
+
+
+@define(kw_only=True, slots=True)
+class ResponseMetadata:
+    """Facts about the exchange that produced an operation's output
+    (``output.response_metadata``)."""
+
+    request_id: str | None
+    http_status_code: int
+    http_headers: Mapping[str, str] = field(repr=False)
+    #: Attempts the call made, the successful one included.
+    attempts: int
+    #: Seconds spent waiting between attempts.
+    total_retry_delay: float
+    #: The ``amz-sdk-invocation-id`` shared by all attempts of the call.
+    invocation_id: str

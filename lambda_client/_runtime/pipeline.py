@@ -7,9 +7,11 @@ in this module, once for all 88 operations.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -18,10 +20,11 @@ from attrs import frozen
 
 from ..config import ClientConfig
 from ..credentials import CredentialResolver
-from .exceptions import ConfigError, ServiceError
-from .http import HttpRequest, HttpResponse
+from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
+from .http import HttpRequest, HttpResponse, ResponseMetadata
 from .operation import OperationSpec
 from .restjson import parse_error, parse_output, request_plan, serialize_request
+from .retry import AdaptiveRateLimiter, RetryQuota, backoff, classify, server_clock_offset
 from .signer import SigV4Signer
 from .transport import Transport
 from .validate import validate
@@ -29,11 +32,8 @@ from .validate import validate
 I = TypeVar("I")  # noqa: E741
 O = TypeVar("O")  # noqa: E741
 
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+#: Seconds since the epoch; injectable so retry and signing tests are deterministic.
+Clock = Callable[[], float]
 
 
 @frozen
@@ -52,6 +52,9 @@ class Endpoint:
         return cls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
 
 
+Sleep = Callable[[float], Awaitable[None]]
+
+
 class Pipeline:
     def __init__(
         self,
@@ -62,7 +65,8 @@ class Pipeline:
         endpoint: Endpoint,
         config: ClientConfig,
         user_agent: str,
-        clock: Clock = _utc_now,
+        clock: Clock = time.time,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.transport = transport
         self.signer = signer
@@ -71,6 +75,15 @@ class Pipeline:
         self.config = config
         self.user_agent = user_agent
         self.clock = clock
+        self.sleep = sleep
+        self.max_attempts = config.resolved_max_attempts()
+        self.quota = RetryQuota()
+        self.limiter = (
+            AdaptiveRateLimiter(clock) if config.resolved_retry_mode() == "adaptive" else None
+        )
+        #: Seconds between the local clock and the service's, learned from a
+        #: signature-time error; every later request is signed with it.
+        self.clock_offset = 0.0
 
     def prepare(self, op: OperationSpec[Any, Any], request: Any) -> HttpRequest:
         """Fill idempotency tokens, validate and serialize: everything that
@@ -96,7 +109,8 @@ class Pipeline:
     async def send_once(self, op: OperationSpec[Any, Any], http: HttpRequest) -> HttpResponse:
         """Sign and send one attempt."""
         credentials = await self.credentials.get()
-        self.signer.sign(http, credentials, now=self.clock())
+        now = datetime.fromtimestamp(self.clock() + self.clock_offset, UTC)
+        self.signer.sign(http, credentials, now=now)
         read_timeout = self.config.effective_read_timeout(invoke=op.invokes_function)
         return await self.transport.send(
             http, read_timeout=read_timeout, stream=op.streaming_output
@@ -104,14 +118,95 @@ class Pipeline:
 
     async def call(self, op: OperationSpec[I, O], request: I) -> O:
         http = self.prepare(op, request)
-        response = await self.send_once(op, http)
-        return await self.finish(op, response)
+        max_attempts = self.max_attempts
+        attempt = 0
+        spent = 0
+        total_delay = 0.0
+        skew_corrected = False
+        while True:
+            attempt += 1
+            http.headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
+            await self._rate_limit()
+            sent_at = self.clock()
+            error: LambdaClientError
+            try:
+                response = await self.send_once(op, http)
+            except TransportError as e:
+                error = e
+            else:
+                if 200 <= response.status < 300:
+                    if self.limiter is not None:
+                        self.limiter.record(throttled=False)
+                    self.quota.release(spent)
+                    output: O = parse_output(op, response)
+                    self._attach_metadata(output, response, http, attempt, total_delay)
+                    return output
+                error = await self.error_for(op, response)
+            decision = classify(op, error, retry_sent_invokes=self.config.retry_sent_invokes)
+            if self.limiter is not None:
+                self.limiter.record(throttled=decision.kind == "throttle")
+            stop = None
+            delay = 0.0
+            if not decision.retry:
+                stop = decision.reason
+            elif attempt >= max_attempts:
+                stop = f"{decision.reason}; all {max_attempts} attempts used"
+            elif decision.kind == "skew":
+                offset = None
+                if isinstance(error, ServiceError) and not skew_corrected:
+                    offset = server_clock_offset(error.headers.get("date"), sent_at, self.clock())
+                if offset is None:
+                    stop = f"{decision.reason}, and the server's Date cannot correct it"
+                else:
+                    # Re-signed with the server's time and sent again at once.
+                    self.clock_offset = offset
+                    skew_corrected = True
+            else:
+                cost = self.quota.acquire(decision.kind)
+                if cost is None:
+                    stop = f"{decision.reason}; retry quota exhausted"
+                else:
+                    spent += cost
+                    delay = backoff(decision.kind, attempt)
+                    if decision.retry_after is not None:
+                        if decision.retry_after > self.config.retry_after_cap:
+                            stop = (
+                                f"{decision.reason}; the service asked to wait "
+                                f"{decision.retry_after:g} s, more than retry_after_cap "
+                                f"({self.config.retry_after_cap:g} s)"
+                            )
+                        delay = max(delay, decision.retry_after)
+            if stop is not None:
+                error.attempts = attempt
+                error.retry_stop_reason = stop
+                error.add_note(f"lambda_client: {attempt} attempt(s) made; stopped: {stop}")
+                raise error
+            if delay > 0:
+                total_delay += delay
+                await self.sleep(delay)
 
-    async def finish(self, op: OperationSpec[I, O], response: HttpResponse) -> O:
-        if 200 <= response.status < 300:
-            output: O = parse_output(op, response)
-            return output
-        raise await self.error_for(op, response)
+    async def _rate_limit(self) -> None:
+        limiter = self.limiter
+        if limiter is None:
+            return
+        while (wait := limiter.delay_before_send()) > 0:
+            await self.sleep(wait)
+
+    @staticmethod
+    def _attach_metadata(
+        output: object, response: HttpResponse, http: HttpRequest, attempts: int, delay: float
+    ) -> None:
+        if output is None or not hasattr(output, "response_metadata"):
+            return
+        headers = response.headers
+        output.response_metadata = ResponseMetadata(
+            request_id=headers.get("x-amzn-requestid"),
+            http_status_code=response.status,
+            http_headers=headers,
+            attempts=attempts,
+            total_retry_delay=delay,
+            invocation_id=http.headers["amz-sdk-invocation-id"],
+        )
 
     async def error_for(self, op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
         if response.stream is not None:

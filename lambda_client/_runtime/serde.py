@@ -124,7 +124,7 @@ def make_converter(*, strict: bool = False) -> Converter:
 
     def structure_attrs(cls: type) -> Any:
         attrs.resolve_types(cls)
-        structure_fields = make_dict_structure_fn(cls, conv, **_overrides(cls))
+        structure_fields: Any = make_dict_structure_fn(cls, conv, **_overrides(cls))
 
         def structure_object(value: Any, tp: Any) -> Any:
             # The generated function looks keys up with ``in``: handed a string

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["AddPermissionResponse"]
 
@@ -14,3 +15,8 @@ __all__ = ["AddPermissionResponse"]
 class AddPermissionResponse:
     statement: str | None = field(default=None, metadata={"wire": "Statement", "check": _v.Str()})
     """The permission statement that's added to the function policy."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .alias_routing_configuration import AliasRoutingConfiguration
 
 __all__ = ["AliasConfiguration"]
@@ -48,3 +49,8 @@ class AliasConfiguration:
         default=None, metadata={"wire": "RevisionId", "check": _v.Str()}
     )
     """A unique identifier that changes when you update the alias."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

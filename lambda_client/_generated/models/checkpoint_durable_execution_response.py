@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .checkpoint_updated_execution_state import CheckpointUpdatedExecutionState
 
 __all__ = ["CheckpointDurableExecutionResponse"]
@@ -29,3 +30,8 @@ class CheckpointDurableExecutionResponse:
     """Updated execution state information that includes any changes that occurred since
     the last checkpoint, such as completed callbacks or expired timers. This allows the
     SDK to update its internal state during replay."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["Concurrency"]
 
@@ -18,3 +19,8 @@ class Concurrency:
     """The number of concurrent executions that are reserved for this function. For more
     information, see Managing Lambda reserved concurrency
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html)."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

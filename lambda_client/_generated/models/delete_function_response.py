@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["DeleteFunctionResponse"]
 
@@ -16,3 +17,8 @@ class DeleteFunctionResponse:
         default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
     )
     """The HTTP status code returned by the operation."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import (
     EventSourcePosition,
     FunctionResponseType,
@@ -293,3 +294,8 @@ class EventSourceMappingConfiguration:
     """(Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode
     configuration for the event source. For more information, see provisioned mode
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode)."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import (
     Architecture,
     LastUpdateStatus,
@@ -325,3 +326,8 @@ class FunctionConfiguration:
     )
     """The function's durable execution configuration settings, if the function is
     configured for durability."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

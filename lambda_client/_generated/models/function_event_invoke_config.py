@@ -8,6 +8,7 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .destination_config import DestinationConfig
 
 __all__ = ["FunctionEventInvokeConfig"]
@@ -67,3 +68,8 @@ class FunctionEventInvokeConfig:
 
     S3 buckets are supported only for on-failure destinations. To retain records of
     successful invocations, use another destination type."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

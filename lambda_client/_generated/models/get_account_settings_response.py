@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .account_limit import AccountLimit
 from .account_usage import AccountUsage
 
@@ -23,3 +24,8 @@ class GetAccountSettingsResponse:
         default=None, metadata={"wire": "AccountUsage", "check": _v.Struct(AccountUsage)}
     )
     """The number of functions and amount of storage in use."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

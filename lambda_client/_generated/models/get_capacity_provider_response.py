@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .capacity_provider import CapacityProvider
 
 __all__ = ["GetCapacityProviderResponse"]
@@ -18,3 +19,8 @@ class GetCapacityProviderResponse:
     )
     """Information about the capacity provider, including its configuration and current
     state."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .code_signing_config import CodeSigningConfig
 
 __all__ = ["GetCodeSigningConfigResponse"]
@@ -17,3 +18,8 @@ class GetCodeSigningConfigResponse:
         default=None, metadata={"wire": "CodeSigningConfig", "check": _v.Struct(CodeSigningConfig)}
     )
     """The code signing configuration"""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

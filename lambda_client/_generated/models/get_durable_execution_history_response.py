@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .event import Event
 
 __all__ = ["GetDurableExecutionHistoryResponse"]
@@ -28,3 +29,8 @@ class GetDurableExecutionHistoryResponse:
     )
     """If present, indicates that more history events are available. Use this value as the
     ``Marker`` parameter in a subsequent request to retrieve the next page of results."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -9,6 +9,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.http import ResponseMetadata
 from ..enums import ExecutionStatus, to_execution_status
 from .durable_config import DurableConfig
 from .error_object import ErrorObject
@@ -107,3 +108,8 @@ class GetDurableExecutionResponse:
     retention period for execution history, and an optional ARN of the Key Management
     Service (KMS) customer managed key that is used to encrypt your durable execution's
     payload data, including input, output, and error payloads."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .operation import Operation
 
 __all__ = ["GetDurableExecutionStateResponse"]
@@ -28,3 +29,8 @@ class GetDurableExecutionStateResponse:
     )
     """If present, indicates that more operations are available. Use this value as the
     ``Marker`` parameter in a subsequent request to retrieve the next page of results."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["GetFunctionConcurrencyResponse"]
 
@@ -16,3 +17,8 @@ class GetFunctionConcurrencyResponse:
         default=None, metadata={"wire": "ReservedConcurrentExecutions", "check": _v.Int(min=0)}
     )
     """The number of simultaneous executions that are reserved for the function."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

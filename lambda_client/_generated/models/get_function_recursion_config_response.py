@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import RecursiveLoop, to_recursive_loop
 
 __all__ = ["GetFunctionRecursionConfigResponse"]
@@ -28,3 +29,8 @@ class GetFunctionRecursionConfigResponse:
 
     By default, Lambda sets your function's configuration to ``Terminate``. You can
     update this configuration using the PutFunctionRecursionConfig action."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .concurrency import Concurrency
 from .function_code_location import FunctionCodeLocation
 from .function_configuration import FunctionConfiguration
@@ -47,3 +48,8 @@ class GetFunctionResponse:
     )
     """The function's reserved concurrency
     (https://docs.aws.amazon.com/lambda/latest/dg/concurrent-executions.html)."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .function_scaling_config import FunctionScalingConfig
 
 __all__ = ["GetFunctionScalingConfigResponse"]
@@ -36,3 +37,8 @@ class GetFunctionScalingConfigResponse:
         },
     )
     """The scaling configuration that was requested for the function."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

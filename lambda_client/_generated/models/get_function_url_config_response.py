@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import FunctionUrlAuthType, InvokeMode, to_function_url_auth_type, to_invoke_mode
 from .cors import Cors
 
@@ -70,3 +71,8 @@ class GetFunctionUrlConfigResponse:
     ``RESPONSE_STREAM`` – Your function streams payload results as they become
     available. Lambda invokes your function using the ``InvokeWithResponseStream`` API
     operation. The maximum response payload size is 200 MB."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

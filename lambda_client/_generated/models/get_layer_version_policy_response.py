@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["GetLayerVersionPolicyResponse"]
 
@@ -19,3 +20,8 @@ class GetLayerVersionPolicyResponse:
         default=None, metadata={"wire": "RevisionId", "check": _v.Str()}
     )
     """A unique identifier for the current revision of the policy."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

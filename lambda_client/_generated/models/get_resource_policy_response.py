@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["GetResourcePolicyResponse"]
 
@@ -23,3 +24,8 @@ class GetResourcePolicyResponse:
     """The revision ID of the policy. Pass this value as the ``RevisionId`` in a
     PutResourcePolicy or DeleteResourcePolicy request. Doing so ensures the operation
     acts on the expected version of the policy."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -7,6 +7,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["InvocationResponse"]
 
@@ -74,3 +75,8 @@ class InvocationResponse:
     )
     """The ARN of the durable execution that was started. This is returned when invoking a
     durable function and provides a unique identifier for tracking the execution."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..._runtime.streaming import EventStream
 from .invoke_response_stream_update import InvokeResponseStreamUpdate
 from .invoke_with_response_stream_complete_event import InvokeWithResponseStreamCompleteEvent
@@ -60,3 +61,8 @@ class InvokeWithResponseStreamResponse:
         },
     )
     """The type of data the stream is returning."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

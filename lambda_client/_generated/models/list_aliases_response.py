@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .alias_configuration import AliasConfiguration
 
 __all__ = ["ListAliasesResponse"]
@@ -23,3 +24,8 @@ class ListAliasesResponse:
         metadata={"wire": "Aliases", "check": _v.ListOf(_v.Struct(AliasConfiguration))},
     )
     """A list of aliases."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .code_signing_config import CodeSigningConfig
 
 __all__ = ["ListCodeSigningConfigsResponse"]
@@ -23,3 +24,8 @@ class ListCodeSigningConfigsResponse:
         metadata={"wire": "CodeSigningConfigs", "check": _v.ListOf(_v.Struct(CodeSigningConfig))},
     )
     """The code signing configurations"""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .execution import Execution
 
 __all__ = ["ListDurableExecutionsByFunctionResponse"]
@@ -27,3 +28,8 @@ class ListDurableExecutionsByFunctionResponse:
     )
     """Pagination token for retrieving additional results. Present only if there are more
     results available."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

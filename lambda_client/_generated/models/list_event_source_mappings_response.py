@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .event_source_mapping_configuration import EventSourceMappingConfiguration
 
 __all__ = ["ListEventSourceMappingsResponse"]
@@ -27,3 +28,8 @@ class ListEventSourceMappingsResponse:
         },
     )
     """A list of event source mappings."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .function_url_config import FunctionUrlConfig
 
 __all__ = ["ListFunctionUrlConfigsResponse"]
@@ -23,3 +24,8 @@ class ListFunctionUrlConfigsResponse:
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )
     """The pagination token that's included if more results are available."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

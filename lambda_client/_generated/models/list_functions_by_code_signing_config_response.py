@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["ListFunctionsByCodeSigningConfigResponse"]
 
@@ -22,3 +23,8 @@ class ListFunctionsByCodeSigningConfigResponse:
         metadata={"wire": "FunctionArns", "check": _v.ListOf(_v.Str(min=0, max=10000))},
     )
     """The function ARNs."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

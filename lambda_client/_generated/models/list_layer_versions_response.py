@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .layer_versions_list_item import LayerVersionsListItem
 
 __all__ = ["ListLayerVersionsResponse"]
@@ -23,3 +24,8 @@ class ListLayerVersionsResponse:
         metadata={"wire": "LayerVersions", "check": _v.ListOf(_v.Struct(LayerVersionsListItem))},
     )
     """A list of versions."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .layers_list_item import LayersListItem
 
 __all__ = ["ListLayersResponse"]
@@ -22,3 +23,8 @@ class ListLayersResponse:
         default=None, metadata={"wire": "Layers", "check": _v.ListOf(_v.Struct(LayersListItem))}
     )
     """A list of function layers."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

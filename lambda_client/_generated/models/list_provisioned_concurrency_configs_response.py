@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .provisioned_concurrency_config_list_item import ProvisionedConcurrencyConfigListItem
 
 __all__ = ["ListProvisionedConcurrencyConfigsResponse"]
@@ -26,3 +27,8 @@ class ListProvisionedConcurrencyConfigsResponse:
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )
     """The pagination token that's included if more results are available."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .function_configuration import FunctionConfiguration
 
 __all__ = ["ListVersionsByFunctionResponse"]
@@ -23,3 +24,8 @@ class ListVersionsByFunctionResponse:
         metadata={"wire": "Versions", "check": _v.ListOf(_v.Struct(FunctionConfiguration))},
     )
     """A list of Lambda function versions."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

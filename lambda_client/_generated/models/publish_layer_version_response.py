@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
 from .layer_version_content_output import LayerVersionContentOutput
 
@@ -72,3 +73,8 @@ class PublishLayerVersionResponse:
         default=None, metadata={"wire": "LicenseInfo", "check": _v.Str(min=0, max=512)}
     )
     """The layer's software license."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

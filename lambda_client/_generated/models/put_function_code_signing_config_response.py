@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["PutFunctionCodeSigningConfigResponse"]
 
@@ -38,3 +39,8 @@ class PutFunctionCodeSigningConfigResponse:
 
     The length constraint applies only to the full ARN. If you specify only the function
     name, it is limited to 64 characters in length."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import RecursiveLoop, to_recursive_loop
 
 __all__ = ["PutFunctionRecursionConfigResponse"]
@@ -26,3 +27,8 @@ class PutFunctionRecursionConfigResponse:
     When this value is set to ``Terminate`` and Lambda detects your function being
     invoked as part of a recursive loop, it stops your function being invoked and
     notifies you."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import State, to_state
 
 __all__ = ["PutFunctionScalingConfigResponse"]
@@ -17,3 +18,8 @@ class PutFunctionScalingConfigResponse:
         default=None, converter=to_state, metadata={"wire": "FunctionState", "check": _v.EnumStr()}
     )
     """The current state of the function after applying the scaling configuration."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency_status_enum
 
 __all__ = ["PutProvisionedConcurrencyConfigResponse"]
@@ -51,3 +52,8 @@ class PutProvisionedConcurrencyConfigResponse:
     )
     """The date and time that a user last updated the configuration, in ISO 8601 format
     (https://www.iso.org/iso-8601-date-and-time-format.html)."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

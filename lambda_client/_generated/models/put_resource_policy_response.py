@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["PutResourcePolicyResponse"]
 
@@ -21,3 +22,8 @@ class PutResourcePolicyResponse:
         default=None, metadata={"wire": "RevisionId", "check": _v.Str(min=36, max=36)}
     )
     """The revision ID of the policy that Lambda adds to your Lambda resource."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from ..enums import UpdateRuntimeOn, to_update_runtime_on
 
 __all__ = ["PutRuntimeManagementConfigResponse"]
@@ -30,3 +31,8 @@ class PutRuntimeManagementConfigResponse:
     )
     """The ARN of the runtime the function is configured to use. If the runtime update mode
     is manual, the ARN is returned, otherwise ``null`` is returned."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

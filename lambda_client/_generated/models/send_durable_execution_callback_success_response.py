@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
-from attrs import define
+from attrs import define, field
+
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["SendDurableExecutionCallbackSuccessResponse"]
 
 
 @define(kw_only=True, slots=True)
 class SendDurableExecutionCallbackSuccessResponse:
-    pass
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 
 __all__ = ["StopDurableExecutionResponse"]
 
@@ -18,3 +19,8 @@ class StopDurableExecutionResponse:
         default=None, metadata={"wire": "StopTimestamp", "check": _v.Timestamp()}
     )
     """The timestamp when the execution was stopped (ISO 8601 format)."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.http import ResponseMetadata
 from .capacity_provider import CapacityProvider
 
 __all__ = ["UpdateCapacityProviderResponse"]
@@ -17,3 +18,8 @@ class UpdateCapacityProviderResponse:
         default=None, metadata={"wire": "CapacityProvider", "check": _v.Struct(CapacityProvider)}
     )
     """Information about the updated capacity provider."""
+
+    response_metadata: ResponseMetadata | None = field(
+        default=None, repr=False, eq=False, metadata={"loc": "metadata"}
+    )
+    """How the call that returned this went: request id, status, attempts, retry delay."""

@@ -1,0 +1,259 @@
+"""Retry policy: which failures are retried, how long to wait, and when to stop.
+
+The numbers and their reasons are in docs/design/retries.md. Everything here
+is sans-IO: time comes from an injected clock, waiting is the caller's job.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from attrs import define, frozen
+
+from .exceptions import LambdaClientError, ServiceError, TransportError
+from .operation import OperationSpec
+
+#: Full-jitter backoff bases (seconds): throttles and "in progress" conflicts
+#: back off from 1 s, other transient failures from 50 ms; all capped at 20 s.
+THROTTLE_BASE = 1.0
+TRANSIENT_BASE = 0.05
+MAX_BACKOFF = 20.0
+
+#: Retry quota: a token bucket shared by the client's calls, so a failing
+#: service is not hammered: retries spend tokens, successes earn them back.
+QUOTA_CAPACITY = 500
+RETRY_COST = 5
+TIMEOUT_COST = 10
+NO_RETRY_INCREMENT = 1
+
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
+TRANSIENT_CODES = frozenset({"RequestTimeout", "RequestTimeoutException", "InternalError"})
+TRANSIENT_STATUS = frozenset({500, 502, 503, 504})
+SKEW_CODES = frozenset(
+    {"RequestTimeTooSkewed", "RequestExpired", "InvalidSignatureException", "SignatureDoesNotMatch"}
+)
+_SKEW_MESSAGE = re.compile(r"signature (has )?expired|not yet current|too skewed|clock", re.I)
+# Lambda's 409 text for a resource that is busy rather than duplicated:
+# "An update is in progress for resource: ..." or "The function is currently
+# in the following state: Pending".
+_IN_PROGRESS = re.compile(r"in progress|currently in the following state", re.I)
+
+
+@frozen
+class Decision:
+    """Whether to retry one failed attempt, and how."""
+
+    retry: bool
+    reason: str
+    #: throttle | transient | timeout | conflict | skew
+    kind: str = ""
+    #: Minimum wait the service asked for (seconds), if any.
+    retry_after: float | None = None
+
+
+def _header(error: ServiceError, name: str) -> str | None:
+    headers = error.headers
+    value = headers.get(name)
+    if value is None:
+        # Plain dicts from fakes are case-sensitive; real responses are not.
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    return value
+
+
+def _retry_after(error: ServiceError) -> float | None:
+    millis = _header(error, "x-amz-retry-after")
+    if millis is not None:
+        try:
+            return max(float(millis), 0.0) / 1000.0
+        except ValueError:
+            pass
+    seconds = _header(error, "retry-after")
+    if seconds is not None:
+        try:
+            return max(float(seconds), 0.0)
+        except ValueError:
+            return None
+    return None
+
+
+def is_clock_skew(error: ServiceError) -> bool:
+    if error.code in ("RequestTimeTooSkewed", "RequestExpired"):
+        return True
+    return error.code in SKEW_CODES and bool(_SKEW_MESSAGE.search(error.message or ""))
+
+
+def classify(
+    op: OperationSpec[Any, Any], error: LambdaClientError, *, retry_sent_invokes: bool
+) -> Decision:
+    if isinstance(error, TransportError):
+        if not error.request_sent:
+            return Decision(True, "connection failed before the request was sent", "timeout")
+        if op.invokes_function and not retry_sent_invokes:
+            return Decision(
+                False,
+                f"{type(error).__name__} after {op.name} was sent: the function may have "
+                "run, so it is not sent again (ClientConfig.retry_sent_invokes allows it)",
+            )
+        return Decision(True, f"{type(error).__name__} after sending", "timeout")
+    if not isinstance(error, ServiceError):
+        return Decision(False, f"{type(error).__name__} is not retryable")
+    code = error.code
+    if is_clock_skew(error):
+        return Decision(True, f"{code}: clock skew", "skew")
+    if error.is_throttling or code in THROTTLING_CODES or error.status_code == 429:
+        return Decision(True, f"{code}: throttled", "throttle", _retry_after(error))
+    if code == "ResourceConflictException" or error.status_code == 409:
+        text = " ".join(str(v) for v in (error.message, getattr(error, "type", None)) if v)
+        if _IN_PROGRESS.search(text):
+            return Decision(True, f"{code}: operation in progress", "conflict", _retry_after(error))
+        return Decision(False, f"{code}: conflict that waiting will not resolve")
+    if code in TRANSIENT_CODES or error.status_code in TRANSIENT_STATUS:
+        return Decision(True, f"{code}: transient", "transient", _retry_after(error))
+    return Decision(False, f"{code} is not retryable")
+
+
+def backoff(kind: str, retry_number: int, rand: Callable[[], float] = random.random) -> float:
+    """Full jitter: uniform in [0, min(base * 2**(n-1), MAX_BACKOFF)]."""
+    base = THROTTLE_BASE if kind in ("throttle", "conflict") else TRANSIENT_BASE
+    ceiling: float = min(base * 2.0 ** (retry_number - 1), MAX_BACKOFF)
+    return rand() * ceiling
+
+
+@define
+class RetryQuota:
+    """Token bucket limiting retries across all calls of one client."""
+
+    capacity: int = QUOTA_CAPACITY
+    available: int = QUOTA_CAPACITY
+
+    def acquire(self, kind: str) -> int | None:
+        """Tokens taken for one retry, or None when the quota is spent."""
+        cost = TIMEOUT_COST if kind == "timeout" else RETRY_COST
+        if cost > self.available:
+            return None
+        self.available -= cost
+        return cost
+
+    def release(self, spent: int) -> None:
+        """A call succeeded: give back what its retries spent, or earn a token."""
+        self.available = min(self.capacity, self.available + (spent or NO_RETRY_INCREMENT))
+
+
+class AdaptiveRateLimiter:
+    """Client-side rate limiting that slows down after throttles (adaptive mode).
+
+    A token bucket whose fill rate follows CUBIC congestion control: on a
+    throttle the rate drops to BETA times the measured send rate; after that
+    it grows back along a cubic curve centred on the rate that was throttled.
+    It does nothing until the first throttle.
+    """
+
+    BETA = 0.7
+    SCALE = 0.4
+    MIN_FILL_RATE = 0.5
+    SMOOTHING = 0.8
+    BUCKET_SECONDS = 0.5
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self.enabled = False
+        self.fill_rate = 0.0
+        self.max_capacity = 0.0
+        self.capacity = 0.0
+        self._last_refill = clock()
+        self._last_max_rate = 0.0
+        self._last_throttle = clock()
+        self._window = 0.0
+        self.measured_rate = 0.0
+        self._bucket_start = math.floor(clock() * 2) / 2
+        self._bucket_count = 0
+
+    def delay_before_send(self) -> float:
+        """Seconds to wait before the next request may go out (0 if none);
+        the caller sleeps that long and asks again."""
+        if not self.enabled:
+            return 0.0
+        self._refill()
+        if self.capacity >= 1.0:
+            self.capacity -= 1.0
+            return 0.0
+        return (1.0 - self.capacity) / self.fill_rate
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self.capacity = min(
+            self.max_capacity, self.capacity + (now - self._last_refill) * self.fill_rate
+        )
+        self._last_refill = now
+
+    def _measure(self) -> None:
+        now = self._clock()
+        bucket = math.floor(now * 2) / 2
+        self._bucket_count += 1
+        if bucket > self._bucket_start:
+            current = self._bucket_count / (bucket - self._bucket_start)
+            self.measured_rate = current * self.SMOOTHING + self.measured_rate * (
+                1 - self.SMOOTHING
+            )
+            self._bucket_count = 0
+            self._bucket_start = bucket
+
+    def record(self, *, throttled: bool) -> None:
+        """Update the rate after a response (throttled or not)."""
+        self._measure()
+        now = self._clock()
+        if throttled:
+            rate = (
+                self.measured_rate if not self.enabled else min(self.measured_rate, self.fill_rate)
+            )
+            self._last_max_rate = rate
+            self._window = (self._last_max_rate * (1 - self.BETA) / self.SCALE) ** (1 / 3)
+            self._last_throttle = now
+            target = rate * self.BETA
+            self.enabled = True
+        else:
+            elapsed = now - self._last_throttle
+            target = self.SCALE * (elapsed - self._window) ** 3 + self._last_max_rate
+        if not self.enabled:
+            return
+        self._refill()
+        self.fill_rate = max(min(target, 2 * self.measured_rate), self.MIN_FILL_RATE)
+        self.max_capacity = max(self.fill_rate, 1.0)
+        self.capacity = min(self.capacity, self.max_capacity)
+
+
+def server_clock_offset(
+    date_header: str | None, sent_at: float, received_at: float
+) -> float | None:
+    """Seconds to add to the local clock to match the server's ``Date``,
+    measured against the midpoint of the exchange."""
+    if not date_header:
+        return None
+    try:
+        server = parsedate_to_datetime(date_header).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return server - (sent_at + received_at) / 2
