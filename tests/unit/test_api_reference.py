@@ -193,3 +193,18 @@ def test_published_errors_are_modelled(action: str) -> None:
     modelled = set(_operation(action).errors)
     found = {e for e in ACTIONS[action]["errors"] if e not in modelled}
     _assert_agrees(action, "error", found)
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_published_error_statuses(action: str) -> None:
+    """Each published error raises a typed exception with the published status."""
+    from lambda_client import errors
+
+    mismatched = {}
+    for name, status in ACTIONS[action]["errors"].items():
+        cls = getattr(errors, name, None)
+        if cls is None:
+            continue  # spelled differently in the reference; see KNOWN_DISAGREEMENTS
+        if cls.default_status != status:
+            mismatched[name] = (status, cls.default_status)
+    assert mismatched == {}
