@@ -20,3 +20,77 @@ THROTTLING_ERRORS: Final = frozenset({"TooManyRequestsException", "EC2ThrottledE
 
 #: Module names that would shadow something the package needs.
 RESERVED_MODULES: Final = frozenset({"__init__", "enums", "errors"})
+
+#: Waiters people write by hand today, in the model's own waiter format so
+#: the generator treats them exactly like the model's six.
+EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
+    "ProvisionedConcurrencyReady": {
+        "description": "Waits until provisioned concurrency is allocated (Status READY).",
+        "operation": "GetProvisionedConcurrencyConfig",
+        "delay": 5,
+        "maxAttempts": 120,
+        "acceptors": [
+            {"matcher": "path", "argument": "Status", "state": "success", "expected": "READY"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "FAILED"},
+            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "IN_PROGRESS"},
+        ],
+    },
+    "FunctionDeleted": {
+        "description": "Waits until GetFunction reports the function no longer exists.",
+        "operation": "GetFunction",
+        "delay": 1,
+        "maxAttempts": 60,
+        "acceptors": [
+            {"matcher": "error", "state": "success", "expected": "ResourceNotFoundException"},
+            {"matcher": "error", "state": "retry", "expected": False},
+        ],
+    },
+    "EventSourceMappingEnabled": {
+        "description": "Waits until the event source mapping's State is Enabled.",
+        "operation": "GetEventSourceMapping",
+        "delay": 2,
+        "maxAttempts": 150,
+        "acceptors": [
+            {"matcher": "path", "argument": "State", "state": "success", "expected": "Enabled"},
+        ],
+    },
+    "EventSourceMappingDisabled": {
+        "description": "Waits until the event source mapping's State is Disabled.",
+        "operation": "GetEventSourceMapping",
+        "delay": 2,
+        "maxAttempts": 150,
+        "acceptors": [
+            {"matcher": "path", "argument": "State", "state": "success", "expected": "Disabled"},
+        ],
+    },
+    "EventSourceMappingDeleted": {
+        "description": "Waits until the event source mapping no longer exists.",
+        "operation": "GetEventSourceMapping",
+        "delay": 2,
+        "maxAttempts": 150,
+        "acceptors": [
+            {"matcher": "error", "state": "success", "expected": "ResourceNotFoundException"},
+            {"matcher": "error", "state": "retry", "expected": False},
+        ],
+    },
+    "DurableExecutionFinished": {
+        "description": (
+            "Waits until a durable execution succeeds; fails when it ends FAILED, "
+            "TIMED_OUT or STOPPED."
+        ),
+        "operation": "GetDurableExecution",
+        "delay": 2,
+        "maxAttempts": 450,
+        "acceptors": [
+            {"matcher": "path", "argument": "Status", "state": "success", "expected": "SUCCEEDED"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "FAILED"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "TIMED_OUT"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "STOPPED"},
+        ],
+    },
+}
+
+#: Keyword arguments the paginator and waiter methods add; no operation they
+#: wrap may have a member with these names.
+PAGINATOR_ARGUMENTS: Final = ("max_items", "page_size", "starting_token")
+WAITER_ARGUMENTS: Final = ("delay", "max_attempts", "timeout")

@@ -113,6 +113,48 @@ class Operation:
 
 
 @frozen
+class Paginator:
+    name: str
+    method_name: str
+    operation: Operation
+    #: Operation arguments the caller still passes (not marker or limit).
+    arguments: tuple[Member, ...]
+    input_token: str
+    limit_key: str
+    output_token: str
+    result_attr: str
+    item_annotation: str
+    #: Wire names, for the documentation.
+    limit_wire: str
+    output_wire: str
+
+
+@frozen
+class WaiterAcceptor:
+    state: str
+    #: path, path_any, path_all, error or status.
+    matcher: str
+    #: Python literal of the expected value.
+    expected: str
+    #: Attribute names from the response to the compared value.
+    path: tuple[str, ...]
+    description: str
+
+
+@frozen
+class Waiter:
+    name: str
+    method_name: str
+    operation: Operation
+    delay: float
+    max_attempts: int
+    description: str
+    acceptors: tuple[WaiterAcceptor, ...]
+    #: Success can come from an error (FunctionDeleted): no response then.
+    may_return_none: bool
+
+
+@frozen
 class Service:
     botocore_version: str
     api_version: str
@@ -121,3 +163,5 @@ class Service:
     enums: tuple[EnumShape, ...]
     errors: tuple[ErrorShape, ...]
     operations: tuple[Operation, ...]
+    paginators: tuple[Paginator, ...] = ()
+    waiters: tuple[Waiter, ...] = ()

@@ -5,7 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from . import customizations, docs, naming
-from .ir import EnumShape, EnumValue, ErrorShape, Member, Operation, Service, Structure, TypeRef
+from .ir import (
+    EnumShape,
+    EnumValue,
+    ErrorShape,
+    Member,
+    Operation,
+    Paginator,
+    Service,
+    Structure,
+    TypeRef,
+    Waiter,
+    WaiterAcceptor,
+)
 from .load import RawModel
 
 _SCALARS = {
@@ -232,6 +244,100 @@ class _Lowering:
         )
 
 
+def _paginator(name: str, spec: dict[str, Any], op: Operation) -> Paginator:
+    members = {m.wire_name: m for m in op.input.members}
+    assert op.output is not None
+    outputs = {m.wire_name: m for m in op.output.members}
+    for key in ("input_token", "output_token", "limit_key", "result_key"):
+        if not isinstance(spec.get(key), str):
+            raise ValueError(f"paginator {name}: {key} must be a single member name")
+    result = outputs[spec["result_key"]]
+    if result.type.item is None:
+        raise ValueError(f"paginator {name}: result key {spec['result_key']} is not a list")
+    arguments = tuple(
+        m for wire, m in members.items() if wire not in (spec["input_token"], spec["limit_key"])
+    )
+    clash = {m.attr for m in arguments} & set(customizations.PAGINATOR_ARGUMENTS)
+    if clash:
+        raise ValueError(f"paginator {name}: arguments {clash} clash with paging controls")
+    return Paginator(
+        name=name,
+        method_name="paginate_" + op.method_name,
+        operation=op,
+        arguments=arguments,
+        input_token=members[spec["input_token"]].attr,
+        limit_key=members[spec["limit_key"]].attr,
+        output_token=outputs[spec["output_token"]].attr,
+        result_attr=result.attr,
+        item_annotation=result.type.item.annotation,
+        limit_wire=spec["limit_key"],
+        output_wire=spec["output_token"],
+    )
+
+
+def _response_path(
+    op: Operation, argument: str, structures: dict[str, Structure]
+) -> tuple[str, ...]:
+    """``Configuration.State`` -> ("configuration", "state"), checked against the shapes."""
+    struct = op.output
+    attrs: list[str] = []
+    for step in argument.split("."):
+        if struct is None or not step.isidentifier():
+            raise ValueError(f"waiter path {argument!r} is not a plain member path")
+        member = next((m for m in struct.members if m.wire_name == step), None)
+        if member is None:
+            raise ValueError(f"waiter path {argument!r}: no member {step} in {struct.name}")
+        attrs.append(member.attr)
+        struct = structures.get(member.type.shape) if member.type.kind == "structure" else None
+    return tuple(attrs)
+
+
+def _waiter(
+    name: str, spec: dict[str, Any], op: Operation, structures: dict[str, Structure]
+) -> Waiter:
+    clash = {m.attr for m in op.input.members} & set(customizations.WAITER_ARGUMENTS)
+    if clash:
+        raise ValueError(f"waiter {name}: arguments {clash} clash with waiter controls")
+    acceptors = []
+    for acceptor in spec["acceptors"]:
+        matcher = {"pathAny": "path_any", "pathAll": "path_all"}.get(
+            acceptor["matcher"], acceptor["matcher"]
+        )
+        if matcher not in ("path", "path_any", "path_all", "error", "status"):
+            raise ValueError(f"waiter {name}: unsupported matcher {acceptor['matcher']}")
+        argument = acceptor.get("argument", "")
+        path = _response_path(op, argument, structures) if matcher.startswith("path") else ()
+        expected = acceptor["expected"]
+        if matcher == "error":
+            what = {False: "the call succeeds", True: "the call fails"}.get(
+                expected, f"the call raises {expected}"
+            )
+        else:
+            what = f"{argument or 'status'} is {expected}"
+        acceptors.append(
+            WaiterAcceptor(
+                state=acceptor["state"],
+                matcher=matcher,
+                expected=repr(expected),
+                path=path,
+                description=what,
+            )
+        )
+    return Waiter(
+        name=name,
+        method_name="wait_until_" + naming.snake_case(name),
+        operation=op,
+        delay=spec["delay"],
+        max_attempts=spec["maxAttempts"],
+        description=spec.get("description", ""),
+        acceptors=tuple(acceptors),
+        may_return_none=any(
+            a["matcher"] == "error" and a["state"] == "success" and a["expected"] is not False
+            for a in spec["acceptors"]
+        ),
+    )
+
+
 def lower(raw: RawModel) -> Service:
     low = _Lowering(raw)
     shapes = low.shapes
@@ -250,6 +356,16 @@ def lower(raw: RawModel) -> Service:
     operations = tuple(
         low.operation(name, structures) for name in sorted(raw.service["operations"])
     )
+    by_name = {op.name: op for op in operations}
+    paginators = tuple(
+        _paginator(name, spec, by_name[name])
+        for name, spec in sorted(raw.paginators["pagination"].items())
+    )
+    waiter_specs = {**raw.waiters["waiters"], **customizations.EXTRA_WAITERS}
+    waiters = tuple(
+        _waiter(name, spec, by_name[spec["operation"]], structures)
+        for name, spec in sorted(waiter_specs.items())
+    )
     meta = raw.service["metadata"]
     return Service(
         botocore_version=raw.botocore_version,
@@ -259,4 +375,6 @@ def lower(raw: RawModel) -> Service:
         enums=enums,
         errors=errors,
         operations=operations,
+        paginators=paginators,
+        waiters=waiters,
     )

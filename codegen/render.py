@@ -149,9 +149,12 @@ def render_sources(service: Service) -> dict[str, str]:
         io_types=io_types, **common
     )
     signature_types = set(io_types)
+    structure_names = {st.name for st in service.structures}
+    signature_types |= {p.item_annotation for p in service.paginators} & structure_names
     for op in service.operations:
         for member in op.input.members:
             signature_types |= _structure_names(member.type)
+    out["waiters.py"] = env.get_template("waiters.py.jinja").render(**common)
     out["client.py"] = env.get_template("client.py.jinja").render(
         signature_types=sorted(signature_types), **common
     )

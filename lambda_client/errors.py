@@ -21,6 +21,8 @@ from ._runtime.exceptions import (
     TransportError,
     UnknownServiceError,
 )
+from .paginator import PaginationError
+from .waiter import WaiterError, WaiterFailureError, WaiterTimeoutError, WaiterUnexpectedError
 
 __all__ = [
     "ChecksumMismatchError",
@@ -41,5 +43,10 @@ __all__ = [
     "TransportError",
     "TruncatedStreamError",
     "UnknownServiceError",
+    "PaginationError",
+    "WaiterError",
+    "WaiterFailureError",
+    "WaiterTimeoutError",
+    "WaiterUnexpectedError",
     *_generated_all,
 ]

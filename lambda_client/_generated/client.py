@@ -8,7 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .._runtime.client_base import BaseClient
+from ..paginator import AsyncPaginator
+from ..waiter import wait
 from . import operations as _ops
+from . import waiters as _waiters
 
 if TYPE_CHECKING:
     from .enums import (
@@ -36,12 +39,14 @@ if TYPE_CHECKING:
     from .models.alias_routing_configuration import AliasRoutingConfiguration
     from .models.allowed_publishers import AllowedPublishers
     from .models.amazon_managed_kafka_event_source_config import AmazonManagedKafkaEventSourceConfig
+    from .models.capacity_provider import CapacityProvider
     from .models.capacity_provider_config import CapacityProviderConfig
     from .models.capacity_provider_permissions_config import CapacityProviderPermissionsConfig
     from .models.capacity_provider_scaling_config import CapacityProviderScalingConfig
     from .models.capacity_provider_telemetry_config import CapacityProviderTelemetryConfig
     from .models.capacity_provider_vpc_config import CapacityProviderVpcConfig
     from .models.checkpoint_durable_execution_response import CheckpointDurableExecutionResponse
+    from .models.code_signing_config import CodeSigningConfig
     from .models.code_signing_policies import CodeSigningPolicies
     from .models.concurrency import Concurrency
     from .models.cors import Cors
@@ -58,15 +63,21 @@ if TYPE_CHECKING:
     from .models.environment import Environment
     from .models.ephemeral_storage import EphemeralStorage
     from .models.error_object import ErrorObject
+    from .models.event import Event
     from .models.event_source_mapping_configuration import EventSourceMappingConfiguration
     from .models.event_source_mapping_logging_config import EventSourceMappingLoggingConfig
     from .models.event_source_mapping_metrics_config import EventSourceMappingMetricsConfig
+    from .models.execution import Execution
     from .models.file_system_config import FileSystemConfig
     from .models.filter_criteria import FilterCriteria
     from .models.function_code import FunctionCode
     from .models.function_configuration import FunctionConfiguration
     from .models.function_event_invoke_config import FunctionEventInvokeConfig
     from .models.function_scaling_config import FunctionScalingConfig
+    from .models.function_url_config import FunctionUrlConfig
+    from .models.function_versions_by_capacity_provider_list_item import (
+        FunctionVersionsByCapacityProviderListItem,
+    )
     from .models.get_account_settings_response import GetAccountSettingsResponse
     from .models.get_capacity_provider_response import GetCapacityProviderResponse
     from .models.get_code_signing_config_response import GetCodeSigningConfigResponse
@@ -95,6 +106,8 @@ if TYPE_CHECKING:
     from .models.invoke_async_response import InvokeAsyncResponse
     from .models.invoke_with_response_stream_response import InvokeWithResponseStreamResponse
     from .models.layer_version_content_input import LayerVersionContentInput
+    from .models.layer_versions_list_item import LayerVersionsListItem
+    from .models.layers_list_item import LayersListItem
     from .models.list_aliases_response import ListAliasesResponse
     from .models.list_capacity_providers_response import ListCapacityProvidersResponse
     from .models.list_code_signing_configs_response import ListCodeSigningConfigsResponse
@@ -121,8 +134,12 @@ if TYPE_CHECKING:
     from .models.list_tags_response import ListTagsResponse
     from .models.list_versions_by_function_response import ListVersionsByFunctionResponse
     from .models.logging_config import LoggingConfig
+    from .models.operation import Operation
     from .models.operation_update import OperationUpdate
     from .models.propagate_tags import PropagateTags
+    from .models.provisioned_concurrency_config_list_item import (
+        ProvisionedConcurrencyConfigListItem,
+    )
     from .models.provisioned_poller_config import ProvisionedPollerConfig
     from .models.publish_layer_version_response import PublishLayerVersionResponse
     from .models.put_function_code_signing_config_response import (
@@ -5040,3 +5057,1046 @@ class GeneratedOperations(BaseClient):
                 invoke_mode=invoke_mode,
             ),
         )
+
+    def paginate_get_durable_execution_history(
+        self,
+        *,
+        durable_execution_arn: str,
+        include_execution_data: bool | None = None,
+        reverse_order: bool | None = None,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[GetDurableExecutionHistoryResponse, Event]:
+        """Pages of ``GetDurableExecutionHistory``: ``async for`` yields each item of
+        ``events``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`get_durable_execution_history`.
+        """
+
+        async def fetch(
+            marker: str | None, limit: int | None
+        ) -> GetDurableExecutionHistoryResponse:
+            return await self.get_durable_execution_history(
+                durable_execution_arn=durable_execution_arn,
+                include_execution_data=include_execution_data,
+                reverse_order=reverse_order,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="GetDurableExecutionHistory",
+            items=lambda page: page.events,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_get_durable_execution_state(
+        self,
+        *,
+        durable_execution_arn: str,
+        checkpoint_token: str,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[GetDurableExecutionStateResponse, Operation]:
+        """Pages of ``GetDurableExecutionState``: ``async for`` yields each item of
+        ``operations``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`get_durable_execution_state`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> GetDurableExecutionStateResponse:
+            return await self.get_durable_execution_state(
+                durable_execution_arn=durable_execution_arn,
+                checkpoint_token=checkpoint_token,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="GetDurableExecutionState",
+            items=lambda page: page.operations,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_aliases(
+        self,
+        *,
+        function_name: str,
+        function_version: str | None = None,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListAliasesResponse, AliasConfiguration]:
+        """Pages of ``ListAliases``: ``async for`` yields each item of ``aliases``;
+        ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_aliases`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListAliasesResponse:
+            return await self.list_aliases(
+                function_name=function_name,
+                function_version=function_version,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListAliases",
+            items=lambda page: page.aliases,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_capacity_providers(
+        self,
+        *,
+        state: CapacityProviderState | str | None = None,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListCapacityProvidersResponse, CapacityProvider]:
+        """Pages of ``ListCapacityProviders``: ``async for`` yields each item of
+        ``capacity_providers``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_capacity_providers`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListCapacityProvidersResponse:
+            return await self.list_capacity_providers(
+                state=state,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListCapacityProviders",
+            items=lambda page: page.capacity_providers,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_code_signing_configs(
+        self,
+        *,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListCodeSigningConfigsResponse, CodeSigningConfig]:
+        """Pages of ``ListCodeSigningConfigs``: ``async for`` yields each item of
+        ``code_signing_configs``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_code_signing_configs`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListCodeSigningConfigsResponse:
+            return await self.list_code_signing_configs(
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListCodeSigningConfigs",
+            items=lambda page: page.code_signing_configs,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_durable_executions_by_function(
+        self,
+        *,
+        function_name: str,
+        qualifier: str | None = None,
+        durable_execution_name: str | None = None,
+        statuses: Sequence[ExecutionStatus | str] | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        reverse_order: bool | None = None,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListDurableExecutionsByFunctionResponse, Execution]:
+        """Pages of ``ListDurableExecutionsByFunction``: ``async for`` yields each item of
+        ``durable_executions``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_durable_executions_by_function`.
+        """
+
+        async def fetch(
+            marker: str | None, limit: int | None
+        ) -> ListDurableExecutionsByFunctionResponse:
+            return await self.list_durable_executions_by_function(
+                function_name=function_name,
+                qualifier=qualifier,
+                durable_execution_name=durable_execution_name,
+                statuses=statuses,
+                started_after=started_after,
+                started_before=started_before,
+                reverse_order=reverse_order,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListDurableExecutionsByFunction",
+            items=lambda page: page.durable_executions,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_event_source_mappings(
+        self,
+        *,
+        event_source_arn: str | None = None,
+        function_name: str | None = None,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListEventSourceMappingsResponse, EventSourceMappingConfiguration]:
+        """Pages of ``ListEventSourceMappings``: ``async for`` yields each item of
+        ``event_source_mappings``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_event_source_mappings`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListEventSourceMappingsResponse:
+            return await self.list_event_source_mappings(
+                event_source_arn=event_source_arn,
+                function_name=function_name,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListEventSourceMappings",
+            items=lambda page: page.event_source_mappings,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_function_event_invoke_configs(
+        self,
+        *,
+        function_name: str,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListFunctionEventInvokeConfigsResponse, FunctionEventInvokeConfig]:
+        """Pages of ``ListFunctionEventInvokeConfigs``: ``async for`` yields each item of
+        ``function_event_invoke_configs``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_function_event_invoke_configs`.
+        """
+
+        async def fetch(
+            marker: str | None, limit: int | None
+        ) -> ListFunctionEventInvokeConfigsResponse:
+            return await self.list_function_event_invoke_configs(
+                function_name=function_name,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListFunctionEventInvokeConfigs",
+            items=lambda page: page.function_event_invoke_configs,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_function_url_configs(
+        self,
+        *,
+        function_name: str,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListFunctionUrlConfigsResponse, FunctionUrlConfig]:
+        """Pages of ``ListFunctionUrlConfigs``: ``async for`` yields each item of
+        ``function_url_configs``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_function_url_configs`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListFunctionUrlConfigsResponse:
+            return await self.list_function_url_configs(
+                function_name=function_name,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListFunctionUrlConfigs",
+            items=lambda page: page.function_url_configs,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_function_versions_by_capacity_provider(
+        self,
+        *,
+        capacity_provider_name: str,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[
+        ListFunctionVersionsByCapacityProviderResponse, FunctionVersionsByCapacityProviderListItem
+    ]:
+        """Pages of ``ListFunctionVersionsByCapacityProvider``: ``async for`` yields each
+        item of ``function_versions``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_function_versions_by_capacity_provider`.
+        """
+
+        async def fetch(
+            marker: str | None, limit: int | None
+        ) -> ListFunctionVersionsByCapacityProviderResponse:
+            return await self.list_function_versions_by_capacity_provider(
+                capacity_provider_name=capacity_provider_name,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListFunctionVersionsByCapacityProvider",
+            items=lambda page: page.function_versions,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_functions(
+        self,
+        *,
+        master_region: str | None = None,
+        function_version: FunctionVersion | str | None = None,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListFunctionsResponse, FunctionConfiguration]:
+        """Pages of ``ListFunctions``: ``async for`` yields each item of ``functions``;
+        ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_functions`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListFunctionsResponse:
+            return await self.list_functions(
+                master_region=master_region,
+                function_version=function_version,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListFunctions",
+            items=lambda page: page.functions,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_functions_by_code_signing_config(
+        self,
+        *,
+        code_signing_config_arn: str,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListFunctionsByCodeSigningConfigResponse, str]:
+        """Pages of ``ListFunctionsByCodeSigningConfig``: ``async for`` yields each item of
+        ``function_arns``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_functions_by_code_signing_config`.
+        """
+
+        async def fetch(
+            marker: str | None, limit: int | None
+        ) -> ListFunctionsByCodeSigningConfigResponse:
+            return await self.list_functions_by_code_signing_config(
+                code_signing_config_arn=code_signing_config_arn,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListFunctionsByCodeSigningConfig",
+            items=lambda page: page.function_arns,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_layer_versions(
+        self,
+        *,
+        layer_name: str,
+        compatible_architecture: Architecture | str | None = None,
+        compatible_runtime: Runtime | str | None = None,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListLayerVersionsResponse, LayerVersionsListItem]:
+        """Pages of ``ListLayerVersions``: ``async for`` yields each item of
+        ``layer_versions``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_layer_versions`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListLayerVersionsResponse:
+            return await self.list_layer_versions(
+                layer_name=layer_name,
+                compatible_architecture=compatible_architecture,
+                compatible_runtime=compatible_runtime,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListLayerVersions",
+            items=lambda page: page.layer_versions,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_layers(
+        self,
+        *,
+        compatible_architecture: Architecture | str | None = None,
+        compatible_runtime: Runtime | str | None = None,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListLayersResponse, LayersListItem]:
+        """Pages of ``ListLayers``: ``async for`` yields each item of ``layers``;
+        ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_layers`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListLayersResponse:
+            return await self.list_layers(
+                compatible_architecture=compatible_architecture,
+                compatible_runtime=compatible_runtime,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListLayers",
+            items=lambda page: page.layers,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_provisioned_concurrency_configs(
+        self,
+        *,
+        function_name: str,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[
+        ListProvisionedConcurrencyConfigsResponse, ProvisionedConcurrencyConfigListItem
+    ]:
+        """Pages of ``ListProvisionedConcurrencyConfigs``: ``async for`` yields each item
+        of ``provisioned_concurrency_configs``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_provisioned_concurrency_configs`.
+        """
+
+        async def fetch(
+            marker: str | None, limit: int | None
+        ) -> ListProvisionedConcurrencyConfigsResponse:
+            return await self.list_provisioned_concurrency_configs(
+                function_name=function_name,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListProvisionedConcurrencyConfigs",
+            items=lambda page: page.provisioned_concurrency_configs,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    def paginate_list_versions_by_function(
+        self,
+        *,
+        function_name: str,
+        max_items: int | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> AsyncPaginator[ListVersionsByFunctionResponse, FunctionConfiguration]:
+        """Pages of ``ListVersionsByFunction``: ``async for`` yields each item of
+        ``versions``; ``.pages()`` yields whole responses.
+
+        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
+        and ``starting_token`` resumes from a previous ``NextMarker``. The other
+        arguments are those of :meth:`list_versions_by_function`.
+        """
+
+        async def fetch(marker: str | None, limit: int | None) -> ListVersionsByFunctionResponse:
+            return await self.list_versions_by_function(
+                function_name=function_name,
+                marker=marker,
+                max_items=limit,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            operation="ListVersionsByFunction",
+            items=lambda page: page.versions,
+            next_marker=lambda page: page.next_marker,
+            max_items=max_items,
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
+    async def wait_until_durable_execution_finished(
+        self,
+        *,
+        durable_execution_arn: str,
+        include_execution_data: bool | None = None,
+        delay: float = 2,
+        max_attempts: int = 450,
+        timeout: float | None = None,
+    ) -> GetDurableExecutionResponse:
+        """Waits until a durable execution succeeds; fails when it ends FAILED, TIMED_OUT
+        or STOPPED.
+
+        Polls ``GetDurableExecution`` every ``delay`` seconds, at most ``max_attempts``
+        times and, if given, for at most ``timeout`` seconds in all. Returns the last
+        response on success. Raises ``WaiterFailureError`` when a failure acceptor
+        matches, ``WaiterTimeoutError`` when the attempts or the time run out, and
+        ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when Status is SUCCEEDED
+
+        - failure when Status is FAILED
+
+        - failure when Status is TIMED_OUT
+
+        - failure when Status is STOPPED
+        """
+        result: GetDurableExecutionResponse = await wait(
+            lambda: self.get_durable_execution(
+                durable_execution_arn=durable_execution_arn,
+                include_execution_data=include_execution_data,
+            ),
+            name="DurableExecutionFinished",
+            acceptors=_waiters.DURABLE_EXECUTION_FINISHED,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_event_source_mapping_deleted(
+        self,
+        *,
+        uuid: str,
+        delay: float = 2,
+        max_attempts: int = 150,
+        timeout: float | None = None,
+    ) -> EventSourceMappingConfiguration | None:
+        """Waits until the event source mapping no longer exists.
+
+        Polls ``GetEventSourceMapping`` every ``delay`` seconds, at most
+        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
+        Returns the last response on success (None when success is the resource being
+        gone). Raises ``WaiterFailureError`` when a failure acceptor matches,
+        ``WaiterTimeoutError`` when the attempts or the time run out, and
+        ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when the call raises ResourceNotFoundException
+
+        - retry when the call succeeds
+        """
+        result: EventSourceMappingConfiguration | None = await wait(
+            lambda: self.get_event_source_mapping(
+                uuid=uuid,
+            ),
+            name="EventSourceMappingDeleted",
+            acceptors=_waiters.EVENT_SOURCE_MAPPING_DELETED,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_event_source_mapping_disabled(
+        self,
+        *,
+        uuid: str,
+        delay: float = 2,
+        max_attempts: int = 150,
+        timeout: float | None = None,
+    ) -> EventSourceMappingConfiguration:
+        """Waits until the event source mapping's State is Disabled.
+
+        Polls ``GetEventSourceMapping`` every ``delay`` seconds, at most
+        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
+        Returns the last response on success. Raises ``WaiterFailureError`` when a
+        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
+        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when State is Disabled
+        """
+        result: EventSourceMappingConfiguration = await wait(
+            lambda: self.get_event_source_mapping(
+                uuid=uuid,
+            ),
+            name="EventSourceMappingDisabled",
+            acceptors=_waiters.EVENT_SOURCE_MAPPING_DISABLED,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_event_source_mapping_enabled(
+        self,
+        *,
+        uuid: str,
+        delay: float = 2,
+        max_attempts: int = 150,
+        timeout: float | None = None,
+    ) -> EventSourceMappingConfiguration:
+        """Waits until the event source mapping's State is Enabled.
+
+        Polls ``GetEventSourceMapping`` every ``delay`` seconds, at most
+        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
+        Returns the last response on success. Raises ``WaiterFailureError`` when a
+        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
+        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when State is Enabled
+        """
+        result: EventSourceMappingConfiguration = await wait(
+            lambda: self.get_event_source_mapping(
+                uuid=uuid,
+            ),
+            name="EventSourceMappingEnabled",
+            acceptors=_waiters.EVENT_SOURCE_MAPPING_ENABLED,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_function_active(
+        self,
+        *,
+        function_name: str,
+        qualifier: str | None = None,
+        delay: float = 5,
+        max_attempts: int = 60,
+        timeout: float | None = None,
+    ) -> FunctionConfiguration:
+        """Waits for the function's State to be Active. This waiter uses
+        GetFunctionConfiguration API. This should be used after new function creation.
+
+        Polls ``GetFunctionConfiguration`` every ``delay`` seconds, at most
+        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
+        Returns the last response on success. Raises ``WaiterFailureError`` when a
+        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
+        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when State is Active
+
+        - failure when State is Failed
+
+        - retry when State is Pending
+        """
+        result: FunctionConfiguration = await wait(
+            lambda: self.get_function_configuration(
+                function_name=function_name,
+                qualifier=qualifier,
+            ),
+            name="FunctionActive",
+            acceptors=_waiters.FUNCTION_ACTIVE,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_function_active_v2(
+        self,
+        *,
+        function_name: str,
+        qualifier: str | None = None,
+        delay: float = 1,
+        max_attempts: int = 300,
+        timeout: float | None = None,
+    ) -> GetFunctionResponse:
+        """Waits for the function's State to be Active. This waiter uses GetFunction API.
+        This should be used after new function creation.
+
+        Polls ``GetFunction`` every ``delay`` seconds, at most ``max_attempts`` times
+        and, if given, for at most ``timeout`` seconds in all. Returns the last response
+        on success. Raises ``WaiterFailureError`` when a failure acceptor matches,
+        ``WaiterTimeoutError`` when the attempts or the time run out, and
+        ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when Configuration.State is Active
+
+        - failure when Configuration.State is Failed
+
+        - retry when Configuration.State is Pending
+        """
+        result: GetFunctionResponse = await wait(
+            lambda: self.get_function(
+                function_name=function_name,
+                qualifier=qualifier,
+            ),
+            name="FunctionActiveV2",
+            acceptors=_waiters.FUNCTION_ACTIVE_V2,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_function_deleted(
+        self,
+        *,
+        function_name: str,
+        qualifier: str | None = None,
+        delay: float = 1,
+        max_attempts: int = 60,
+        timeout: float | None = None,
+    ) -> GetFunctionResponse | None:
+        """Waits until GetFunction reports the function no longer exists.
+
+        Polls ``GetFunction`` every ``delay`` seconds, at most ``max_attempts`` times
+        and, if given, for at most ``timeout`` seconds in all. Returns the last response
+        on success (None when success is the resource being gone). Raises
+        ``WaiterFailureError`` when a failure acceptor matches, ``WaiterTimeoutError``
+        when the attempts or the time run out, and ``WaiterUnexpectedError`` on an error
+        no acceptor expects.
+
+        Acceptors:
+
+        - success when the call raises ResourceNotFoundException
+
+        - retry when the call succeeds
+        """
+        result: GetFunctionResponse | None = await wait(
+            lambda: self.get_function(
+                function_name=function_name,
+                qualifier=qualifier,
+            ),
+            name="FunctionDeleted",
+            acceptors=_waiters.FUNCTION_DELETED,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_function_exists(
+        self,
+        *,
+        function_name: str,
+        qualifier: str | None = None,
+        delay: float = 1,
+        max_attempts: int = 20,
+        timeout: float | None = None,
+    ) -> GetFunctionResponse:
+        """Waits for FunctionExists.
+
+        Polls ``GetFunction`` every ``delay`` seconds, at most ``max_attempts`` times
+        and, if given, for at most ``timeout`` seconds in all. Returns the last response
+        on success. Raises ``WaiterFailureError`` when a failure acceptor matches,
+        ``WaiterTimeoutError`` when the attempts or the time run out, and
+        ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when the call succeeds
+
+        - retry when the call raises ResourceNotFoundException
+        """
+        result: GetFunctionResponse = await wait(
+            lambda: self.get_function(
+                function_name=function_name,
+                qualifier=qualifier,
+            ),
+            name="FunctionExists",
+            acceptors=_waiters.FUNCTION_EXISTS,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_function_updated(
+        self,
+        *,
+        function_name: str,
+        qualifier: str | None = None,
+        delay: float = 5,
+        max_attempts: int = 60,
+        timeout: float | None = None,
+    ) -> FunctionConfiguration:
+        """Waits for the function's LastUpdateStatus to be Successful. This waiter uses
+        GetFunctionConfiguration API. This should be used after function updates.
+
+        Polls ``GetFunctionConfiguration`` every ``delay`` seconds, at most
+        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
+        Returns the last response on success. Raises ``WaiterFailureError`` when a
+        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
+        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when LastUpdateStatus is Successful
+
+        - failure when LastUpdateStatus is Failed
+
+        - retry when LastUpdateStatus is InProgress
+        """
+        result: FunctionConfiguration = await wait(
+            lambda: self.get_function_configuration(
+                function_name=function_name,
+                qualifier=qualifier,
+            ),
+            name="FunctionUpdated",
+            acceptors=_waiters.FUNCTION_UPDATED,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_function_updated_v2(
+        self,
+        *,
+        function_name: str,
+        qualifier: str | None = None,
+        delay: float = 1,
+        max_attempts: int = 300,
+        timeout: float | None = None,
+    ) -> GetFunctionResponse:
+        """Waits for the function's LastUpdateStatus to be Successful. This waiter uses
+        GetFunction API. This should be used after function updates.
+
+        Polls ``GetFunction`` every ``delay`` seconds, at most ``max_attempts`` times
+        and, if given, for at most ``timeout`` seconds in all. Returns the last response
+        on success. Raises ``WaiterFailureError`` when a failure acceptor matches,
+        ``WaiterTimeoutError`` when the attempts or the time run out, and
+        ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when Configuration.LastUpdateStatus is Successful
+
+        - failure when Configuration.LastUpdateStatus is Failed
+
+        - retry when Configuration.LastUpdateStatus is InProgress
+        """
+        result: GetFunctionResponse = await wait(
+            lambda: self.get_function(
+                function_name=function_name,
+                qualifier=qualifier,
+            ),
+            name="FunctionUpdatedV2",
+            acceptors=_waiters.FUNCTION_UPDATED_V2,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_provisioned_concurrency_ready(
+        self,
+        *,
+        function_name: str,
+        qualifier: str,
+        delay: float = 5,
+        max_attempts: int = 120,
+        timeout: float | None = None,
+    ) -> GetProvisionedConcurrencyConfigResponse:
+        """Waits until provisioned concurrency is allocated (Status READY).
+
+        Polls ``GetProvisionedConcurrencyConfig`` every ``delay`` seconds, at most
+        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
+        Returns the last response on success. Raises ``WaiterFailureError`` when a
+        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
+        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when Status is READY
+
+        - failure when Status is FAILED
+
+        - retry when Status is IN_PROGRESS
+        """
+        result: GetProvisionedConcurrencyConfigResponse = await wait(
+            lambda: self.get_provisioned_concurrency_config(
+                function_name=function_name,
+                qualifier=qualifier,
+            ),
+            name="ProvisionedConcurrencyReady",
+            acceptors=_waiters.PROVISIONED_CONCURRENCY_READY,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_published_version_active(
+        self,
+        *,
+        function_name: str,
+        qualifier: str | None = None,
+        delay: float = 5,
+        max_attempts: int = 312,
+        timeout: float | None = None,
+    ) -> FunctionConfiguration:
+        """Waits for the published version's State to be Active. This waiter uses
+        GetFunctionConfiguration API. This should be used after new version is
+        published.
+
+        Polls ``GetFunctionConfiguration`` every ``delay`` seconds, at most
+        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
+        Returns the last response on success. Raises ``WaiterFailureError`` when a
+        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
+        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when State is Active
+
+        - failure when State is Failed
+
+        - retry when State is Pending
+        """
+        result: FunctionConfiguration = await wait(
+            lambda: self.get_function_configuration(
+                function_name=function_name,
+                qualifier=qualifier,
+            ),
+            name="PublishedVersionActive",
+            acceptors=_waiters.PUBLISHED_VERSION_ACTIVE,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result

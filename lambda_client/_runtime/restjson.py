@@ -55,6 +55,8 @@ class _RequestPlan:
     query: tuple[tuple[str, str], ...]  # (wire name, attribute)
     headers: tuple[tuple[str, str], ...]  # (lower-case header name, attribute)
     payload: str | None
+    #: The payload is a blob or string sent as the raw body, not a structure.
+    raw_payload: bool
     has_body: bool
     idempotency_tokens: tuple[str, ...]
 
@@ -68,7 +70,7 @@ def request_plan(cls: type) -> _RequestPlan:
         return plan
     labels, greedy, query, headers, tokens = [], [], [], [], []
     payload = None
-    has_body = False
+    raw_payload = has_body = False
     for f in attrs.fields(cls):
         meta = f.metadata
         loc = meta.get("loc")
@@ -84,6 +86,7 @@ def request_plan(cls: type) -> _RequestPlan:
             headers.append((name.lower(), f.name))
         elif loc == "payload":
             payload = f.name
+            raw_payload = isinstance(meta.get("check"), (_v.Blob, _v.Str))
         elif loc is None:
             has_body = True
     plan = _RequestPlan(
@@ -92,6 +95,7 @@ def request_plan(cls: type) -> _RequestPlan:
         query=tuple(query),
         headers=tuple(headers),
         payload=payload,
+        raw_payload=raw_payload,
         has_body=has_body,
         idempotency_tokens=tuple(tokens),
     )
@@ -135,17 +139,22 @@ def serialize_request(
             headers[name] = _scalar_text(value)
 
     body = b""
-    if plan.payload is not None:
+    if plan.payload is not None and plan.raw_payload:
         value = getattr(request, plan.payload)
-        if isinstance(value, (bytes, bytearray, memoryview)):
-            body = bytes(value)
-        elif isinstance(value, str):
+        if isinstance(value, str):
             body = value.encode("utf-8")
         elif value is not None:
-            body = _dumps(converter().unstructure(value))
+            body = bytes(value)
+    elif plan.payload is not None:
+        value = getattr(request, plan.payload)
+        # An unset structure payload is still a JSON body, "{}", as botocore sends it.
+        body = _dumps(converter().unstructure(value)) if value is not None else b"{}"
     elif plan.has_body:
         body = _dumps(converter().unstructure(request))
-    if body and "content-type" not in headers:
+    # A raw payload goes without a Content-Type, as botocore sends it: that is
+    # what Lambda has always received from boto3 and the CLI, whereas a type
+    # picked here (JSON for arbitrary bytes) would often be false.
+    if body and not plan.raw_payload and "content-type" not in headers:
         headers["content-type"] = "application/json"
 
     return HttpRequest(
