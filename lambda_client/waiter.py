@@ -121,7 +121,7 @@ async def wait(
     acceptors: tuple[Acceptor, ...],
     delay: float,
     max_attempts: int,
-    timeout: float | None = None,
+    timeout: float | None = None,  # noqa: ASYNC109 - a budget across polls, not one await
     sleep: Sleep = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Any:
