@@ -94,3 +94,18 @@ EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
 #: wrap may have a member with these names.
 PAGINATOR_ARGUMENTS: Final = ("max_items", "page_size", "starting_token")
 WAITER_ARGUMENTS: Final = ("delay", "max_attempts", "timeout")
+
+#: Blob members that callers may also pass as ``str`` (UTF-8) or as a dict or
+#: list (JSON-encoded): the payload of a function invocation is JSON almost
+#: always, and ``json.dumps(...).encode()`` at every call site is noise.
+FLEXIBLE_PAYLOADS: Final = frozenset(
+    {("Invoke", "Payload"), ("InvokeWithResponseStream", "Payload"), ("InvokeAsync", "InvokeArgs")}
+)
+
+#: Read-only text views of base64 members: (structure, property, member).
+#: ``LogResult`` is the base64 tail of the execution log; the member keeps the
+#: wire value (as botocore does) and the property decodes it.
+BASE64_TEXT_PROPERTIES: Final = (
+    ("InvocationResponse", "log_text", "LogResult"),
+    ("InvokeWithResponseStreamCompleteEvent", "log_text", "LogResult"),
+)

@@ -44,6 +44,8 @@ class Member:
     idempotency_token: bool = False
     #: Enum converter applied by the attrs constructor, if any.
     converter: str | None = None
+    #: A blob the caller may give as bytes, str or JSON-able dict/list.
+    flexible_payload: bool = False
 
 
 @frozen
@@ -65,6 +67,8 @@ class Structure:
     uses_eventstream: bool = False
     #: The output of some operation: carries ``response_metadata``.
     is_output: bool = False
+    #: (property name, attribute) pairs decoding base64 members to text.
+    text_properties: tuple[tuple[str, str], ...] = ()
 
 
 @frozen

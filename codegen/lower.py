@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from attrs import evolve as attrs_evolve
+
 from . import customizations, docs, naming
 from .ir import (
     EnumShape,
@@ -192,6 +194,11 @@ class _Lowering:
             uses_datetime=uses_dt,
             uses_eventstream=uses_stream,
             is_output=name in self.output_shapes,
+            text_properties=tuple(
+                (prop, naming.attribute_name(member))
+                for shape_name, prop, member in customizations.BASE64_TEXT_PROPERTIES
+                if shape_name == name
+            ),
         )
 
     def error(self, name: str) -> ErrorShape:
@@ -221,6 +228,13 @@ class _Lowering:
     def operation(self, name: str, structures: dict[str, Structure]) -> Operation:
         op = self.raw.service["operations"][name]
         input_struct = structures[op["input"]["shape"]]
+        flexible = {wire for op_name, wire in customizations.FLEXIBLE_PAYLOADS if op_name == name}
+        if flexible:
+            members = tuple(
+                attrs_evolve(m, flexible_payload=True) if m.wire_name in flexible else m
+                for m in input_struct.members
+            )
+            input_struct = attrs_evolve(input_struct, members=members)
         output_struct = structures[op["output"]["shape"]] if "output" in op else None
         payload = next((m.attr for m in input_struct.members if m.location == "payload"), None)
         streaming = output_struct is not None and any(

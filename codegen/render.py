@@ -64,6 +64,8 @@ def field_annotation(member: Member) -> str:
 def argument_annotation(member: Member) -> str:
     """What callers may pass: enum members or plain strings."""
     ref = member.type
+    if member.flexible_payload:
+        return "InvokePayload" if member.required else "InvokePayload | None"
     if ref.kind == "enum":
         base = f"{ref.annotation} | str"
     elif ref.kind == "list" and ref.item is not None and ref.item.kind == "enum":

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .._runtime.client_base import BaseClient
+from .._runtime.payload import InvokePayload, encode_payload
 from ..paginator import AsyncPaginator
 from ..waiter import wait
 from . import operations as _ops
@@ -2406,7 +2407,7 @@ class GeneratedOperations(BaseClient):
         log_type: LogType | str | None = None,
         client_context: str | None = None,
         durable_execution_name: str | None = None,
-        payload: bytes | None = None,
+        payload: InvokePayload | None = None,
         qualifier: str | None = None,
         tenant_id: str | None = None,
     ) -> InvocationResponse:
@@ -2542,7 +2543,7 @@ class GeneratedOperations(BaseClient):
                 log_type=log_type,
                 client_context=client_context,
                 durable_execution_name=durable_execution_name,
-                payload=payload,
+                payload=encode_payload("Invoke", "payload", payload),
                 qualifier=qualifier,
                 tenant_id=tenant_id,
             ),
@@ -2552,7 +2553,7 @@ class GeneratedOperations(BaseClient):
         self,
         *,
         function_name: str,
-        invoke_args: bytes,
+        invoke_args: InvokePayload,
     ) -> InvokeAsyncResponse:
         """Deprecated.
 
@@ -2600,7 +2601,7 @@ class GeneratedOperations(BaseClient):
             _ops.INVOKE_ASYNC,
             InvokeAsyncRequest(
                 function_name=function_name,
-                invoke_args=invoke_args,
+                invoke_args=encode_payload("InvokeAsync", "invoke_args", invoke_args),
             ),
         )
 
@@ -2611,7 +2612,7 @@ class GeneratedOperations(BaseClient):
         log_type: LogType | str | None = None,
         client_context: str | None = None,
         qualifier: str | None = None,
-        payload: bytes | None = None,
+        payload: InvokePayload | None = None,
         tenant_id: str | None = None,
         invocation_type: ResponseStreamingInvocationType | str | None = None,
     ) -> InvokeWithResponseStreamResponse:
@@ -2680,7 +2681,7 @@ class GeneratedOperations(BaseClient):
                 log_type=log_type,
                 client_context=client_context,
                 qualifier=qualifier,
-                payload=payload,
+                payload=encode_payload("InvokeWithResponseStream", "payload", payload),
                 tenant_id=tenant_id,
                 invocation_type=invocation_type,
             ),

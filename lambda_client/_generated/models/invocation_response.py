@@ -8,6 +8,7 @@ from attrs import define, field
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.payload import decode_base64_text
 
 __all__ = ["InvocationResponse"]
 
@@ -80,3 +81,8 @@ class InvocationResponse:
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @property
+    def log_text(self) -> str | None:
+        """``log_result`` decoded from base64 (the text of the log tail)."""
+        return decode_base64_text(self.log_result)

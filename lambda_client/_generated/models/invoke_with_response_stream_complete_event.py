@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.payload import decode_base64_text
 
 __all__ = ["InvokeWithResponseStreamCompleteEvent"]
 
@@ -24,3 +25,8 @@ class InvokeWithResponseStreamCompleteEvent:
 
     log_result: str | None = field(default=None, metadata={"wire": "LogResult", "check": _v.Str()})
     """The last 4 KB of the execution log, which is base64-encoded."""
+
+    @property
+    def log_text(self) -> str | None:
+        """``log_result`` decoded from base64 (the text of the log tail)."""
+        return decode_base64_text(self.log_result)
