@@ -161,6 +161,17 @@ class Pipeline:
                     # Re-signed with the server's time and sent again at once.
                     self.clock_offset = offset
                     skew_corrected = True
+            elif (
+                decision.retry_after is not None
+                and decision.retry_after > self.config.retry_after_cap
+            ):
+                # Decided before touching the quota: a retry that will not
+                # happen must not take tokens from the client's other calls.
+                stop = (
+                    f"{decision.reason}; the service asked to wait "
+                    f"{decision.retry_after:g} s, more than retry_after_cap "
+                    f"({self.config.retry_after_cap:g} s)"
+                )
             else:
                 cost = self.quota.acquire(decision.kind)
                 if cost is None:
@@ -169,12 +180,6 @@ class Pipeline:
                     spent += cost
                     delay = backoff(decision.kind, attempt)
                     if decision.retry_after is not None:
-                        if decision.retry_after > self.config.retry_after_cap:
-                            stop = (
-                                f"{decision.reason}; the service asked to wait "
-                                f"{decision.retry_after:g} s, more than retry_after_cap "
-                                f"({self.config.retry_after_cap:g} s)"
-                            )
                         delay = max(delay, decision.retry_after)
             if stop is not None:
                 error.attempts = attempt
