@@ -145,6 +145,13 @@ class Pipeline:
             decision = classify(op, error, retry_sent_invokes=self.config.retry_sent_invokes)
             if self.limiter is not None:
                 self.limiter.record(throttled=decision.kind == "throttle")
+            offset = None
+            if decision.kind == "skew" and isinstance(error, ServiceError):
+                offset = server_clock_offset(error.headers.get("date"), sent_at, self.clock())
+                if offset is not None:
+                    # Kept even when this call may not retry (its attempts are
+                    # used up): the client's later calls are then signed right.
+                    self.clock_offset = offset
             stop = None
             delay = 0.0
             if not decision.retry:
@@ -152,14 +159,12 @@ class Pipeline:
             elif attempt >= max_attempts:
                 stop = f"{decision.reason}; all {max_attempts} attempts used"
             elif decision.kind == "skew":
-                offset = None
-                if isinstance(error, ServiceError) and not skew_corrected:
-                    offset = server_clock_offset(error.headers.get("date"), sent_at, self.clock())
-                if offset is None:
+                if skew_corrected:
+                    stop = f"{decision.reason}, again after re-signing with the server's clock"
+                elif offset is None:
                     stop = f"{decision.reason}, and the server's Date cannot correct it"
                 else:
                     # Re-signed with the server's time and sent again at once.
-                    self.clock_offset = offset
                     skew_corrected = True
             elif (
                 decision.retry_after is not None
