@@ -160,6 +160,9 @@ def render_sources(service: Service) -> dict[str, str]:
     out["client.py"] = env.get_template("client.py.jinja").render(
         signature_types=sorted(signature_types), **common
     )
+    out["blocking_client.py"] = env.get_template("blocking_client.py.jinja").render(
+        signature_types=sorted(signature_types), **common
+    )
     return out
 
 

@@ -2,6 +2,7 @@
 
 from . import errors, models
 from ._runtime.endpoints import resolve_endpoint
+from .blocking import BlockingLambdaClient
 from .client import LambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
@@ -9,6 +10,7 @@ from .credentials import Credentials
 __version__ = "0.1.0"
 
 __all__ = [
+    "BlockingLambdaClient",
     "ClientConfig",
     "Credentials",
     "LambdaClient",

@@ -10,6 +10,7 @@ import math
 import random
 import re
 from collections.abc import Callable
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -253,7 +254,11 @@ def server_clock_offset(
     if not date_header:
         return None
     try:
-        server = parsedate_to_datetime(date_header).timestamp()
+        parsed = parsedate_to_datetime(date_header)
     except (TypeError, ValueError):
         return None
-    return server - (sent_at + received_at) / 2
+    if parsed.tzinfo is None:
+        # The asctime form and a "-0000" zone parse without a zone, and
+        # timestamp() would then read them as local time; HTTP dates are GMT.
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp() - (sent_at + received_at) / 2

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from .eventstream import EventMessage, iter_messages
 from .exceptions import EventStreamError, UnknownServiceError
 from .http import ResponseStream
+
+if TYPE_CHECKING:
+    from .blocking import LoopThread
 
 E = TypeVar("E")
 
@@ -25,6 +28,25 @@ class EventStream(Generic[E]):
         self._stream = stream
         self._parse = parse
         self._iterator: AsyncIterator[E] | None = None
+        # Set by the blocking client, whose callers iterate synchronously.
+        self._runner: LoopThread | None = None
+
+    def bind(self, runner: LoopThread) -> None:
+        self._runner = runner
+
+    def __iter__(self) -> Iterator[E]:
+        """Synchronous iteration, for streams returned by the blocking client."""
+        if self._runner is None:
+            raise TypeError("iterate this stream with `async for` (it came from the async client)")
+        from .blocking import BlockingIterator
+
+        return iter(BlockingIterator(self._runner, self.__aiter__()))
+
+    def close(self) -> None:
+        """Release the connection (blocking client streams)."""
+        if self._runner is None:
+            raise TypeError("use `await stream.aclose()` (it came from the async client)")
+        self._runner.run(self.aclose())
 
     async def _events(self) -> AsyncIterator[E]:
         try:

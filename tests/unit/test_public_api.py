@@ -20,6 +20,7 @@ SHAPES = MODEL["shapes"]
 def test_top_level_names() -> None:
     assert sorted(lambda_client.__all__) == sorted(
         [
+            "BlockingLambdaClient",
             "ClientConfig",
             "Credentials",
             "LambdaClient",

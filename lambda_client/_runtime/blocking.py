@@ -1,0 +1,123 @@
+"""Running the async client from synchronous code.
+
+One private event loop runs on a daemon thread per blocking client; every
+call is submitted to it with ``run_coroutine_threadsafe``, so any number of
+threads may call at once while the async client itself is only ever used on
+its own loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator
+from typing import Any, Generic, TypeVar
+
+from .exceptions import LambdaClientError
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+#: Seconds ``close()`` waits for the loop thread to finish.
+_JOIN_SECONDS = 10.0
+
+
+class LoopThread:
+    """An event loop on its own thread, started on creation."""
+
+    def __init__(self, name: str = "lambda-client") -> None:
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._closed = False
+        self._thread.start()
+        self._ready.wait()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.call_soon(self._ready.set)
+        try:
+            self._loop.run_forever()
+        finally:
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+            self._loop.close()
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
+
+    def run(self, awaitable: Awaitable[T]) -> T:
+        """Run on the loop thread and wait for the result in this thread."""
+        if self._closed:
+            if asyncio.iscoroutine(awaitable):
+                awaitable.close()
+            raise LambdaClientError("the blocking client is closed")
+        if threading.current_thread() is self._thread:
+            if asyncio.iscoroutine(awaitable):
+                awaitable.close()
+            raise LambdaClientError(
+                "a blocking client method was called from its own event loop; "
+                "use the async LambdaClient there"
+            )
+        future = asyncio.run_coroutine_threadsafe(_as_coroutine(awaitable), self._loop)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()
+            raise
+
+    def close(self, final: Coroutine[Any, Any, Any] | None = None) -> None:
+        """Run ``final`` (the client's close) on the loop, then stop it. Idempotent."""
+        if self._closed:
+            if final is not None:
+                final.close()
+            return
+        try:
+            if final is not None:
+                asyncio.run_coroutine_threadsafe(final, self._loop).result(_JOIN_SECONDS)
+        finally:
+            self._closed = True
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(_JOIN_SECONDS)
+
+
+async def _as_coroutine(awaitable: Awaitable[T]) -> T:
+    return await awaitable
+
+
+class BlockingIterator(Generic[T]):
+    """Iterates an async iterator from synchronous code, one step at a time
+    on the loop thread; leaving early closes it (and releases its connection)."""
+
+    def __init__(self, runner: LoopThread, source: AsyncIterator[T]) -> None:
+        self._runner = runner
+        self._source = source
+
+    def __iter__(self) -> Iterator[T]:
+        try:
+            while True:
+                try:
+                    yield self._runner.run(anext(self._source))
+                except StopAsyncIteration:
+                    return
+        finally:
+            close = getattr(self._source, "aclose", None)
+            if close is not None:
+                self._runner.run(close())
+
+
+class BlockingPaginator(Generic[P, T]):
+    """Synchronous view of an :class:`~lambda_client.paginator.AsyncPaginator`."""
+
+    def __init__(self, runner: LoopThread, paginator: Any) -> None:
+        self._runner = runner
+        self._paginator = paginator
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(BlockingIterator[T](self._runner, self._paginator.__aiter__()))
+
+    def pages(self) -> Iterator[P]:
+        return iter(BlockingIterator[P](self._runner, self._paginator.pages()))
+
+    def all(self) -> list[T]:
+        return list(self)
