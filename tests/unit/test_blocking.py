@@ -48,11 +48,11 @@ def test_calls_from_many_threads_run_on_one_loop() -> None:
         name = request.path.rsplit("/", 1)[-1]
         return json_response(200, b'{"Configuration": {"FunctionName": "%s"}}' % name.encode())
 
-    with BlockingLambdaClient(
+    client = BlockingLambdaClient(
         region="us-east-1", credentials=CREDS, transport=FakeTransport(answer)
-    ) as client:
-        with ThreadPoolExecutor(8) as pool:
-            names = list(pool.map(lambda i: client.get_function(function_name=f"fn{i}"), range(64)))
+    )
+    with client, ThreadPoolExecutor(8) as pool:
+        names = list(pool.map(lambda i: client.get_function(function_name=f"fn{i}"), range(64)))
     assert [n.configuration.function_name for n in names] == [f"fn{i}" for i in range(64)]  # type: ignore[union-attr]
     assert len(loops) == 1 and threading.get_ident() not in loops
 
