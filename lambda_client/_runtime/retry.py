@@ -84,20 +84,24 @@ def _header(error: ServiceError, name: str) -> str | None:
     return value
 
 
+def _delay(value: str | None) -> float | None:
+    """A non-negative number of time units, or None for anything else."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    # float() also accepts "nan" and "inf", and turns "1e400" into inf: none
+    # is a delay, and nan would slip through every comparison with the cap.
+    return max(number, 0.0) if math.isfinite(number) else None
+
+
 def _retry_after(error: ServiceError) -> float | None:
-    millis = _header(error, "x-amz-retry-after")
+    millis = _delay(_header(error, "x-amz-retry-after"))
     if millis is not None:
-        try:
-            return max(float(millis), 0.0) / 1000.0
-        except ValueError:
-            pass
-    seconds = _header(error, "retry-after")
-    if seconds is not None:
-        try:
-            return max(float(seconds), 0.0)
-        except ValueError:
-            return None
-    return None
+        return millis / 1000.0
+    return _delay(_header(error, "retry-after"))
 
 
 def is_clock_skew(error: ServiceError) -> bool:
