@@ -143,7 +143,10 @@ def classify(
 def backoff(kind: str, retry_number: int, rand: Callable[[], float] = random.random) -> float:
     """Full jitter: uniform in [0, min(base * 2**(n-1), MAX_BACKOFF)]."""
     base = THROTTLE_BASE if kind in ("throttle", "conflict") else TRANSIENT_BASE
-    ceiling: float = min(base * 2.0 ** (retry_number - 1), MAX_BACKOFF)
+    # The cap is reached long before 2**64; bounding the exponent keeps a
+    # huge max_attempts from overflowing the float power (at retry 1025).
+    exponent = min(retry_number - 1, 64)
+    ceiling: float = min(base * 2.0**exponent, MAX_BACKOFF)
     return rand() * ceiling
 
 
