@@ -21,8 +21,9 @@ E = TypeVar("E")
 
 class EventStream(Generic[E]):
     """An async iterator of typed events, decoded from the socket as frames
-    arrive. Leaving the loop early, ``aclose()`` or ``async with`` releases
-    the connection."""
+    arrive. ``aclose()`` or ``async with`` releases the connection at once;
+    leaving the loop early releases it as soon as the stream is no longer
+    referenced."""
 
     def __init__(self, stream: ResponseStream, parse: Callable[[EventMessage], E | None]) -> None:
         self._stream = stream
@@ -48,18 +49,9 @@ class EventStream(Generic[E]):
             raise TypeError("use `await stream.aclose()` (it came from the async client)")
         self._runner.run(self.aclose())
 
-    async def _events(self) -> AsyncIterator[E]:
-        try:
-            async for message in iter_messages(self._stream.iter_chunks()):
-                event = self._parse(message)
-                if event is not None:
-                    yield event
-        finally:
-            await self._stream.aclose()
-
     def __aiter__(self) -> AsyncIterator[E]:
         if self._iterator is None:
-            self._iterator = self._events()
+            self._iterator = _events(self._stream, self._parse)
         return self._iterator
 
     async def aclose(self) -> None:
@@ -80,6 +72,22 @@ class EventStream(Generic[E]):
 
     def __repr__(self) -> str:
         return f"<EventStream of {type(self._stream).__name__}>"
+
+
+async def _events(
+    stream: ResponseStream, parse: Callable[[EventMessage], E | None]
+) -> AsyncIterator[E]:
+    # Not a method: a suspended generator holding the EventStream that holds
+    # it is a reference cycle, so a consumer that breaks out of its loop and
+    # drops the stream would keep the connection until the cyclic collector
+    # happened to run, and a small pool would stall meanwhile.
+    try:
+        async for message in iter_messages(stream.iter_chunks()):
+            event = parse(message)
+            if event is not None:
+                yield event
+    finally:
+        await stream.aclose()
 
 
 def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventMessage], Any]:
