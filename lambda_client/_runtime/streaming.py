@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from .eventstream import EventMessage, iter_messages
-from .exceptions import EventStreamError, UnknownServiceError
+from .exceptions import DeserializationError, EventStreamError, UnknownServiceError
 from .http import ResponseStream
 
 if TYPE_CHECKING:
@@ -116,7 +116,14 @@ def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventM
                 obj = cls()
                 setattr(obj, attr, message.payload)
                 return obj
-            data = json.loads(message.payload) if message.payload.strip() else {}
+            try:
+                data = json.loads(message.payload) if message.payload.strip() else {}
+            except ValueError as e:
+                raise DeserializationError(
+                    f"{operation} event {name!r}: payload is not JSON: {e}",
+                    status_code=200,
+                    body=message.payload[:2048],
+                ) from e
             return structure(data, cls, 200, message.payload)
         if kind == "exception":
             code = message.exception_type or "UnknownException"
