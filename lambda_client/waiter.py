@@ -26,7 +26,8 @@ class Acceptor:
     ``matcher`` is ``path`` (a member of the response equals ``expected``),
     ``path_any`` (any item of a list member equals it), ``error`` (the call
     raised the error code ``expected``; ``expected=False`` means the call
-    succeeded, ``True`` that it raised anything) or ``status``.
+    succeeded, ``True`` that it raised anything) or ``status`` (the HTTP
+    status of the response, or of the error the call raised).
     """
 
     state: State
@@ -42,11 +43,15 @@ class Acceptor:
             if self.expected is True:
                 return error is not None
             return error is not None and error.code == self.expected
-        if error is not None:
-            return False
         if self.matcher == "status":
+            # Non-2xx answers arrive as errors, so the status of a "404 means
+            # gone" acceptor is the error's, not a response's.
+            if error is not None:
+                return bool(error.status_code == self.expected)
             metadata = getattr(response, "response_metadata", None)
             return metadata is not None and metadata.http_status_code == self.expected
+        if error is not None:
+            return False
         assert self.path is not None
         value = self.path(response)
         if self.matcher == "path_any":
