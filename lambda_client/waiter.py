@@ -8,6 +8,7 @@ no JMESPath at run time.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
@@ -115,6 +116,11 @@ class WaiterUnexpectedError(WaiterError):
 Sleep = Callable[[float], Awaitable[None]]
 
 
+def _is_number(value: object) -> bool:
+    # bool is an int subclass, but True as a delay or an attempt count is a bug.
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _poll_failed(error: ServiceError) -> str:
     return f"{error.code}: {error.message}" if error.message else error.code
 
@@ -132,12 +138,13 @@ async def wait(
 ) -> Any:
     """Poll until success (returning the last response) or raise a WaiterError."""
     problems = []
-    if not delay > 0:
-        problems.append(("delay", f"must be positive, got {delay!r}"))
-    if not (isinstance(max_attempts, int) and max_attempts >= 1):
+    # An infinite delay would sleep forever; NaN fails every comparison.
+    if not (_is_number(delay) and 0 < delay < math.inf):
+        problems.append(("delay", f"must be a positive, finite number, got {delay!r}"))
+    if not (_is_number(max_attempts) and isinstance(max_attempts, int) and max_attempts >= 1):
         problems.append(("max_attempts", f"must be an int of at least 1, got {max_attempts!r}"))
-    if timeout is not None and not timeout > 0:
-        problems.append(("timeout", f"must be positive, got {timeout!r}"))
+    if timeout is not None and not (_is_number(timeout) and timeout > 0):
+        problems.append(("timeout", f"must be a positive number, got {timeout!r}"))
     if problems:
         raise ParamValidationError(name, problems)
     deadline = None if timeout is None else clock() + timeout
