@@ -245,6 +245,11 @@ class AiohttpTransport:
                 trust_env=False,
                 raise_for_status=False,
             )
+            # aiohttp silently resends GET/HEAD/PUT/DELETE once when a pooled
+            # connection drops; every request on the wire must be an attempt
+            # the retry policy counted (quota, backoff, amz-sdk-request). The
+            # switch is private; aiohttp's own test client sets it the same way.
+            self._session._retry_connection = False
             # aiohttp's own pool wait cannot be told apart from connecting and
             # shares its deadline, so the wait for a slot is bounded here with
             # the same size as the connector's limit.
