@@ -131,9 +131,6 @@ class Pipeline:
             error: LambdaClientError
             try:
                 response = await self.send_once(op, http)
-            except TransportError as e:
-                error = e
-            else:
                 if 200 <= response.status < 300:
                     if self.limiter is not None:
                         self.limiter.record(throttled=False)
@@ -141,7 +138,11 @@ class Pipeline:
                     output: O = parse_output(op, response)
                     self._attach_metadata(output, response, http, attempt, total_delay)
                     return output
+                # Reading a streamed error body can fail too; that failure is
+                # classified like any other transport error of this attempt.
                 error = await self.error_for(op, response)
+            except TransportError as e:
+                error = e
             decision = classify(op, error, retry_sent_invokes=self.config.retry_sent_invokes)
             if self.limiter is not None:
                 self.limiter.record(throttled=decision.kind == "throttle")
