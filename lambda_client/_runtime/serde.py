@@ -74,6 +74,13 @@ def epoch_seconds(value: datetime) -> int | float:
     return int(seconds) if seconds.is_integer() else seconds
 
 
+def _none_or(hook: Any) -> Any:
+    def structure_required(value: Any, tp: Any) -> Any:
+        return None if value is None else hook(value, tp)
+
+    return structure_required
+
+
 def _is_optional(tp: Any) -> bool:
     origin = get_origin(tp)
     return origin in (Union, UnionType) and NoneType in get_args(tp)
@@ -100,7 +107,7 @@ def make_converter(*, strict: bool = False) -> Converter:
     """The converter; ``strict`` rejects unknown keys (for tests over recorded responses)."""
     # cattrs is imported here, on the first call, not when the package loads.
     from cattrs import Converter
-    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
     conv = Converter(forbid_extra_keys=strict)
     for tp in (str, int, bool):
@@ -124,13 +131,27 @@ def make_converter(*, strict: bool = False) -> Converter:
 
     def structure_attrs(cls: type) -> Any:
         attrs.resolve_types(cls)
-        structure_fields: Any = make_dict_structure_fn(cls, conv, **_overrides(cls))
+        overrides = _overrides(cls)
+        # Services omit members the model calls required (and send them as
+        # null), and botocore parses such answers without complaint. Those
+        # members come out as None here rather than failing the whole call.
+        required: list[str] = []
+        for f in body_fields(cls):
+            if f.default is attrs.NOTHING:
+                wire = f.metadata.get("wire", f.name)
+                required.append(wire)
+                hook = _none_or(conv.get_structure_hook(f.type))
+                overrides[f.name] = override(rename=wire, struct_hook=hook)
+        structure_fields: Any = make_dict_structure_fn(cls, conv, **overrides)
+        absent = dict.fromkeys(required)
 
         def structure_object(value: Any, tp: Any) -> Any:
             # The generated function looks keys up with ``in``: handed a string
             # it would quietly build an empty object.
             if not isinstance(value, dict):
                 raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+            if required and not all(key in value for key in required):
+                value = {**absent, **value}
             return structure_fields(value, tp)
 
         return structure_object
