@@ -57,7 +57,8 @@ class AsyncPaginator(Generic[P, T]):
     async def pages(self) -> AsyncIterator[P]:
         """Whole responses. With ``max_items``, stops after the page that
         reaches it (pages are never cut)."""
-        marker = self.starting_token
+        # An empty marker ends paging, so an empty token is no position at all.
+        marker = self.starting_token or None
         seen: set[str] = set() if marker is None else {marker}
         delivered = 0
         while True:
