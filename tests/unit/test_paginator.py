@@ -143,6 +143,14 @@ async def test_starting_token_is_the_first_marker() -> None:
     assert service.markers == ["m1", "m2"]
 
 
+async def test_an_empty_starting_token_starts_from_the_beginning() -> None:
+    # An empty NextMarker ends the paging, so an empty token saved from one
+    # means "nothing to resume", not a marker to send.
+    service = Service.of(1, 1)
+    assert [item async for item in service.paginator(starting_token="")] == ["i0", "i1"]
+    assert service.markers == [None, "m1"]
+
+
 @pytest.mark.parametrize(
     ("markers", "starting_token", "fetches"),
     [
