@@ -30,5 +30,8 @@ pytest: venv
 
 test: lint typecheck codegen-check pytest
 
+demo: venv
+	$(BIN)/python demo/tour.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
