@@ -17,12 +17,13 @@ import logging
 import os
 import sys
 import time
-import urllib.request
 import uuid
 import zipfile
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
+
+import aiohttp
 
 from lambda_client import ClientConfig, Credentials, LambdaClient, errors
 
@@ -83,9 +84,10 @@ async def embedded_endpoint() -> AsyncIterator[str]:
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
     # moto runs functions in Docker unless told otherwise; there may be none.
-    config = json.dumps({"lambda": {"use_docker": False}}).encode()
-    request = urllib.request.Request(f"{url}/moto-api/config", data=config, method="POST")
-    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - our own loopback server
+    async with aiohttp.ClientSession() as session:
+        configure = session.post(f"{url}/moto-api/config", json={"lambda": {"use_docker": False}})
+        async with configure as response:
+            response.raise_for_status()
     try:
         yield url
     finally:

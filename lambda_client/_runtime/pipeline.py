@@ -135,7 +135,12 @@ class Pipeline:
                     if self.limiter is not None:
                         self.limiter.record(throttled=False)
                     self.quota.release(spent)
-                    output: O = parse_output(op, response)
+                    try:
+                        output: O = parse_output(op, response)
+                    except BaseException:
+                        if response.stream is not None:
+                            await response.stream.aclose()
+                        raise
                     self._attach_metadata(output, response, http, attempt, total_delay)
                     return output
                 # Reading a streamed error body can fail too; that failure is
