@@ -196,4 +196,6 @@ async def wait(
         attempts=attempt,
         last_response=response,
         last_error=error,
+        # The retry acceptor the last poll matched, if any: says where it was stuck.
+        acceptor=matched,
     )

@@ -462,3 +462,24 @@ def test_waiter_errors_sit_under_the_library_root_not_service_errors() -> None:
         assert issubclass(cls, WaiterError)
         assert issubclass(cls, LambdaClientError)
         assert not issubclass(cls, ServiceError)
+
+
+async def test_timeout_error_names_the_retry_acceptor_it_was_stuck_on() -> None:
+    from lambda_client.waiter import Acceptor, WaiterTimeoutError, attribute_path, wait
+
+    pending = Acceptor(
+        state="retry", matcher="path", expected="Pending", path=attribute_path("state")
+    )
+
+    class Response:
+        state = "Pending"
+
+    async def poll() -> Response:
+        return Response()
+
+    async def no_sleep(_seconds: float) -> None:
+        return None
+
+    with pytest.raises(WaiterTimeoutError) as info:
+        await wait(poll, name="W", acceptors=(pending,), delay=1, max_attempts=2, sleep=no_sleep)
+    assert info.value.acceptor is pending
