@@ -321,14 +321,22 @@ def parse_output(op: OperationSpec[Any, Any], response: HttpResponse) -> Any:
 # -- errors --------------------------------------------------------------------
 
 
+def _bare_code(value: str) -> str:
+    # "com.amazonaws.lambda#Name:http://internal.amazon.com/..." -> "Name",
+    # wherever the code came from: the suffix goes first, then the namespace.
+    return value.split(":", 1)[0].rsplit("#", 1)[-1].strip()
+
+
 def _error_code(headers: Mapping[str, str], data: Mapping[str, Any], status: int) -> str:
+    # The restJson1 order, which botocore follows too: the header, then the
+    # body's "code", then its "__type".
     code = headers.get("x-amzn-errortype")
     if code:
-        return code.split(":", 1)[0].strip()
-    for key in ("__type", "code", "Code"):
+        return _bare_code(code)
+    for key in ("code", "Code", "__type"):
         value = data.get(key)
         if isinstance(value, str) and value:
-            return value.rsplit("#", 1)[-1].split(":", 1)[0].strip()
+            return _bare_code(value)
     return str(status)
 
 
