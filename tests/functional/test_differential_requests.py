@@ -86,8 +86,9 @@ def _assert_same_body(operation: str, params: dict[str, Any], ours: bytes, boto:
 async def _drain(output: Any) -> None:
     stream = getattr(output, "event_stream", None)
     if stream is not None:
-        async for _ in stream:
-            pass
+        async with stream:
+            async for _ in stream:
+                pass
 
 
 async def _send_both(
@@ -106,7 +107,7 @@ async def _send_both(
 
 
 @pytest.mark.parametrize("operation", model.operation_names())
-@examples(12)
+@examples(25)
 @given(data=st.data())
 async def test_request_matches_botocore(env: Harness, operation: str, data: st.DataObject) -> None:
     params = data.draw(strategies.params(operation), label="params")

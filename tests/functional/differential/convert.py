@@ -66,3 +66,37 @@ def from_ours(shape: Shape, obj: Any, *, skip: frozenset[str] = frozenset()) -> 
     if kind == "blob":
         return bytes(obj)
     return obj
+
+
+def differences(ours: Any, boto: Any, path: str = "") -> list[str]:
+    """Where two parsed values differ, types included: ``==`` alone would call
+    1 and 1.0, or 1 and True, the same."""
+    if isinstance(boto, dict) and isinstance(ours, dict):
+        found = []
+        for key in sorted(ours.keys() | boto.keys(), key=str):
+            where = f"{path}.{key}"
+            if key not in ours:
+                found.append(f"{where}: missing from ours (botocore: {boto[key]!r})")
+            elif key not in boto:
+                found.append(f"{where}: only in ours ({ours[key]!r})")
+            else:
+                found.extend(differences(ours[key], boto[key], where))
+        return found
+    if isinstance(boto, list) and isinstance(ours, list):
+        if len(ours) != len(boto):
+            return [f"{path}: {len(ours)} items, botocore has {len(boto)}: {ours!r} vs {boto!r}"]
+        return [
+            d
+            for i, pair in enumerate(zip(ours, boto, strict=True))
+            for d in differences(*pair, f"{path}[{i}]")
+        ]
+    if type(ours) is not type(boto) or ours != boto:
+        return [
+            f"{path or 'value'}: ours {ours!r} ({type(ours).__name__}), botocore {boto!r} ({type(boto).__name__})"
+        ]
+    return []
+
+
+def plain(value: Any) -> Any:
+    """Our scalar as botocore gives it: enum members as plain ``str``."""
+    return _text(value)

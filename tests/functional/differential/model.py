@@ -15,7 +15,7 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape
 
-from lambda_client import models
+from lambda_client import errors, models
 from lambda_client._generated import operations as generated_operations
 from lambda_client._runtime.operation import OperationSpec
 
@@ -59,7 +59,7 @@ def model_class(shape_name: str) -> type[Any]:
 def attr_names(shape_name: str) -> dict[str, str]:
     """Member name -> attribute name on our class for ``shape_name``."""
     cls = model_class(shape_name)
-    return {f.metadata["wire"]: f.name for f in attrs.fields(cls)}
+    return {f.metadata["wire"]: f.name for f in attrs.fields(cls) if "wire" in f.metadata}
 
 
 def location(member: Shape) -> str | None:
@@ -100,3 +100,9 @@ def error_cases() -> list[tuple[str, str]]:
     return [
         (op, error.name) for op in operation_names() for error in operation_model(op).error_shapes
     ]
+
+
+def attr_names_of_error(error: str) -> dict[str, str]:
+    """Member name -> attribute name on our exception class for ``error``."""
+    cls = getattr(errors, error)
+    return {wire: attr for attr, wire, *_ in cls._members}

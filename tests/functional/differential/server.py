@@ -104,7 +104,9 @@ def botocore_client(url: str) -> Any:
         endpoint_url=url,
         aws_access_key_id=ACCESS_KEY,
         aws_secret_access_key=SECRET_KEY,
-        config=botocore.config.Config(retries={"total_max_attempts": 1}),
+        config=botocore.config.Config(
+            retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=15
+        ),
     )
 
 
@@ -114,8 +116,9 @@ def our_client(url: str) -> LambdaClient:
         endpoint_url=url,
         credentials=Credentials(access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY),
         # One attempt, as botocore is configured: an error answer must reach
-        # the test, not a retry.
-        config=ClientConfig(max_attempts=1),
+        # the test, not a retry. Short timeouts turn a leaked connection or a
+        # stuck handler into a failure rather than a hung suite.
+        config=ClientConfig(max_attempts=1, read_timeout=15, pool_timeout=15),
     )
 
 
