@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 import attrs
 
+from .enums import OpenEnum
+
 if TYPE_CHECKING:
     from cattrs import Converter
 
@@ -91,20 +93,36 @@ def body_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
     return tuple(f for f in attrs.fields(cls) if "loc" not in f.metadata)
 
 
-def _overrides(cls: type) -> dict[str, Any]:
+#: Members never part of a wire-shaped dict: call metadata and live streams.
+_NOT_IN_DICTS = frozenset({"metadata", "eventstream"})
+
+
+def _overrides(cls: type, *, wire_dicts: bool = False) -> dict[str, Any]:
     from cattrs.gen import override
 
     out = {}
     for f in attrs.fields(cls):
-        if "loc" in f.metadata:
+        loc = f.metadata.get("loc")
+        if loc is not None and (not wire_dicts or loc in _NOT_IN_DICTS):
             out[f.name] = override(omit=True)
         elif "wire" in f.metadata:
             out[f.name] = override(rename=f.metadata["wire"])
     return out
 
 
-def make_converter(*, strict: bool = False) -> Converter:
-    """The converter; ``strict`` rejects unknown keys (for tests over recorded responses)."""
+def _structure_blob_or_text(value: Any, _type: Any) -> bytes:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    raise TypeError(f"expected bytes or str, got {type(value).__name__}")
+
+
+def make_converter(*, strict: bool = False, wire_dicts: bool = False) -> Converter:
+    """The converter; ``strict`` rejects unknown keys (for tests over recorded
+    responses). ``wire_dicts`` makes the dicts boto3 users know instead of JSON
+    bodies: every member under its wire name, wherever it is bound, with bytes
+    and datetimes as Python objects, required members enforced."""
     # cattrs is imported here, on the first call, not when the package loads.
     from cattrs import Converter
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -113,10 +131,19 @@ def make_converter(*, strict: bool = False) -> Converter:
     for tp in (str, int, bool):
         conv.register_structure_hook(tp, _passthrough)
     conv.register_structure_hook(float, _structure_float)
-    conv.register_structure_hook(bytes, _structure_blob)
-    conv.register_unstructure_hook(bytes, _unstructure_blob)
     conv.register_structure_hook(datetime, _structure_timestamp)
-    conv.register_unstructure_hook(datetime, epoch_seconds)
+    if wire_dicts:
+        # Plain strings, as boto3 has them: open enums are str subclasses and
+        # would otherwise pass through as members. Registered on OpenEnum so
+        # it is more specific than cattrs' own hook for str.
+        conv.register_unstructure_hook(OpenEnum, lambda value: value.value)
+        conv.register_structure_hook(bytes, _structure_blob_or_text)
+        conv.register_unstructure_hook(bytes, lambda value: value)
+        conv.register_unstructure_hook(datetime, lambda value: value)
+    else:
+        conv.register_structure_hook(bytes, _structure_blob)
+        conv.register_unstructure_hook(bytes, _unstructure_blob)
+        conv.register_unstructure_hook(datetime, epoch_seconds)
 
     def optional_hook(tp: Any) -> Any:
         (inner,) = (a for a in get_args(tp) if a is not NoneType)
@@ -131,12 +158,13 @@ def make_converter(*, strict: bool = False) -> Converter:
 
     def structure_attrs(cls: type) -> Any:
         attrs.resolve_types(cls)
-        overrides = _overrides(cls)
+        overrides = _overrides(cls, wire_dicts=wire_dicts)
         # Services omit members the model calls required (and send them as
         # null), and botocore parses such answers without complaint. Those
         # members come out as None here rather than failing the whole call.
+        # Dicts written by people are held to the model instead.
         required: list[str] = []
-        for f in body_fields(cls):
+        for f in () if wire_dicts else body_fields(cls):
             if f.default is attrs.NOTHING:
                 wire = f.metadata.get("wire", f.name)
                 required.append(wire)
@@ -158,7 +186,9 @@ def make_converter(*, strict: bool = False) -> Converter:
 
     def unstructure_attrs(cls: type) -> Any:
         attrs.resolve_types(cls)
-        return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **_overrides(cls))
+        return make_dict_unstructure_fn(
+            cls, conv, _cattrs_omit_if_default=True, **_overrides(cls, wire_dicts=wire_dicts)
+        )
 
     conv.register_structure_hook_factory(attrs.has, structure_attrs)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_attrs)
@@ -169,3 +199,9 @@ def make_converter(*, strict: bool = False) -> Converter:
 def converter() -> Converter:
     """The library's converter, built on first use (cattrs is not imported before)."""
     return make_converter()
+
+
+@cache
+def dict_converter() -> Converter:
+    """The converter behind ``models.to_dict`` / ``models.from_dict``."""
+    return make_converter(strict=True, wire_dicts=True)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["AccountLimit"]
 
 
-@define(kw_only=True, slots=True)
-class AccountLimit:
+@define(kw_only=True, slots=True, repr=False)
+class AccountLimit(Model):
     """Limits that are related to concurrency and storage. All file and storage sizes are
     in bytes."""
 

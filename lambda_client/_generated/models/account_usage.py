@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["AccountUsage"]
 
 
-@define(kw_only=True, slots=True)
-class AccountUsage:
+@define(kw_only=True, slots=True, repr=False)
+class AccountUsage(Model):
     """The number of functions and amount of storage in use."""
 
     total_code_size: int | None = field(

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["AddLayerVersionPermissionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class AddLayerVersionPermissionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class AddLayerVersionPermissionResponse(Model):
     statement: str | None = field(default=None, metadata={"wire": "Statement", "check": _v.Str()})
     """The permission statement."""
 

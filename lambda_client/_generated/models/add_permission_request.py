@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import FunctionUrlAuthType, to_function_url_auth_type
 
 __all__ = ["AddPermissionRequest"]
 
 
-@define(kw_only=True, slots=True)
-class AddPermissionRequest:
+@define(kw_only=True, slots=True, repr=False)
+class AddPermissionRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=256)}
     )

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["AddPermissionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class AddPermissionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class AddPermissionResponse(Model):
     statement: str | None = field(default=None, metadata={"wire": "Statement", "check": _v.Str()})
     """The permission statement that's added to the function policy."""
 

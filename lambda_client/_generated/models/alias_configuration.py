@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .alias_routing_configuration import AliasRoutingConfiguration
 
 __all__ = ["AliasConfiguration"]
 
 
-@define(kw_only=True, slots=True)
-class AliasConfiguration:
+@define(kw_only=True, slots=True, repr=False)
+class AliasConfiguration(Model):
     """Provides configuration information about a Lambda function alias
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html)."""
 

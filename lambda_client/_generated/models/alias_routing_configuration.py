@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["AliasRoutingConfiguration"]
 
 
-@define(kw_only=True, slots=True)
-class AliasRoutingConfiguration:
+@define(kw_only=True, slots=True, repr=False)
+class AliasRoutingConfiguration(Model):
     """The traffic-shifting
     (https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html)
     configuration of a Lambda function alias."""

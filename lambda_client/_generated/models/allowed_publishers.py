@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["AllowedPublishers"]
 
 
-@define(kw_only=True, slots=True)
-class AllowedPublishers:
+@define(kw_only=True, slots=True, repr=False)
+class AllowedPublishers(Model):
     """List of signing profiles that can sign a code package."""
 
     signing_profile_version_arns: list[str] = field(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .kafka_schema_registry_config import KafkaSchemaRegistryConfig
 
 __all__ = ["AmazonManagedKafkaEventSourceConfig"]
 
 
-@define(kw_only=True, slots=True)
-class AmazonManagedKafkaEventSourceConfig:
+@define(kw_only=True, slots=True, repr=False)
+class AmazonManagedKafkaEventSourceConfig(Model):
     """Specific configuration settings for an Amazon Managed Streaming for Apache Kafka
     (Amazon MSK) event source."""
 

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from .error_object import ErrorObject
 
 __all__ = ["CallbackDetails"]
 
 
-@define(kw_only=True, slots=True)
-class CallbackDetails:
+@define(kw_only=True, slots=True, repr=False)
+class CallbackDetails(Model):
     """Contains details about a callback operation in a durable execution, including the
     callback token and timeout configuration."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_error import EventError
 
 __all__ = ["CallbackFailedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class CallbackFailedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class CallbackFailedDetails(Model):
     """Contains details about a failed callback operation, including error information and
     the reason for failure."""
 

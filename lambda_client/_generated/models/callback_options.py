@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["CallbackOptions"]
 
 
-@define(kw_only=True, slots=True)
-class CallbackOptions:
+@define(kw_only=True, slots=True, repr=False)
+class CallbackOptions(Model):
     """Configuration options for callback operations in durable executions, including
     timeout settings and retry behavior."""
 

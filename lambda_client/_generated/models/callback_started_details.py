@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["CallbackStartedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class CallbackStartedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class CallbackStartedDetails(Model):
     """Contains details about a callback operation that has started, including timing
     information and callback metadata."""
 

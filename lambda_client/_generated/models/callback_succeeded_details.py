@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_result import EventResult
 
 __all__ = ["CallbackSucceededDetails"]
 
 
-@define(kw_only=True, slots=True)
-class CallbackSucceededDetails:
+@define(kw_only=True, slots=True, repr=False)
+class CallbackSucceededDetails(Model):
     """Contains details about a successfully completed callback operation, including the
     result data and completion timestamp."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_error import EventError
 
 __all__ = ["CallbackTimedOutDetails"]
 
 
-@define(kw_only=True, slots=True)
-class CallbackTimedOutDetails:
+@define(kw_only=True, slots=True, repr=False)
+class CallbackTimedOutDetails(Model):
     """Contains details about a callback operation that timed out, including timeout
     duration and any partial results."""
 

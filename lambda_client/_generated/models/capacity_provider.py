@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import CapacityProviderState, to_capacity_provider_state
 from .capacity_provider_permissions_config import CapacityProviderPermissionsConfig
 from .capacity_provider_scaling_config import CapacityProviderScalingConfig
@@ -17,8 +18,8 @@ from .propagate_tags import PropagateTags
 __all__ = ["CapacityProvider"]
 
 
-@define(kw_only=True, slots=True)
-class CapacityProvider:
+@define(kw_only=True, slots=True, repr=False)
+class CapacityProvider(Model):
     """A capacity provider manages compute resources for Lambda functions."""
 
     capacity_provider_arn: str | None = field(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .lambda_managed_instances_capacity_provider_config import (
     LambdaManagedInstancesCapacityProviderConfig,
 )
@@ -13,8 +14,8 @@ from .lambda_managed_instances_capacity_provider_config import (
 __all__ = ["CapacityProviderConfig"]
 
 
-@define(kw_only=True, slots=True)
-class CapacityProviderConfig:
+@define(kw_only=True, slots=True, repr=False)
+class CapacityProviderConfig(Model):
     """Configuration for the capacity provider that manages compute resources for Lambda
     functions."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import SystemLogLevel, to_system_log_level
 
 __all__ = ["CapacityProviderLoggingConfig"]
 
 
-@define(kw_only=True, slots=True)
-class CapacityProviderLoggingConfig:
+@define(kw_only=True, slots=True, repr=False)
+class CapacityProviderLoggingConfig(Model):
     """The capacity provider's Amazon CloudWatch Logs configuration settings."""
 
     system_log_level: SystemLogLevel | None = field(

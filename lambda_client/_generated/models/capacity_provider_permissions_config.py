@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["CapacityProviderPermissionsConfig"]
 
 
-@define(kw_only=True, slots=True)
-class CapacityProviderPermissionsConfig:
+@define(kw_only=True, slots=True, repr=False)
+class CapacityProviderPermissionsConfig(Model):
     """Configuration that specifies the permissions required for the capacity provider to
     manage compute resources."""
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import CapacityProviderScalingMode, to_capacity_provider_scaling_mode
 from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
 
 __all__ = ["CapacityProviderScalingConfig"]
 
 
-@define(kw_only=True, slots=True)
-class CapacityProviderScalingConfig:
+@define(kw_only=True, slots=True, repr=False)
+class CapacityProviderScalingConfig(Model):
     """Configuration that defines how the capacity provider scales compute instances based
     on demand and policies."""
 

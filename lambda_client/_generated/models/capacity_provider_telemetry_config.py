@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .capacity_provider_logging_config import CapacityProviderLoggingConfig
 
 __all__ = ["CapacityProviderTelemetryConfig"]
 
 
-@define(kw_only=True, slots=True)
-class CapacityProviderTelemetryConfig:
+@define(kw_only=True, slots=True, repr=False)
+class CapacityProviderTelemetryConfig(Model):
     """Configuration that specifies the telemetry collection for the capacity provider."""
 
     logging_config: CapacityProviderLoggingConfig | None = field(

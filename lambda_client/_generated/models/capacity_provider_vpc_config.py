@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["CapacityProviderVpcConfig"]
 
 
-@define(kw_only=True, slots=True)
-class CapacityProviderVpcConfig:
+@define(kw_only=True, slots=True, repr=False)
+class CapacityProviderVpcConfig(Model):
     """VPC configuration that specifies the network settings for compute instances managed
     by the capacity provider."""
 

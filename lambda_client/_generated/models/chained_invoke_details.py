@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from .error_object import ErrorObject
 
 __all__ = ["ChainedInvokeDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ChainedInvokeDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ChainedInvokeDetails(Model):
     """Contains details about a chained function invocation in a durable execution,
     including the target function and invocation parameters."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_error import EventError
 
 __all__ = ["ChainedInvokeFailedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ChainedInvokeFailedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ChainedInvokeFailedDetails(Model):
     """Contains details about a failed chained function invocation, including error
     information and failure reason."""
 

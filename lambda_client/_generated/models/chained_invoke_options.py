@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ChainedInvokeOptions"]
 
 
-@define(kw_only=True, slots=True)
-class ChainedInvokeOptions:
+@define(kw_only=True, slots=True, repr=False)
+class ChainedInvokeOptions(Model):
     """Configuration options for chained function invocations in durable executions,
     including retry settings and timeout configuration."""
 

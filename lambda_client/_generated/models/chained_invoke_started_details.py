@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_input import EventInput
 
 __all__ = ["ChainedInvokeStartedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ChainedInvokeStartedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ChainedInvokeStartedDetails(Model):
     """Contains details about a chained function invocation that has started execution,
     including start time and execution context."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_error import EventError
 
 __all__ = ["ChainedInvokeStoppedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ChainedInvokeStoppedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ChainedInvokeStoppedDetails(Model):
     """Details about a chained invocation that was stopped."""
 
     error: EventError | None = field(

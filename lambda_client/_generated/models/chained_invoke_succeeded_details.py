@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_result import EventResult
 
 __all__ = ["ChainedInvokeSucceededDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ChainedInvokeSucceededDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ChainedInvokeSucceededDetails(Model):
     """Details about a chained invocation that succeeded."""
 
     result: EventResult | None = field(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .operation_update import OperationUpdate
 
 __all__ = ["CheckpointDurableExecutionRequest"]
 
 
-@define(kw_only=True, slots=True)
-class CheckpointDurableExecutionRequest:
+@define(kw_only=True, slots=True, repr=False)
+class CheckpointDurableExecutionRequest(Model):
     durable_execution_arn: str = field(
         metadata={"wire": "DurableExecutionArn", "loc": "uri", "check": _v.Str(min=1, max=1024)}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .checkpoint_updated_execution_state import CheckpointUpdatedExecutionState
 
 __all__ = ["CheckpointDurableExecutionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class CheckpointDurableExecutionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class CheckpointDurableExecutionResponse(Model):
     """The response from the CheckpointDurableExecution operation."""
 
     checkpoint_token: str | None = field(

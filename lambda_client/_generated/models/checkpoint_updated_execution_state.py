@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .operation import Operation
 
 __all__ = ["CheckpointUpdatedExecutionState"]
 
 
-@define(kw_only=True, slots=True)
-class CheckpointUpdatedExecutionState:
+@define(kw_only=True, slots=True, repr=False)
+class CheckpointUpdatedExecutionState(Model):
     """Contains operations that have been updated since the last checkpoint, such as
     completed asynchronous work like timers or callbacks."""
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .allowed_publishers import AllowedPublishers
 from .code_signing_policies import CodeSigningPolicies
 
 __all__ = ["CodeSigningConfig"]
 
 
-@define(kw_only=True, slots=True)
-class CodeSigningConfig:
+@define(kw_only=True, slots=True, repr=False)
+class CodeSigningConfig(Model):
     """Details about a Code signing configuration
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)."""
 

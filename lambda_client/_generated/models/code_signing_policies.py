@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import CodeSigningPolicy, to_code_signing_policy
 
 __all__ = ["CodeSigningPolicies"]
 
 
-@define(kw_only=True, slots=True)
-class CodeSigningPolicies:
+@define(kw_only=True, slots=True, repr=False)
+class CodeSigningPolicies(Model):
     """Code signing configuration policies
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html#config-codesigning-policies)
     specify the validation failure action for signature mismatch or expiry."""

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["Concurrency"]
 
 
-@define(kw_only=True, slots=True)
-class Concurrency:
+@define(kw_only=True, slots=True, repr=False)
+class Concurrency(Model):
     reserved_concurrent_executions: int | None = field(
         default=None, metadata={"wire": "ReservedConcurrentExecutions", "check": _v.Int(min=0)}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from .error_object import ErrorObject
 
 __all__ = ["ContextDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ContextDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ContextDetails(Model):
     """Details about a durable execution context."""
 
     replay_children: bool | None = field(

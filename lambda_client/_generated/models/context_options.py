@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ContextOptions"]
 
 
-@define(kw_only=True, slots=True)
-class ContextOptions:
+@define(kw_only=True, slots=True, repr=False)
+class ContextOptions(Model):
     """Configuration options for a durable execution context."""
 
     replay_children: bool | None = field(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from attrs import define
 
+from ..._runtime.model import Model
+
 __all__ = ["ContextStartedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ContextStartedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ContextStartedDetails(Model):
     """Details about a context that has started."""

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_result import EventResult
 
 __all__ = ["ContextSucceededDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ContextSucceededDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ContextSucceededDetails(Model):
     """Details about a context that succeeded."""
 
     result: EventResult | None = field(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["Cors"]
 
 
-@define(kw_only=True, slots=True)
-class Cors:
+@define(kw_only=True, slots=True, repr=False)
+class Cors(Model):
     """The cross-origin resource sharing (CORS)
     (https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your Lambda
     function URL. Use CORS to grant access to your function URL from any origin. You can

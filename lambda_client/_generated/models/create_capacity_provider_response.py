@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .capacity_provider import CapacityProvider
 
 __all__ = ["CreateCapacityProviderResponse"]
 
 
-@define(kw_only=True, slots=True)
-class CreateCapacityProviderResponse:
+@define(kw_only=True, slots=True, repr=False)
+class CreateCapacityProviderResponse(Model):
     capacity_provider: CapacityProvider | None = field(
         default=None, metadata={"wire": "CapacityProvider", "check": _v.Struct(CapacityProvider)}
     )

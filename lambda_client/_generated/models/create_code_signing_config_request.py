@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .allowed_publishers import AllowedPublishers
 from .code_signing_policies import CodeSigningPolicies
 
 __all__ = ["CreateCodeSigningConfigRequest"]
 
 
-@define(kw_only=True, slots=True)
-class CreateCodeSigningConfigRequest:
+@define(kw_only=True, slots=True, repr=False)
+class CreateCodeSigningConfigRequest(Model):
     allowed_publishers: AllowedPublishers = field(
         metadata={"wire": "AllowedPublishers", "check": _v.Struct(AllowedPublishers)}
     )

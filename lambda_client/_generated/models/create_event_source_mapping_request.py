@@ -8,6 +8,7 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import (
     EventSourcePosition,
     FunctionResponseType,
@@ -29,8 +30,8 @@ from .source_access_configuration import SourceAccessConfiguration
 __all__ = ["CreateEventSourceMappingRequest"]
 
 
-@define(kw_only=True, slots=True)
-class CreateEventSourceMappingRequest:
+@define(kw_only=True, slots=True, repr=False)
+class CreateEventSourceMappingRequest(Model):
     function_name: str = field(metadata={"wire": "FunctionName", "check": _v.Str(min=1, max=256)})
     """The name or ARN of the Lambda function.
 

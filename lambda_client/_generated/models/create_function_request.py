@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import (
     Architecture,
     FunctionVersionLatestPublished,
@@ -33,8 +34,8 @@ from .vpc_config import VpcConfig
 __all__ = ["CreateFunctionRequest"]
 
 
-@define(kw_only=True, slots=True)
-class CreateFunctionRequest:
+@define(kw_only=True, slots=True, repr=False)
+class CreateFunctionRequest(Model):
     function_name: str = field(metadata={"wire": "FunctionName", "check": _v.Str(min=1, max=140)})
     """The name or ARN of the Lambda function.
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["DeadLetterConfig"]
 
 
-@define(kw_only=True, slots=True)
-class DeadLetterConfig:
+@define(kw_only=True, slots=True, repr=False)
+class DeadLetterConfig(Model):
     """The dead-letter queue
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq)
     for failed asynchronous invocations."""

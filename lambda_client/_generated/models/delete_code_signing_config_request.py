@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["DeleteCodeSigningConfigRequest"]
 
 
-@define(kw_only=True, slots=True)
-class DeleteCodeSigningConfigRequest:
+@define(kw_only=True, slots=True, repr=False)
+class DeleteCodeSigningConfigRequest(Model):
     code_signing_config_arn: str = field(
         metadata={"wire": "CodeSigningConfigArn", "loc": "uri", "check": _v.Str(min=0, max=200)}
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["DeleteCodeSigningConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class DeleteCodeSigningConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class DeleteCodeSigningConfigResponse(Model):
     response_metadata: ResponseMetadata | None = field(
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )

@@ -6,11 +6,12 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["DeleteEventSourceMappingRequest"]
 
 
-@define(kw_only=True, slots=True)
-class DeleteEventSourceMappingRequest:
+@define(kw_only=True, slots=True, repr=False)
+class DeleteEventSourceMappingRequest(Model):
     uuid: str = field(metadata={"wire": "UUID", "loc": "uri", "check": _v.Str(min=36, max=36)})
     """The identifier of the event source mapping."""

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["DeleteFunctionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class DeleteFunctionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class DeleteFunctionResponse(Model):
     status_code: int | None = field(
         default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
     )

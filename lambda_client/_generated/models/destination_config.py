@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .on_failure import OnFailure
 from .on_success import OnSuccess
 
 __all__ = ["DestinationConfig"]
 
 
-@define(kw_only=True, slots=True)
-class DestinationConfig:
+@define(kw_only=True, slots=True, repr=False)
+class DestinationConfig(Model):
     """A configuration object that specifies the destination of an event after Lambda
     processes it. For more information, see Adding a destination
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations)."""

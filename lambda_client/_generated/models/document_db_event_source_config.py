@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import FullDocument, to_full_document
 
 __all__ = ["DocumentDBEventSourceConfig"]
 
 
-@define(kw_only=True, slots=True)
-class DocumentDBEventSourceConfig:
+@define(kw_only=True, slots=True, repr=False)
+class DocumentDBEventSourceConfig(Model):
     """Specific configuration settings for a DocumentDB event source."""
 
     database_name: str | None = field(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["DurableConfig"]
 
 
-@define(kw_only=True, slots=True)
-class DurableConfig:
+@define(kw_only=True, slots=True, repr=False)
+class DurableConfig(Model):
     """Configuration settings for durable functions
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including
     execution timeout, retention period for execution history, and an optional ARN of

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["Environment"]
 
 
-@define(kw_only=True, slots=True)
-class Environment:
+@define(kw_only=True, slots=True, repr=False)
+class Environment(Model):
     """A function's environment variable settings. You can use environment variables to
     adjust your function's behavior without updating code. An environment variable is a
     pair of strings that are stored in a function's version-specific configuration."""

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["EnvironmentError"]
 
 
-@define(kw_only=True, slots=True)
-class EnvironmentError:
+@define(kw_only=True, slots=True, repr=False)
+class EnvironmentError(Model):
     """Error messages for environment variables that couldn't be applied."""
 
     error_code: str | None = field(default=None, metadata={"wire": "ErrorCode", "check": _v.Str()})

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from .environment_error import EnvironmentError
 
 __all__ = ["EnvironmentResponse"]
 
 
-@define(kw_only=True, slots=True)
-class EnvironmentResponse:
+@define(kw_only=True, slots=True, repr=False)
+class EnvironmentResponse(Model):
     """The results of an operation to update or read environment variables. If the
     operation succeeds, the response contains the environment variables. If it fails,
     the response contains details about the error."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["EphemeralStorage"]
 
 
-@define(kw_only=True, slots=True)
-class EphemeralStorage:
+@define(kw_only=True, slots=True, repr=False)
+class EphemeralStorage(Model):
     """The size of the function's ``/tmp`` directory in MB. The default value is 512, but
     can be any whole number between 512 and 10,240 MB. For more information, see
     Configuring ephemeral storage (console)

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["ErrorObject"]
 
 
-@define(kw_only=True, slots=True)
-class ErrorObject:
+@define(kw_only=True, slots=True, repr=False)
+class ErrorObject(Model):
     """An object that contains error information."""
 
     error_message: str | None = field(

@@ -8,6 +8,7 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import EventType, to_event_type
 from .callback_failed_details import CallbackFailedDetails
 from .callback_started_details import CallbackStartedDetails
@@ -37,8 +38,8 @@ from .wait_succeeded_details import WaitSucceededDetails
 __all__ = ["Event"]
 
 
-@define(kw_only=True, slots=True)
-class Event:
+@define(kw_only=True, slots=True, repr=False)
+class Event(Model):
     """An event that occurred during the execution of a durable function."""
 
     event_type: EventType | None = field(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .error_object import ErrorObject
 
 __all__ = ["EventError"]
 
 
-@define(kw_only=True, slots=True)
-class EventError:
+@define(kw_only=True, slots=True, repr=False)
+class EventError(Model):
     """Error information for an event."""
 
     payload: ErrorObject | None = field(

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["EventInput"]
 
 
-@define(kw_only=True, slots=True)
-class EventInput:
+@define(kw_only=True, slots=True, repr=False)
+class EventInput(Model):
     """Input information for an event."""
 
     payload: str | None = field(

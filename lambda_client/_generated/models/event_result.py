@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["EventResult"]
 
 
-@define(kw_only=True, slots=True)
-class EventResult:
+@define(kw_only=True, slots=True, repr=False)
+class EventResult(Model):
     """Result information for an event."""
 
     payload: str | None = field(

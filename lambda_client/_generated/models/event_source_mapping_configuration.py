@@ -9,6 +9,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import (
     EventSourcePosition,
     FunctionResponseType,
@@ -31,8 +32,8 @@ from .source_access_configuration import SourceAccessConfiguration
 __all__ = ["EventSourceMappingConfiguration"]
 
 
-@define(kw_only=True, slots=True)
-class EventSourceMappingConfiguration:
+@define(kw_only=True, slots=True, repr=False)
+class EventSourceMappingConfiguration(Model):
     """A mapping between an Amazon Web Services resource and a Lambda function. For
     details, see CreateEventSourceMapping."""
 

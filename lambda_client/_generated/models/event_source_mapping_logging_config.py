@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import EventSourceMappingSystemLogLevel, to_event_source_mapping_system_log_level
 
 __all__ = ["EventSourceMappingLoggingConfig"]
 
 
-@define(kw_only=True, slots=True)
-class EventSourceMappingLoggingConfig:
+@define(kw_only=True, slots=True, repr=False)
+class EventSourceMappingLoggingConfig(Model):
     """(Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your
     event source. Use this configuration object to define the level of logs for your
     event source mapping."""

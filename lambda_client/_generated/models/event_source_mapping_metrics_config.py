@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import EventSourceMappingMetric, to_event_source_mapping_metric_list
 
 __all__ = ["EventSourceMappingMetricsConfig"]
 
 
-@define(kw_only=True, slots=True)
-class EventSourceMappingMetricsConfig:
+@define(kw_only=True, slots=True, repr=False)
+class EventSourceMappingMetricsConfig(Model):
     """The metrics configuration for your event source. Use this configuration object to
     define which metrics you want your event source mapping to produce."""
 

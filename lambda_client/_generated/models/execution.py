@@ -8,13 +8,14 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import ExecutionStatus, to_execution_status
 
 __all__ = ["Execution"]
 
 
-@define(kw_only=True, slots=True)
-class Execution:
+@define(kw_only=True, slots=True, repr=False)
+class Execution(Model):
     """Information about a durable execution
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)."""
 

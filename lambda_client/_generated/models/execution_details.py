@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["ExecutionDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ExecutionDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ExecutionDetails(Model):
     """Details about a durable execution
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_error import EventError
 
 __all__ = ["ExecutionFailedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ExecutionFailedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ExecutionFailedDetails(Model):
     """Details about a failed durable execution
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)."""
 

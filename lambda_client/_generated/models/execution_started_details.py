@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_input import EventInput
 
 __all__ = ["ExecutionStartedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ExecutionStartedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ExecutionStartedDetails(Model):
     """Details about a durable execution that started."""
 
     input: EventInput | None = field(

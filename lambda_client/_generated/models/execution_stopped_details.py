@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_error import EventError
 
 __all__ = ["ExecutionStoppedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ExecutionStoppedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ExecutionStoppedDetails(Model):
     """Details about a durable execution
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that stopped."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_result import EventResult
 
 __all__ = ["ExecutionSucceededDetails"]
 
 
-@define(kw_only=True, slots=True)
-class ExecutionSucceededDetails:
+@define(kw_only=True, slots=True, repr=False)
+class ExecutionSucceededDetails(Model):
     """Details about a durable execution
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that
     succeeded."""

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .s3_files_config import S3FilesConfig
 
 __all__ = ["FileSystemConfig"]
 
 
-@define(kw_only=True, slots=True)
-class FileSystemConfig:
+@define(kw_only=True, slots=True, repr=False)
+class FileSystemConfig(Model):
     """Details about the connection between a Lambda function and an Amazon EFS file system
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an
     Amazon S3 file system

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["Filter"]
 
 
-@define(kw_only=True, slots=True)
-class Filter:
+@define(kw_only=True, slots=True, repr=False)
+class Filter(Model):
     """A structure within a ``FilterCriteria`` object that defines an event filtering
     pattern."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .filter import Filter
 
 __all__ = ["FilterCriteria"]
 
 
-@define(kw_only=True, slots=True)
-class FilterCriteria:
+@define(kw_only=True, slots=True, repr=False)
+class FilterCriteria(Model):
     """An object that contains the filters for an event source."""
 
     filters: list[Filter] | None = field(

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from ..enums import S3ObjectStorageMode, to_s3_object_storage_mode
 
 __all__ = ["FunctionCode"]
 
 
-@define(kw_only=True, slots=True)
-class FunctionCode:
+@define(kw_only=True, slots=True, repr=False)
+class FunctionCode(Model):
     """The code for the Lambda function. You can either specify an object in Amazon S3,
     upload a .zip file archive deployment package directly, or specify the URI of a
     container image."""

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .function_code_location_error import FunctionCodeLocationError
 from .resolved_s3_object import ResolvedS3Object
 
 __all__ = ["FunctionCodeLocation"]
 
 
-@define(kw_only=True, slots=True)
-class FunctionCodeLocation:
+@define(kw_only=True, slots=True, repr=False)
+class FunctionCodeLocation(Model):
     """Details about a function's deployment package."""
 
     repository_type: str | None = field(

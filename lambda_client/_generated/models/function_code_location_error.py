@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["FunctionCodeLocationError"]
 
 
-@define(kw_only=True, slots=True)
-class FunctionCodeLocationError:
+@define(kw_only=True, slots=True, repr=False)
+class FunctionCodeLocationError(Model):
     """Contains details about an error that occurred when Lambda attempted to retrieve a
     function's deployment package."""
 

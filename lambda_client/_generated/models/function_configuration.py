@@ -7,6 +7,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import (
     Architecture,
     LastUpdateStatus,
@@ -41,8 +42,8 @@ from .vpc_config_response import VpcConfigResponse
 __all__ = ["FunctionConfiguration"]
 
 
-@define(kw_only=True, slots=True)
-class FunctionConfiguration:
+@define(kw_only=True, slots=True, repr=False)
+class FunctionConfiguration(Model):
     """Details about a function's configuration."""
 
     function_name: str | None = field(

@@ -9,13 +9,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .destination_config import DestinationConfig
 
 __all__ = ["FunctionEventInvokeConfig"]
 
 
-@define(kw_only=True, slots=True)
-class FunctionEventInvokeConfig:
+@define(kw_only=True, slots=True, repr=False)
+class FunctionEventInvokeConfig(Model):
     last_modified: datetime | None = field(
         default=None, metadata={"wire": "LastModified", "check": _v.Timestamp()}
     )

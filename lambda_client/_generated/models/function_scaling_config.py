@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["FunctionScalingConfig"]
 
 
-@define(kw_only=True, slots=True)
-class FunctionScalingConfig:
+@define(kw_only=True, slots=True, repr=False)
+class FunctionScalingConfig(Model):
     """Configuration that defines the scaling behavior for a Lambda Managed Instances
     function, including the minimum and maximum number of execution environments that
     can be provisioned."""

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import FunctionUrlAuthType, InvokeMode, to_function_url_auth_type, to_invoke_mode
 from .cors import Cors
 
 __all__ = ["FunctionUrlConfig"]
 
 
-@define(kw_only=True, slots=True)
-class FunctionUrlConfig:
+@define(kw_only=True, slots=True, repr=False)
+class FunctionUrlConfig(Model):
     """Details about a Lambda function URL."""
 
     function_url: str | None = field(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import State, to_state
 
 __all__ = ["FunctionVersionsByCapacityProviderListItem"]
 
 
-@define(kw_only=True, slots=True)
-class FunctionVersionsByCapacityProviderListItem:
+@define(kw_only=True, slots=True, repr=False)
+class FunctionVersionsByCapacityProviderListItem(Model):
     """Information about a function version that uses a specific capacity provider,
     including its ARN and current state."""
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from attrs import define
 
+from ..._runtime.model import Model
+
 __all__ = ["GetAccountSettingsRequest"]
 
 
-@define(kw_only=True, slots=True)
-class GetAccountSettingsRequest:
+@define(kw_only=True, slots=True, repr=False)
+class GetAccountSettingsRequest(Model):
     pass

@@ -7,14 +7,15 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .account_limit import AccountLimit
 from .account_usage import AccountUsage
 
 __all__ = ["GetAccountSettingsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetAccountSettingsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetAccountSettingsResponse(Model):
     account_limit: AccountLimit | None = field(
         default=None, metadata={"wire": "AccountLimit", "check": _v.Struct(AccountLimit)}
     )

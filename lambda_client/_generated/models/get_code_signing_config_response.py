@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .code_signing_config import CodeSigningConfig
 
 __all__ = ["GetCodeSigningConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetCodeSigningConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetCodeSigningConfigResponse(Model):
     code_signing_config: CodeSigningConfig | None = field(
         default=None, metadata={"wire": "CodeSigningConfig", "check": _v.Struct(CodeSigningConfig)}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .event import Event
 
 __all__ = ["GetDurableExecutionHistoryResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetDurableExecutionHistoryResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetDurableExecutionHistoryResponse(Model):
     """The response from the GetDurableExecutionHistory operation, containing the execution
     history and events."""
 

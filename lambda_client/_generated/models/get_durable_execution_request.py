@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["GetDurableExecutionRequest"]
 
 
-@define(kw_only=True, slots=True)
-class GetDurableExecutionRequest:
+@define(kw_only=True, slots=True, repr=False)
+class GetDurableExecutionRequest(Model):
     durable_execution_arn: str = field(
         metadata={"wire": "DurableExecutionArn", "loc": "uri", "check": _v.Str(min=1, max=1024)}
     )

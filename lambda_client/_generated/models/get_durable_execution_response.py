@@ -10,6 +10,7 @@ from attrs import define, field
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import ExecutionStatus, to_execution_status
 from .durable_config import DurableConfig
 from .error_object import ErrorObject
@@ -18,8 +19,8 @@ from .trace_header import TraceHeader
 __all__ = ["GetDurableExecutionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetDurableExecutionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetDurableExecutionResponse(Model):
     """The response from the GetDurableExecution operation, containing detailed information
     about the durable execution."""
 

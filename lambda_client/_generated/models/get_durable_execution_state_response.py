@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .operation import Operation
 
 __all__ = ["GetDurableExecutionStateResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetDurableExecutionStateResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetDurableExecutionStateResponse(Model):
     """The response from the GetDurableExecutionState operation, containing the current
     execution state for replay."""
 

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["GetFunctionCodeSigningConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetFunctionCodeSigningConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetFunctionCodeSigningConfigResponse(Model):
     code_signing_config_arn: str | None = field(
         default=None, metadata={"wire": "CodeSigningConfigArn", "check": _v.Str(min=0, max=200)}
     )

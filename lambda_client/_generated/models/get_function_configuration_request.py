@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["GetFunctionConfigurationRequest"]
 
 
-@define(kw_only=True, slots=True)
-class GetFunctionConfigurationRequest:
+@define(kw_only=True, slots=True, repr=False)
+class GetFunctionConfigurationRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=256)}
     )

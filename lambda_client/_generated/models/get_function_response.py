@@ -7,6 +7,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .concurrency import Concurrency
 from .function_code_location import FunctionCodeLocation
 from .function_configuration import FunctionConfiguration
@@ -15,8 +16,8 @@ from .tags_error import TagsError
 __all__ = ["GetFunctionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetFunctionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetFunctionResponse(Model):
     configuration: FunctionConfiguration | None = field(
         default=None, metadata={"wire": "Configuration", "check": _v.Struct(FunctionConfiguration)}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .function_scaling_config import FunctionScalingConfig
 
 __all__ = ["GetFunctionScalingConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetFunctionScalingConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetFunctionScalingConfigResponse(Model):
     function_arn: str | None = field(
         default=None, metadata={"wire": "FunctionArn", "check": _v.Str(min=0, max=10000)}
     )

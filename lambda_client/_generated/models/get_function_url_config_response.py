@@ -7,14 +7,15 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import FunctionUrlAuthType, InvokeMode, to_function_url_auth_type, to_invoke_mode
 from .cors import Cors
 
 __all__ = ["GetFunctionUrlConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetFunctionUrlConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetFunctionUrlConfigResponse(Model):
     function_url: str | None = field(
         default=None, metadata={"wire": "FunctionUrl", "check": _v.Str(min=40, max=100)}
     )

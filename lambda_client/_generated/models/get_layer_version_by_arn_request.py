@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["GetLayerVersionByArnRequest"]
 
 
-@define(kw_only=True, slots=True)
-class GetLayerVersionByArnRequest:
+@define(kw_only=True, slots=True, repr=False)
+class GetLayerVersionByArnRequest(Model):
     arn: str = field(
         metadata={"wire": "Arn", "loc": "querystring", "check": _v.Str(min=1, max=2048)}
     )

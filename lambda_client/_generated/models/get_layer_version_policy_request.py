@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["GetLayerVersionPolicyRequest"]
 
 
-@define(kw_only=True, slots=True)
-class GetLayerVersionPolicyRequest:
+@define(kw_only=True, slots=True, repr=False)
+class GetLayerVersionPolicyRequest(Model):
     layer_name: str = field(
         metadata={"wire": "LayerName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["GetLayerVersionPolicyResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetLayerVersionPolicyResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetLayerVersionPolicyResponse(Model):
     policy: str | None = field(default=None, metadata={"wire": "Policy", "check": _v.Str()})
     """The policy document."""
 

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["GetPolicyResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetPolicyResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetPolicyResponse(Model):
     policy: str | None = field(default=None, metadata={"wire": "Policy", "check": _v.Str()})
     """The resource-based policy."""
 

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["GetResourcePolicyResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetResourcePolicyResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetResourcePolicyResponse(Model):
     policy: str | None = field(
         default=None, metadata={"wire": "Policy", "check": _v.Str(min=1, max=20480)}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import UpdateRuntimeOn, to_update_runtime_on
 
 __all__ = ["GetRuntimeManagementConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class GetRuntimeManagementConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class GetRuntimeManagementConfigResponse(Model):
     update_runtime_on: UpdateRuntimeOn | None = field(
         default=None,
         converter=to_update_runtime_on,

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ImageConfig"]
 
 
-@define(kw_only=True, slots=True)
-class ImageConfig:
+@define(kw_only=True, slots=True, repr=False)
+class ImageConfig(Model):
     """Configuration values that override the container image Dockerfile settings. For more
     information, see Container image settings
     (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms)."""

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .image_config import ImageConfig
 from .image_config_error import ImageConfigError
 
 __all__ = ["ImageConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ImageConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ImageConfigResponse(Model):
     """Response to a ``GetFunctionConfiguration`` request."""
 
     image_config: ImageConfig | None = field(

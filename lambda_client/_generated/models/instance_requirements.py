@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import Architecture, to_architecture_list
 
 __all__ = ["InstanceRequirements"]
 
 
-@define(kw_only=True, slots=True)
-class InstanceRequirements:
+@define(kw_only=True, slots=True, repr=False)
+class InstanceRequirements(Model):
     """Specifications that define the characteristics and constraints for compute instances
     used by the capacity provider."""
 

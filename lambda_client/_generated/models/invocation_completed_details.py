@@ -8,13 +8,14 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_error import EventError
 
 __all__ = ["InvocationCompletedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class InvocationCompletedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class InvocationCompletedDetails(Model):
     """Details about a function invocation that completed."""
 
     start_timestamp: datetime | None = field(

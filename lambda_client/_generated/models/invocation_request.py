@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from ..enums import InvocationType, LogType, to_invocation_type, to_log_type
 
 __all__ = ["InvocationRequest"]
 
 
-@define(kw_only=True, slots=True)
-class InvocationRequest:
+@define(kw_only=True, slots=True, repr=False)
+class InvocationRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=256)}
     )

@@ -8,13 +8,14 @@ from attrs import define, field
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..._runtime.payload import decode_base64_text
 
 __all__ = ["InvocationResponse"]
 
 
-@define(kw_only=True, slots=True)
-class InvocationResponse:
+@define(kw_only=True, slots=True, repr=False)
+class InvocationResponse(Model):
     status_code: int | None = field(
         default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["InvokeAsyncRequest"]
 
 
-@define(kw_only=True, slots=True)
-class InvokeAsyncRequest:
+@define(kw_only=True, slots=True, repr=False)
+class InvokeAsyncRequest(Model):
     """Deprecated."""
 
     function_name: str = field(

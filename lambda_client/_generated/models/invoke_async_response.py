@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["InvokeAsyncResponse"]
 
 
-@define(kw_only=True, slots=True)
-class InvokeAsyncResponse:
+@define(kw_only=True, slots=True, repr=False)
+class InvokeAsyncResponse(Model):
     """Deprecated.
     A success response (``202 Accepted``) indicates that the request is queued for
         invocation."""

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["InvokeResponseStreamUpdate"]
 
 
-@define(kw_only=True, slots=True)
-class InvokeResponseStreamUpdate:
+@define(kw_only=True, slots=True, repr=False)
+class InvokeResponseStreamUpdate(Model):
     """A chunk of the streamed response payload."""
 
     payload: bytes | None = field(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..._runtime.payload import decode_base64_text
 
 __all__ = ["InvokeWithResponseStreamCompleteEvent"]
 
 
-@define(kw_only=True, slots=True)
-class InvokeWithResponseStreamCompleteEvent:
+@define(kw_only=True, slots=True, repr=False)
+class InvokeWithResponseStreamCompleteEvent(Model):
     """A response confirming that the event stream is complete."""
 
     error_code: str | None = field(default=None, metadata={"wire": "ErrorCode", "check": _v.Str()})

@@ -7,6 +7,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from ..enums import (
     LogType,
     ResponseStreamingInvocationType,
@@ -17,8 +18,8 @@ from ..enums import (
 __all__ = ["InvokeWithResponseStreamRequest"]
 
 
-@define(kw_only=True, slots=True)
-class InvokeWithResponseStreamRequest:
+@define(kw_only=True, slots=True, repr=False)
+class InvokeWithResponseStreamRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=256)}
     )

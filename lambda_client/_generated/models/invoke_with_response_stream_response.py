@@ -7,6 +7,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..._runtime.streaming import EventStream
 from .invoke_response_stream_update import InvokeResponseStreamUpdate
 from .invoke_with_response_stream_complete_event import InvokeWithResponseStreamCompleteEvent
@@ -14,8 +15,8 @@ from .invoke_with_response_stream_complete_event import InvokeWithResponseStream
 __all__ = ["InvokeWithResponseStreamResponse"]
 
 
-@define(kw_only=True, slots=True)
-class InvokeWithResponseStreamResponse:
+@define(kw_only=True, slots=True, repr=False)
+class InvokeWithResponseStreamResponse(Model):
     status_code: int | None = field(
         default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
     )

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .invoke_response_stream_update import InvokeResponseStreamUpdate
 from .invoke_with_response_stream_complete_event import InvokeWithResponseStreamCompleteEvent
 
 __all__ = ["InvokeWithResponseStreamResponseEvent"]
 
 
-@define(kw_only=True, slots=True)
-class InvokeWithResponseStreamResponseEvent:
+@define(kw_only=True, slots=True, repr=False)
+class InvokeWithResponseStreamResponseEvent(Model):
     """An object that includes a chunk of the response payload. When the stream has ended,
     Lambda includes a ``InvokeComplete`` object."""
 

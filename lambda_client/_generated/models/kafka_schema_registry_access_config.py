@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import KafkaSchemaRegistryAuthType, to_kafka_schema_registry_auth_type
 
 __all__ = ["KafkaSchemaRegistryAccessConfig"]
 
 
-@define(kw_only=True, slots=True)
-class KafkaSchemaRegistryAccessConfig:
+@define(kw_only=True, slots=True, repr=False)
+class KafkaSchemaRegistryAccessConfig(Model):
     """Specific access configuration settings that tell Lambda how to authenticate with
     your schema registry.
 

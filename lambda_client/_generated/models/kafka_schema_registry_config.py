@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import SchemaRegistryEventRecordFormat, to_schema_registry_event_record_format
 from .kafka_schema_registry_access_config import KafkaSchemaRegistryAccessConfig
 from .kafka_schema_validation_config import KafkaSchemaValidationConfig
@@ -13,8 +14,8 @@ from .kafka_schema_validation_config import KafkaSchemaValidationConfig
 __all__ = ["KafkaSchemaRegistryConfig"]
 
 
-@define(kw_only=True, slots=True)
-class KafkaSchemaRegistryConfig:
+@define(kw_only=True, slots=True, repr=False)
+class KafkaSchemaRegistryConfig(Model):
     """Specific configuration settings for a Kafka schema registry."""
 
     schema_registry_uri: str | None = field(

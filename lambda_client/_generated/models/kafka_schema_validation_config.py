@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import KafkaSchemaValidationAttribute, to_kafka_schema_validation_attribute
 
 __all__ = ["KafkaSchemaValidationConfig"]
 
 
-@define(kw_only=True, slots=True)
-class KafkaSchemaValidationConfig:
+@define(kw_only=True, slots=True, repr=False)
+class KafkaSchemaValidationConfig(Model):
     """Specific schema validation configuration settings that tell Lambda the message
     attributes you want to validate and filter using your schema registry."""
 

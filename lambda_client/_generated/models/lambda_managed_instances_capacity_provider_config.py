@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["LambdaManagedInstancesCapacityProviderConfig"]
 
 
-@define(kw_only=True, slots=True)
-class LambdaManagedInstancesCapacityProviderConfig:
+@define(kw_only=True, slots=True, repr=False)
+class LambdaManagedInstancesCapacityProviderConfig(Model):
     """Configuration for Lambda-managed instances used by the capacity provider."""
 
     capacity_provider_arn: str = field(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["Layer"]
 
 
-@define(kw_only=True, slots=True)
-class Layer:
+@define(kw_only=True, slots=True, repr=False)
+class Layer(Model):
     """An Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
 

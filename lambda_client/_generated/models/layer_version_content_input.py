@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from ..enums import S3ObjectStorageMode, to_s3_object_storage_mode
 
 __all__ = ["LayerVersionContentInput"]
 
 
-@define(kw_only=True, slots=True)
-class LayerVersionContentInput:
+@define(kw_only=True, slots=True, repr=False)
+class LayerVersionContentInput(Model):
     """A ZIP archive that contains the contents of an Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). You can
     specify either an Amazon S3 location, or upload a layer archive directly."""

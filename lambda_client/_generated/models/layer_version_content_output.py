@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .resolved_s3_object import ResolvedS3Object
 
 __all__ = ["LayerVersionContentOutput"]
 
 
-@define(kw_only=True, slots=True)
-class LayerVersionContentOutput:
+@define(kw_only=True, slots=True, repr=False)
+class LayerVersionContentOutput(Model):
     """Details about a version of an Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
 

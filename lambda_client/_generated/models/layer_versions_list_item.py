@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
 
 __all__ = ["LayerVersionsListItem"]
 
 
-@define(kw_only=True, slots=True)
-class LayerVersionsListItem:
+@define(kw_only=True, slots=True, repr=False)
+class LayerVersionsListItem(Model):
     """Details about a version of an Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
 

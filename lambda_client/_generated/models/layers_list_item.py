@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .layer_versions_list_item import LayerVersionsListItem
 
 __all__ = ["LayersListItem"]
 
 
-@define(kw_only=True, slots=True)
-class LayersListItem:
+@define(kw_only=True, slots=True, repr=False)
+class LayersListItem(Model):
     """Details about an Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
 

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .alias_configuration import AliasConfiguration
 
 __all__ = ["ListAliasesResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListAliasesResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListAliasesResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import CapacityProviderState, to_capacity_provider_state
 
 __all__ = ["ListCapacityProvidersRequest"]
 
 
-@define(kw_only=True, slots=True)
-class ListCapacityProvidersRequest:
+@define(kw_only=True, slots=True, repr=False)
+class ListCapacityProvidersRequest(Model):
     state: CapacityProviderState | None = field(
         default=None,
         converter=to_capacity_provider_state,

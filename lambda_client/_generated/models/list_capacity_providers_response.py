@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .capacity_provider import CapacityProvider
 
 __all__ = ["ListCapacityProvidersResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListCapacityProvidersResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListCapacityProvidersResponse(Model):
     capacity_providers: list[CapacityProvider] | None = field(
         default=None,
         metadata={

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ListCodeSigningConfigsRequest"]
 
 
-@define(kw_only=True, slots=True)
-class ListCodeSigningConfigsRequest:
+@define(kw_only=True, slots=True, repr=False)
+class ListCodeSigningConfigsRequest(Model):
     marker: str | None = field(
         default=None, metadata={"wire": "Marker", "loc": "querystring", "check": _v.Str()}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .code_signing_config import CodeSigningConfig
 
 __all__ = ["ListCodeSigningConfigsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListCodeSigningConfigsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListCodeSigningConfigsResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )

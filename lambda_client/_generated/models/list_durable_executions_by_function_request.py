@@ -8,13 +8,14 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import ExecutionStatus, to_execution_status_list
 
 __all__ = ["ListDurableExecutionsByFunctionRequest"]
 
 
-@define(kw_only=True, slots=True)
-class ListDurableExecutionsByFunctionRequest:
+@define(kw_only=True, slots=True, repr=False)
+class ListDurableExecutionsByFunctionRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=256)}
     )

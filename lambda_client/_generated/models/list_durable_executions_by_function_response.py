@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .execution import Execution
 
 __all__ = ["ListDurableExecutionsByFunctionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListDurableExecutionsByFunctionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListDurableExecutionsByFunctionResponse(Model):
     """The response from the ListDurableExecutionsByFunction operation, containing a list
     of durable executions and pagination information."""
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ListEventSourceMappingsRequest"]
 
 
-@define(kw_only=True, slots=True)
-class ListEventSourceMappingsRequest:
+@define(kw_only=True, slots=True, repr=False)
+class ListEventSourceMappingsRequest(Model):
     event_source_arn: str | None = field(
         default=None,
         metadata={

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .event_source_mapping_configuration import EventSourceMappingConfiguration
 
 __all__ = ["ListEventSourceMappingsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListEventSourceMappingsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListEventSourceMappingsResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )

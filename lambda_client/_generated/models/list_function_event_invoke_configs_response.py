@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .function_event_invoke_config import FunctionEventInvokeConfig
 
 __all__ = ["ListFunctionEventInvokeConfigsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListFunctionEventInvokeConfigsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListFunctionEventInvokeConfigsResponse(Model):
     function_event_invoke_configs: list[FunctionEventInvokeConfig] | None = field(
         default=None,
         metadata={

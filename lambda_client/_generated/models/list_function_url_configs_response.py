@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .function_url_config import FunctionUrlConfig
 
 __all__ = ["ListFunctionUrlConfigsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListFunctionUrlConfigsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListFunctionUrlConfigsResponse(Model):
     function_url_configs: list[FunctionUrlConfig] | None = field(
         default=None,
         metadata={"wire": "FunctionUrlConfigs", "check": _v.ListOf(_v.Struct(FunctionUrlConfig))},

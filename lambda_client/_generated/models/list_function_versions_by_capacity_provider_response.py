@@ -7,6 +7,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .function_versions_by_capacity_provider_list_item import (
     FunctionVersionsByCapacityProviderListItem,
 )
@@ -14,8 +15,8 @@ from .function_versions_by_capacity_provider_list_item import (
 __all__ = ["ListFunctionVersionsByCapacityProviderResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListFunctionVersionsByCapacityProviderResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListFunctionVersionsByCapacityProviderResponse(Model):
     capacity_provider_arn: str | None = field(
         default=None, metadata={"wire": "CapacityProviderArn", "check": _v.Str(min=1, max=140)}
     )

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["ListFunctionsByCodeSigningConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListFunctionsByCodeSigningConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListFunctionsByCodeSigningConfigResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import FunctionVersion, to_function_version
 
 __all__ = ["ListFunctionsRequest"]
 
 
-@define(kw_only=True, slots=True)
-class ListFunctionsRequest:
+@define(kw_only=True, slots=True, repr=False)
+class ListFunctionsRequest(Model):
     master_region: str | None = field(
         default=None,
         metadata={"wire": "MasterRegion", "loc": "querystring", "check": _v.Str(min=1, max=50)},

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .function_configuration import FunctionConfiguration
 
 __all__ = ["ListFunctionsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListFunctionsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListFunctionsResponse(Model):
     """A list of Lambda functions."""
 
     next_marker: str | None = field(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import Architecture, Runtime, to_architecture, to_runtime
 
 __all__ = ["ListLayerVersionsRequest"]
 
 
-@define(kw_only=True, slots=True)
-class ListLayerVersionsRequest:
+@define(kw_only=True, slots=True, repr=False)
+class ListLayerVersionsRequest(Model):
     layer_name: str = field(
         metadata={"wire": "LayerName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .layer_versions_list_item import LayerVersionsListItem
 
 __all__ = ["ListLayerVersionsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListLayerVersionsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListLayerVersionsResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )

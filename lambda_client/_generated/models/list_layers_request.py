@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import Architecture, Runtime, to_architecture, to_runtime
 
 __all__ = ["ListLayersRequest"]
 
 
-@define(kw_only=True, slots=True)
-class ListLayersRequest:
+@define(kw_only=True, slots=True, repr=False)
+class ListLayersRequest(Model):
     compatible_architecture: Architecture | None = field(
         default=None,
         converter=to_architecture,

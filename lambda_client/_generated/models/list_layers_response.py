@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .layers_list_item import LayersListItem
 
 __all__ = ["ListLayersResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListLayersResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListLayersResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .provisioned_concurrency_config_list_item import ProvisionedConcurrencyConfigListItem
 
 __all__ = ["ListProvisionedConcurrencyConfigsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListProvisionedConcurrencyConfigsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListProvisionedConcurrencyConfigsResponse(Model):
     provisioned_concurrency_configs: list[ProvisionedConcurrencyConfigListItem] | None = field(
         default=None,
         metadata={

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ListTagsRequest"]
 
 
-@define(kw_only=True, slots=True)
-class ListTagsRequest:
+@define(kw_only=True, slots=True, repr=False)
+class ListTagsRequest(Model):
     resource: str = field(
         metadata={"wire": "Resource", "loc": "uri", "check": _v.Str(min=1, max=10000)}
     )

@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["ListTagsResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListTagsResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListTagsResponse(Model):
     tags: dict[str, str] | None = field(
         default=None,
         metadata={

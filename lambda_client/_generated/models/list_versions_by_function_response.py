@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from .function_configuration import FunctionConfiguration
 
 __all__ = ["ListVersionsByFunctionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class ListVersionsByFunctionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class ListVersionsByFunctionResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
     )

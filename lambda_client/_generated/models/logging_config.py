@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import (
     ApplicationLogLevel,
     LogFormat,
@@ -18,8 +19,8 @@ from ..enums import (
 __all__ = ["LoggingConfig"]
 
 
-@define(kw_only=True, slots=True)
-class LoggingConfig:
+@define(kw_only=True, slots=True, repr=False)
+class LoggingConfig(Model):
     """The function's Amazon CloudWatch Logs configuration settings."""
 
     log_format: LogFormat | None = field(

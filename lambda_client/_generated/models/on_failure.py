@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["OnFailure"]
 
 
-@define(kw_only=True, slots=True)
-class OnFailure:
+@define(kw_only=True, slots=True, repr=False)
+class OnFailure(Model):
     """A destination for events that failed processing. For more information, see Adding a
     destination
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations)."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["OnSuccess"]
 
 
-@define(kw_only=True, slots=True)
-class OnSuccess:
+@define(kw_only=True, slots=True, repr=False)
+class OnSuccess(Model):
     """A destination for events that were processed successfully.
 
     To retain records of successful asynchronous invocations

@@ -8,6 +8,7 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import OperationStatus, OperationType, to_operation_status, to_operation_type
 from .callback_details import CallbackDetails
 from .chained_invoke_details import ChainedInvokeDetails
@@ -19,8 +20,8 @@ from .wait_details import WaitDetails
 __all__ = ["Operation"]
 
 
-@define(kw_only=True, slots=True)
-class Operation:
+@define(kw_only=True, slots=True, repr=False)
+class Operation(Model):
     """Information about an operation within a durable execution."""
 
     id: str | None = field(default=None, metadata={"wire": "Id", "check": _v.Str(min=1, max=64)})

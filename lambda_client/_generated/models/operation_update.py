@@ -7,6 +7,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from ..enums import OperationAction, OperationType, to_operation_action, to_operation_type
 from .callback_options import CallbackOptions
 from .chained_invoke_options import ChainedInvokeOptions
@@ -18,8 +19,8 @@ from .wait_options import WaitOptions
 __all__ = ["OperationUpdate"]
 
 
-@define(kw_only=True, slots=True)
-class OperationUpdate:
+@define(kw_only=True, slots=True, repr=False)
+class OperationUpdate(Model):
     """An update to be applied to an operation during checkpointing."""
 
     id: str = field(metadata={"wire": "Id", "check": _v.Str(min=1, max=64)})

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import PropagateTagsMode, to_propagate_tags_mode
 
 __all__ = ["PropagateTags"]
 
 
-@define(kw_only=True, slots=True)
-class PropagateTags:
+@define(kw_only=True, slots=True, repr=False)
+class PropagateTags(Model):
     """Configuration for tag propagation to managed resources launched by the capacity
     provider."""
 

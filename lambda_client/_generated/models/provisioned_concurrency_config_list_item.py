@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency_status_enum
 
 __all__ = ["ProvisionedConcurrencyConfigListItem"]
 
 
-@define(kw_only=True, slots=True)
-class ProvisionedConcurrencyConfigListItem:
+@define(kw_only=True, slots=True, repr=False)
+class ProvisionedConcurrencyConfigListItem(Model):
     """Details about the provisioned concurrency configuration for a function alias or
     version."""
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ProvisionedPollerConfig"]
 
 
-@define(kw_only=True, slots=True)
-class ProvisionedPollerConfig:
+@define(kw_only=True, slots=True, repr=False)
+class ProvisionedPollerConfig(Model):
     """The provisioned mode
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode)
     configuration for the event source. Use Provisioned Mode to customize the minimum

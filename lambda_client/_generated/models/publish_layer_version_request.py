@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
 from .layer_version_content_input import LayerVersionContentInput
 
 __all__ = ["PublishLayerVersionRequest"]
 
 
-@define(kw_only=True, slots=True)
-class PublishLayerVersionRequest:
+@define(kw_only=True, slots=True, repr=False)
+class PublishLayerVersionRequest(Model):
     layer_name: str = field(
         metadata={"wire": "LayerName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

@@ -7,14 +7,15 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
 from .layer_version_content_output import LayerVersionContentOutput
 
 __all__ = ["PublishLayerVersionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class PublishLayerVersionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class PublishLayerVersionResponse(Model):
     content: LayerVersionContentOutput | None = field(
         default=None, metadata={"wire": "Content", "check": _v.Struct(LayerVersionContentOutput)}
     )

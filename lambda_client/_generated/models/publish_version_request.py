@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import FunctionVersionLatestPublished, to_function_version_latest_published
 
 __all__ = ["PublishVersionRequest"]
 
 
-@define(kw_only=True, slots=True)
-class PublishVersionRequest:
+@define(kw_only=True, slots=True, repr=False)
+class PublishVersionRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

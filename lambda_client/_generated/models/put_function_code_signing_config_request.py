@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["PutFunctionCodeSigningConfigRequest"]
 
 
-@define(kw_only=True, slots=True)
-class PutFunctionCodeSigningConfigRequest:
+@define(kw_only=True, slots=True, repr=False)
+class PutFunctionCodeSigningConfigRequest(Model):
     code_signing_config_arn: str = field(
         metadata={"wire": "CodeSigningConfigArn", "check": _v.Str(min=0, max=200)}
     )

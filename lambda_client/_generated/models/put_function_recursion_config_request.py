@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import RecursiveLoop, to_recursive_loop
 
 __all__ = ["PutFunctionRecursionConfigRequest"]
 
 
-@define(kw_only=True, slots=True)
-class PutFunctionRecursionConfigRequest:
+@define(kw_only=True, slots=True, repr=False)
+class PutFunctionRecursionConfigRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

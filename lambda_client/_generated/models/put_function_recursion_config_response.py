@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import RecursiveLoop, to_recursive_loop
 
 __all__ = ["PutFunctionRecursionConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class PutFunctionRecursionConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class PutFunctionRecursionConfigResponse(Model):
     recursive_loop: RecursiveLoop | None = field(
         default=None,
         converter=to_recursive_loop,

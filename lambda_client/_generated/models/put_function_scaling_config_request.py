@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .function_scaling_config import FunctionScalingConfig
 
 __all__ = ["PutFunctionScalingConfigRequest"]
 
 
-@define(kw_only=True, slots=True)
-class PutFunctionScalingConfigRequest:
+@define(kw_only=True, slots=True, repr=False)
+class PutFunctionScalingConfigRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import State, to_state
 
 __all__ = ["PutFunctionScalingConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class PutFunctionScalingConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class PutFunctionScalingConfigResponse(Model):
     function_state: State | None = field(
         default=None, converter=to_state, metadata={"wire": "FunctionState", "check": _v.EnumStr()}
     )

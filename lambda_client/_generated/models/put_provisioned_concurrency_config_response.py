@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency_status_enum
 
 __all__ = ["PutProvisionedConcurrencyConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class PutProvisionedConcurrencyConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class PutProvisionedConcurrencyConfigResponse(Model):
     requested_provisioned_concurrent_executions: int | None = field(
         default=None,
         metadata={"wire": "RequestedProvisionedConcurrentExecutions", "check": _v.Int(min=1)},

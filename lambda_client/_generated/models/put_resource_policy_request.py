@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["PutResourcePolicyRequest"]
 
 
-@define(kw_only=True, slots=True)
-class PutResourcePolicyRequest:
+@define(kw_only=True, slots=True, repr=False)
+class PutResourcePolicyRequest(Model):
     resource_arn: str = field(
         metadata={"wire": "ResourceArn", "loc": "uri", "check": _v.Str(min=0, max=256)}
     )

@@ -7,13 +7,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 from ..enums import UpdateRuntimeOn, to_update_runtime_on
 
 __all__ = ["PutRuntimeManagementConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class PutRuntimeManagementConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class PutRuntimeManagementConfigResponse(Model):
     update_runtime_on: UpdateRuntimeOn | None = field(
         default=None,
         converter=to_update_runtime_on,

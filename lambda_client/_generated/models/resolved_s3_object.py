@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ResolvedS3Object"]
 
 
-@define(kw_only=True, slots=True)
-class ResolvedS3Object:
+@define(kw_only=True, slots=True, repr=False)
+class ResolvedS3Object(Model):
     """Details about the resolved Amazon S3 object that contains a function's deployment
     package."""
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["RetryDetails"]
 
 
-@define(kw_only=True, slots=True)
-class RetryDetails:
+@define(kw_only=True, slots=True, repr=False)
+class RetryDetails(Model):
     """Information about retry attempts for an operation."""
 
     current_attempt: int | None = field(

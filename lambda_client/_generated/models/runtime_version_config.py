@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .runtime_version_error import RuntimeVersionError
 
 __all__ = ["RuntimeVersionConfig"]
 
 
-@define(kw_only=True, slots=True)
-class RuntimeVersionConfig:
+@define(kw_only=True, slots=True, repr=False)
+class RuntimeVersionConfig(Model):
     """The ARN of the runtime and any errors that occured."""
 
     runtime_version_arn: str | None = field(

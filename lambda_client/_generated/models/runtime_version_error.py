@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["RuntimeVersionError"]
 
 
-@define(kw_only=True, slots=True)
-class RuntimeVersionError:
+@define(kw_only=True, slots=True, repr=False)
+class RuntimeVersionError(Model):
     """Any error returned when the runtime version information for the function could not
     be retrieved."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import DirectS3Read, to_direct_s3_read
 
 __all__ = ["S3FilesConfig"]
 
 
-@define(kw_only=True, slots=True)
-class S3FilesConfig:
+@define(kw_only=True, slots=True, repr=False)
+class S3FilesConfig(Model):
     """Setting controls how your function accesses data from an Amazon S3 file system."""
 
     direct_s3_read: DirectS3Read | None = field(

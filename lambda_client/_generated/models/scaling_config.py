@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["ScalingConfig"]
 
 
-@define(kw_only=True, slots=True)
-class ScalingConfig:
+@define(kw_only=True, slots=True, repr=False)
+class ScalingConfig(Model):
     """(Amazon SQS only) The scaling configuration for the event source. To remove the
     configuration, pass an empty value."""
 

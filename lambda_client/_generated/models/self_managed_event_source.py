@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import EndPointType, to_end_point_type_keyed
 
 __all__ = ["SelfManagedEventSource"]
 
 
-@define(kw_only=True, slots=True)
-class SelfManagedEventSource:
+@define(kw_only=True, slots=True, repr=False)
+class SelfManagedEventSource(Model):
     """The self-managed Apache Kafka cluster for your event source."""
 
     endpoints: dict[EndPointType, list[str]] | None = field(

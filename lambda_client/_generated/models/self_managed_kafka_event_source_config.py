@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .kafka_schema_registry_config import KafkaSchemaRegistryConfig
 
 __all__ = ["SelfManagedKafkaEventSourceConfig"]
 
 
-@define(kw_only=True, slots=True)
-class SelfManagedKafkaEventSourceConfig:
+@define(kw_only=True, slots=True, repr=False)
+class SelfManagedKafkaEventSourceConfig(Model):
     """Specific configuration settings for a self-managed Apache Kafka event source."""
 
     consumer_group_id: str | None = field(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .error_object import ErrorObject
 
 __all__ = ["SendDurableExecutionCallbackFailureRequest"]
 
 
-@define(kw_only=True, slots=True)
-class SendDurableExecutionCallbackFailureRequest:
+@define(kw_only=True, slots=True, repr=False)
+class SendDurableExecutionCallbackFailureRequest(Model):
     callback_id: str = field(
         metadata={"wire": "CallbackId", "loc": "uri", "check": _v.Str(min=1, max=1024)}
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["SendDurableExecutionCallbackFailureResponse"]
 
 
-@define(kw_only=True, slots=True)
-class SendDurableExecutionCallbackFailureResponse:
+@define(kw_only=True, slots=True, repr=False)
+class SendDurableExecutionCallbackFailureResponse(Model):
     response_metadata: ResponseMetadata | None = field(
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["SendDurableExecutionCallbackHeartbeatRequest"]
 
 
-@define(kw_only=True, slots=True)
-class SendDurableExecutionCallbackHeartbeatRequest:
+@define(kw_only=True, slots=True, repr=False)
+class SendDurableExecutionCallbackHeartbeatRequest(Model):
     callback_id: str = field(
         metadata={"wire": "CallbackId", "loc": "uri", "check": _v.Str(min=1, max=1024)}
     )

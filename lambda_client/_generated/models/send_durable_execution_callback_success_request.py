@@ -7,12 +7,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 
 __all__ = ["SendDurableExecutionCallbackSuccessRequest"]
 
 
-@define(kw_only=True, slots=True)
-class SendDurableExecutionCallbackSuccessRequest:
+@define(kw_only=True, slots=True, repr=False)
+class SendDurableExecutionCallbackSuccessRequest(Model):
     callback_id: str = field(
         metadata={"wire": "CallbackId", "loc": "uri", "check": _v.Str(min=1, max=1024)}
     )

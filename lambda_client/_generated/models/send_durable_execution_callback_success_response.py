@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["SendDurableExecutionCallbackSuccessResponse"]
 
 
-@define(kw_only=True, slots=True)
-class SendDurableExecutionCallbackSuccessResponse:
+@define(kw_only=True, slots=True, repr=False)
+class SendDurableExecutionCallbackSuccessResponse(Model):
     response_metadata: ResponseMetadata | None = field(
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import SnapStartApplyOn, to_snap_start_apply_on
 
 __all__ = ["SnapStart"]
 
 
-@define(kw_only=True, slots=True)
-class SnapStart:
+@define(kw_only=True, slots=True, repr=False)
+class SnapStart(Model):
     """The function's Lambda SnapStart
     (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting. Set
     ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the initialized

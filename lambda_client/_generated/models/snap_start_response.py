@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import (
     SnapStartApplyOn,
     SnapStartOptimizationStatus,
@@ -16,8 +17,8 @@ from ..enums import (
 __all__ = ["SnapStartResponse"]
 
 
-@define(kw_only=True, slots=True)
-class SnapStartResponse:
+@define(kw_only=True, slots=True, repr=False)
+class SnapStartResponse(Model):
     """The function's SnapStart
     (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting."""
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import SourceAccessType, to_source_access_type
 
 __all__ = ["SourceAccessConfiguration"]
 
 
-@define(kw_only=True, slots=True)
-class SourceAccessConfiguration:
+@define(kw_only=True, slots=True, repr=False)
+class SourceAccessConfiguration(Model):
     """To secure and define access to your event source, you can specify the authentication
     protocol, VPC components, or virtual host."""
 

@@ -9,13 +9,14 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from .error_object import ErrorObject
 
 __all__ = ["StepDetails"]
 
 
-@define(kw_only=True, slots=True)
-class StepDetails:
+@define(kw_only=True, slots=True, repr=False)
+class StepDetails(Model):
     """Details about a step operation."""
 
     attempt: int | None = field(default=None, metadata={"wire": "Attempt", "check": _v.Int(min=0)})

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_error import EventError
 from .retry_details import RetryDetails
 
 __all__ = ["StepFailedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class StepFailedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class StepFailedDetails(Model):
     """Details about a step that failed."""
 
     error: EventError | None = field(

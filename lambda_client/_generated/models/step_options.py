@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["StepOptions"]
 
 
-@define(kw_only=True, slots=True)
-class StepOptions:
+@define(kw_only=True, slots=True, repr=False)
+class StepOptions(Model):
     """Configuration options for a step operation."""
 
     next_attempt_delay_seconds: int | None = field(

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from attrs import define
 
+from ..._runtime.model import Model
+
 __all__ = ["StepStartedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class StepStartedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class StepStartedDetails(Model):
     """Details about a step that has started."""

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .event_result import EventResult
 from .retry_details import RetryDetails
 
 __all__ = ["StepSucceededDetails"]
 
 
-@define(kw_only=True, slots=True)
-class StepSucceededDetails:
+@define(kw_only=True, slots=True, repr=False)
+class StepSucceededDetails(Model):
     """Details about a step that succeeded."""
 
     result: EventResult | None = field(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .error_object import ErrorObject
 
 __all__ = ["StopDurableExecutionRequest"]
 
 
-@define(kw_only=True, slots=True)
-class StopDurableExecutionRequest:
+@define(kw_only=True, slots=True, repr=False)
+class StopDurableExecutionRequest(Model):
     durable_execution_arn: str = field(
         metadata={"wire": "DurableExecutionArn", "loc": "uri", "check": _v.Str(min=1, max=1024)}
     )

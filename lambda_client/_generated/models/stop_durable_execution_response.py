@@ -9,12 +9,13 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
+from ..._runtime.model import Model
 
 __all__ = ["StopDurableExecutionResponse"]
 
 
-@define(kw_only=True, slots=True)
-class StopDurableExecutionResponse:
+@define(kw_only=True, slots=True, repr=False)
+class StopDurableExecutionResponse(Model):
     stop_timestamp: datetime | None = field(
         default=None, metadata={"wire": "StopTimestamp", "check": _v.Timestamp()}
     )

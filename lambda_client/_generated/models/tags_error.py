@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["TagsError"]
 
 
-@define(kw_only=True, slots=True)
-class TagsError:
+@define(kw_only=True, slots=True, repr=False)
+class TagsError(Model):
     """An object that contains details about an error related to retrieving tags."""
 
     error_code: str | None = field(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import (
     CapacityProviderPredefinedMetricType,
     to_capacity_provider_predefined_metric_type,
@@ -14,8 +15,8 @@ from ..enums import (
 __all__ = ["TargetTrackingScalingPolicy"]
 
 
-@define(kw_only=True, slots=True)
-class TargetTrackingScalingPolicy:
+@define(kw_only=True, slots=True, repr=False)
+class TargetTrackingScalingPolicy(Model):
     """A scaling policy for the capacity provider that automatically adjusts capacity to
     maintain a target value for a specific metric."""
 

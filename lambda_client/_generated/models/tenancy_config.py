@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import TenantIsolationMode, to_tenant_isolation_mode
 
 __all__ = ["TenancyConfig"]
 
 
-@define(kw_only=True, slots=True)
-class TenancyConfig:
+@define(kw_only=True, slots=True, repr=False)
+class TenancyConfig(Model):
     """Specifies the tenant isolation mode configuration for a Lambda function. This allows
     you to configure specific tenant isolation strategies for your function invocations.
     Tenant isolation configuration cannot be modified after function creation."""

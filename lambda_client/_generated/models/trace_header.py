@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["TraceHeader"]
 
 
-@define(kw_only=True, slots=True)
-class TraceHeader:
+@define(kw_only=True, slots=True, repr=False)
+class TraceHeader(Model):
     """Contains trace headers for the Lambda durable execution."""
 
     x_amzn_trace_id: str | None = field(

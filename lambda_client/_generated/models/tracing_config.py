@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import TracingMode, to_tracing_mode
 
 __all__ = ["TracingConfig"]
 
 
-@define(kw_only=True, slots=True)
-class TracingConfig:
+@define(kw_only=True, slots=True, repr=False)
+class TracingConfig(Model):
     """The function's X-Ray
     (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing
     configuration. To sample and record incoming requests, set ``Mode`` to ``Active``."""

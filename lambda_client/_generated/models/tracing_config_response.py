@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import TracingMode, to_tracing_mode
 
 __all__ = ["TracingConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class TracingConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class TracingConfigResponse(Model):
     """The function's X-Ray tracing configuration."""
 
     mode: TracingMode | None = field(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["UntagResourceRequest"]
 
 
-@define(kw_only=True, slots=True)
-class UntagResourceRequest:
+@define(kw_only=True, slots=True, repr=False)
+class UntagResourceRequest(Model):
     resource: str = field(
         metadata={"wire": "Resource", "loc": "uri", "check": _v.Str(min=1, max=10000)}
     )

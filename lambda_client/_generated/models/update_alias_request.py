@@ -6,13 +6,14 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .alias_routing_configuration import AliasRoutingConfiguration
 
 __all__ = ["UpdateAliasRequest"]
 
 
-@define(kw_only=True, slots=True)
-class UpdateAliasRequest:
+@define(kw_only=True, slots=True, repr=False)
+class UpdateAliasRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

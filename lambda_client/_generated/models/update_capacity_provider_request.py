@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .capacity_provider_scaling_config import CapacityProviderScalingConfig
 from .capacity_provider_telemetry_config import CapacityProviderTelemetryConfig
 from .propagate_tags import PropagateTags
@@ -13,8 +14,8 @@ from .propagate_tags import PropagateTags
 __all__ = ["UpdateCapacityProviderRequest"]
 
 
-@define(kw_only=True, slots=True)
-class UpdateCapacityProviderRequest:
+@define(kw_only=True, slots=True, repr=False)
+class UpdateCapacityProviderRequest(Model):
     capacity_provider_name: str = field(
         metadata={"wire": "CapacityProviderName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

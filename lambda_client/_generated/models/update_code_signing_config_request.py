@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from .allowed_publishers import AllowedPublishers
 from .code_signing_policies import CodeSigningPolicies
 
 __all__ = ["UpdateCodeSigningConfigRequest"]
 
 
-@define(kw_only=True, slots=True)
-class UpdateCodeSigningConfigRequest:
+@define(kw_only=True, slots=True, repr=False)
+class UpdateCodeSigningConfigRequest(Model):
     code_signing_config_arn: str = field(
         metadata={"wire": "CodeSigningConfigArn", "loc": "uri", "check": _v.Str(min=0, max=200)}
     )

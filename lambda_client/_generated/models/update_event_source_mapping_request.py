@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import FunctionResponseType, to_function_response_type_list
 from .amazon_managed_kafka_event_source_config import AmazonManagedKafkaEventSourceConfig
 from .destination_config import DestinationConfig
@@ -21,8 +22,8 @@ from .source_access_configuration import SourceAccessConfiguration
 __all__ = ["UpdateEventSourceMappingRequest"]
 
 
-@define(kw_only=True, slots=True)
-class UpdateEventSourceMappingRequest:
+@define(kw_only=True, slots=True, repr=False)
+class UpdateEventSourceMappingRequest(Model):
     uuid: str = field(metadata={"wire": "UUID", "loc": "uri", "check": _v.Str(min=36, max=36)})
     """The identifier of the event source mapping."""
 

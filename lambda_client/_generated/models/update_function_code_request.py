@@ -7,6 +7,7 @@ from attrs import define, field
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
+from ..._runtime.model import Model
 from ..enums import (
     Architecture,
     FunctionVersionLatestPublished,
@@ -19,8 +20,8 @@ from ..enums import (
 __all__ = ["UpdateFunctionCodeRequest"]
 
 
-@define(kw_only=True, slots=True)
-class UpdateFunctionCodeRequest:
+@define(kw_only=True, slots=True, repr=False)
+class UpdateFunctionCodeRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import Runtime, to_runtime
 from .capacity_provider_config import CapacityProviderConfig
 from .dead_letter_config import DeadLetterConfig
@@ -22,8 +23,8 @@ from .vpc_config import VpcConfig
 __all__ = ["UpdateFunctionConfigurationRequest"]
 
 
-@define(kw_only=True, slots=True)
-class UpdateFunctionConfigurationRequest:
+@define(kw_only=True, slots=True, repr=False)
+class UpdateFunctionConfigurationRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

@@ -6,14 +6,15 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 from ..enums import FunctionUrlAuthType, InvokeMode, to_function_url_auth_type, to_invoke_mode
 from .cors import Cors
 
 __all__ = ["UpdateFunctionUrlConfigRequest"]
 
 
-@define(kw_only=True, slots=True)
-class UpdateFunctionUrlConfigRequest:
+@define(kw_only=True, slots=True, repr=False)
+class UpdateFunctionUrlConfigRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )

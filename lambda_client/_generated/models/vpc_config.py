@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["VpcConfig"]
 
 
-@define(kw_only=True, slots=True)
-class VpcConfig:
+@define(kw_only=True, slots=True, repr=False)
+class VpcConfig(Model):
     """The VPC security groups and subnets that are attached to a Lambda function. For more
     information, see Configuring a Lambda function to access resources in a VPC
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html)."""

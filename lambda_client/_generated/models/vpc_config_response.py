@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["VpcConfigResponse"]
 
 
-@define(kw_only=True, slots=True)
-class VpcConfigResponse:
+@define(kw_only=True, slots=True, repr=False)
+class VpcConfigResponse(Model):
     """The VPC security groups and subnets that are attached to a Lambda function."""
 
     subnet_ids: list[str] | None = field(

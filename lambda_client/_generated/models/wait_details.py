@@ -8,12 +8,13 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["WaitDetails"]
 
 
-@define(kw_only=True, slots=True)
-class WaitDetails:
+@define(kw_only=True, slots=True, repr=False)
+class WaitDetails(Model):
     """Details about a wait operation."""
 
     scheduled_end_timestamp: datetime | None = field(

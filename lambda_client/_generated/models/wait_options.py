@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["WaitOptions"]
 
 
-@define(kw_only=True, slots=True)
-class WaitOptions:
+@define(kw_only=True, slots=True, repr=False)
+class WaitOptions(Model):
     """Specifies how long to pause the durable execution."""
 
     wait_seconds: int | None = field(

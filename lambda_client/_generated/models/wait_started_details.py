@@ -8,12 +8,13 @@ from datetime import datetime
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["WaitStartedDetails"]
 
 
-@define(kw_only=True, slots=True)
-class WaitStartedDetails:
+@define(kw_only=True, slots=True, repr=False)
+class WaitStartedDetails(Model):
     """Details about a wait operation that has started."""
 
     duration: int | None = field(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..._runtime import validate as _v
+from ..._runtime.model import Model
 
 __all__ = ["WaitSucceededDetails"]
 
 
-@define(kw_only=True, slots=True)
-class WaitSucceededDetails:
+@define(kw_only=True, slots=True, repr=False)
+class WaitSucceededDetails(Model):
     """Details about a wait operation that succeeded."""
 
     duration: int | None = field(
