@@ -47,7 +47,8 @@ def spec(name: str) -> OperationSpec[Any, Any]:
 
 
 def method_name(operation: str) -> str:
-    return xform_name(operation)
+    name: str = xform_name(operation)
+    return name
 
 
 def model_class(shape_name: str) -> type[Any]:
