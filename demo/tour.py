@@ -12,20 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
-import logging
 import os
 import sys
 import time
 import uuid
 import zipfile
 from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-import aiohttp
-
-from lambda_client import ClientConfig, Credentials, LambdaClient, errors
+from lambda_client import ClientConfig, LambdaClient, errors
+from lambda_client.testing import LocalLambda
 
 T = TypeVar("T")
 
@@ -73,53 +69,6 @@ async def with_progress(label: str, work: Awaitable[T]) -> T:
         await asyncio.wait({task}, timeout=0.2)
     sys.stdout.write(f"\r   {label} done in {time.monotonic() - started:.1f}s\n")
     return task.result()
-
-
-@asynccontextmanager
-async def embedded_endpoint() -> AsyncIterator[str]:
-    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    # moto runs functions in Docker unless told otherwise; there may be none.
-    async with aiohttp.ClientSession() as session:
-        configure = session.post(f"{url}/moto-api/config", json={"lambda": {"use_docker": False}})
-        async with configure as response:
-            response.raise_for_status()
-    try:
-        yield url
-    finally:
-        server.stop()
-
-
-def embedded_role(url: str) -> str:
-    """moto checks that the execution role exists, so the demo makes one."""
-    import botocore.session
-
-    iam = botocore.session.get_session().create_client(
-        "iam",
-        region_name="us-east-1",
-        endpoint_url=url,
-        aws_access_key_id="demo",
-        aws_secret_access_key="demo",
-    )
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    role = iam.create_role(
-        RoleName="lambda-client-demo", AssumeRolePolicyDocument=json.dumps(trust)
-    )
-    arn: str = role["Role"]["Arn"]
-    return arn
 
 
 async def tour(client: LambdaClient, role_arn: str) -> None:
@@ -232,20 +181,15 @@ async def main() -> None:
             say(f"   endpoint {client.endpoint_url}")
             await tour(client, role)
         return
-    # The embedded server's per-request access log would drown the tour.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     say("Running against an embedded local Lambda endpoint (moto, 127.0.0.1).")
     say("Set LAMBDA_DEMO_ROLE_ARN to run the same tour against AWS.")
-    async with embedded_endpoint() as url:
-        credentials = Credentials(access_key_id="demo", secret_access_key="demo")
+    with LocalLambda() as local:
+        role = local.execution_role()
         async with LambdaClient(
-            region="us-east-1",
-            endpoint_url=url,
-            credentials=credentials,
-            config=ClientConfig(max_attempts=2),
+            **local.client_args(), config=ClientConfig(max_attempts=2)
         ) as client:
             say(f"   endpoint {client.endpoint_url}")
-            await tour(client, embedded_role(url))
+            await tour(client, role)
 
 
 if __name__ == "__main__":
