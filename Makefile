@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck codegen-check pytest venv demo clean
+.PHONY: test lint typecheck codegen-check pytest docs venv demo clean
 
 venv: $(STAMP)
 
@@ -28,7 +28,11 @@ codegen-check: venv
 pytest: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-test: lint typecheck codegen-check pytest
+# Strict: a broken link or a missing page fails the build.
+docs: venv
+	$(BIN)/mkdocs build --strict --quiet
+
+test: lint typecheck codegen-check pytest docs
 
 demo: venv
 	$(BIN)/python demo/tour.py
