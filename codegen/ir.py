@@ -46,6 +46,9 @@ class Member:
     converter: str | None = None
     #: A blob the caller may give as bytes, str or JSON-able dict/list.
     flexible_payload: bool = False
+    #: Required in the constructor, yet a response may leave it out (the
+    #: structure is also read from responses), so typed ``X | None``.
+    nullable: bool = False
 
 
 @frozen

@@ -142,6 +142,9 @@ class _Lowering:
                     location=location,
                     location_name=spec.get("locationName", wire),
                     required=enforce_required and wire in required,
+                    nullable=enforce_required
+                    and wire in required
+                    and shape_name in self.output_reachable,
                     documentation=docs.to_text(spec.get("documentation")),
                     idempotency_token=bool(spec.get("idempotencyToken")),
                     converter=self.converter_for(ref),

@@ -58,7 +58,9 @@ def _check_expr(ref: TypeRef) -> str:
 
 
 def field_annotation(member: Member) -> str:
-    return member.type.annotation if member.required else f"{member.type.annotation} | None"
+    if member.required and not member.nullable:
+        return member.type.annotation
+    return f"{member.type.annotation} | None"
 
 
 def argument_annotation(member: Member) -> str:

@@ -15,7 +15,7 @@ __all__ = ["AllowedPublishers"]
 class AllowedPublishers(Model):
     """List of signing profiles that can sign a code package."""
 
-    signing_profile_version_arns: list[str] = field(
+    signing_profile_version_arns: list[str] | None = field(
         metadata={
             "wire": "SigningProfileVersionArns",
             "check": _v.ListOf(_v.Str(min=0, max=10000), min=1, max=20),

@@ -19,7 +19,9 @@ class CapacityProviderConfig(Model):
     """Configuration for the capacity provider that manages compute resources for Lambda
     functions."""
 
-    lambda_managed_instances_capacity_provider_config: LambdaManagedInstancesCapacityProviderConfig = field(
+    lambda_managed_instances_capacity_provider_config: (
+        LambdaManagedInstancesCapacityProviderConfig | None
+    ) = field(
         metadata={
             "wire": "LambdaManagedInstancesCapacityProviderConfig",
             "check": _v.Struct(LambdaManagedInstancesCapacityProviderConfig),

@@ -16,7 +16,7 @@ class CapacityProviderPermissionsConfig(Model):
     """Configuration that specifies the permissions required for the capacity provider to
     manage compute resources."""
 
-    capacity_provider_operator_role_arn: str = field(
+    capacity_provider_operator_role_arn: str | None = field(
         metadata={"wire": "CapacityProviderOperatorRoleArn", "check": _v.Str(min=0, max=10000)}
     )
     """The ARN of the IAM role that the capacity provider uses to manage compute instances

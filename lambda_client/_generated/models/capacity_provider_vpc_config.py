@@ -16,12 +16,12 @@ class CapacityProviderVpcConfig(Model):
     """VPC configuration that specifies the network settings for compute instances managed
     by the capacity provider."""
 
-    subnet_ids: list[str] = field(
+    subnet_ids: list[str] | None = field(
         metadata={"wire": "SubnetIds", "check": _v.ListOf(_v.Str(min=0, max=1024), min=1, max=16)}
     )
     """A list of subnet IDs where the capacity provider launches compute instances."""
 
-    security_group_ids: list[str] = field(
+    security_group_ids: list[str] | None = field(
         metadata={
             "wire": "SecurityGroupIds",
             "check": _v.ListOf(_v.Str(min=0, max=1024), min=0, max=5),

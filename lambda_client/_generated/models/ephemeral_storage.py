@@ -18,5 +18,5 @@ class EphemeralStorage(Model):
     Configuring ephemeral storage (console)
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage)."""
 
-    size: int = field(metadata={"wire": "Size", "check": _v.Int(min=512, max=32768)})
+    size: int | None = field(metadata={"wire": "Size", "check": _v.Int(min=512, max=32768)})
     """The size of the function's ``/tmp`` directory."""

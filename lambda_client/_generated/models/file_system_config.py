@@ -19,11 +19,11 @@ class FileSystemConfig(Model):
     Amazon S3 file system
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html)."""
 
-    arn: str = field(metadata={"wire": "Arn", "check": _v.Str(min=0, max=256)})
+    arn: str | None = field(metadata={"wire": "Arn", "check": _v.Str(min=0, max=256)})
     """The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point
     that provides access to the file system."""
 
-    local_mount_path: str = field(
+    local_mount_path: str | None = field(
         metadata={"wire": "LocalMountPath", "check": _v.Str(min=0, max=160)}
     )
     """The path where the function can access the file system, starting with ``/mnt/``."""

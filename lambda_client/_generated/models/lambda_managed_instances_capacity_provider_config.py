@@ -15,7 +15,7 @@ __all__ = ["LambdaManagedInstancesCapacityProviderConfig"]
 class LambdaManagedInstancesCapacityProviderConfig(Model):
     """Configuration for Lambda-managed instances used by the capacity provider."""
 
-    capacity_provider_arn: str = field(
+    capacity_provider_arn: str | None = field(
         metadata={"wire": "CapacityProviderArn", "check": _v.Str(min=1, max=140)}
     )
     """The Amazon Resource Name (ARN) of the capacity provider."""

@@ -20,12 +20,14 @@ class TargetTrackingScalingPolicy(Model):
     """A scaling policy for the capacity provider that automatically adjusts capacity to
     maintain a target value for a specific metric."""
 
-    predefined_metric_type: CapacityProviderPredefinedMetricType = field(
+    predefined_metric_type: CapacityProviderPredefinedMetricType | None = field(
         converter=to_capacity_provider_predefined_metric_type,
         metadata={"wire": "PredefinedMetricType", "check": _v.EnumStr()},
     )
     """The predefined metric type to track for scaling decisions."""
 
-    target_value: float = field(metadata={"wire": "TargetValue", "check": _v.Float(min=0, max=100)})
+    target_value: float | None = field(
+        metadata={"wire": "TargetValue", "check": _v.Float(min=0, max=100)}
+    )
     """The target value for the metric that the scaling policy attempts to maintain through
     scaling actions."""

@@ -18,7 +18,7 @@ class TenancyConfig(Model):
     you to configure specific tenant isolation strategies for your function invocations.
     Tenant isolation configuration cannot be modified after function creation."""
 
-    tenant_isolation_mode: TenantIsolationMode = field(
+    tenant_isolation_mode: TenantIsolationMode | None = field(
         converter=to_tenant_isolation_mode,
         metadata={"wire": "TenantIsolationMode", "check": _v.EnumStr()},
     )
