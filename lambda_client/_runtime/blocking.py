@@ -9,6 +9,7 @@ its own loop.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator
 from typing import Any, Generic, TypeVar
@@ -62,6 +63,8 @@ class LoopThread:
         future = asyncio.run_coroutine_threadsafe(_as_coroutine(awaitable), self._loop)
         try:
             return future.result()
+        except concurrent.futures.CancelledError:
+            raise LambdaClientError("the blocking client was closed during the call") from None
         except BaseException:
             future.cancel()
             raise
@@ -72,13 +75,27 @@ class LoopThread:
             if final is not None:
                 final.close()
             return
+        self._closed = True
         try:
             if final is not None:
                 asyncio.run_coroutine_threadsafe(final, self._loop).result(_JOIN_SECONDS)
         finally:
-            self._closed = True
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(_JOIN_SECONDS)
+            # Calls still running in other threads would otherwise wait forever
+            # on a loop that no longer runs: cancel them, so they raise.
+            shutdown = asyncio.run_coroutine_threadsafe(_cancel_others(), self._loop)
+            try:
+                shutdown.result(_JOIN_SECONDS)
+            finally:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._thread.join(_JOIN_SECONDS)
+
+
+async def _cancel_others() -> None:
+    current = asyncio.current_task()
+    others = [task for task in asyncio.all_tasks() if task is not current]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
 
 
 async def _as_coroutine(awaitable: Awaitable[T]) -> T:

@@ -118,3 +118,38 @@ class _Chunks:
 
     async def aclose(self) -> None:
         self.closed = True
+
+
+def test_close_while_another_thread_is_in_a_call_fails_that_call() -> None:
+    import asyncio
+    import time
+
+    started = threading.Event()
+
+    class SlowTransport(FakeTransport):
+        async def send(
+            self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+        ) -> HttpResponse:
+            started.set()
+            await asyncio.sleep(30)
+            return json_response(200)
+
+    client = BlockingLambdaClient(region="us-east-1", credentials=CREDS, transport=SlowTransport())
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            client.get_function(function_name="f")
+        except BaseException as e:  # noqa: BLE001 - the test inspects whatever came out
+            outcome.append(e)
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    assert started.wait(5)
+    began = time.monotonic()
+    client.close()
+    worker.join(5)
+    assert not worker.is_alive()
+    assert time.monotonic() - began < 5
+    assert len(outcome) == 1 and isinstance(outcome[0], errors.LambdaClientError)
+    assert "closed during the call" in str(outcome[0])
