@@ -140,7 +140,7 @@ def test_close_while_another_thread_is_in_a_call_fails_that_call() -> None:
     def call() -> None:
         try:
             client.get_function(function_name="f")
-        except BaseException as e:  # noqa: BLE001 - the test inspects whatever came out
+        except BaseException as e:  # the test inspects whatever came out
             outcome.append(e)
 
     worker = threading.Thread(target=call)
