@@ -41,13 +41,16 @@ E = TypeVar("E", bound=OpenEnum)
 # Converters leave values of the wrong type alone, so validation can report
 # them with the parameter's path instead of the constructor failing here.
 def convert(cls: type[E], value: E | str | None) -> E | None:
+    # Parsed responses already hold members; only plain strings need a lookup.
+    if value is None or type(value) is cls:
+        return value
     return cls(value) if isinstance(value, str) else value
 
 
 def convert_list(cls: type[E], value: Sequence[E | str] | None) -> list[E] | None:
     if not isinstance(value, (list, tuple)):
         return cast("list[E] | None", value)
-    return [cls(v) if isinstance(v, str) else v for v in value]
+    return [v if type(v) is cls or not isinstance(v, str) else cls(v) for v in value]
 
 
 def convert_keys(cls: type[E], value: Mapping[E | str, Any] | None) -> dict[E, Any] | None:

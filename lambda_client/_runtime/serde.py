@@ -148,6 +148,9 @@ def make_converter(*, strict: bool = False, wire_dicts: bool = False) -> Convert
     def optional_hook(tp: Any) -> Any:
         (inner,) = (a for a in get_args(tp) if a is not NoneType)
         hook = conv.get_structure_hook(inner)
+        if hook is _passthrough:
+            # None passes through as well: one call per member, not two.
+            return _passthrough
 
         def structure_optional(value: Any, _type: Any) -> Any:
             return None if value is None else hook(value, inner)
