@@ -1,0 +1,286 @@
+"""One client, one operation, one process: the unit every per-call number comes from.
+
+    python -m bench.worker --client lambda_client --op get_function \\
+        --concurrency 32 --duration 2 --warmup 0.5 --url http://127.0.0.1:PORT
+
+Prints one JSON object on stdout. Modes:
+
+- ``load`` (default): warm up, then run ``--concurrency`` tasks that call the
+  operation until ``--duration`` seconds have passed (capped at
+  ``--max-calls``); report calls, wall seconds, process CPU seconds and, when
+  one call is in flight, each call's latency.
+- ``soak``: run exactly ``--calls`` calls (or stop at ``--max-seconds``) and
+  sample the resident set size every ``--calls // 10`` calls.
+- ``profile``: like ``load`` but under cProfile; the stats go to ``--out``.
+
+Client libraries are imported inside the adapters, so that a worker for the
+smithy SDK (Python 3.12 venv) never touches lambda_client and vice versa.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from . import fixtures
+
+Call = Callable[[], Awaitable[Any]]
+Close = Callable[[], Awaitable[None]]
+
+CLIENTS = ("floor", "lambda_client", "aiobotocore", "smithy")
+OPS = ("get_function", "invoke")
+
+
+def rss_bytes() -> int:
+    """Current resident set size of this process (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+# -- adapters: build a client, return (call, close) -----------------------------
+
+
+async def _floor(url: str, op: str, pool: int) -> tuple[Call, Close]:
+    import aiohttp
+
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=pool))
+    get_url = url + fixtures.GET_FUNCTION_PATH
+    invoke_url = url + fixtures.INVOKE_PATH
+    payload = fixtures.invoke_payload()
+    loads = json.loads
+
+    async def get_function() -> Any:
+        async with session.get(get_url) as response:
+            return loads(await response.read())
+
+    async def invoke() -> Any:
+        async with session.post(invoke_url, data=payload) as response:
+            return await response.read()
+
+    return (get_function if op == "get_function" else invoke), session.close
+
+
+async def _lambda_client(url: str, op: str, pool: int) -> tuple[Call, Close]:
+    from lambda_client import ClientConfig, Credentials, LambdaClient
+
+    client = LambdaClient(
+        region=fixtures.REGION,
+        endpoint_url=url,
+        credentials=Credentials(
+            access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
+        ),
+        config=ClientConfig(max_pool_connections=pool),
+    )
+    name = fixtures.FUNCTION_NAME
+    payload = fixtures.invoke_payload()
+
+    async def get_function() -> Any:
+        out = await client.get_function(function_name=name)
+        return out.configuration.function_name
+
+    async def invoke() -> Any:
+        out = await client.invoke(function_name=name, payload=payload)
+        return out.payload
+
+    return (get_function if op == "get_function" else invoke), client.close
+
+
+async def _aiobotocore(url: str, op: str, pool: int) -> tuple[Call, Close]:
+    from aiobotocore.config import AioConfig
+    from aiobotocore.session import get_session
+
+    session = get_session()
+    context = session.create_client(
+        "lambda",
+        region_name=fixtures.REGION,
+        endpoint_url=url,
+        aws_access_key_id=fixtures.ACCESS_KEY_ID,
+        aws_secret_access_key=fixtures.SECRET_ACCESS_KEY,
+        config=AioConfig(max_pool_connections=pool),
+    )
+    client = await context.__aenter__()
+    name = fixtures.FUNCTION_NAME
+    payload = fixtures.invoke_payload()
+
+    async def get_function() -> Any:
+        out = await client.get_function(FunctionName=name)
+        return out["Configuration"]["FunctionName"]
+
+    async def invoke() -> Any:
+        out = await client.invoke(FunctionName=name, Payload=payload)
+        return await out["Payload"].read()
+
+    async def close() -> None:
+        await context.__aexit__(None, None, None)
+
+    return (get_function if op == "get_function" else invoke), close
+
+
+async def _smithy(url: str, op: str, pool: int) -> tuple[Call, Close]:
+    import aiohttp
+    from aws_sdk_lambda.client import AsyncLambdaClient
+    from aws_sdk_lambda.config import AsyncLambdaConfig
+    from aws_sdk_lambda.models import GetFunctionInput, InvokeInput
+    from smithy_http.aio.aiohttp import AIOHTTPClient
+
+    # The SDK's own session settings, with the pool sized like the others'.
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=pool),
+        auto_decompress=False,
+        headers={"Accept-Encoding": "identity"},
+    )
+    config = await AsyncLambdaConfig.resolve(
+        region=fixtures.REGION,
+        endpoint_uri=url,
+        aws_access_key_id=fixtures.ACCESS_KEY_ID,
+        aws_secret_access_key=fixtures.SECRET_ACCESS_KEY,
+        transport=AIOHTTPClient(_session=session),
+    )
+    client = AsyncLambdaClient(config=config)
+    name = fixtures.FUNCTION_NAME
+    payload = fixtures.invoke_payload()
+
+    async def get_function() -> Any:
+        out = await client.get_function(GetFunctionInput(function_name=name))
+        return out.configuration.function_name  # type: ignore[union-attr]
+
+    async def invoke() -> Any:
+        out = await client.invoke(InvokeInput(function_name=name, payload=payload))
+        return out.payload
+
+    async def close() -> None:
+        await session.close()
+
+    return (get_function if op == "get_function" else invoke), close
+
+
+ADAPTERS: dict[str, Callable[[str, str, int], Awaitable[tuple[Call, Close]]]] = {
+    "floor": _floor,
+    "lambda_client": _lambda_client,
+    "aiobotocore": _aiobotocore,
+    "smithy": _smithy,
+}
+
+
+# -- drivers ---------------------------------------------------------------------
+
+
+async def _run_for(call: Call, concurrency: int, seconds: float, max_calls: int) -> dict[str, Any]:
+    """``concurrency`` tasks call until the deadline; every call started is finished."""
+    latencies: list[float] = []
+    done = 0
+    perf = time.perf_counter
+    deadline = perf() + seconds
+
+    async def sequential() -> None:
+        nonlocal done
+        while done < max_calls and perf() < deadline:
+            start = perf()
+            await call()
+            latencies.append(perf() - start)
+            done += 1
+
+    async def loop() -> None:
+        nonlocal done
+        while done < max_calls and perf() < deadline:
+            done += 1
+            await call()
+
+    cpu0 = time.process_time()
+    wall0 = perf()
+    if concurrency == 1:
+        await sequential()
+    else:
+        await asyncio.gather(*(loop() for _ in range(concurrency)))
+    wall = perf() - wall0
+    cpu = time.process_time() - cpu0
+    out: dict[str, Any] = {"calls": done, "wall": wall, "cpu": cpu}
+    if latencies:
+        latencies.sort()
+        out["latency_median"] = statistics.median(latencies)
+        out["latency_p99"] = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return out
+
+
+async def _load(args: argparse.Namespace) -> dict[str, Any]:
+    call, close = await ADAPTERS[args.client](args.url, args.op, args.concurrency)
+    try:
+        first = time.perf_counter()
+        await call()
+        first_call = time.perf_counter() - first
+        await _run_for(call, args.concurrency, args.warmup, args.max_calls)
+        gc.collect()
+        if args.mode == "profile":
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            result = await _run_for(call, args.concurrency, args.duration, args.max_calls)
+            profiler.disable()
+            profiler.dump_stats(args.out)
+        else:
+            result = await _run_for(call, args.concurrency, args.duration, args.max_calls)
+    finally:
+        await close()
+    result["first_call"] = first_call
+    return result
+
+
+async def _soak(args: argparse.Namespace) -> dict[str, Any]:
+    call, close = await ADAPTERS[args.client](args.url, args.op, args.concurrency)
+    samples: list[tuple[int, int]] = []
+    try:
+        # Warm-up: lazily built state (models, converters, pooled connections).
+        await _run_for(call, args.concurrency, 60.0, max(1000, args.concurrency * 10))
+        gc.collect()
+        step = max(1, args.calls // 10)
+        samples.append((0, rss_bytes()))
+        done = 0
+        started = time.perf_counter()
+        deadline = started + args.max_seconds
+        while done < args.calls and time.perf_counter() < deadline:
+            batch = min(step, args.calls - done)
+            result = await _run_for(call, args.concurrency, args.max_seconds, batch)
+            done += result["calls"]
+            samples.append((done, rss_bytes()))
+        wall = time.perf_counter() - started
+    finally:
+        await close()
+    return {"calls": done, "wall": wall, "samples": samples}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="one benchmark worker")
+    parser.add_argument("--client", choices=CLIENTS, required=True)
+    parser.add_argument("--op", choices=OPS, required=True)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--mode", choices=("load", "soak", "profile"), default="load")
+    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--duration", type=float, default=2.0)
+    parser.add_argument("--warmup", type=float, default=0.5)
+    parser.add_argument("--max-calls", type=int, default=1_000_000)
+    parser.add_argument("--calls", type=int, default=100_000, help="soak: calls to make")
+    parser.add_argument("--max-seconds", type=float, default=120.0, help="soak: time bound")
+    parser.add_argument("--out", help="profile: where to write the cProfile stats")
+    args = parser.parse_args(argv)
+    runner = _soak if args.mode == "soak" else _load
+    result = asyncio.run(runner(args))
+    result.update(
+        client=args.client,
+        op=args.op,
+        concurrency=args.concurrency,
+        python=".".join(map(str, sys.version_info[:3])),
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
