@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck codegen-check pytest docs venv demo clean
+.PHONY: test lint typecheck codegen-check pytest docs venv demo bench clean
 
 venv: $(STAMP)
 
@@ -36,6 +36,13 @@ test: lint typecheck codegen-check pytest docs
 
 demo: venv
 	$(BIN)/python demo/tour.py
+
+# Benchmarks vs aiobotocore, aws-sdk-lambda (Python 3.12; left out if absent)
+# and raw aiohttp; writes bench/results/ and docs/performance.md.
+bench: venv
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	test -x bench/.venv312/bin/python || bash bench/setup_smithy.sh || echo "aws-sdk-lambda left out: no Python 3.12"
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
