@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from random import getrandbits as _random_bits
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -81,6 +82,10 @@ class Pipeline:
         self.limiter = (
             AdaptiveRateLimiter(clock) if config.resolved_retry_mode() == "adaptive" else None
         )
+        # Lambda's recursion detection follows X-Amzn-Trace-Id from a function
+        # that calls Lambda; the runtime sets a new _X_AMZN_TRACE_ID per
+        # invocation, so only whether we run inside Lambda is fixed.
+        self.in_lambda = "AWS_LAMBDA_FUNCTION_NAME" in os.environ
         #: Seconds between the local clock and the service's, learned from a
         #: signature-time error; every later request is signed with it.
         self.clock_offset = 0.0
@@ -100,10 +105,12 @@ class Pipeline:
         )
         headers = http.headers
         headers["user-agent"] = self.user_agent
-        headers["amz-sdk-invocation-id"] = str(uuid.uuid4())
-        trace_id = _recursion_trace_id()
-        if trace_id is not None:
-            headers.setdefault("x-amzn-trace-id", trace_id)
+        # An identifier, not a secret: a PRNG UUID avoids uuid4's system call.
+        headers["amz-sdk-invocation-id"] = str(uuid.UUID(int=_random_bits(128), version=4))
+        if self.in_lambda:
+            trace_id = os.environ.get("_X_AMZN_TRACE_ID")
+            if trace_id:
+                headers.setdefault("x-amzn-trace-id", trace_id)
         return http
 
     async def send_once(self, op: OperationSpec[Any, Any], http: HttpRequest) -> HttpResponse:
@@ -237,12 +244,3 @@ class Pipeline:
                 status=response.status, headers=response.headers, body=b"".join(chunks)
             )
         return parse_error(op, response)
-
-
-def _recursion_trace_id() -> str | None:
-    # Lambda's recursion detection follows X-Amzn-Trace-Id from a function
-    # that calls Lambda; the runtime exposes it in _X_AMZN_TRACE_ID.
-    if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:
-        return None
-    trace = os.environ.get("_X_AMZN_TRACE_ID")
-    return trace or None

@@ -3,7 +3,7 @@
 Everything above this module speaks :class:`HttpRequest` / :class:`HttpResponse`
 and the exception tree; nothing above it imports aiohttp. Which failures mean
 "the request never left" and which mean "the server may have acted on it" is
-decided once, in :func:`_translated_errors`, because the retry policy trusts
+decided once, in :func:`_translate`, because the retry policy trusts
 that answer when deciding whether an Invoke may be resent.
 """
 
@@ -62,46 +62,54 @@ class _Stage(enum.Enum):
     BODY = "reading the response"
 
 
-@contextlib.contextmanager
-def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
-    """Turn aiohttp, asyncio and OS failures into the library's exception tree.
+def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Exception | None:
+    """The library's exception for an aiohttp, asyncio or OS failure (None
+    for anything else, which propagates unchanged).
 
     ``ConnectError`` promises the request never reached the server, so only
     failures aiohttp raises while acquiring a connection qualify; everything
     that can happen once bytes may have been written is reported as sent.
-    Cancellation is a ``BaseException`` and passes through untouched.
+    Cancellation is a ``BaseException`` and never reaches here.
     """
-    try:
-        yield
-    except aiohttp.ConnectionTimeoutError as e:
+    host = request.host
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
         # Raised only around connector.connect(): DNS, TCP connect, TLS handshake.
-        raise ConnectTimeoutError(f"Timed out connecting to {request.host}: {e}") from e
-    except (aiohttp.ClientConnectorError, aiohttp.ServerFingerprintMismatch) as e:
+        return ConnectTimeoutError(f"Timed out connecting to {host}: {error}")
+    if isinstance(error, (aiohttp.ClientConnectorError, aiohttp.ServerFingerprintMismatch)):
         # DNS failure, refused, unreachable, TLS/certificate failure: no request yet.
-        raise ConnectError(f"Could not connect to {request.host}: {e}") from e
-    except aiohttp.ServerTimeoutError as e:
-        raise ReadTimeoutError(
-            f"{request.host} sent nothing within the read timeout while {stage.value}: {e}"
-        ) from e
-    except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as e:
+        return ConnectError(f"Could not connect to {host}: {error}")
+    if isinstance(error, aiohttp.ServerTimeoutError):
+        return ReadTimeoutError(
+            f"{host} sent nothing within the read timeout while {stage.value}: {error}"
+        )
+    if isinstance(error, (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)):
         # Server disconnects, resets, truncated bodies. Also covers a pooled
         # connection that died while idle: the request bytes may have been
         # accepted by the kernel, so whether the server saw them is unknowable.
-        raise ConnectionClosedError(
-            f"Connection to {request.host} broke while {stage.value}: {e!r}"
-        ) from e
-    except aiohttp.ClientError as e:
-        raise TransportError(f"HTTP exchange with {request.host} failed: {e!r}") from e
-    except TimeoutError as e:
+        return ConnectionClosedError(f"Connection to {host} broke while {stage.value}: {error!r}")
+    if isinstance(error, aiohttp.ClientError):
+        return TransportError(f"HTTP exchange with {host} failed: {error!r}")
+    if isinstance(error, TimeoutError):
         if stage is _Stage.POOL:
-            raise ConnectTimeoutError(
-                f"Timed out {stage.value} to {request.host}; all connections are in use"
-            ) from e
-        raise ReadTimeoutError(f"Timed out {stage.value} from {request.host}") from e
-    except OSError as e:
-        raise ConnectionClosedError(
-            f"Connection to {request.host} failed while {stage.value}: {e!r}"
-        ) from e
+            return ConnectTimeoutError(
+                f"Timed out {stage.value} to {host}; all connections are in use"
+            )
+        return ReadTimeoutError(f"Timed out {stage.value} from {host}")
+    if isinstance(error, OSError):
+        return ConnectionClosedError(f"Connection to {host} failed while {stage.value}: {error!r}")
+    return None
+
+
+@contextlib.contextmanager
+def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
+    """Context-manager form of :func:`_translate` for the less travelled paths."""
+    try:
+        yield
+    except Exception as e:
+        translated = _translate(e, stage, request)
+        if translated is None:
+            raise
+        raise translated from e
 
 
 class _Lease:
@@ -218,6 +226,7 @@ class AiohttpTransport:
         self._slots: asyncio.Semaphore | None = None
         self._leases: set[_Lease] = set()
         self._closed = False
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
 
     def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
         if self._closed:
@@ -268,28 +277,32 @@ class AiohttpTransport:
         stream is read to the end or closed.
         """
         session, slots = self._open()
-        with _translated_errors(_Stage.POOL, request):
-            async with asyncio.timeout(self._config.pool_timeout):
-                await slots.acquire()
+        if slots.locked():
+            # Only a call that has to wait for a connection pays for a timer.
+            with _translated_errors(_Stage.POOL, request):
+                async with asyncio.timeout(self._config.pool_timeout):
+                    await slots.acquire()
+        else:
+            await slots.acquire()
         try:
             if self._closed:
                 raise TransportError("client is closed")
-            with _translated_errors(_Stage.EXCHANGE, request):
-                response = await session.request(
-                    request.method,
-                    # encoded=True: the path and query were percent-encoded and
-                    # signed by the caller; re-quoting them would break the signature.
-                    URL(request.url, encoded=True),
-                    headers=request.headers,
-                    data=request.body or None,
-                    allow_redirects=False,
-                    timeout=aiohttp.ClientTimeout(
-                        total=None,
-                        connect=self._config.connect_timeout,
-                        sock_connect=self._config.connect_timeout,
-                        sock_read=read_timeout,
-                    ),
-                )
+            response = await session.request(
+                request.method,
+                # encoded=True: the path and query were percent-encoded and
+                # signed by the caller; re-quoting them would break the signature.
+                URL(request.url, encoded=True),
+                headers=request.headers,
+                data=request.body or None,
+                allow_redirects=False,
+                timeout=self._timeout(read_timeout),
+            )
+        except Exception as e:
+            slots.release()
+            translated = _translate(e, _Stage.EXCHANGE, request)
+            if translated is None:
+                raise
+            raise translated from e
         except BaseException:
             slots.release()
             raise
@@ -302,11 +315,29 @@ class AiohttpTransport:
                 stream=_Stream(lease, response, request),
             )
         try:
-            with _translated_errors(_Stage.BODY, request):
-                body = await response.read()
+            body = await response.read()
+        except Exception as e:
+            translated = _translate(e, _Stage.BODY, request)
+            if translated is None:
+                raise
+            raise translated from e
         finally:
             lease.give_back()
         return HttpResponse(status=response.status, headers=response.headers, body=body)
+
+    def _timeout(self, read_timeout: float) -> aiohttp.ClientTimeout:
+        # A client sees two read timeouts (ordinary and invoke): build each once.
+        timeout = self._timeouts.get(read_timeout)
+        if timeout is None:
+            timeout = aiohttp.ClientTimeout(
+                total=None,
+                connect=self._config.connect_timeout,
+                sock_connect=self._config.connect_timeout,
+                sock_read=read_timeout,
+            )
+            if len(self._timeouts) < 16:
+                self._timeouts[read_timeout] = timeout
+        return timeout
 
     async def close(self) -> None:
         """Close every connection; responses still being read fail. Idempotent."""
