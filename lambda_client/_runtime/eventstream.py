@@ -100,6 +100,15 @@ _INT_STRUCTS: dict[int, struct.Struct] = {
     HeaderType.LONG: _I64,
 }
 
+# The decoder's hot path compares type bytes against plain ints: each
+# ``HeaderType.X`` would be an attribute lookup per header.
+_BOOL_TRUE = 0
+_BOOL_FALSE = 1
+_BYTE_ARRAY = 6
+_STRING = 7
+_TIMESTAMP = 8
+_UUID = 9
+
 
 class InvalidFrameError(EventStreamError):
     """A frame's structure is wrong: bad lengths, headers or header values."""
@@ -251,6 +260,72 @@ def _decode_headers(
             raise InvalidFrameError(
                 f"frame at stream offset {frame_offset}: duplicate header {name!r}"
             )
+        headers[name] = value
+    return headers
+
+
+class _Malformed(Exception):
+    """Raised inside :func:`_decode_headers_fast` for a check it makes itself."""
+
+
+# Everything _decode_headers_fast can raise on bad input. UnicodeDecodeError is
+# a ValueError, and so is what uuid.UUID raises for a short value.
+_FAST_PATH_FAILURES = (_Malformed, IndexError, ValueError, OverflowError, struct.error)
+
+
+def _decode_headers_fast(section: bytes) -> dict[str, HeaderValue]:
+    """Decode a whole headers section, raising one of :data:`_FAST_PATH_FAILURES`
+    on anything malformed.
+
+    Indexing and slicing ``bytes`` is much cheaper than bounds-checking every
+    field by hand and decoding through memoryview slices, so this runs
+    unguarded and lets an out-of-range read fail on its own; the caller then
+    re-runs :func:`_decode_headers` over the same bytes to raise the precise
+    error.
+    """
+    headers: dict[str, HeaderValue] = {}
+    end = len(section)
+    pos = 0
+    value: HeaderValue
+    while pos < end:
+        start = pos + 1
+        pos = start + section[pos]
+        name = section[start:pos].decode()
+        # Indexing past the end here means the name or the type byte does not fit.
+        type_byte = section[pos]
+        pos += 1
+        if type_byte == _STRING:
+            start = pos + 2
+            pos = start + (section[pos] << 8 | section[pos + 1])
+            if pos > end:
+                raise _Malformed
+            value = section[start:pos].decode()
+        elif type_byte == _BYTE_ARRAY:
+            start = pos + 2
+            pos = start + (section[pos] << 8 | section[pos + 1])
+            if pos > end:
+                raise _Malformed
+            value = section[start:pos]
+        elif type_byte == _BOOL_TRUE:
+            value = True
+        elif type_byte == _BOOL_FALSE:
+            value = False
+        elif type_byte == _TIMESTAMP:
+            (millis,) = _I64.unpack_from(section, pos)
+            pos += 8
+            value = _EPOCH + timedelta(milliseconds=millis)
+        elif type_byte == _UUID:
+            start = pos
+            pos += 16
+            value = uuid.UUID(bytes=section[start:pos])
+        else:
+            packer = _INT_STRUCTS.get(type_byte)
+            if packer is None:
+                raise _Malformed
+            (value,) = packer.unpack_from(section, pos)
+            pos += packer.size
+        if name in headers:
+            raise _Malformed
         headers[name] = value
     return headers
 
@@ -408,7 +483,10 @@ class EventStreamDecoder:
             )
         headers_start = pos + PRELUDE_LENGTH
         headers_end = headers_start + headers_length
-        headers = _decode_headers(view, headers_start, headers_end, frame_offset)
+        try:
+            headers = _decode_headers_fast(view[headers_start:headers_end].tobytes())
+        except _FAST_PATH_FAILURES:
+            headers = _decode_headers(view, headers_start, headers_end, frame_offset)
         return EventMessage(headers, bytes(view[headers_end : end - 4]))
 
 

@@ -666,6 +666,42 @@ def test_random_messages_any_chunking_agree_with_botocore(
     assert botocore_decode(stream) == in_botocore_terms(ours)
 
 
+@st.composite
+def headers_sections(draw: st.DrawFn) -> bytes:
+    """Headers sections as they appear on the wire, intact or damaged."""
+    specs = draw(st.lists(header_specs(), max_size=4, unique_by=lambda s: s[0]))
+    section = bytearray(encode_message(specs)[PRELUDE_LENGTH:-4])
+    if draw(st.booleans()):
+        # Every name twice, which the decoder must refuse.
+        section *= 2
+    for _ in range(draw(st.integers(0, 3))):
+        if section:
+            section[draw(st.integers(0, len(section) - 1))] = draw(st.integers(0, 255))
+    cut = draw(st.integers(0, len(section)))
+    return bytes(section[:cut] if draw(st.booleans()) else section)
+
+
+@settings(max_examples=500, deadline=None)
+@given(section=st.one_of(headers_sections(), st.binary(max_size=64)))
+def test_fast_header_decoding_agrees_with_the_checked_decoding(section: bytes) -> None:
+    # The decoder tries the unchecked fast path first and falls back to the
+    # checked one only when the fast path fails, so the two must agree on
+    # what is valid and on what it decodes to.
+    try:
+        checked: dict[str, HeaderValue] | None = eventstream._decode_headers(
+            memoryview(section), 0, len(section), 0
+        )
+    except InvalidFrameError:
+        checked = None
+    try:
+        fast: dict[str, HeaderValue] | None = eventstream._decode_headers_fast(section)
+    except eventstream._FAST_PATH_FAILURES:
+        fast = None
+    assert fast == checked
+    if fast is not None and checked is not None:
+        assert [type(v) for v in fast.values()] == [type(v) for v in checked.values()]
+
+
 # --------------------------------------------------------------------------- iter_messages
 
 
