@@ -330,6 +330,18 @@ def _decode_headers_fast(section: bytes) -> dict[str, HeaderValue]:
     return headers
 
 
+def _message_checksum_error(
+    frame_offset: int, expected: int, computed: int
+) -> ChecksumMismatchError:
+    return ChecksumMismatchError(
+        f"frame at stream offset {frame_offset}: message CRC mismatch "
+        f"(frame says 0x{expected:08x}, computed 0x{computed:08x})",
+        part="message",
+        expected=expected,
+        computed=computed,
+    )
+
+
 class EventStreamDecoder:
     """Incremental decoder: feed it bytes as they arrive, get whole messages back.
 
@@ -417,13 +429,33 @@ class EventStreamDecoder:
     def _decode_frames(self, view: memoryview, out: list[EventMessage]) -> int:
         pos = 0
         available = len(view)
+        crc32 = zlib.crc32
         while available - pos >= PRELUDE_LENGTH:
-            frame_offset = self._offset + pos
-            total, headers_length = self._check_prelude(view, pos, frame_offset)
+            total, headers_length, expected = _PRELUDE.unpack_from(view, pos)
+            if (
+                crc32(view[pos : pos + 8]) != expected
+                or not MIN_MESSAGE_LENGTH + headers_length <= total <= MAX_MESSAGE_LENGTH
+                or headers_length > MAX_HEADERS_LENGTH
+                or total - MIN_MESSAGE_LENGTH - headers_length > MAX_PAYLOAD_LENGTH
+            ):
+                # One combined test keeps good frames fast; the full check
+                # runs only to say what is wrong.
+                self._check_prelude(view, pos, self._offset + pos)
             if available - pos < total:
                 break
-            out.append(self._decode_frame(view, pos, total, headers_length, frame_offset))
-            pos += total
+            end = pos + total
+            (expected,) = _U32.unpack_from(view, end - 4)
+            computed = crc32(view[pos : end - 4])
+            if computed != expected:
+                raise _message_checksum_error(self._offset + pos, expected, computed)
+            headers_start = pos + PRELUDE_LENGTH
+            headers_end = headers_start + headers_length
+            try:
+                headers = _decode_headers_fast(view[headers_start:headers_end].tobytes())
+            except _FAST_PATH_FAILURES:
+                headers = _decode_headers(view, headers_start, headers_end, self._offset + pos)
+            out.append(EventMessage(headers, bytes(view[headers_end : end - 4])))
+            pos = end
         return pos
 
     @staticmethod
@@ -465,29 +497,6 @@ class EventStreamDecoder:
                 f"{MAX_PAYLOAD_LENGTH}"
             )
         return total, headers_length
-
-    @staticmethod
-    def _decode_frame(
-        view: memoryview, pos: int, total: int, headers_length: int, frame_offset: int
-    ) -> EventMessage:
-        end = pos + total
-        (expected,) = _U32.unpack_from(view, end - 4)
-        computed = zlib.crc32(view[pos : end - 4])
-        if computed != expected:
-            raise ChecksumMismatchError(
-                f"frame at stream offset {frame_offset}: message CRC mismatch "
-                f"(frame says 0x{expected:08x}, computed 0x{computed:08x})",
-                part="message",
-                expected=expected,
-                computed=computed,
-            )
-        headers_start = pos + PRELUDE_LENGTH
-        headers_end = headers_start + headers_length
-        try:
-            headers = _decode_headers_fast(view[headers_start:headers_end].tobytes())
-        except _FAST_PATH_FAILURES:
-            headers = _decode_headers(view, headers_start, headers_end, frame_offset)
-        return EventMessage(headers, bytes(view[headers_end : end - 4]))
 
 
 async def iter_messages(chunks: AsyncIterable[bytes]) -> AsyncIterator[EventMessage]:
