@@ -342,6 +342,14 @@ def _message_checksum_error(
     )
 
 
+# The decoder fills a new EventMessage through its slots rather than calling
+# __init__: its converter would copy the freshly decoded headers dict, which
+# nothing else holds and so needs no defensive copy.
+_new_message = object.__new__
+_set_message_headers = vars(EventMessage)["headers"].__set__
+_set_message_payload = vars(EventMessage)["payload"].__set__
+
+
 class EventStreamDecoder:
     """Incremental decoder: feed it bytes as they arrive, get whole messages back.
 
@@ -430,6 +438,9 @@ class EventStreamDecoder:
         pos = 0
         available = len(view)
         crc32 = zlib.crc32
+        new_message = _new_message
+        set_headers = _set_message_headers
+        set_payload = _set_message_payload
         while available - pos >= PRELUDE_LENGTH:
             total, headers_length, expected = _PRELUDE.unpack_from(view, pos)
             if (
@@ -454,7 +465,10 @@ class EventStreamDecoder:
                 headers = _decode_headers_fast(view[headers_start:headers_end].tobytes())
             except _FAST_PATH_FAILURES:
                 headers = _decode_headers(view, headers_start, headers_end, self._offset + pos)
-            out.append(EventMessage(headers, bytes(view[headers_end : end - 4])))
+            message = new_message(EventMessage)
+            set_headers(message, MappingProxyType(headers))
+            set_payload(message, view[headers_end : end - 4].tobytes())
+            out.append(message)
             pos = end
         return pos
 
