@@ -109,6 +109,13 @@ _STRING = 7
 _TIMESTAMP = 8
 _UUID = 9
 
+# Bounds of each decoder's cache of decoded headers sections (see
+# EventStreamDecoder.__init__). Sections carrying per-frame values (ids,
+# timestamps) never repeat and would otherwise grow it without limit; large
+# sections are rare and not worth holding at all.
+_HEADERS_CACHE_LIMIT = 32
+_HEADERS_CACHE_MAX_SECTION = 512
+
 
 class InvalidFrameError(EventStreamError):
     """A frame's structure is wrong: bad lengths, headers or header values."""
@@ -343,8 +350,8 @@ def _message_checksum_error(
 
 
 # The decoder fills a new EventMessage through its slots rather than calling
-# __init__: its converter would copy the freshly decoded headers dict, which
-# nothing else holds and so needs no defensive copy.
+# __init__: the converter would copy a headers mapping that is already a
+# private read-only one, possibly shared with earlier messages.
 _new_message = object.__new__
 _set_message_headers = vars(EventMessage)["headers"].__set__
 _set_message_payload = vars(EventMessage)["payload"].__set__
@@ -373,6 +380,11 @@ class EventStreamDecoder:
         self._offset = 0
         self._error: EventStreamError | None = None
         self._closed = False
+        # A stream repeats the same few headers sections (every PayloadChunk
+        # frame carries identical headers), so most frames skip header
+        # decoding. Sharing one mapping between messages is sound because it
+        # is read-only and its values are immutable.
+        self._headers_cache: dict[bytes, Mapping[str, HeaderValue]] = {}
 
     @property
     def buffered(self) -> int:
@@ -438,6 +450,7 @@ class EventStreamDecoder:
         pos = 0
         available = len(view)
         crc32 = zlib.crc32
+        cache = self._headers_cache
         new_message = _new_message
         set_headers = _set_message_headers
         set_payload = _set_message_payload
@@ -461,12 +474,20 @@ class EventStreamDecoder:
                 raise _message_checksum_error(self._offset + pos, expected, computed)
             headers_start = pos + PRELUDE_LENGTH
             headers_end = headers_start + headers_length
-            try:
-                headers = _decode_headers_fast(view[headers_start:headers_end].tobytes())
-            except _FAST_PATH_FAILURES:
-                headers = _decode_headers(view, headers_start, headers_end, self._offset + pos)
+            section = view[headers_start:headers_end].tobytes()
+            headers = cache.get(section)
+            if headers is None:
+                try:
+                    decoded = _decode_headers_fast(section)
+                except _FAST_PATH_FAILURES:
+                    decoded = _decode_headers(view, headers_start, headers_end, self._offset + pos)
+                headers = MappingProxyType(decoded)
+                if headers_length <= _HEADERS_CACHE_MAX_SECTION:
+                    if len(cache) >= _HEADERS_CACHE_LIMIT:
+                        cache.clear()
+                    cache[section] = headers
             message = new_message(EventMessage)
-            set_headers(message, MappingProxyType(headers))
+            set_headers(message, headers)
             set_payload(message, view[headers_end : end - 4].tobytes())
             out.append(message)
             pos = end

@@ -702,6 +702,47 @@ def test_fast_header_decoding_agrees_with_the_checked_decoding(section: bytes) -
         assert [type(v) for v in fast.values()] == [type(v) for v in checked.values()]
 
 
+def test_repeated_headers_sections_are_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bytes] = []
+    real = eventstream._decode_headers_fast
+
+    def counting(section: bytes) -> dict[str, HeaderValue]:
+        calls.append(section)
+        return real(section)
+
+    monkeypatch.setattr(eventstream, "_decode_headers_fast", counting)
+    chunk = encode_message({":event-type": "PayloadChunk"}, b"1")
+    done = encode_message({":event-type": "InvokeComplete"}, b"")
+    messages = decode_all(chunk + chunk + done + chunk)
+    assert [(m.event_type, m.payload) for m in messages] == [
+        ("PayloadChunk", b"1"),
+        ("PayloadChunk", b"1"),
+        ("InvokeComplete", b""),
+        ("PayloadChunk", b"1"),
+    ]
+    assert len(calls) == 2
+    # A section decoded once and handed to several messages is still read-only.
+    with pytest.raises(TypeError):
+        messages[0].headers[":event-type"] = "x"  # type: ignore[index]
+
+
+def test_headers_cache_is_bounded() -> None:
+    limit = eventstream._HEADERS_CACHE_LIMIT
+    decoder = EventStreamDecoder()
+    for seq in range(3 * limit):
+        [message] = decoder.feed(encode_message({"seq": seq}))
+        assert message.headers == {"seq": seq}
+        assert len(decoder._headers_cache) <= limit
+    # A section too large to be worth keeping is decoded but not cached.
+    big = "x" * eventstream._HEADERS_CACHE_MAX_SECTION
+    [message] = decoder.feed(encode_message({"big": big}))
+    assert message.headers == {"big": big}
+    assert all(
+        len(section) <= eventstream._HEADERS_CACHE_MAX_SECTION for section in decoder._headers_cache
+    )
+    decoder.close()
+
+
 # --------------------------------------------------------------------------- iter_messages
 
 
