@@ -162,29 +162,31 @@ class EventMessage:
     headers: Mapping[str, HeaderValue] = field(converter=_freeze_headers, repr=_headers_repr)
     payload: bytes = b""
 
-    def _string_header(self, name: str) -> str | None:
-        value = self.headers.get(name)
-        return value if isinstance(value, str) else None
-
+    # Each property does its own lookup: a shared helper would add a call to
+    # what consumers do on every message.
     @property
     def message_type(self) -> str | None:
         """``:message-type``: ``event``, ``exception`` or ``error``."""
-        return self._string_header(":message-type")
+        value = self.headers.get(":message-type")
+        return value if isinstance(value, str) else None
 
     @property
     def event_type(self) -> str | None:
         """``:event-type``, set on ``event`` messages."""
-        return self._string_header(":event-type")
+        value = self.headers.get(":event-type")
+        return value if isinstance(value, str) else None
 
     @property
     def exception_type(self) -> str | None:
         """``:exception-type``, set on ``exception`` messages."""
-        return self._string_header(":exception-type")
+        value = self.headers.get(":exception-type")
+        return value if isinstance(value, str) else None
 
     @property
     def content_type(self) -> str | None:
         """``:content-type`` of the payload."""
-        return self._string_header(":content-type")
+        value = self.headers.get(":content-type")
+        return value if isinstance(value, str) else None
 
 
 # --------------------------------------------------------------------------- decoding
