@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Protocol
@@ -68,6 +69,9 @@ _DEFAULT_PORTS = {"https": ":443", "http": ":80"}
 # Bounds memory when credentials rotate often; one entry per (secret, day) is
 # the steady state, so a small limit is never hit in normal use.
 _KEY_CACHE_LIMIT = 16
+
+_AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class SigningCredentials(Protocol):
@@ -238,13 +242,17 @@ class SigV4Signer:
     HMACs run once a day per credential rather than on every request.
     """
 
-    __slots__ = ("_keys", "_region", "_scope_suffix", "_service")
+    __slots__ = ("_keys", "_region", "_scope_suffix", "_service", "_stamp")
 
     def __init__(self, *, service: str, region: str) -> None:
         self._service = service
         self._region = region
         self._scope_suffix = f"/{region}/{service}/aws4_request"
         self._keys: dict[tuple[str, str], bytes] = {}
+        # (UTC second, x-amz-date, credential scope) of the last request:
+        # formatting the time costs more than the rest of a small request's
+        # canonical form, and requests come many to the second.
+        self._stamp: tuple[int | None, str, str] = (None, "", "")
 
     @property
     def service(self) -> str:
@@ -265,6 +273,17 @@ class SigV4Signer:
             self._keys[cache_key] = key
         return key
 
+    def _time_stamp(self, now: datetime, second: int | None) -> tuple[int | None, str, str]:
+        """The ``x-amz-date`` and credential scope for ``now``, remembered as
+        those of ``second`` unless it is None."""
+        if now.tzinfo is not None:
+            now = now.astimezone(UTC)
+        amz_date = now.strftime(_AMZ_DATE_FORMAT)
+        stamp = (second, amz_date, amz_date[:8] + self._scope_suffix)
+        if second is not None:
+            self._stamp = stamp
+        return stamp
+
     def sign(
         self,
         request: HttpRequest,
@@ -279,11 +298,22 @@ class SigV4Signer:
         same request again, as a retry does, replaces all three. A naive
         ``now`` is taken to be UTC.
         """
+        # Only the current time and UTC datetimes (what the client passes)
+        # are looked up by their second; other zones and naive values are
+        # rare enough to format every time.
+        stamp = self._stamp
         if now is None:
-            now = datetime.now(UTC)
-        elif now.tzinfo is not None:
-            now = now.astimezone(UTC)
-        amz_date = now.strftime("%Y%m%dT%H%M%SZ")
+            second = int(time.time())
+            if second != stamp[0]:
+                stamp = self._time_stamp(datetime.fromtimestamp(second, UTC), second)
+        elif now.tzinfo is UTC:
+            delta = now - _EPOCH
+            second = delta.days * 86400 + delta.seconds
+            if second != stamp[0]:
+                stamp = self._time_stamp(now, second)
+        else:
+            stamp = self._time_stamp(now, None)
+        _, amz_date, scope = stamp
         date = amz_date[:8]
 
         headers = request.headers
@@ -302,7 +332,6 @@ class SigV4Signer:
         creq, names = _canonical_request(
             request.method, request.path, request.query, pairs, payload_hash
         )
-        scope = date + self._scope_suffix
         sts = string_to_sign(amz_date, scope, creq)
         key = self.signing_key(credentials.secret_access_key, date)
         headers["authorization"] = authorization_header(

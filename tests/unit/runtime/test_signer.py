@@ -340,6 +340,33 @@ def test_sign_uses_current_time_by_default() -> None:
     assert before <= stamped <= datetime.now(UTC)
 
 
+def test_sign_reuses_the_time_only_within_the_same_utc_second() -> None:
+    signer = SigV4Signer(service="lambda", region="us-east-1")
+    creds = Creds(ACCESS_KEY, SECRET_KEY)
+
+    def stamp(now: datetime) -> tuple[str, str]:
+        request = lambda_request()
+        signer.sign(request, creds, now=now)
+        return request.headers["x-amz-date"], request.headers["authorization"]
+
+    first = stamp(SUITE_TIME)
+    assert stamp(SUITE_TIME + timedelta(microseconds=999_999)) == first
+    assert stamp(SUITE_TIME.replace(tzinfo=None)) == first
+    assert stamp(SUITE_TIME.astimezone(timezone(timedelta(hours=-7)))) == first
+    later = stamp(SUITE_TIME + timedelta(seconds=1))
+    assert later[0] == "20150830T123601Z"
+    # A second that crosses midnight changes the scope as well as the date.
+    midnight = stamp(datetime(2015, 8, 30, 23, 59, 59, 999_999, tzinfo=UTC))
+    assert midnight[0] == "20150830T235959Z"
+    assert "/20150830/" in midnight[1]
+    next_day = stamp(datetime(2015, 8, 31, tzinfo=UTC))
+    assert next_day[0] == "20150831T000000Z"
+    assert "/20150831/" in next_day[1]
+    # Before the epoch the arithmetic still floors to the right second.
+    assert stamp(datetime(1969, 12, 31, 23, 59, 59, 500_000, tzinfo=UTC))[0] == "19691231T235959Z"
+    assert stamp(SUITE_TIME) == first
+
+
 def test_signing_key_is_cached() -> None:
     signer = SigV4Signer(service="lambda", region="us-east-1")
     first = signer.signing_key(SECRET_KEY, "20150830")
