@@ -71,6 +71,8 @@ _DEFAULT_PORTS = {"https": ":443", "http": ":80"}
 _KEY_CACHE_LIMIT = 16
 
 _AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+# Most operations send no body.
+_EMPTY_PAYLOAD_HASH = hashlib.sha256(b"").hexdigest()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -328,7 +330,8 @@ class SigV4Signer:
         pairs = list(headers.items())
         if "host" not in headers:
             pairs.append(("host", _host_header(request)))
-        payload_hash = hashlib.sha256(request.body).hexdigest()
+        body = request.body
+        payload_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_PAYLOAD_HASH
         creq, names = _canonical_request(
             request.method, request.path, request.query, pairs, payload_hash
         )
