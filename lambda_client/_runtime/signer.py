@@ -69,6 +69,9 @@ _DEFAULT_PORTS = {"https": ":443", "http": ":80"}
 # Bounds memory when credentials rotate often; one entry per (secret, day) is
 # the steady state, so a small limit is never hit in normal use.
 _KEY_CACHE_LIMIT = 16
+# A client calls a handful of functions, each through a few paths; a limit
+# well above that bounds memory for one that walks through many.
+_URI_CACHE_LIMIT = 128
 
 _AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 # Most operations send no body.
@@ -176,14 +179,14 @@ def signed_headers(headers: Iterable[tuple[str, str]]) -> str:
 
 def _canonical_request(
     method: str,
-    path: str,
+    uri: str,
     query: str,
     headers: Iterable[tuple[str, str]],
     payload_hash: str,
 ) -> tuple[str, str]:
     block, names = _collect_headers(headers)
     creq = (
-        f"{method.upper()}\n{canonical_uri(path)}\n{canonical_query_string(query)}\n"
+        f"{method.upper()}\n{uri}\n{canonical_query_string(query)}\n"
         f"{block}\n{names}\n{payload_hash}"
     )
     return creq, names
@@ -200,7 +203,7 @@ def canonical_request(
 
     ``headers`` must include ``host``; the unsigned headers are skipped.
     """
-    return _canonical_request(method, path, query, headers, payload_hash)[0]
+    return _canonical_request(method, canonical_uri(path), query, headers, payload_hash)[0]
 
 
 def credential_scope(date: str, region: str, service: str) -> str:
@@ -244,7 +247,7 @@ class SigV4Signer:
     HMACs run once a day per credential rather than on every request.
     """
 
-    __slots__ = ("_keys", "_region", "_scope_suffix", "_service", "_stamp")
+    __slots__ = ("_keys", "_region", "_scope_suffix", "_service", "_stamp", "_uris")
 
     def __init__(self, *, service: str, region: str) -> None:
         self._service = service
@@ -255,6 +258,9 @@ class SigV4Signer:
         # formatting the time costs more than the rest of a small request's
         # canonical form, and requests come many to the second.
         self._stamp: tuple[int | None, str, str] = (None, "", "")
+        # Canonical URI by wire path: quoting a path again costs more than a
+        # lookup, and a client sends the same few paths over and over.
+        self._uris: dict[str, str] = {}
 
     @property
     def service(self) -> str:
@@ -332,9 +338,13 @@ class SigV4Signer:
             pairs.append(("host", _host_header(request)))
         body = request.body
         payload_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_PAYLOAD_HASH
-        creq, names = _canonical_request(
-            request.method, request.path, request.query, pairs, payload_hash
-        )
+        path = request.path
+        uri = self._uris.get(path)
+        if uri is None:
+            if len(self._uris) >= _URI_CACHE_LIMIT:
+                self._uris.clear()
+            uri = self._uris[path] = canonical_uri(path)
+        creq, names = _canonical_request(request.method, uri, request.query, pairs, payload_hash)
         sts = string_to_sign(amz_date, scope, creq)
         key = self.signing_key(credentials.secret_access_key, date)
         headers["authorization"] = authorization_header(

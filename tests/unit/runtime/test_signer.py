@@ -405,6 +405,19 @@ def test_key_cache_is_bounded() -> None:
     assert len(signer._keys) <= 16
 
 
+def test_canonical_uri_cache_is_bounded_and_keyed_by_path() -> None:
+    signer = SigV4Signer(service="lambda", region="us-east-1")
+    creds = Creds(ACCESS_KEY, SECRET_KEY)
+    for n in range(300):
+        signer.sign(lambda_request(path=f"/2015-03-31/functions/fn-{n}/invocations"), creds)
+    assert len(signer._uris) <= signer_module._URI_CACHE_LIMIT
+    # Paths that normalise alike but differ on the wire are cached apart.
+    for path in ("/a/b%3Ac", "/a//b%3Ac", "/a/./b%3Ac"):
+        request = lambda_request(path=path)
+        signer.sign(request, creds, now=SUITE_TIME)
+        assert signer._uris[path] == canonical_uri(path) == "/a/b%253Ac"
+
+
 # --- botocore as an independent oracle --------------------------------------
 # A second implementation catches mistakes the suite cannot: it has no
 # double-encoded paths, and its service name is not a real one.
