@@ -398,6 +398,19 @@ def test_sign_derives_key_once_per_day(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(calls) == 2
 
 
+@pytest.mark.parametrize("length", [0, 1, 32, 63, 64, 65, 200])
+def test_signing_key_signs_like_hmac(length: int) -> None:
+    # The signer keeps HMAC's padded-key states per key instead of calling
+    # hmac; both must give the same signature for any key and message.
+    key = bytes(range(7, 7 + length))
+    prepared = signer_module._SigningKey(key)
+    assert prepared.key is key
+    for message in ("", "AWS4-HMAC-SHA256\n20150830T123600Z", "é" * 100):
+        assert prepared.signature(message) == signature(key, message)
+        # Copies are taken per message: signing again gives the same answer.
+        assert prepared.signature(message) == signature(key, message)
+
+
 def test_key_cache_is_bounded() -> None:
     signer = SigV4Signer(service="lambda", region="us-east-1")
     for n in range(100):
