@@ -72,6 +72,14 @@ _KEY_CACHE_LIMIT = 16
 # A client calls a handful of functions, each through a few paths; a limit
 # well above that bounds memory for one that walks through many.
 _URI_CACHE_LIMIT = 128
+# Each operation sends its own set of header names, a few dozen in all.
+_PLAN_CACHE_LIMIT = 64
+
+#: For the header names of a request in order, the signed ones as
+#: ``(name in the request or None for a host the signer adds, "key:")`` in
+#: canonical order, and the signed-headers string; the lines are None when
+#: two names canonicalise alike and their values must be merged.
+_HeaderPlan = tuple[tuple[tuple[str | None, str], ...] | None, str]
 
 _AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 # Most operations send no body.
@@ -163,6 +171,23 @@ def _collect_headers(headers: Iterable[tuple[str, str]]) -> tuple[str, str]:
     return block, ";".join(names)
 
 
+def _plan_headers(names: tuple[str, ...]) -> _HeaderPlan:
+    spelled: dict[str, str | None] = {}
+    for name in names:
+        key = name.strip().lower()
+        if key in UNSIGNED_HEADERS:
+            continue
+        if key in spelled:
+            return None, ""
+        spelled[key] = name
+    if "host" not in names:
+        if "host" in spelled:
+            return None, ""
+        spelled["host"] = None
+    keys = sorted(spelled)
+    return tuple([(spelled[key], f"{key}:") for key in keys]), ";".join(keys)
+
+
 def canonical_headers(headers: Iterable[tuple[str, str]]) -> str:
     """The canonical header block, one ``name:value`` line per signed header.
 
@@ -178,18 +203,12 @@ def signed_headers(headers: Iterable[tuple[str, str]]) -> str:
 
 
 def _canonical_request(
-    method: str,
-    uri: str,
-    query: str,
-    headers: Iterable[tuple[str, str]],
-    payload_hash: str,
-) -> tuple[str, str]:
-    block, names = _collect_headers(headers)
-    creq = (
+    method: str, uri: str, query: str, block: str, names: str, payload_hash: str
+) -> str:
+    return (
         f"{method.upper()}\n{uri}\n{canonical_query_string(query)}\n"
         f"{block}\n{names}\n{payload_hash}"
     )
-    return creq, names
 
 
 def canonical_request(
@@ -203,7 +222,8 @@ def canonical_request(
 
     ``headers`` must include ``host``; the unsigned headers are skipped.
     """
-    return _canonical_request(method, canonical_uri(path), query, headers, payload_hash)[0]
+    block, names = _collect_headers(headers)
+    return _canonical_request(method, canonical_uri(path), query, block, names, payload_hash)
 
 
 def credential_scope(date: str, region: str, service: str) -> str:
@@ -279,7 +299,7 @@ class SigV4Signer:
     HMACs run once a day per credential rather than on every request.
     """
 
-    __slots__ = ("_keys", "_region", "_scope_suffix", "_service", "_stamp", "_uris")
+    __slots__ = ("_keys", "_plans", "_region", "_scope_suffix", "_service", "_stamp", "_uris")
 
     def __init__(self, *, service: str, region: str) -> None:
         self._service = service
@@ -293,6 +313,9 @@ class SigV4Signer:
         # Canonical URI by wire path: quoting a path again costs more than a
         # lookup, and a client sends the same few paths over and over.
         self._uris: dict[str, str] = {}
+        # Which headers get signed, and in what order, depends only on their
+        # names, which repeat from one request of an operation to the next.
+        self._plans: dict[tuple[str, ...], _HeaderPlan] = {}
 
     @property
     def service(self) -> str:
@@ -328,6 +351,28 @@ class SigV4Signer:
         if second is not None:
             self._stamp = stamp
         return stamp
+
+    def _canonical_headers(self, request: HttpRequest) -> tuple[str, str]:
+        """What :func:`_collect_headers` gives for the request's headers plus
+        ``host`` (unless present), without re-deriving the names' order."""
+        headers = request.headers
+        names = tuple(headers)
+        plan = self._plans.get(names)
+        if plan is None:
+            if len(self._plans) >= _PLAN_CACHE_LIMIT:
+                self._plans.clear()
+            plan = self._plans[names] = _plan_headers(names)
+        lines, signed = plan
+        if lines is None:
+            pairs = list(headers.items())
+            if "host" not in headers:
+                pairs.append(("host", _host_header(request)))
+            return _collect_headers(pairs)
+        parts: list[str] = []
+        for name, prefix in lines:
+            value = _host_header(request) if name is None else headers[name]
+            parts += (prefix, " ".join(value.split()), "\n")
+        return "".join(parts), signed
 
     def sign(
         self,
@@ -370,9 +415,7 @@ class SigV4Signer:
         else:
             headers.pop("x-amz-security-token", None)
 
-        pairs = list(headers.items())
-        if "host" not in headers:
-            pairs.append(("host", _host_header(request)))
+        block, names = self._canonical_headers(request)
         body = request.body
         payload_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_PAYLOAD_HASH
         path = request.path
@@ -381,7 +424,7 @@ class SigV4Signer:
             if len(self._uris) >= _URI_CACHE_LIMIT:
                 self._uris.clear()
             uri = self._uris[path] = canonical_uri(path)
-        creq, names = _canonical_request(request.method, uri, request.query, pairs, payload_hash)
+        creq = _canonical_request(request.method, uri, request.query, block, names, payload_hash)
         sts = string_to_sign(amz_date, scope, creq)
         key = self._signing_key(credentials.secret_access_key, date)
         headers["authorization"] = authorization_header(

@@ -11,6 +11,8 @@ import botocore.auth
 import pytest
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotocoreCredentials
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lambda_client._runtime import signer as signer_module
 from lambda_client._runtime.http import HttpRequest
@@ -429,6 +431,48 @@ def test_canonical_uri_cache_is_bounded_and_keyed_by_path() -> None:
         request = lambda_request(path=path)
         signer.sign(request, creds, now=SUITE_TIME)
         assert signer._uris[path] == canonical_uri(path) == "/a/b%253Ac"
+
+
+HEADER_NAMES = st.one_of(
+    st.sampled_from(
+        ["host", "Host", " host", "x-amz-date", "X-Amz-Date", "user-agent", "Content-Type"]
+    ),
+    st.text(alphabet="aAbB- \t", min_size=1, max_size=4),
+)
+HEADER_VALUES = st.text(alphabet=st.sampled_from("ab ,\t\n\u00a0\u2003é"), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    headers=st.dictionaries(HEADER_NAMES, HEADER_VALUES, max_size=6),
+    later_values=st.lists(HEADER_VALUES, min_size=6, max_size=6),
+)
+def test_planned_headers_match_the_general_canonical_form(
+    headers: dict[str, str], later_values: list[str]
+) -> None:
+    # The signer reuses per set of names what _collect_headers derives from
+    # the names alone; for any headers, with the plan new or reused, the
+    # result must be what _collect_headers gives from scratch.
+    signer = SigV4Signer(service="lambda", region="us-east-1")
+
+    def expected(request: HttpRequest) -> tuple[str, str]:
+        pairs = list(request.headers.items())
+        if "host" not in request.headers:
+            pairs.append(("host", "lambda.us-east-1.amazonaws.com"))
+        return signer_module._collect_headers(pairs)
+
+    first = lambda_request(headers=dict(headers))
+    assert signer._canonical_headers(first) == expected(first)
+    second = lambda_request(headers=dict(zip(headers, later_values, strict=False)))
+    assert signer._canonical_headers(second) == expected(second)
+
+
+def test_header_plan_cache_is_bounded() -> None:
+    signer = SigV4Signer(service="lambda", region="us-east-1")
+    creds = Creds(ACCESS_KEY, SECRET_KEY)
+    for n in range(200):
+        signer.sign(lambda_request(headers={f"x-custom-{n}": "1"}), creds, now=SUITE_TIME)
+    assert len(signer._plans) <= signer_module._PLAN_CACHE_LIMIT
 
 
 # --- botocore as an independent oracle --------------------------------------
