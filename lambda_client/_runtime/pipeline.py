@@ -25,7 +25,14 @@ from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportE
 from .http import HttpRequest, HttpResponse, ResponseMetadata
 from .operation import OperationSpec
 from .restjson import parse_error, parse_output, request_plan, serialize_request
-from .retry import AdaptiveRateLimiter, RetryQuota, backoff, classify, server_clock_offset
+from .retry import (
+    AdaptiveRateLimiter,
+    Decision,
+    RetryQuota,
+    backoff,
+    classify,
+    server_clock_offset,
+)
 from .signer import SigV4Signer
 from .transport import Transport
 from .validate import validate
@@ -165,48 +172,59 @@ class Pipeline:
                     # Kept even when this call may not retry (its attempts are
                     # used up): the client's later calls are then signed right.
                     self.clock_offset = offset
-            stop = None
-            delay = 0.0
-            if not decision.retry:
-                stop = decision.reason
-            elif attempt >= max_attempts:
-                stop = f"{decision.reason}; all {max_attempts} attempts used"
-            elif decision.kind == "skew":
-                if skew_corrected:
-                    stop = f"{decision.reason}, again after re-signing with the server's clock"
-                elif offset is None:
-                    stop = f"{decision.reason}, and the server's Date cannot correct it"
-                else:
-                    # Re-signed with the server's time and sent again at once.
-                    skew_corrected = True
-            elif (
-                decision.retry_after is not None
-                and decision.retry_after > self.config.retry_after_cap
-            ):
-                # Decided before touching the quota: a retry that will not
-                # happen must not take tokens from the client's other calls.
-                stop = (
-                    f"{decision.reason}; the service asked to wait "
-                    f"{decision.retry_after:g} s, more than retry_after_cap "
-                    f"({self.config.retry_after_cap:g} s)"
-                )
-            else:
-                cost = self.quota.acquire(decision.kind)
-                if cost is None:
-                    stop = f"{decision.reason}; retry quota exhausted"
-                else:
-                    spent += cost
-                    delay = backoff(decision.kind, attempt)
-                    if decision.retry_after is not None:
-                        delay = max(delay, decision.retry_after)
+            stop, delay, cost = self._next_step(
+                decision, attempt, max_attempts, offset=offset, skew_corrected=skew_corrected
+            )
             if stop is not None:
                 error.attempts = attempt
                 error.retry_stop_reason = stop
                 error.add_note(f"lambda_client: {attempt} attempt(s) made; stopped: {stop}")
                 raise error
+            skew_corrected = skew_corrected or decision.kind == "skew"
+            spent += cost
             if delay > 0:
                 total_delay += delay
                 await self.sleep(delay)
+
+    def _next_step(
+        self,
+        decision: Decision,
+        attempt: int,
+        max_attempts: int,
+        *,
+        offset: float | None,
+        skew_corrected: bool,
+    ) -> tuple[str | None, float, int]:
+        """Why the call stops (None: it retries), the wait before the next
+        attempt, and the quota tokens that retry took."""
+        if not decision.retry:
+            return decision.reason, 0.0, 0
+        if attempt >= max_attempts:
+            return f"{decision.reason}; all {max_attempts} attempts used", 0.0, 0
+        if decision.kind == "skew":
+            if skew_corrected:
+                return f"{decision.reason}, again after re-signing with the server's clock", 0.0, 0
+            if offset is None:
+                return f"{decision.reason}, and the server's Date cannot correct it", 0.0, 0
+            # Re-signed with the server's time and sent again at once.
+            return None, 0.0, 0
+        cap = self.config.retry_after_cap
+        if decision.retry_after is not None and decision.retry_after > cap:
+            # Decided before touching the quota: a retry that will not happen
+            # must not take tokens from the client's other calls.
+            return (
+                f"{decision.reason}; the service asked to wait {decision.retry_after:g} s, "
+                f"more than retry_after_cap ({cap:g} s)",
+                0.0,
+                0,
+            )
+        cost = self.quota.acquire(decision.kind)
+        if cost is None:
+            return f"{decision.reason}; retry quota exhausted", 0.0, 0
+        delay = backoff(decision.kind, attempt)
+        if decision.retry_after is not None:
+            delay = max(delay, decision.retry_after)
+        return None, delay, cost
 
     async def _rate_limit(self) -> None:
         limiter = self.limiter
