@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import platform
-import time
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 from ..config import ClientConfig
 from ..credentials import CredentialResolver, Credentials
 from .endpoints import configured_endpoint_url, resolve_endpoint
 from .exceptions import ConfigError
-from .operation import OperationSpec
+from .operation import I, O, OperationSpec
 from .pipeline import Clock, Endpoint, Pipeline, Sleep
 from .shared_config import resolve_region
 from .signer import SigV4Signer
 from .transport import AiohttpTransport, Transport
-
-I = TypeVar("I")  # noqa: E741
-O = TypeVar("O")  # noqa: E741
 
 VERSION = "0.1.0"
 SIGNING_NAME = "lambda"
@@ -79,8 +74,8 @@ class BaseClient:
             endpoint=Endpoint.parse(endpoint),
             config=config,
             user_agent=_user_agent(config.user_agent_extra),
-            clock=clock or time.time,
-            sleep=sleep or asyncio.sleep,
+            clock=clock,
+            sleep=sleep,
         )
 
     @property

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from random import getrandbits as _random_bits
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from attrs import frozen
@@ -23,7 +23,7 @@ from ..config import ClientConfig
 from ..credentials import CredentialResolver
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
 from .http import HttpRequest, HttpResponse, ResponseMetadata
-from .operation import OperationSpec
+from .operation import I, O, OperationSpec
 from .restjson import parse_error, parse_output, request_plan, serialize_request
 from .retry import (
     AdaptiveRateLimiter,
@@ -36,9 +36,6 @@ from .retry import (
 from .signer import SigV4Signer
 from .transport import Transport
 from .validate import validate
-
-I = TypeVar("I")  # noqa: E741
-O = TypeVar("O")  # noqa: E741
 
 #: Seconds since the epoch; injectable so retry and signing tests are deterministic.
 Clock = Callable[[], float]
@@ -73,8 +70,8 @@ class Pipeline:
         endpoint: Endpoint,
         config: ClientConfig,
         user_agent: str,
-        clock: Clock = time.time,
-        sleep: Sleep = asyncio.sleep,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
         self.transport = transport
         self.signer = signer
@@ -82,12 +79,12 @@ class Pipeline:
         self.endpoint = endpoint
         self.config = config
         self.user_agent = user_agent
-        self.clock = clock
-        self.sleep = sleep
+        self.clock: Clock = clock or time.time
+        self.sleep: Sleep = sleep or asyncio.sleep
         self.max_attempts = config.resolved_max_attempts()
         self.quota = RetryQuota()
         self.limiter = (
-            AdaptiveRateLimiter(clock) if config.resolved_retry_mode() == "adaptive" else None
+            AdaptiveRateLimiter(self.clock) if config.resolved_retry_mode() == "adaptive" else None
         )
         # Lambda's recursion detection follows X-Amzn-Trace-Id from a function
         # that calls Lambda; the runtime sets a new _X_AMZN_TRACE_ID per
