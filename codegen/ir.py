@@ -72,6 +72,8 @@ class Structure:
     is_output: bool = False
     #: (property name, attribute) pairs decoding base64 members to text.
     text_properties: tuple[tuple[str, str], ...] = ()
+    #: Read from responses or events: gets a generated ``_from_wire`` reader.
+    reads_wire: bool = False
 
 
 @frozen

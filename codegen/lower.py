@@ -197,6 +197,7 @@ class _Lowering:
             uses_datetime=uses_dt,
             uses_eventstream=uses_stream,
             is_output=name in self.output_shapes,
+            reads_wire=name in self.output_reachable,
             text_properties=tuple(
                 (prop, naming.attribute_name(member))
                 for shape_name, prop, member in customizations.BASE64_TEXT_PROPERTIES

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import docs, naming
+from . import docs, naming, wire
 from .ir import Member, Service, TypeRef
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -121,6 +121,8 @@ def _environment() -> jinja2.Environment:
     env.filters["field_arguments"] = field_arguments
     env.filters["argument_annotation"] = argument_annotation
     env.filters["error_annotation"] = error_annotation
+    env.filters["reader_statements"] = wire.reader_statements
+    env.filters["uses_reader_helpers"] = wire.uses_helpers
     return env
 
 

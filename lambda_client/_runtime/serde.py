@@ -36,7 +36,7 @@ def _structure_float(value: Any, _type: Any) -> float:
     return float(value)
 
 
-def _structure_blob(value: Any, _type: Any) -> bytes:
+def structure_blob(value: Any, _type: Any) -> bytes:
     if isinstance(value, bytes):
         return value
     try:
@@ -141,7 +141,7 @@ def make_converter(*, strict: bool = False, wire_dicts: bool = False) -> Convert
         conv.register_unstructure_hook(bytes, lambda value: value)
         conv.register_unstructure_hook(datetime, lambda value: value)
     else:
-        conv.register_structure_hook(bytes, _structure_blob)
+        conv.register_structure_hook(bytes, structure_blob)
         conv.register_unstructure_hook(bytes, _unstructure_blob)
         conv.register_unstructure_hook(datetime, epoch_seconds)
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["AccountLimit"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AccountLimit(Model):
     """Limits that are related to concurrency and storage. All file and storage sizes are
     in bytes."""
@@ -44,3 +46,14 @@ class AccountLimit(Model):
     )
     """The maximum number of simultaneous function executions, minus the capacity that's
     reserved for individual functions with PutFunctionConcurrency."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> AccountLimit:
+        obj = object.__new__(AccountLimit)
+        get = data.get
+        obj.total_code_size = get("TotalCodeSize")
+        obj.code_size_unzipped = get("CodeSizeUnzipped")
+        obj.code_size_zipped = get("CodeSizeZipped")
+        obj.concurrent_executions = get("ConcurrentExecutions")
+        obj.unreserved_concurrent_executions = get("UnreservedConcurrentExecutions")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["AccountUsage"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AccountUsage(Model):
     """The number of functions and amount of storage in use."""
 
@@ -25,3 +27,11 @@ class AccountUsage(Model):
         default=None, metadata={"wire": "FunctionCount", "check": _v.Int()}
     )
     """The number of Lambda functions."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> AccountUsage:
+        obj = object.__new__(AccountUsage)
+        get = data.get
+        obj.total_code_size = get("TotalCodeSize")
+        obj.function_count = get("FunctionCount")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["AddPermissionResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AddPermissionResponse(Model):
     statement: str | None = field(default=None, metadata={"wire": "Statement", "check": _v.Str()})
     """The permission statement that's added to the function policy."""
@@ -21,3 +23,11 @@ class AddPermissionResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> AddPermissionResponse:
+        obj = object.__new__(AddPermissionResponse)
+        get = data.get
+        obj.statement = get("Statement")
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .alias_routing_configuration import AliasRoutingConfiguration
 __all__ = ["AliasConfiguration"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AliasConfiguration(Model):
     """Provides configuration information about a Lambda function alias
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html)."""
@@ -55,3 +57,18 @@ class AliasConfiguration(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> AliasConfiguration:
+        obj = object.__new__(AliasConfiguration)
+        get = data.get
+        obj.alias_arn = get("AliasArn")
+        obj.name = get("Name")
+        obj.function_version = get("FunctionVersion")
+        obj.description = get("Description")
+        obj.routing_config = (
+            None if (v := get("RoutingConfig")) is None else AliasRoutingConfiguration._from_wire(v)
+        )
+        obj.revision_id = get("RevisionId")
+        obj.response_metadata = None
+        return obj

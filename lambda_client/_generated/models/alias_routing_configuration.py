@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["AliasRoutingConfiguration"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AliasRoutingConfiguration(Model):
     """The traffic-shifting
     (https://docs.aws.amazon.com/lambda/latest/dg/lambda-traffic-shifting-using-aliases.html)
@@ -25,3 +27,14 @@ class AliasRoutingConfiguration(Model):
         },
     )
     """The second version, and the percentage of traffic that's routed to it."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> AliasRoutingConfiguration:
+        obj = object.__new__(AliasRoutingConfiguration)
+        get = data.get
+        obj.additional_version_weights = (
+            None
+            if (v := get("AdditionalVersionWeights")) is None
+            else {k0: float(x0) for k0, x0 in v.items()}
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["AllowedPublishers"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AllowedPublishers(Model):
     """List of signing profiles that can sign a code package."""
 
@@ -23,3 +25,12 @@ class AllowedPublishers(Model):
     )
     """The Amazon Resource Name (ARN) for each of the signing profiles. A signing profile
     defines a trusted user who can sign a code package."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> AllowedPublishers:
+        obj = object.__new__(AllowedPublishers)
+        get = data.get
+        obj.signing_profile_version_arns = (
+            None if (v := get("SigningProfileVersionArns")) is None else list(v)
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .kafka_schema_registry_config import KafkaSchemaRegistryConfig
 __all__ = ["AmazonManagedKafkaEventSourceConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AmazonManagedKafkaEventSourceConfig(Model):
     """Specific configuration settings for an Amazon Managed Streaming for Apache Kafka
     (Amazon MSK) event source."""
@@ -31,3 +33,15 @@ class AmazonManagedKafkaEventSourceConfig(Model):
         metadata={"wire": "SchemaRegistryConfig", "check": _v.Struct(KafkaSchemaRegistryConfig)},
     )
     """Specific configuration settings for a Kafka schema registry."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> AmazonManagedKafkaEventSourceConfig:
+        obj = object.__new__(AmazonManagedKafkaEventSourceConfig)
+        get = data.get
+        obj.consumer_group_id = get("ConsumerGroupId")
+        obj.schema_registry_config = (
+            None
+            if (v := get("SchemaRegistryConfig")) is None
+            else KafkaSchemaRegistryConfig._from_wire(v)
+        )
+        return obj

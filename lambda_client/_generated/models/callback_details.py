@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -13,7 +15,7 @@ from .error_object import ErrorObject
 __all__ = ["CallbackDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CallbackDetails(Model):
     """Contains details about a callback operation in a durable execution, including the
     callback token and timeout configuration."""
@@ -33,3 +35,12 @@ class CallbackDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(ErrorObject)}
     )
     """An error object that contains details about the failure."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CallbackDetails:
+        obj = object.__new__(CallbackDetails)
+        get = data.get
+        obj.callback_id = get("CallbackId")
+        obj.result = get("Result")
+        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        return obj

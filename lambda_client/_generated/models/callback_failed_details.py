@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .event_error import EventError
 __all__ = ["CallbackFailedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CallbackFailedDetails(Model):
     """Contains details about a failed callback operation, including error information and
     the reason for failure."""
@@ -21,3 +23,10 @@ class CallbackFailedDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(EventError)}
     )
     """An error object that contains details about the failure."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CallbackFailedDetails:
+        obj = object.__new__(CallbackFailedDetails)
+        get = data.get
+        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        return obj

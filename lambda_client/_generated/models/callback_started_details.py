@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["CallbackStartedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CallbackStartedDetails(Model):
     """Contains details about a callback operation that has started, including timing
     information and callback metadata."""
@@ -29,3 +31,12 @@ class CallbackStartedDetails(Model):
 
     timeout: int | None = field(default=None, metadata={"wire": "Timeout", "check": _v.Int(min=0)})
     """The timeout value, in seconds."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CallbackStartedDetails:
+        obj = object.__new__(CallbackStartedDetails)
+        get = data.get
+        obj.callback_id = get("CallbackId")
+        obj.heartbeat_timeout = get("HeartbeatTimeout")
+        obj.timeout = get("Timeout")
+        return obj

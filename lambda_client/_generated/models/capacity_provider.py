@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import CapacityProviderState, to_capacity_provider_state
 from .capacity_provider_permissions_config import CapacityProviderPermissionsConfig
@@ -18,7 +21,7 @@ from .propagate_tags import PropagateTags
 __all__ = ["CapacityProvider"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProvider(Model):
     """A capacity provider manages compute resources for Lambda functions."""
 
@@ -82,3 +85,41 @@ class CapacityProvider(Model):
         metadata={"wire": "TelemetryConfig", "check": _v.Struct(CapacityProviderTelemetryConfig)},
     )
     """The telemetry configuration for the capacity provider, including logging settings."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CapacityProvider:
+        obj = object.__new__(CapacityProvider)
+        get = data.get
+        obj.capacity_provider_arn = get("CapacityProviderArn")
+        obj.state = (
+            None if (v := get("State")) is None else _w.enum_member(CapacityProviderState, v)
+        )
+        obj.vpc_config = (
+            None if (v := get("VpcConfig")) is None else CapacityProviderVpcConfig._from_wire(v)
+        )
+        obj.permissions_config = (
+            None
+            if (v := get("PermissionsConfig")) is None
+            else CapacityProviderPermissionsConfig._from_wire(v)
+        )
+        obj.instance_requirements = (
+            None
+            if (v := get("InstanceRequirements")) is None
+            else InstanceRequirements._from_wire(v)
+        )
+        obj.capacity_provider_scaling_config = (
+            None
+            if (v := get("CapacityProviderScalingConfig")) is None
+            else CapacityProviderScalingConfig._from_wire(v)
+        )
+        obj.kms_key_arn = get("KmsKeyArn")
+        obj.last_modified = get("LastModified")
+        obj.propagate_tags = (
+            None if (v := get("PropagateTags")) is None else PropagateTags._from_wire(v)
+        )
+        obj.telemetry_config = (
+            None
+            if (v := get("TelemetryConfig")) is None
+            else CapacityProviderTelemetryConfig._from_wire(v)
+        )
+        return obj

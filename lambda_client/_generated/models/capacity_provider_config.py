@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -14,7 +16,7 @@ from .lambda_managed_instances_capacity_provider_config import (
 __all__ = ["CapacityProviderConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderConfig(Model):
     """Configuration for the capacity provider that manages compute resources for Lambda
     functions."""
@@ -28,3 +30,14 @@ class CapacityProviderConfig(Model):
         }
     )
     """Configuration for Lambda-managed instances used by the capacity provider."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CapacityProviderConfig:
+        obj = object.__new__(CapacityProviderConfig)
+        get = data.get
+        obj.lambda_managed_instances_capacity_provider_config = (
+            None
+            if (v := get("LambdaManagedInstancesCapacityProviderConfig")) is None
+            else LambdaManagedInstancesCapacityProviderConfig._from_wire(v)
+        )
+        return obj

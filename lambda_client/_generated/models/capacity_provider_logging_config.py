@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import SystemLogLevel, to_system_log_level
 
 __all__ = ["CapacityProviderLoggingConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderLoggingConfig(Model):
     """The capacity provider's Amazon CloudWatch Logs configuration settings."""
 
@@ -32,3 +35,13 @@ class CapacityProviderLoggingConfig(Model):
     default, Lambda capacity providers send logs to a default log group named
     ``/aws/lambda/capacity-provider/<capacity provider name>``. To use a different log
     group, enter an existing log group or enter a new log group name."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CapacityProviderLoggingConfig:
+        obj = object.__new__(CapacityProviderLoggingConfig)
+        get = data.get
+        obj.system_log_level = (
+            None if (v := get("SystemLogLevel")) is None else _w.enum_member(SystemLogLevel, v)
+        )
+        obj.log_group = get("LogGroup")
+        return obj

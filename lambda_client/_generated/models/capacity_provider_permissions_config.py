@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["CapacityProviderPermissionsConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderPermissionsConfig(Model):
     """Configuration that specifies the permissions required for the capacity provider to
     manage compute resources."""
@@ -21,3 +23,10 @@ class CapacityProviderPermissionsConfig(Model):
     )
     """The ARN of the IAM role that the capacity provider uses to manage compute instances
     and other Amazon Web Services resources."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CapacityProviderPermissionsConfig:
+        obj = object.__new__(CapacityProviderPermissionsConfig)
+        get = data.get
+        obj.capacity_provider_operator_role_arn = get("CapacityProviderOperatorRoleArn")
+        return obj

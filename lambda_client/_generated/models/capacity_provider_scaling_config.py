@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import CapacityProviderScalingMode, to_capacity_provider_scaling_mode
 from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
@@ -13,7 +16,7 @@ from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
 __all__ = ["CapacityProviderScalingConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderScalingConfig(Model):
     """Configuration that defines how the capacity provider scales compute instances based
     on demand and policies."""
@@ -41,3 +44,20 @@ class CapacityProviderScalingConfig(Model):
     )
     """A list of scaling policies that define how the capacity provider scales compute
     instances based on metrics and thresholds."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CapacityProviderScalingConfig:
+        obj = object.__new__(CapacityProviderScalingConfig)
+        get = data.get
+        obj.max_v_cpu_count = get("MaxVCpuCount")
+        obj.scaling_mode = (
+            None
+            if (v := get("ScalingMode")) is None
+            else _w.enum_member(CapacityProviderScalingMode, v)
+        )
+        obj.scaling_policies = (
+            None
+            if (v := get("ScalingPolicies")) is None
+            else [TargetTrackingScalingPolicy._from_wire(x0) for x0 in v]
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .capacity_provider_logging_config import CapacityProviderLoggingConfig
 __all__ = ["CapacityProviderTelemetryConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderTelemetryConfig(Model):
     """Configuration that specifies the telemetry collection for the capacity provider."""
 
@@ -21,3 +23,14 @@ class CapacityProviderTelemetryConfig(Model):
         metadata={"wire": "LoggingConfig", "check": _v.Struct(CapacityProviderLoggingConfig)},
     )
     """The capacity provider's Amazon CloudWatch Logs configuration settings."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CapacityProviderTelemetryConfig:
+        obj = object.__new__(CapacityProviderTelemetryConfig)
+        get = data.get
+        obj.logging_config = (
+            None
+            if (v := get("LoggingConfig")) is None
+            else CapacityProviderLoggingConfig._from_wire(v)
+        )
+        return obj

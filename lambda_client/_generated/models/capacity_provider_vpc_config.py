@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["CapacityProviderVpcConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderVpcConfig(Model):
     """VPC configuration that specifies the network settings for compute instances managed
     by the capacity provider."""
@@ -29,3 +31,11 @@ class CapacityProviderVpcConfig(Model):
     )
     """A list of security group IDs that control network access for compute instances
     managed by the capacity provider."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CapacityProviderVpcConfig:
+        obj = object.__new__(CapacityProviderVpcConfig)
+        get = data.get
+        obj.subnet_ids = None if (v := get("SubnetIds")) is None else list(v)
+        obj.security_group_ids = None if (v := get("SecurityGroupIds")) is None else list(v)
+        return obj

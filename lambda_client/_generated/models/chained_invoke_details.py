@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -13,7 +15,7 @@ from .error_object import ErrorObject
 __all__ = ["ChainedInvokeDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeDetails(Model):
     """Contains details about a chained function invocation in a durable execution,
     including the target function and invocation parameters."""
@@ -27,3 +29,11 @@ class ChainedInvokeDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(ErrorObject)}
     )
     """Details about the chained invocation failure."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ChainedInvokeDetails:
+        obj = object.__new__(ChainedInvokeDetails)
+        get = data.get
+        obj.result = get("Result")
+        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .event_error import EventError
 __all__ = ["ChainedInvokeFailedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeFailedDetails(Model):
     """Contains details about a failed chained function invocation, including error
     information and failure reason."""
@@ -21,3 +23,10 @@ class ChainedInvokeFailedDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(EventError)}
     )
     """Details about the chained invocation failure."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ChainedInvokeFailedDetails:
+        obj = object.__new__(ChainedInvokeFailedDetails)
+        get = data.get
+        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .event_input import EventInput
 __all__ = ["ChainedInvokeStartedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeStartedDetails(Model):
     """Contains details about a chained function invocation that has started execution,
     including start time and execution context."""
@@ -41,3 +43,14 @@ class ChainedInvokeStartedDetails(Model):
         default=None, metadata={"wire": "DurableExecutionArn", "check": _v.Str(min=1, max=1024)}
     )
     """The Amazon Resource Name (ARN) that identifies the durable execution."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ChainedInvokeStartedDetails:
+        obj = object.__new__(ChainedInvokeStartedDetails)
+        get = data.get
+        obj.function_name = get("FunctionName")
+        obj.tenant_id = get("TenantId")
+        obj.input = None if (v := get("Input")) is None else EventInput._from_wire(v)
+        obj.executed_version = get("ExecutedVersion")
+        obj.durable_execution_arn = get("DurableExecutionArn")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .event_error import EventError
 __all__ = ["ChainedInvokeStoppedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeStoppedDetails(Model):
     """Details about a chained invocation that was stopped."""
 
@@ -20,3 +22,10 @@ class ChainedInvokeStoppedDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(EventError)}
     )
     """Details about why the chained invocation stopped."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ChainedInvokeStoppedDetails:
+        obj = object.__new__(ChainedInvokeStoppedDetails)
+        get = data.get
+        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        return obj

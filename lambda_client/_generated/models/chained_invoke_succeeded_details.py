@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .event_result import EventResult
 __all__ = ["ChainedInvokeSucceededDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeSucceededDetails(Model):
     """Details about a chained invocation that succeeded."""
 
@@ -20,3 +22,10 @@ class ChainedInvokeSucceededDetails(Model):
         default=None, metadata={"wire": "Result", "check": _v.Struct(EventResult)}
     )
     """The response payload from the successful operation."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ChainedInvokeSucceededDetails:
+        obj = object.__new__(ChainedInvokeSucceededDetails)
+        get = data.get
+        obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
+        return obj

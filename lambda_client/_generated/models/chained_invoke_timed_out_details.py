@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .event_error import EventError
 __all__ = ["ChainedInvokeTimedOutDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeTimedOutDetails(Model):
     """Details about a chained invocation that timed out."""
 
@@ -20,3 +22,10 @@ class ChainedInvokeTimedOutDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(EventError)}
     )
     """Details about the chained invocation timeout."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ChainedInvokeTimedOutDetails:
+        obj = object.__new__(ChainedInvokeTimedOutDetails)
+        get = data.get
+        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +12,7 @@ from .operation_update import OperationUpdate
 __all__ = ["CheckpointDurableExecutionRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CheckpointDurableExecutionRequest(Model):
     durable_execution_arn: str = field(
         metadata={"wire": "DurableExecutionArn", "loc": "uri", "check": _v.Str(min=1, max=1024)}

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .checkpoint_updated_execution_state import CheckpointUpdatedExecutionState
 __all__ = ["CheckpointDurableExecutionResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CheckpointDurableExecutionResponse(Model):
     """The response from the CheckpointDurableExecution operation."""
 
@@ -36,3 +38,16 @@ class CheckpointDurableExecutionResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CheckpointDurableExecutionResponse:
+        obj = object.__new__(CheckpointDurableExecutionResponse)
+        get = data.get
+        obj.checkpoint_token = get("CheckpointToken")
+        obj.new_execution_state = (
+            None
+            if (v := get("NewExecutionState")) is None
+            else CheckpointUpdatedExecutionState._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .operation import Operation
 __all__ = ["CheckpointUpdatedExecutionState"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CheckpointUpdatedExecutionState(Model):
     """Contains operations that have been updated since the last checkpoint, such as
     completed asynchronous work like timers or callbacks."""
@@ -27,3 +29,13 @@ class CheckpointUpdatedExecutionState(Model):
     )
     """Indicates that more results are available. Use this value in a subsequent call to
     retrieve the next page of results."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CheckpointUpdatedExecutionState:
+        obj = object.__new__(CheckpointUpdatedExecutionState)
+        get = data.get
+        obj.operations = (
+            None if (v := get("Operations")) is None else [Operation._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = get("NextMarker")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +15,7 @@ from .code_signing_policies import CodeSigningPolicies
 __all__ = ["CodeSigningConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CodeSigningConfig(Model):
     """Details about a Code signing configuration
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)."""
@@ -50,3 +52,19 @@ class CodeSigningConfig(Model):
     )
     """The date and time that the Code signing configuration was last modified, in ISO-8601
     format (YYYY-MM-DDThh:mm:ss.sTZD)."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CodeSigningConfig:
+        obj = object.__new__(CodeSigningConfig)
+        get = data.get
+        obj.code_signing_config_id = get("CodeSigningConfigId")
+        obj.code_signing_config_arn = get("CodeSigningConfigArn")
+        obj.description = get("Description")
+        obj.allowed_publishers = (
+            None if (v := get("AllowedPublishers")) is None else AllowedPublishers._from_wire(v)
+        )
+        obj.code_signing_policies = (
+            None if (v := get("CodeSigningPolicies")) is None else CodeSigningPolicies._from_wire(v)
+        )
+        obj.last_modified = get("LastModified")
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import CodeSigningPolicy, to_code_signing_policy
 
 __all__ = ["CodeSigningPolicies"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CodeSigningPolicies(Model):
     """Code signing configuration policies
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html#config-codesigning-policies)
@@ -30,3 +33,14 @@ class CodeSigningPolicies(Model):
     stores the warning in the CloudTrail log.
 
     Default value: ``Warn``"""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CodeSigningPolicies:
+        obj = object.__new__(CodeSigningPolicies)
+        get = data.get
+        obj.untrusted_artifact_on_deployment = (
+            None
+            if (v := get("UntrustedArtifactOnDeployment")) is None
+            else _w.enum_member(CodeSigningPolicy, v)
+        )
+        return obj

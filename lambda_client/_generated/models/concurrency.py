@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["Concurrency"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Concurrency(Model):
     reserved_concurrent_executions: int | None = field(
         default=None, metadata={"wire": "ReservedConcurrentExecutions", "check": _v.Int(min=0)}
@@ -25,3 +27,11 @@ class Concurrency(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> Concurrency:
+        obj = object.__new__(Concurrency)
+        get = data.get
+        obj.reserved_concurrent_executions = get("ReservedConcurrentExecutions")
+        obj.response_metadata = None
+        return obj

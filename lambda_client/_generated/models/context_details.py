@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -13,7 +15,7 @@ from .error_object import ErrorObject
 __all__ = ["ContextDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ContextDetails(Model):
     """Details about a durable execution context."""
 
@@ -32,3 +34,12 @@ class ContextDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(ErrorObject)}
     )
     """Details about the context failure."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ContextDetails:
+        obj = object.__new__(ContextDetails)
+        get = data.get
+        obj.replay_children = get("ReplayChildren")
+        obj.result = get("Result")
+        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        return obj

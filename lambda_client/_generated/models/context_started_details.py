@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
-from attrs import define
+from typing import Any
+
+from attrs import define, setters
 
 from ..._runtime.model import Model
 
 __all__ = ["ContextStartedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ContextStartedDetails(Model):
     """Details about a context that has started."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ContextStartedDetails:
+        obj = object.__new__(ContextStartedDetails)
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["Cors"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Cors(Model):
     """The cross-origin resource sharing (CORS)
     (https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your Lambda
@@ -72,3 +74,15 @@ class Cors(Model):
     """The maximum amount of time, in seconds, that web browsers can cache results of a
     preflight request. By default, this is set to ``0``, which means that the browser
     doesn't cache results."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> Cors:
+        obj = object.__new__(Cors)
+        get = data.get
+        obj.allow_credentials = get("AllowCredentials")
+        obj.allow_headers = None if (v := get("AllowHeaders")) is None else list(v)
+        obj.allow_methods = None if (v := get("AllowMethods")) is None else list(v)
+        obj.allow_origins = None if (v := get("AllowOrigins")) is None else list(v)
+        obj.expose_headers = None if (v := get("ExposeHeaders")) is None else list(v)
+        obj.max_age = get("MaxAge")
+        return obj

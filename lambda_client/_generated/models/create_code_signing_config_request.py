@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +13,7 @@ from .code_signing_policies import CodeSigningPolicies
 __all__ = ["CreateCodeSigningConfigRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CreateCodeSigningConfigRequest(Model):
     allowed_publishers: AllowedPublishers = field(
         metadata={"wire": "AllowedPublishers", "check": _v.Struct(AllowedPublishers)}

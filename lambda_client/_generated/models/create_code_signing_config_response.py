@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .code_signing_config import CodeSigningConfig
 __all__ = ["CreateCodeSigningConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CreateCodeSigningConfigResponse(Model):
     code_signing_config: CodeSigningConfig | None = field(
         default=None, metadata={"wire": "CodeSigningConfig", "check": _v.Struct(CodeSigningConfig)}
@@ -24,3 +26,13 @@ class CreateCodeSigningConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> CreateCodeSigningConfigResponse:
+        obj = object.__new__(CreateCodeSigningConfigResponse)
+        get = data.get
+        obj.code_signing_config = (
+            None if (v := get("CodeSigningConfig")) is None else CodeSigningConfig._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

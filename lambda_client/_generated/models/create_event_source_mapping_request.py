@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -30,7 +30,7 @@ from .source_access_configuration import SourceAccessConfiguration
 __all__ = ["CreateEventSourceMappingRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CreateEventSourceMappingRequest(Model):
     function_name: str = field(metadata={"wire": "FunctionName", "check": _v.Str(min=1, max=256)})
     """The name or ARN of the Lambda function.

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -34,7 +34,7 @@ from .vpc_config import VpcConfig
 __all__ = ["CreateFunctionRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CreateFunctionRequest(Model):
     function_name: str = field(metadata={"wire": "FunctionName", "check": _v.Str(min=1, max=140)})
     """The name or ARN of the Lambda function.

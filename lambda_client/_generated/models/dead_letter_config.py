@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["DeadLetterConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeadLetterConfig(Model):
     """The dead-letter queue
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq)
@@ -21,3 +23,10 @@ class DeadLetterConfig(Model):
         default=None, metadata={"wire": "TargetArn", "check": _v.Str(min=0, max=10000)}
     )
     """The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> DeadLetterConfig:
+        obj = object.__new__(DeadLetterConfig)
+        get = data.get
+        obj.target_arn = get("TargetArn")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .capacity_provider import CapacityProvider
 __all__ = ["DeleteCapacityProviderResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeleteCapacityProviderResponse(Model):
     capacity_provider: CapacityProvider | None = field(
         default=None, metadata={"wire": "CapacityProvider", "check": _v.Struct(CapacityProvider)}
@@ -24,3 +26,13 @@ class DeleteCapacityProviderResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> DeleteCapacityProviderResponse:
+        obj = object.__new__(DeleteCapacityProviderResponse)
+        get = data.get
+        obj.capacity_provider = (
+            None if (v := get("CapacityProvider")) is None else CapacityProvider._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +11,7 @@ from ..._runtime.model import Model
 __all__ = ["DeleteCodeSigningConfigRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeleteCodeSigningConfigRequest(Model):
     code_signing_config_arn: str = field(
         metadata={"wire": "CodeSigningConfigArn", "loc": "uri", "check": _v.Str(min=0, max=200)}

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["DeleteFunctionResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeleteFunctionResponse(Model):
     status_code: int | None = field(
         default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
@@ -23,3 +25,10 @@ class DeleteFunctionResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> DeleteFunctionResponse:
+        obj = object.__new__(DeleteFunctionResponse)
+        obj.status_code = None
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +15,7 @@ from .on_success import OnSuccess
 __all__ = ["DestinationConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DestinationConfig(Model):
     """A configuration object that specifies the destination of an event after Lambda
     processes it. For more information, see Adding a destination
@@ -29,3 +31,11 @@ class DestinationConfig(Model):
         default=None, metadata={"wire": "OnFailure", "check": _v.Struct(OnFailure)}
     )
     """The destination configuration for failed invocations."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> DestinationConfig:
+        obj = object.__new__(DestinationConfig)
+        get = data.get
+        obj.on_success = None if (v := get("OnSuccess")) is None else OnSuccess._from_wire(v)
+        obj.on_failure = None if (v := get("OnFailure")) is None else OnFailure._from_wire(v)
+        return obj

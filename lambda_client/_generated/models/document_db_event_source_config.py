@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import FullDocument, to_full_document
 
 __all__ = ["DocumentDBEventSourceConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DocumentDBEventSourceConfig(Model):
     """Specific configuration settings for a DocumentDB event source."""
 
@@ -36,3 +39,14 @@ class DocumentDBEventSourceConfig(Model):
     operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes,
     along with a copy of the entire document. Otherwise, DocumentDB sends only a partial
     document that contains the changes."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> DocumentDBEventSourceConfig:
+        obj = object.__new__(DocumentDBEventSourceConfig)
+        get = data.get
+        obj.database_name = get("DatabaseName")
+        obj.collection_name = get("CollectionName")
+        obj.full_document = (
+            None if (v := get("FullDocument")) is None else _w.enum_member(FullDocument, v)
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["DurableConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DurableConfig(Model):
     """Configuration settings for durable functions
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including
@@ -39,3 +41,12 @@ class DurableConfig(Model):
     """The maximum time (in seconds) that a durable execution can run before timing out.
     This timeout applies to the entire durable execution, not individual function
     invocations."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> DurableConfig:
+        obj = object.__new__(DurableConfig)
+        get = data.get
+        obj.kms_key_arn = get("KMSKeyArn")
+        obj.retention_period_in_days = get("RetentionPeriodInDays")
+        obj.execution_timeout = get("ExecutionTimeout")
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +12,7 @@ from ..._runtime.model import Model
 __all__ = ["Environment"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Environment(Model):
     """A function's environment variable settings. You can use environment variables to
     adjust your function's behavior without updating code. An environment variable is a

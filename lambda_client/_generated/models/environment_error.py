@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["EnvironmentError"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EnvironmentError(Model):
     """Error messages for environment variables that couldn't be applied."""
 
@@ -23,3 +25,11 @@ class EnvironmentError(Model):
         default=None, repr=_redact, metadata={"wire": "Message", "check": _v.Str()}
     )
     """The error message."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> EnvironmentError:
+        obj = object.__new__(EnvironmentError)
+        get = data.get
+        obj.error_code = get("ErrorCode")
+        obj.message = get("Message")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -13,7 +15,7 @@ from .environment_error import EnvironmentError
 __all__ = ["EnvironmentResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EnvironmentResponse(Model):
     """The results of an operation to update or read environment variables. If the
     operation succeeds, the response contains the environment variables. If it fails,
@@ -30,3 +32,11 @@ class EnvironmentResponse(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(EnvironmentError)}
     )
     """Error messages for environment variables that couldn't be applied."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> EnvironmentResponse:
+        obj = object.__new__(EnvironmentResponse)
+        get = data.get
+        obj.variables = None if (v := get("Variables")) is None else dict(v)
+        obj.error = None if (v := get("Error")) is None else EnvironmentError._from_wire(v)
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["EphemeralStorage"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EphemeralStorage(Model):
     """The size of the function's ``/tmp`` directory in MB. The default value is 512, but
     can be any whole number between 512 and 10,240 MB. For more information, see
@@ -20,3 +22,10 @@ class EphemeralStorage(Model):
 
     size: int | None = field(metadata={"wire": "Size", "check": _v.Int(min=512, max=32768)})
     """The size of the function's ``/tmp`` directory."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> EphemeralStorage:
+        obj = object.__new__(EphemeralStorage)
+        get = data.get
+        obj.size = get("Size")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["ErrorObject"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ErrorObject(Model):
     """An object that contains error information."""
 
@@ -35,3 +37,13 @@ class ErrorObject(Model):
         default=None, repr=_redact, metadata={"wire": "StackTrace", "check": _v.ListOf(_v.Str())}
     )
     """Stack trace information for the error."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ErrorObject:
+        obj = object.__new__(ErrorObject)
+        get = data.get
+        obj.error_message = get("ErrorMessage")
+        obj.error_type = get("ErrorType")
+        obj.error_data = get("ErrorData")
+        obj.stack_trace = None if (v := get("StackTrace")) is None else list(v)
+        return obj

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import EventType, to_event_type
 from .callback_failed_details import CallbackFailedDetails
@@ -38,7 +40,7 @@ from .wait_succeeded_details import WaitSucceededDetails
 __all__ = ["Event"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Event(Model):
     """An event that occurred during the execution of a durable function."""
 
@@ -232,3 +234,130 @@ class Event(Model):
         },
     )
     """Details about a function invocation that completed."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> Event:
+        obj = object.__new__(Event)
+        get = data.get
+        obj.event_type = None if (v := get("EventType")) is None else _w.enum_member(EventType, v)
+        obj.sub_type = get("SubType")
+        obj.event_id = get("EventId")
+        obj.id = get("Id")
+        obj.name = get("Name")
+        obj.event_timestamp = None if (v := get("EventTimestamp")) is None else _w.timestamp(v)
+        obj.parent_id = get("ParentId")
+        obj.execution_started_details = (
+            None
+            if (v := get("ExecutionStartedDetails")) is None
+            else ExecutionStartedDetails._from_wire(v)
+        )
+        obj.execution_succeeded_details = (
+            None
+            if (v := get("ExecutionSucceededDetails")) is None
+            else ExecutionSucceededDetails._from_wire(v)
+        )
+        obj.execution_failed_details = (
+            None
+            if (v := get("ExecutionFailedDetails")) is None
+            else ExecutionFailedDetails._from_wire(v)
+        )
+        obj.execution_timed_out_details = (
+            None
+            if (v := get("ExecutionTimedOutDetails")) is None
+            else ExecutionTimedOutDetails._from_wire(v)
+        )
+        obj.execution_stopped_details = (
+            None
+            if (v := get("ExecutionStoppedDetails")) is None
+            else ExecutionStoppedDetails._from_wire(v)
+        )
+        obj.context_started_details = (
+            None
+            if (v := get("ContextStartedDetails")) is None
+            else ContextStartedDetails._from_wire(v)
+        )
+        obj.context_succeeded_details = (
+            None
+            if (v := get("ContextSucceededDetails")) is None
+            else ContextSucceededDetails._from_wire(v)
+        )
+        obj.context_failed_details = (
+            None
+            if (v := get("ContextFailedDetails")) is None
+            else ContextFailedDetails._from_wire(v)
+        )
+        obj.wait_started_details = (
+            None if (v := get("WaitStartedDetails")) is None else WaitStartedDetails._from_wire(v)
+        )
+        obj.wait_succeeded_details = (
+            None
+            if (v := get("WaitSucceededDetails")) is None
+            else WaitSucceededDetails._from_wire(v)
+        )
+        obj.wait_cancelled_details = (
+            None
+            if (v := get("WaitCancelledDetails")) is None
+            else WaitCancelledDetails._from_wire(v)
+        )
+        obj.step_started_details = (
+            None if (v := get("StepStartedDetails")) is None else StepStartedDetails._from_wire(v)
+        )
+        obj.step_succeeded_details = (
+            None
+            if (v := get("StepSucceededDetails")) is None
+            else StepSucceededDetails._from_wire(v)
+        )
+        obj.step_failed_details = (
+            None if (v := get("StepFailedDetails")) is None else StepFailedDetails._from_wire(v)
+        )
+        obj.chained_invoke_started_details = (
+            None
+            if (v := get("ChainedInvokeStartedDetails")) is None
+            else ChainedInvokeStartedDetails._from_wire(v)
+        )
+        obj.chained_invoke_succeeded_details = (
+            None
+            if (v := get("ChainedInvokeSucceededDetails")) is None
+            else ChainedInvokeSucceededDetails._from_wire(v)
+        )
+        obj.chained_invoke_failed_details = (
+            None
+            if (v := get("ChainedInvokeFailedDetails")) is None
+            else ChainedInvokeFailedDetails._from_wire(v)
+        )
+        obj.chained_invoke_timed_out_details = (
+            None
+            if (v := get("ChainedInvokeTimedOutDetails")) is None
+            else ChainedInvokeTimedOutDetails._from_wire(v)
+        )
+        obj.chained_invoke_stopped_details = (
+            None
+            if (v := get("ChainedInvokeStoppedDetails")) is None
+            else ChainedInvokeStoppedDetails._from_wire(v)
+        )
+        obj.callback_started_details = (
+            None
+            if (v := get("CallbackStartedDetails")) is None
+            else CallbackStartedDetails._from_wire(v)
+        )
+        obj.callback_succeeded_details = (
+            None
+            if (v := get("CallbackSucceededDetails")) is None
+            else CallbackSucceededDetails._from_wire(v)
+        )
+        obj.callback_failed_details = (
+            None
+            if (v := get("CallbackFailedDetails")) is None
+            else CallbackFailedDetails._from_wire(v)
+        )
+        obj.callback_timed_out_details = (
+            None
+            if (v := get("CallbackTimedOutDetails")) is None
+            else CallbackTimedOutDetails._from_wire(v)
+        )
+        obj.invocation_completed_details = (
+            None
+            if (v := get("InvocationCompletedDetails")) is None
+            else InvocationCompletedDetails._from_wire(v)
+        )
+        return obj

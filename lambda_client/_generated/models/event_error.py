@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .error_object import ErrorObject
 __all__ = ["EventError"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EventError(Model):
     """Error information for an event."""
 
@@ -23,3 +25,11 @@ class EventError(Model):
 
     truncated: bool | None = field(default=None, metadata={"wire": "Truncated", "check": _v.Bool()})
     """Indicates if the error payload was truncated due to size limits."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> EventError:
+        obj = object.__new__(EventError)
+        get = data.get
+        obj.payload = None if (v := get("Payload")) is None else ErrorObject._from_wire(v)
+        obj.truncated = get("Truncated")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["EventInput"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EventInput(Model):
     """Input information for an event."""
 
@@ -25,3 +27,11 @@ class EventInput(Model):
 
     truncated: bool | None = field(default=None, metadata={"wire": "Truncated", "check": _v.Bool()})
     """Indicates if the error payload was truncated due to size limits."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> EventInput:
+        obj = object.__new__(EventInput)
+        get = data.get
+        obj.payload = get("Payload")
+        obj.truncated = get("Truncated")
+        return obj

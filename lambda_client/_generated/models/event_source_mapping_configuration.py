@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from ..enums import (
@@ -32,7 +34,7 @@ from .source_access_configuration import SourceAccessConfiguration
 __all__ = ["EventSourceMappingConfiguration"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EventSourceMappingConfiguration(Model):
     """A mapping between an Amazon Web Services resource and a Lambda function. For
     details, see CreateEventSourceMapping."""
@@ -300,3 +302,93 @@ class EventSourceMappingConfiguration(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> EventSourceMappingConfiguration:
+        obj = object.__new__(EventSourceMappingConfiguration)
+        get = data.get
+        obj.uuid = get("UUID")
+        obj.starting_position = (
+            None
+            if (v := get("StartingPosition")) is None
+            else _w.enum_member(EventSourcePosition, v)
+        )
+        obj.starting_position_timestamp = (
+            None if (v := get("StartingPositionTimestamp")) is None else _w.timestamp(v)
+        )
+        obj.batch_size = get("BatchSize")
+        obj.maximum_batching_window_in_seconds = get("MaximumBatchingWindowInSeconds")
+        obj.parallelization_factor = get("ParallelizationFactor")
+        obj.event_source_arn = get("EventSourceArn")
+        obj.filter_criteria = (
+            None if (v := get("FilterCriteria")) is None else FilterCriteria._from_wire(v)
+        )
+        obj.filter_criteria_error = (
+            None if (v := get("FilterCriteriaError")) is None else FilterCriteriaError._from_wire(v)
+        )
+        obj.kms_key_arn = get("KMSKeyArn")
+        obj.metrics_config = (
+            None
+            if (v := get("MetricsConfig")) is None
+            else EventSourceMappingMetricsConfig._from_wire(v)
+        )
+        obj.logging_config = (
+            None
+            if (v := get("LoggingConfig")) is None
+            else EventSourceMappingLoggingConfig._from_wire(v)
+        )
+        obj.scaling_config = (
+            None if (v := get("ScalingConfig")) is None else ScalingConfig._from_wire(v)
+        )
+        obj.function_arn = get("FunctionArn")
+        obj.last_modified = None if (v := get("LastModified")) is None else _w.timestamp(v)
+        obj.last_processing_result = get("LastProcessingResult")
+        obj.state = get("State")
+        obj.state_transition_reason = get("StateTransitionReason")
+        obj.destination_config = (
+            None if (v := get("DestinationConfig")) is None else DestinationConfig._from_wire(v)
+        )
+        obj.topics = None if (v := get("Topics")) is None else list(v)
+        obj.queues = None if (v := get("Queues")) is None else list(v)
+        obj.source_access_configurations = (
+            None
+            if (v := get("SourceAccessConfigurations")) is None
+            else [SourceAccessConfiguration._from_wire(x0) for x0 in v]
+        )
+        obj.self_managed_event_source = (
+            None
+            if (v := get("SelfManagedEventSource")) is None
+            else SelfManagedEventSource._from_wire(v)
+        )
+        obj.maximum_record_age_in_seconds = get("MaximumRecordAgeInSeconds")
+        obj.bisect_batch_on_function_error = get("BisectBatchOnFunctionError")
+        obj.maximum_retry_attempts = get("MaximumRetryAttempts")
+        obj.tumbling_window_in_seconds = get("TumblingWindowInSeconds")
+        obj.function_response_types = (
+            None
+            if (v := get("FunctionResponseTypes")) is None
+            else [_w.enum_member(FunctionResponseType, x0) for x0 in v]
+        )
+        obj.amazon_managed_kafka_event_source_config = (
+            None
+            if (v := get("AmazonManagedKafkaEventSourceConfig")) is None
+            else AmazonManagedKafkaEventSourceConfig._from_wire(v)
+        )
+        obj.self_managed_kafka_event_source_config = (
+            None
+            if (v := get("SelfManagedKafkaEventSourceConfig")) is None
+            else SelfManagedKafkaEventSourceConfig._from_wire(v)
+        )
+        obj.document_db_event_source_config = (
+            None
+            if (v := get("DocumentDBEventSourceConfig")) is None
+            else DocumentDBEventSourceConfig._from_wire(v)
+        )
+        obj.event_source_mapping_arn = get("EventSourceMappingArn")
+        obj.provisioned_poller_config = (
+            None
+            if (v := get("ProvisionedPollerConfig")) is None
+            else ProvisionedPollerConfig._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import EventSourceMappingSystemLogLevel, to_event_source_mapping_system_log_level
 
 __all__ = ["EventSourceMappingLoggingConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EventSourceMappingLoggingConfig(Model):
     """(Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your
     event source. Use this configuration object to define the level of logs for your
@@ -28,3 +31,14 @@ class EventSourceMappingLoggingConfig(Model):
     highest level and ``WARN`` is the lowest. For more information about these metrics,
     see Event source mapping logging
     (https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html)."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> EventSourceMappingLoggingConfig:
+        obj = object.__new__(EventSourceMappingLoggingConfig)
+        get = data.get
+        obj.system_log_level = (
+            None
+            if (v := get("SystemLogLevel")) is None
+            else _w.enum_member(EventSourceMappingSystemLogLevel, v)
+        )
+        return obj

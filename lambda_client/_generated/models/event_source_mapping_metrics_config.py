@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import EventSourceMappingMetric, to_event_source_mapping_metric_list
 
 __all__ = ["EventSourceMappingMetricsConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EventSourceMappingMetricsConfig(Model):
     """The metrics configuration for your event source. Use this configuration object to
     define which metrics you want your event source mapping to produce."""
@@ -42,3 +45,14 @@ class EventSourceMappingMetricsConfig(Model):
 
     For more information about these metrics, see Event source mapping metrics
     (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics)."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> EventSourceMappingMetricsConfig:
+        obj = object.__new__(EventSourceMappingMetricsConfig)
+        get = data.get
+        obj.metrics = (
+            None
+            if (v := get("Metrics")) is None
+            else [_w.enum_member(EventSourceMappingMetric, x0) for x0 in v]
+        )
+        return obj

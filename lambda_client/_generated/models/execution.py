@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import ExecutionStatus, to_execution_status
 
 __all__ = ["Execution"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Execution(Model):
     """Information about a durable execution
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)."""
@@ -61,3 +63,16 @@ class Execution(Model):
     """The ARN of the Key Management Service (KMS) customer managed key that is used to
     encrypt your durable execution's payload data, including input, output, and error
     payloads."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> Execution:
+        obj = object.__new__(Execution)
+        get = data.get
+        obj.durable_execution_arn = get("DurableExecutionArn")
+        obj.durable_execution_name = get("DurableExecutionName")
+        obj.function_arn = get("FunctionArn")
+        obj.status = None if (v := get("Status")) is None else _w.enum_member(ExecutionStatus, v)
+        obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
+        obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
+        obj.kms_key_arn = get("KMSKeyArn")
+        return obj

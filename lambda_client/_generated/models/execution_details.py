@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["ExecutionDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionDetails(Model):
     """Details about a durable execution
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)."""
@@ -23,3 +25,10 @@ class ExecutionDetails(Model):
         metadata={"wire": "InputPayload", "check": _v.Str(min=0, max=6291456)},
     )
     """The original input payload provided for the durable execution."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ExecutionDetails:
+        obj = object.__new__(ExecutionDetails)
+        get = data.get
+        obj.input_payload = get("InputPayload")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .event_input import EventInput
 __all__ = ["ExecutionStartedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionStartedDetails(Model):
     """Details about a durable execution that started."""
 
@@ -25,3 +27,11 @@ class ExecutionStartedDetails(Model):
         default=None, metadata={"wire": "ExecutionTimeout", "check": _v.Int(min=0)}
     )
     """The maximum amount of time that the durable execution is allowed to run, in seconds."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ExecutionStartedDetails:
+        obj = object.__new__(ExecutionStartedDetails)
+        get = data.get
+        obj.input = None if (v := get("Input")) is None else EventInput._from_wire(v)
+        obj.execution_timeout = get("ExecutionTimeout")
+        return obj

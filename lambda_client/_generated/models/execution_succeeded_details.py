@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .event_result import EventResult
 __all__ = ["ExecutionSucceededDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionSucceededDetails(Model):
     """Details about a durable execution
     (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that
@@ -22,3 +24,10 @@ class ExecutionSucceededDetails(Model):
         default=None, metadata={"wire": "Result", "check": _v.Struct(EventResult)}
     )
     """The response payload from the successful operation."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ExecutionSucceededDetails:
+        obj = object.__new__(ExecutionSucceededDetails)
+        get = data.get
+        obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .s3_files_config import S3FilesConfig
 __all__ = ["FileSystemConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FileSystemConfig(Model):
     """Details about the connection between a Lambda function and an Amazon EFS file system
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an
@@ -35,3 +37,14 @@ class FileSystemConfig(Model):
     Valid only when the file system access point ARN is an Amazon S3 Files access point.
     If you specify a different access point type (for example, Amazon Elastic File
     System), the operation returns an ``InvalidParameterException``."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FileSystemConfig:
+        obj = object.__new__(FileSystemConfig)
+        get = data.get
+        obj.arn = get("Arn")
+        obj.local_mount_path = get("LocalMountPath")
+        obj.s3_files_config = (
+            None if (v := get("S3FilesConfig")) is None else S3FilesConfig._from_wire(v)
+        )
+        return obj

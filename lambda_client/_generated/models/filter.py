@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["Filter"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Filter(Model):
     """A structure within a ``FilterCriteria`` object that defines an event filtering
     pattern."""
@@ -22,3 +24,10 @@ class Filter(Model):
     """A filter pattern. For more information on the syntax of a filter pattern, see Filter
     rule syntax
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax)."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> Filter:
+        obj = object.__new__(Filter)
+        get = data.get
+        obj.pattern = get("Pattern")
+        return obj

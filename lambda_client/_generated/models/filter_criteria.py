@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .filter import Filter
 __all__ = ["FilterCriteria"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FilterCriteria(Model):
     """An object that contains the filters for an event source."""
 
@@ -20,3 +22,10 @@ class FilterCriteria(Model):
         default=None, metadata={"wire": "Filters", "check": _v.ListOf(_v.Struct(Filter))}
     )
     """A list of filters."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FilterCriteria:
+        obj = object.__new__(FilterCriteria)
+        get = data.get
+        obj.filters = None if (v := get("Filters")) is None else [Filter._from_wire(x0) for x0 in v]
+        return obj

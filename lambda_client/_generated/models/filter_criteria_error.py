@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["FilterCriteriaError"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FilterCriteriaError(Model):
     """An object that contains details about an error related to filter criteria
     encryption."""
@@ -25,3 +27,11 @@ class FilterCriteriaError(Model):
         default=None, metadata={"wire": "Message", "check": _v.Str(min=10, max=2048)}
     )
     """The error message."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FilterCriteriaError:
+        obj = object.__new__(FilterCriteriaError)
+        get = data.get
+        obj.error_code = get("ErrorCode")
+        obj.message = get("Message")
+        return obj

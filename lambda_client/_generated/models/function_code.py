@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -13,7 +13,7 @@ from ..enums import S3ObjectStorageMode, to_s3_object_storage_mode
 __all__ = ["FunctionCode"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionCode(Model):
     """The code for the Lambda function. You can either specify an object in Amazon S3,
     upload a .zip file archive deployment package directly, or specify the URI of a

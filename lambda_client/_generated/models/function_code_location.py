@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +15,7 @@ from .resolved_s3_object import ResolvedS3Object
 __all__ = ["FunctionCodeLocation"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionCodeLocation(Model):
     """Details about a function's deployment package."""
 
@@ -53,3 +55,18 @@ class FunctionCodeLocation(Model):
     )
     """An object that contains details about an error related to function deployment
     package retrieval."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FunctionCodeLocation:
+        obj = object.__new__(FunctionCodeLocation)
+        get = data.get
+        obj.repository_type = get("RepositoryType")
+        obj.location = get("Location")
+        obj.image_uri = get("ImageUri")
+        obj.resolved_image_uri = get("ResolvedImageUri")
+        obj.resolved_s3_object = (
+            None if (v := get("ResolvedS3Object")) is None else ResolvedS3Object._from_wire(v)
+        )
+        obj.source_kms_key_arn = get("SourceKMSKeyArn")
+        obj.error = None if (v := get("Error")) is None else FunctionCodeLocationError._from_wire(v)
+        return obj

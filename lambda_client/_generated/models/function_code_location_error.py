@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["FunctionCodeLocationError"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionCodeLocationError(Model):
     """Contains details about an error that occurred when Lambda attempted to retrieve a
     function's deployment package."""
@@ -25,3 +27,11 @@ class FunctionCodeLocationError(Model):
     )
     """The human-readable message that describes why Lambda failed to retrieve the
     deployment package."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FunctionCodeLocationError:
+        obj = object.__new__(FunctionCodeLocationError)
+        get = data.get
+        obj.error_code = get("ErrorCode")
+        obj.message = get("Message")
+        return obj

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from ..enums import (
@@ -42,7 +45,7 @@ from .vpc_config_response import VpcConfigResponse
 __all__ = ["FunctionConfiguration"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionConfiguration(Model):
     """Details about a function's configuration."""
 
@@ -332,3 +335,96 @@ class FunctionConfiguration(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FunctionConfiguration:
+        obj = object.__new__(FunctionConfiguration)
+        get = data.get
+        obj.function_name = get("FunctionName")
+        obj.function_arn = get("FunctionArn")
+        obj.runtime = None if (v := get("Runtime")) is None else _w.enum_member(Runtime, v)
+        obj.role = get("Role")
+        obj.handler = get("Handler")
+        obj.code_size = get("CodeSize")
+        obj.description = get("Description")
+        obj.timeout = get("Timeout")
+        obj.memory_size = get("MemorySize")
+        obj.last_modified = get("LastModified")
+        obj.code_sha256 = get("CodeSha256")
+        obj.version = get("Version")
+        obj.vpc_config = (
+            None if (v := get("VpcConfig")) is None else VpcConfigResponse._from_wire(v)
+        )
+        obj.dead_letter_config = (
+            None if (v := get("DeadLetterConfig")) is None else DeadLetterConfig._from_wire(v)
+        )
+        obj.environment = (
+            None if (v := get("Environment")) is None else EnvironmentResponse._from_wire(v)
+        )
+        obj.kms_key_arn = get("KMSKeyArn")
+        obj.tracing_config = (
+            None if (v := get("TracingConfig")) is None else TracingConfigResponse._from_wire(v)
+        )
+        obj.master_arn = get("MasterArn")
+        obj.revision_id = get("RevisionId")
+        obj.layers = None if (v := get("Layers")) is None else [Layer._from_wire(x0) for x0 in v]
+        obj.state = None if (v := get("State")) is None else _w.enum_member(State, v)
+        obj.state_reason = get("StateReason")
+        obj.state_reason_code = (
+            None if (v := get("StateReasonCode")) is None else _w.enum_member(StateReasonCode, v)
+        )
+        obj.last_update_status = (
+            None if (v := get("LastUpdateStatus")) is None else _w.enum_member(LastUpdateStatus, v)
+        )
+        obj.last_update_status_reason = get("LastUpdateStatusReason")
+        obj.last_update_status_reason_code = (
+            None
+            if (v := get("LastUpdateStatusReasonCode")) is None
+            else _w.enum_member(LastUpdateStatusReasonCode, v)
+        )
+        obj.file_system_configs = (
+            None
+            if (v := get("FileSystemConfigs")) is None
+            else [FileSystemConfig._from_wire(x0) for x0 in v]
+        )
+        obj.signing_profile_version_arn = get("SigningProfileVersionArn")
+        obj.signing_job_arn = get("SigningJobArn")
+        obj.package_type = (
+            None if (v := get("PackageType")) is None else _w.enum_member(PackageType, v)
+        )
+        obj.image_config_response = (
+            None if (v := get("ImageConfigResponse")) is None else ImageConfigResponse._from_wire(v)
+        )
+        obj.architectures = (
+            None
+            if (v := get("Architectures")) is None
+            else [_w.enum_member(Architecture, x0) for x0 in v]
+        )
+        obj.ephemeral_storage = (
+            None if (v := get("EphemeralStorage")) is None else EphemeralStorage._from_wire(v)
+        )
+        obj.snap_start = (
+            None if (v := get("SnapStart")) is None else SnapStartResponse._from_wire(v)
+        )
+        obj.runtime_version_config = (
+            None
+            if (v := get("RuntimeVersionConfig")) is None
+            else RuntimeVersionConfig._from_wire(v)
+        )
+        obj.logging_config = (
+            None if (v := get("LoggingConfig")) is None else LoggingConfig._from_wire(v)
+        )
+        obj.tenancy_config = (
+            None if (v := get("TenancyConfig")) is None else TenancyConfig._from_wire(v)
+        )
+        obj.capacity_provider_config = (
+            None
+            if (v := get("CapacityProviderConfig")) is None
+            else CapacityProviderConfig._from_wire(v)
+        )
+        obj.config_sha256 = get("ConfigSha256")
+        obj.durable_config = (
+            None if (v := get("DurableConfig")) is None else DurableConfig._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

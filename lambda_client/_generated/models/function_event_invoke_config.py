@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from .destination_config import DestinationConfig
@@ -15,7 +17,7 @@ from .destination_config import DestinationConfig
 __all__ = ["FunctionEventInvokeConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionEventInvokeConfig(Model):
     last_modified: datetime | None = field(
         default=None, metadata={"wire": "LastModified", "check": _v.Timestamp()}
@@ -74,3 +76,17 @@ class FunctionEventInvokeConfig(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FunctionEventInvokeConfig:
+        obj = object.__new__(FunctionEventInvokeConfig)
+        get = data.get
+        obj.last_modified = None if (v := get("LastModified")) is None else _w.timestamp(v)
+        obj.function_arn = get("FunctionArn")
+        obj.maximum_retry_attempts = get("MaximumRetryAttempts")
+        obj.maximum_event_age_in_seconds = get("MaximumEventAgeInSeconds")
+        obj.destination_config = (
+            None if (v := get("DestinationConfig")) is None else DestinationConfig._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

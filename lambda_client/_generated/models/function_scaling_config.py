@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["FunctionScalingConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionScalingConfig(Model):
     """Configuration that defines the scaling behavior for a Lambda Managed Instances
     function, including the minimum and maximum number of execution environments that
@@ -29,3 +31,11 @@ class FunctionScalingConfig(Model):
     )
     """The maximum number of execution environments that can be provisioned for the
     function."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FunctionScalingConfig:
+        obj = object.__new__(FunctionScalingConfig)
+        get = data.get
+        obj.min_execution_environments = get("MinExecutionEnvironments")
+        obj.max_execution_environments = get("MaxExecutionEnvironments")
+        return obj

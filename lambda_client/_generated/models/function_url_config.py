@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import FunctionUrlAuthType, InvokeMode, to_function_url_auth_type, to_invoke_mode
 from .cors import Cors
@@ -13,7 +16,7 @@ from .cors import Cors
 __all__ = ["FunctionUrlConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionUrlConfig(Model):
     """Details about a Lambda function URL."""
 
@@ -73,3 +76,20 @@ class FunctionUrlConfig(Model):
     ``RESPONSE_STREAM`` – Your function streams payload results as they become
     available. Lambda invokes your function using the ``InvokeWithResponseStream`` API
     operation. The maximum response payload size is 200 MB."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FunctionUrlConfig:
+        obj = object.__new__(FunctionUrlConfig)
+        get = data.get
+        obj.function_url = get("FunctionUrl")
+        obj.function_arn = get("FunctionArn")
+        obj.creation_time = get("CreationTime")
+        obj.last_modified_time = get("LastModifiedTime")
+        obj.cors = None if (v := get("Cors")) is None else Cors._from_wire(v)
+        obj.auth_type = (
+            None if (v := get("AuthType")) is None else _w.enum_member(FunctionUrlAuthType, v)
+        )
+        obj.invoke_mode = (
+            None if (v := get("InvokeMode")) is None else _w.enum_member(InvokeMode, v)
+        )
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import State, to_state
 
 __all__ = ["FunctionVersionsByCapacityProviderListItem"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionVersionsByCapacityProviderListItem(Model):
     """Information about a function version that uses a specific capacity provider,
     including its ARN and current state."""
@@ -26,3 +29,11 @@ class FunctionVersionsByCapacityProviderListItem(Model):
         default=None, converter=to_state, metadata={"wire": "State", "check": _v.EnumStr()}
     )
     """The current state of the function version."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> FunctionVersionsByCapacityProviderListItem:
+        obj = object.__new__(FunctionVersionsByCapacityProviderListItem)
+        get = data.get
+        obj.function_arn = get("FunctionArn")
+        obj.state = None if (v := get("State")) is None else _w.enum_member(State, v)
+        return obj

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from attrs import define
+from attrs import define, setters
 
 from ..._runtime.model import Model
 
 __all__ = ["GetAccountSettingsRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetAccountSettingsRequest(Model):
     pass

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -14,7 +16,7 @@ from .account_usage import AccountUsage
 __all__ = ["GetAccountSettingsResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetAccountSettingsResponse(Model):
     account_limit: AccountLimit | None = field(
         default=None, metadata={"wire": "AccountLimit", "check": _v.Struct(AccountLimit)}
@@ -30,3 +32,16 @@ class GetAccountSettingsResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetAccountSettingsResponse:
+        obj = object.__new__(GetAccountSettingsResponse)
+        get = data.get
+        obj.account_limit = (
+            None if (v := get("AccountLimit")) is None else AccountLimit._from_wire(v)
+        )
+        obj.account_usage = (
+            None if (v := get("AccountUsage")) is None else AccountUsage._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

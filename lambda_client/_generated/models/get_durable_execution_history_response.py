@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .event import Event
 __all__ = ["GetDurableExecutionHistoryResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetDurableExecutionHistoryResponse(Model):
     """The response from the GetDurableExecutionHistory operation, containing the execution
     history and events."""
@@ -35,3 +37,12 @@ class GetDurableExecutionHistoryResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetDurableExecutionHistoryResponse:
+        obj = object.__new__(GetDurableExecutionHistoryResponse)
+        get = data.get
+        obj.events = None if (v := get("Events")) is None else [Event._from_wire(x0) for x0 in v]
+        obj.next_marker = get("NextMarker")
+        obj.response_metadata = None
+        return obj

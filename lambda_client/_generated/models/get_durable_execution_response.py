@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.fields import redact as _redact
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
@@ -19,7 +21,7 @@ from .trace_header import TraceHeader
 __all__ = ["GetDurableExecutionResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetDurableExecutionResponse(Model):
     """The response from the GetDurableExecution operation, containing detailed information
     about the durable execution."""
@@ -114,3 +116,25 @@ class GetDurableExecutionResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetDurableExecutionResponse:
+        obj = object.__new__(GetDurableExecutionResponse)
+        get = data.get
+        obj.durable_execution_arn = get("DurableExecutionArn")
+        obj.durable_execution_name = get("DurableExecutionName")
+        obj.function_arn = get("FunctionArn")
+        obj.input_payload = get("InputPayload")
+        obj.result = get("Result")
+        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
+        obj.status = None if (v := get("Status")) is None else _w.enum_member(ExecutionStatus, v)
+        obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
+        obj.version = get("Version")
+        obj.trace_header = None if (v := get("TraceHeader")) is None else TraceHeader._from_wire(v)
+        obj.execution_data_included = get("ExecutionDataIncluded")
+        obj.durable_config = (
+            None if (v := get("DurableConfig")) is None else DurableConfig._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

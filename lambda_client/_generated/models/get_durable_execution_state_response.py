@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .operation import Operation
 __all__ = ["GetDurableExecutionStateResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetDurableExecutionStateResponse(Model):
     """The response from the GetDurableExecutionState operation, containing the current
     execution state for replay."""
@@ -35,3 +37,14 @@ class GetDurableExecutionStateResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetDurableExecutionStateResponse:
+        obj = object.__new__(GetDurableExecutionStateResponse)
+        get = data.get
+        obj.operations = (
+            None if (v := get("Operations")) is None else [Operation._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = get("NextMarker")
+        obj.response_metadata = None
+        return obj

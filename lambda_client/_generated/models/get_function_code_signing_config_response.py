@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["GetFunctionCodeSigningConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetFunctionCodeSigningConfigResponse(Model):
     code_signing_config_arn: str | None = field(
         default=None, metadata={"wire": "CodeSigningConfigArn", "check": _v.Str(min=0, max=200)}
@@ -45,3 +47,12 @@ class GetFunctionCodeSigningConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetFunctionCodeSigningConfigResponse:
+        obj = object.__new__(GetFunctionCodeSigningConfigResponse)
+        get = data.get
+        obj.code_signing_config_arn = get("CodeSigningConfigArn")
+        obj.function_name = get("FunctionName")
+        obj.response_metadata = None
+        return obj

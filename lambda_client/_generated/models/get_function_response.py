@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -16,7 +18,7 @@ from .tags_error import TagsError
 __all__ = ["GetFunctionResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetFunctionResponse(Model):
     configuration: FunctionConfiguration | None = field(
         default=None, metadata={"wire": "Configuration", "check": _v.Struct(FunctionConfiguration)}
@@ -54,3 +56,17 @@ class GetFunctionResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetFunctionResponse:
+        obj = object.__new__(GetFunctionResponse)
+        get = data.get
+        obj.configuration = (
+            None if (v := get("Configuration")) is None else FunctionConfiguration._from_wire(v)
+        )
+        obj.code = None if (v := get("Code")) is None else FunctionCodeLocation._from_wire(v)
+        obj.tags = None if (v := get("Tags")) is None else dict(v)
+        obj.tags_error = None if (v := get("TagsError")) is None else TagsError._from_wire(v)
+        obj.concurrency = None if (v := get("Concurrency")) is None else Concurrency._from_wire(v)
+        obj.response_metadata = None
+        return obj

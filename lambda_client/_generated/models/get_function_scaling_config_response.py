@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .function_scaling_config import FunctionScalingConfig
 __all__ = ["GetFunctionScalingConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetFunctionScalingConfigResponse(Model):
     function_arn: str | None = field(
         default=None, metadata={"wire": "FunctionArn", "check": _v.Str(min=0, max=10000)}
@@ -43,3 +45,21 @@ class GetFunctionScalingConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetFunctionScalingConfigResponse:
+        obj = object.__new__(GetFunctionScalingConfigResponse)
+        get = data.get
+        obj.function_arn = get("FunctionArn")
+        obj.applied_function_scaling_config = (
+            None
+            if (v := get("AppliedFunctionScalingConfig")) is None
+            else FunctionScalingConfig._from_wire(v)
+        )
+        obj.requested_function_scaling_config = (
+            None
+            if (v := get("RequestedFunctionScalingConfig")) is None
+            else FunctionScalingConfig._from_wire(v)
+        )
+        obj.response_metadata = None
+        return obj

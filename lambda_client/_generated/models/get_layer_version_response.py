@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
@@ -14,7 +17,7 @@ from .layer_version_content_output import LayerVersionContentOutput
 __all__ = ["GetLayerVersionResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetLayerVersionResponse(Model):
     content: LayerVersionContentOutput | None = field(
         default=None, metadata={"wire": "Content", "check": _v.Struct(LayerVersionContentOutput)}
@@ -79,3 +82,29 @@ class GetLayerVersionResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetLayerVersionResponse:
+        obj = object.__new__(GetLayerVersionResponse)
+        get = data.get
+        obj.content = (
+            None if (v := get("Content")) is None else LayerVersionContentOutput._from_wire(v)
+        )
+        obj.layer_arn = get("LayerArn")
+        obj.layer_version_arn = get("LayerVersionArn")
+        obj.description = get("Description")
+        obj.created_date = get("CreatedDate")
+        obj.version = get("Version")
+        obj.compatible_architectures = (
+            None
+            if (v := get("CompatibleArchitectures")) is None
+            else [_w.enum_member(Architecture, x0) for x0 in v]
+        )
+        obj.compatible_runtimes = (
+            None
+            if (v := get("CompatibleRuntimes")) is None
+            else [_w.enum_member(Runtime, x0) for x0 in v]
+        )
+        obj.license_info = get("LicenseInfo")
+        obj.response_metadata = None
+        return obj

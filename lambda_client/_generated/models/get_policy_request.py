@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +11,7 @@ from ..._runtime.model import Model
 __all__ = ["GetPolicyRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetPolicyRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=256)}

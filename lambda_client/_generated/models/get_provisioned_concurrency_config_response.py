@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency_status_enum
@@ -13,7 +16,7 @@ from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency
 __all__ = ["GetProvisionedConcurrencyConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetProvisionedConcurrencyConfigResponse(Model):
     requested_provisioned_concurrent_executions: int | None = field(
         default=None,
@@ -58,3 +61,26 @@ class GetProvisionedConcurrencyConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetProvisionedConcurrencyConfigResponse:
+        obj = object.__new__(GetProvisionedConcurrencyConfigResponse)
+        get = data.get
+        obj.requested_provisioned_concurrent_executions = get(
+            "RequestedProvisionedConcurrentExecutions"
+        )
+        obj.available_provisioned_concurrent_executions = get(
+            "AvailableProvisionedConcurrentExecutions"
+        )
+        obj.allocated_provisioned_concurrent_executions = get(
+            "AllocatedProvisionedConcurrentExecutions"
+        )
+        obj.status = (
+            None
+            if (v := get("Status")) is None
+            else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
+        )
+        obj.status_reason = get("StatusReason")
+        obj.last_modified = get("LastModified")
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["GetResourcePolicyResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetResourcePolicyResponse(Model):
     policy: str | None = field(
         default=None, metadata={"wire": "Policy", "check": _v.Str(min=1, max=20480)}
@@ -30,3 +32,12 @@ class GetResourcePolicyResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> GetResourcePolicyResponse:
+        obj = object.__new__(GetResourcePolicyResponse)
+        get = data.get
+        obj.policy = get("Policy")
+        obj.revision_id = get("RevisionId")
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["ImageConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ImageConfig(Model):
     """Configuration values that override the container image Dockerfile settings. For more
     information, see Container image settings
@@ -32,3 +34,12 @@ class ImageConfig(Model):
         default=None, metadata={"wire": "WorkingDirectory", "check": _v.Str(min=0, max=1000)}
     )
     """Specifies the working directory."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ImageConfig:
+        obj = object.__new__(ImageConfig)
+        get = data.get
+        obj.entry_point = None if (v := get("EntryPoint")) is None else list(v)
+        obj.command = None if (v := get("Command")) is None else list(v)
+        obj.working_directory = get("WorkingDirectory")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["ImageConfigError"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ImageConfigError(Model):
     """Error response to ``GetFunctionConfiguration``."""
 
@@ -23,3 +25,11 @@ class ImageConfigError(Model):
         default=None, repr=_redact, metadata={"wire": "Message", "check": _v.Str()}
     )
     """Error message."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ImageConfigError:
+        obj = object.__new__(ImageConfigError)
+        get = data.get
+        obj.error_code = get("ErrorCode")
+        obj.message = get("Message")
+        return obj

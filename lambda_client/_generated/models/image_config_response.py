@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +15,7 @@ from .image_config_error import ImageConfigError
 __all__ = ["ImageConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ImageConfigResponse(Model):
     """Response to a ``GetFunctionConfiguration`` request."""
 
@@ -26,3 +28,11 @@ class ImageConfigResponse(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(ImageConfigError)}
     )
     """Error response to ``GetFunctionConfiguration``."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ImageConfigResponse:
+        obj = object.__new__(ImageConfigResponse)
+        get = data.get
+        obj.image_config = None if (v := get("ImageConfig")) is None else ImageConfig._from_wire(v)
+        obj.error = None if (v := get("Error")) is None else ImageConfigError._from_wire(v)
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import Architecture, to_architecture_list
 
 __all__ = ["InstanceRequirements"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InstanceRequirements(Model):
     """Specifications that define the characteristics and constraints for compute instances
     used by the capacity provider."""
@@ -44,3 +47,18 @@ class InstanceRequirements(Model):
     )
     """A list of EC2 instance types that the capacity provider should not use, even if they
     meet other requirements."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> InstanceRequirements:
+        obj = object.__new__(InstanceRequirements)
+        get = data.get
+        obj.architectures = (
+            None
+            if (v := get("Architectures")) is None
+            else [_w.enum_member(Architecture, x0) for x0 in v]
+        )
+        obj.allowed_instance_types = None if (v := get("AllowedInstanceTypes")) is None else list(v)
+        obj.excluded_instance_types = (
+            None if (v := get("ExcludedInstanceTypes")) is None else list(v)
+        )
+        return obj

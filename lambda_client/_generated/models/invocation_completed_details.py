@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from .event_error import EventError
 
 __all__ = ["InvocationCompletedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvocationCompletedDetails(Model):
     """Details about a function invocation that completed."""
 
@@ -37,3 +39,13 @@ class InvocationCompletedDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(EventError)}
     )
     """Details about the invocation failure."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> InvocationCompletedDetails:
+        obj = object.__new__(InvocationCompletedDetails)
+        get = data.get
+        obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
+        obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
+        obj.request_id = get("RequestId")
+        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -14,7 +16,7 @@ from ..._runtime.payload import decode_base64_text
 __all__ = ["InvocationResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvocationResponse(Model):
     status_code: int | None = field(
         default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
@@ -87,3 +89,15 @@ class InvocationResponse(Model):
     def log_text(self) -> str | None:
         """``log_result`` decoded from base64 (the text of the log tail)."""
         return decode_base64_text(self.log_result)
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> InvocationResponse:
+        obj = object.__new__(InvocationResponse)
+        obj.status_code = None
+        obj.function_error = None
+        obj.log_result = None
+        obj.payload = None
+        obj.executed_version = None
+        obj.durable_execution_arn = None
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["InvokeAsyncResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeAsyncResponse(Model):
     """Deprecated.
     A success response (``202 Accepted``) indicates that the request is queued for
@@ -27,3 +29,10 @@ class InvokeAsyncResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> InvokeAsyncResponse:
+        obj = object.__new__(InvokeAsyncResponse)
+        obj.status = None
+        obj.response_metadata = None
+        return obj

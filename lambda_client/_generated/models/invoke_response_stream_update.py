@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["InvokeResponseStreamUpdate"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeResponseStreamUpdate(Model):
     """A chunk of the streamed response payload."""
 
@@ -22,3 +24,9 @@ class InvokeResponseStreamUpdate(Model):
         metadata={"wire": "Payload", "loc": "eventpayload", "check": _v.Blob()},
     )
     """Data returned by your Lambda function."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> InvokeResponseStreamUpdate:
+        obj = object.__new__(InvokeResponseStreamUpdate)
+        obj.payload = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from ..._runtime.payload import decode_base64_text
 __all__ = ["InvokeWithResponseStreamCompleteEvent"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeWithResponseStreamCompleteEvent(Model):
     """A response confirming that the event stream is complete."""
 
@@ -31,3 +33,12 @@ class InvokeWithResponseStreamCompleteEvent(Model):
     def log_text(self) -> str | None:
         """``log_result`` decoded from base64 (the text of the log tail)."""
         return decode_base64_text(self.log_result)
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> InvokeWithResponseStreamCompleteEvent:
+        obj = object.__new__(InvokeWithResponseStreamCompleteEvent)
+        get = data.get
+        obj.error_code = get("ErrorCode")
+        obj.error_details = get("ErrorDetails")
+        obj.log_result = get("LogResult")
+        return obj

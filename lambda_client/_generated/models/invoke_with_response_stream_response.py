@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -15,7 +17,7 @@ from .invoke_with_response_stream_complete_event import InvokeWithResponseStream
 __all__ = ["InvokeWithResponseStreamResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeWithResponseStreamResponse(Model):
     status_code: int | None = field(
         default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
@@ -67,3 +69,13 @@ class InvokeWithResponseStreamResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> InvokeWithResponseStreamResponse:
+        obj = object.__new__(InvokeWithResponseStreamResponse)
+        obj.status_code = None
+        obj.executed_version = None
+        obj.event_stream = None
+        obj.response_stream_content_type = None
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +15,7 @@ from .invoke_with_response_stream_complete_event import InvokeWithResponseStream
 __all__ = ["InvokeWithResponseStreamResponseEvent"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeWithResponseStreamResponseEvent(Model):
     """An object that includes a chunk of the response payload. When the stream has ended,
     Lambda includes a ``InvokeComplete`` object."""
@@ -33,3 +35,17 @@ class InvokeWithResponseStreamResponseEvent(Model):
     )
     """An object that's returned when the stream has ended and all the payload chunks have
     been returned."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> InvokeWithResponseStreamResponseEvent:
+        obj = object.__new__(InvokeWithResponseStreamResponseEvent)
+        get = data.get
+        obj.payload_chunk = (
+            None if (v := get("PayloadChunk")) is None else InvokeResponseStreamUpdate._from_wire(v)
+        )
+        obj.invoke_complete = (
+            None
+            if (v := get("InvokeComplete")) is None
+            else InvokeWithResponseStreamCompleteEvent._from_wire(v)
+        )
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import KafkaSchemaRegistryAuthType, to_kafka_schema_registry_auth_type
 
 __all__ = ["KafkaSchemaRegistryAccessConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class KafkaSchemaRegistryAccessConfig(Model):
     """Specific access configuration settings that tell Lambda how to authenticate with
     your schema registry.
@@ -62,3 +65,13 @@ class KafkaSchemaRegistryAccessConfig(Model):
     )
     """The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema
     registry."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> KafkaSchemaRegistryAccessConfig:
+        obj = object.__new__(KafkaSchemaRegistryAccessConfig)
+        get = data.get
+        obj.type = (
+            None if (v := get("Type")) is None else _w.enum_member(KafkaSchemaRegistryAuthType, v)
+        )
+        obj.uri = get("URI")
+        return obj

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import SchemaRegistryEventRecordFormat, to_schema_registry_event_record_format
 from .kafka_schema_registry_access_config import KafkaSchemaRegistryAccessConfig
@@ -14,7 +17,7 @@ from .kafka_schema_validation_config import KafkaSchemaValidationConfig
 __all__ = ["KafkaSchemaRegistryConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class KafkaSchemaRegistryConfig(Model):
     """Specific configuration settings for a Kafka schema registry."""
 
@@ -69,3 +72,25 @@ class KafkaSchemaRegistryConfig(Model):
     )
     """An array of schema validation configuration objects, which tell Lambda the message
     attributes you want to validate and filter using your schema registry."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> KafkaSchemaRegistryConfig:
+        obj = object.__new__(KafkaSchemaRegistryConfig)
+        get = data.get
+        obj.schema_registry_uri = get("SchemaRegistryURI")
+        obj.event_record_format = (
+            None
+            if (v := get("EventRecordFormat")) is None
+            else _w.enum_member(SchemaRegistryEventRecordFormat, v)
+        )
+        obj.access_configs = (
+            None
+            if (v := get("AccessConfigs")) is None
+            else [KafkaSchemaRegistryAccessConfig._from_wire(x0) for x0 in v]
+        )
+        obj.schema_validation_configs = (
+            None
+            if (v := get("SchemaValidationConfigs")) is None
+            else [KafkaSchemaValidationConfig._from_wire(x0) for x0 in v]
+        )
+        return obj

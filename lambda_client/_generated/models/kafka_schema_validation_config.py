@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import KafkaSchemaValidationAttribute, to_kafka_schema_validation_attribute
 
 __all__ = ["KafkaSchemaValidationConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class KafkaSchemaValidationConfig(Model):
     """Specific schema validation configuration settings that tell Lambda the message
     attributes you want to validate and filter using your schema registry."""
@@ -25,3 +28,14 @@ class KafkaSchemaValidationConfig(Model):
     """The attributes you want your schema registry to validate and filter for. If you
     selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the
     selected message attributes."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> KafkaSchemaValidationConfig:
+        obj = object.__new__(KafkaSchemaValidationConfig)
+        get = data.get
+        obj.attribute = (
+            None
+            if (v := get("Attribute")) is None
+            else _w.enum_member(KafkaSchemaValidationAttribute, v)
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["LambdaManagedInstancesCapacityProviderConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LambdaManagedInstancesCapacityProviderConfig(Model):
     """Configuration for Lambda-managed instances used by the capacity provider."""
 
@@ -35,3 +37,14 @@ class LambdaManagedInstancesCapacityProviderConfig(Model):
         metadata={"wire": "ExecutionEnvironmentMemoryGiBPerVCpu", "check": _v.Float(min=2, max=8)},
     )
     """The amount of memory in GiB allocated per vCPU for execution environments."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> LambdaManagedInstancesCapacityProviderConfig:
+        obj = object.__new__(LambdaManagedInstancesCapacityProviderConfig)
+        get = data.get
+        obj.capacity_provider_arn = get("CapacityProviderArn")
+        obj.per_execution_environment_max_concurrency = get("PerExecutionEnvironmentMaxConcurrency")
+        obj.execution_environment_memory_gi_b_per_v_cpu = (
+            None if (v := get("ExecutionEnvironmentMemoryGiBPerVCpu")) is None else float(v)
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["Layer"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Layer(Model):
     """An Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
@@ -34,3 +36,13 @@ class Layer(Model):
         default=None, metadata={"wire": "SigningJobArn", "check": _v.Str(min=0, max=10000)}
     )
     """The Amazon Resource Name (ARN) of a signing job."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> Layer:
+        obj = object.__new__(Layer)
+        get = data.get
+        obj.arn = get("Arn")
+        obj.code_size = get("CodeSize")
+        obj.signing_profile_version_arn = get("SigningProfileVersionArn")
+        obj.signing_job_arn = get("SigningJobArn")
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -13,7 +13,7 @@ from ..enums import S3ObjectStorageMode, to_s3_object_storage_mode
 __all__ = ["LayerVersionContentInput"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LayerVersionContentInput(Model):
     """A ZIP archive that contains the contents of an Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). You can

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .resolved_s3_object import ResolvedS3Object
 __all__ = ["LayerVersionContentOutput"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LayerVersionContentOutput(Model):
     """Details about a version of an Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
@@ -45,3 +47,17 @@ class LayerVersionContentOutput(Model):
         default=None, metadata={"wire": "ResolvedS3Object", "check": _v.Struct(ResolvedS3Object)}
     )
     """The resolved Amazon S3 object that contains the layer archive."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> LayerVersionContentOutput:
+        obj = object.__new__(LayerVersionContentOutput)
+        get = data.get
+        obj.location = get("Location")
+        obj.code_sha256 = get("CodeSha256")
+        obj.code_size = get("CodeSize")
+        obj.signing_profile_version_arn = get("SigningProfileVersionArn")
+        obj.signing_job_arn = get("SigningJobArn")
+        obj.resolved_s3_object = (
+            None if (v := get("ResolvedS3Object")) is None else ResolvedS3Object._from_wire(v)
+        )
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
 
 __all__ = ["LayerVersionsListItem"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LayerVersionsListItem(Model):
     """Details about a version of an Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
@@ -65,3 +68,24 @@ class LayerVersionsListItem(Model):
         default=None, metadata={"wire": "LicenseInfo", "check": _v.Str(min=0, max=512)}
     )
     """The layer's open-source license."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> LayerVersionsListItem:
+        obj = object.__new__(LayerVersionsListItem)
+        get = data.get
+        obj.layer_version_arn = get("LayerVersionArn")
+        obj.version = get("Version")
+        obj.description = get("Description")
+        obj.created_date = get("CreatedDate")
+        obj.compatible_architectures = (
+            None
+            if (v := get("CompatibleArchitectures")) is None
+            else [_w.enum_member(Architecture, x0) for x0 in v]
+        )
+        obj.compatible_runtimes = (
+            None
+            if (v := get("CompatibleRuntimes")) is None
+            else [_w.enum_member(Runtime, x0) for x0 in v]
+        )
+        obj.license_info = get("LicenseInfo")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .layer_versions_list_item import LayerVersionsListItem
 __all__ = ["LayersListItem"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LayersListItem(Model):
     """Details about an Lambda layer
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
@@ -32,3 +34,16 @@ class LayersListItem(Model):
         metadata={"wire": "LatestMatchingVersion", "check": _v.Struct(LayerVersionsListItem)},
     )
     """The newest version of the layer."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> LayersListItem:
+        obj = object.__new__(LayersListItem)
+        get = data.get
+        obj.layer_name = get("LayerName")
+        obj.layer_arn = get("LayerArn")
+        obj.latest_matching_version = (
+            None
+            if (v := get("LatestMatchingVersion")) is None
+            else LayerVersionsListItem._from_wire(v)
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .alias_configuration import AliasConfiguration
 __all__ = ["ListAliasesResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListAliasesResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
@@ -30,3 +32,16 @@ class ListAliasesResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListAliasesResponse:
+        obj = object.__new__(ListAliasesResponse)
+        get = data.get
+        obj.next_marker = get("NextMarker")
+        obj.aliases = (
+            None
+            if (v := get("Aliases")) is None
+            else [AliasConfiguration._from_wire(x0) for x0 in v]
+        )
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +12,7 @@ from ..enums import CapacityProviderState, to_capacity_provider_state
 __all__ = ["ListCapacityProvidersRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListCapacityProvidersRequest(Model):
     state: CapacityProviderState | None = field(
         default=None,

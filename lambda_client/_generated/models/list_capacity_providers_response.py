@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .capacity_provider import CapacityProvider
 __all__ = ["ListCapacityProvidersResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListCapacityProvidersResponse(Model):
     capacity_providers: list[CapacityProvider] | None = field(
         default=None,
@@ -33,3 +35,16 @@ class ListCapacityProvidersResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListCapacityProvidersResponse:
+        obj = object.__new__(ListCapacityProvidersResponse)
+        get = data.get
+        obj.capacity_providers = (
+            None
+            if (v := get("CapacityProviders")) is None
+            else [CapacityProvider._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = get("NextMarker")
+        obj.response_metadata = None
+        return obj

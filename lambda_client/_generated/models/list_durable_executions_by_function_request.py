@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -14,7 +14,7 @@ from ..enums import ExecutionStatus, to_execution_status_list
 __all__ = ["ListDurableExecutionsByFunctionRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListDurableExecutionsByFunctionRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=256)}

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .execution import Execution
 __all__ = ["ListDurableExecutionsByFunctionResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListDurableExecutionsByFunctionResponse(Model):
     """The response from the ListDurableExecutionsByFunction operation, containing a list
     of durable executions and pagination information."""
@@ -34,3 +36,16 @@ class ListDurableExecutionsByFunctionResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListDurableExecutionsByFunctionResponse:
+        obj = object.__new__(ListDurableExecutionsByFunctionResponse)
+        get = data.get
+        obj.durable_executions = (
+            None
+            if (v := get("DurableExecutions")) is None
+            else [Execution._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = get("NextMarker")
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .function_event_invoke_config import FunctionEventInvokeConfig
 __all__ = ["ListFunctionEventInvokeConfigsResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionEventInvokeConfigsResponse(Model):
     function_event_invoke_configs: list[FunctionEventInvokeConfig] | None = field(
         default=None,
@@ -33,3 +35,16 @@ class ListFunctionEventInvokeConfigsResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListFunctionEventInvokeConfigsResponse:
+        obj = object.__new__(ListFunctionEventInvokeConfigsResponse)
+        get = data.get
+        obj.function_event_invoke_configs = (
+            None
+            if (v := get("FunctionEventInvokeConfigs")) is None
+            else [FunctionEventInvokeConfig._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = get("NextMarker")
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .function_url_config import FunctionUrlConfig
 __all__ = ["ListFunctionUrlConfigsResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionUrlConfigsResponse(Model):
     function_url_configs: list[FunctionUrlConfig] | None = field(
         default=None,
@@ -30,3 +32,16 @@ class ListFunctionUrlConfigsResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListFunctionUrlConfigsResponse:
+        obj = object.__new__(ListFunctionUrlConfigsResponse)
+        get = data.get
+        obj.function_url_configs = (
+            None
+            if (v := get("FunctionUrlConfigs")) is None
+            else [FunctionUrlConfig._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = get("NextMarker")
+        obj.response_metadata = None
+        return obj

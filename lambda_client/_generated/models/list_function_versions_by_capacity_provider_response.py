@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -15,7 +17,7 @@ from .function_versions_by_capacity_provider_list_item import (
 __all__ = ["ListFunctionVersionsByCapacityProviderResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionVersionsByCapacityProviderResponse(Model):
     capacity_provider_arn: str | None = field(
         default=None, metadata={"wire": "CapacityProviderArn", "check": _v.Str(min=1, max=140)}
@@ -42,3 +44,17 @@ class ListFunctionVersionsByCapacityProviderResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListFunctionVersionsByCapacityProviderResponse:
+        obj = object.__new__(ListFunctionVersionsByCapacityProviderResponse)
+        get = data.get
+        obj.capacity_provider_arn = get("CapacityProviderArn")
+        obj.function_versions = (
+            None
+            if (v := get("FunctionVersions")) is None
+            else [FunctionVersionsByCapacityProviderListItem._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = get("NextMarker")
+        obj.response_metadata = None
+        return obj

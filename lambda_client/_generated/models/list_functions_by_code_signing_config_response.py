@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["ListFunctionsByCodeSigningConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionsByCodeSigningConfigResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
@@ -29,3 +31,12 @@ class ListFunctionsByCodeSigningConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListFunctionsByCodeSigningConfigResponse:
+        obj = object.__new__(ListFunctionsByCodeSigningConfigResponse)
+        get = data.get
+        obj.next_marker = get("NextMarker")
+        obj.function_arns = None if (v := get("FunctionArns")) is None else list(v)
+        obj.response_metadata = None
+        return obj

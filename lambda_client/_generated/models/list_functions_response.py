@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .function_configuration import FunctionConfiguration
 __all__ = ["ListFunctionsResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionsResponse(Model):
     """A list of Lambda functions."""
 
@@ -32,3 +34,16 @@ class ListFunctionsResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListFunctionsResponse:
+        obj = object.__new__(ListFunctionsResponse)
+        get = data.get
+        obj.next_marker = get("NextMarker")
+        obj.functions = (
+            None
+            if (v := get("Functions")) is None
+            else [FunctionConfiguration._from_wire(x0) for x0 in v]
+        )
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .layer_versions_list_item import LayerVersionsListItem
 __all__ = ["ListLayerVersionsResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListLayerVersionsResponse(Model):
     next_marker: str | None = field(
         default=None, metadata={"wire": "NextMarker", "check": _v.Str()}
@@ -30,3 +32,16 @@ class ListLayerVersionsResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListLayerVersionsResponse:
+        obj = object.__new__(ListLayerVersionsResponse)
+        get = data.get
+        obj.next_marker = get("NextMarker")
+        obj.layer_versions = (
+            None
+            if (v := get("LayerVersions")) is None
+            else [LayerVersionsListItem._from_wire(x0) for x0 in v]
+        )
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -13,7 +15,7 @@ from .provisioned_concurrency_config_list_item import ProvisionedConcurrencyConf
 __all__ = ["ListProvisionedConcurrencyConfigsResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListProvisionedConcurrencyConfigsResponse(Model):
     provisioned_concurrency_configs: list[ProvisionedConcurrencyConfigListItem] | None = field(
         default=None,
@@ -33,3 +35,16 @@ class ListProvisionedConcurrencyConfigsResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ListProvisionedConcurrencyConfigsResponse:
+        obj = object.__new__(ListProvisionedConcurrencyConfigsResponse)
+        get = data.get
+        obj.provisioned_concurrency_configs = (
+            None
+            if (v := get("ProvisionedConcurrencyConfigs")) is None
+            else [ProvisionedConcurrencyConfigListItem._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = get("NextMarker")
+        obj.response_metadata = None
+        return obj

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import (
     ApplicationLogLevel,
@@ -19,7 +22,7 @@ from ..enums import (
 __all__ = ["LoggingConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LoggingConfig(Model):
     """The function's Amazon CloudWatch Logs configuration settings."""
 
@@ -54,3 +57,19 @@ class LoggingConfig(Model):
     Lambda functions send logs to a default log group named ``/aws/lambda/<function
     name>``. To use a different log group, enter an existing log group or enter a new
     log group name."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> LoggingConfig:
+        obj = object.__new__(LoggingConfig)
+        get = data.get
+        obj.log_format = None if (v := get("LogFormat")) is None else _w.enum_member(LogFormat, v)
+        obj.application_log_level = (
+            None
+            if (v := get("ApplicationLogLevel")) is None
+            else _w.enum_member(ApplicationLogLevel, v)
+        )
+        obj.system_log_level = (
+            None if (v := get("SystemLogLevel")) is None else _w.enum_member(SystemLogLevel, v)
+        )
+        obj.log_group = get("LogGroup")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["OnFailure"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class OnFailure(Model):
     """A destination for events that failed processing. For more information, see Adding a
     destination
@@ -46,3 +48,10 @@ class OnFailure(Model):
     (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination),
     you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the
     destination."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> OnFailure:
+        obj = object.__new__(OnFailure)
+        get = data.get
+        obj.destination = get("Destination")
+        return obj

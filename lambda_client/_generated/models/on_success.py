@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["OnSuccess"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class OnSuccess(Model):
     """A destination for events that were processed successfully.
 
@@ -37,3 +39,10 @@ class OnSuccess(Model):
     payload when sending ``OnFailure`` event to the destination. For details on this
     behavior, refer to Retaining records of asynchronous invocations
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> OnSuccess:
+        obj = object.__new__(OnSuccess)
+        get = data.get
+        obj.destination = get("Destination")
+        return obj

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import OperationStatus, OperationType, to_operation_status, to_operation_type
 from .callback_details import CallbackDetails
@@ -20,7 +22,7 @@ from .wait_details import WaitDetails
 __all__ = ["Operation"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Operation(Model):
     """Information about an operation within a durable execution."""
 
@@ -95,3 +97,33 @@ class Operation(Model):
         default=None,
         metadata={"wire": "ChainedInvokeDetails", "check": _v.Struct(ChainedInvokeDetails)},
     )
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> Operation:
+        obj = object.__new__(Operation)
+        get = data.get
+        obj.id = get("Id")
+        obj.parent_id = get("ParentId")
+        obj.name = get("Name")
+        obj.type = None if (v := get("Type")) is None else _w.enum_member(OperationType, v)
+        obj.sub_type = get("SubType")
+        obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
+        obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
+        obj.status = None if (v := get("Status")) is None else _w.enum_member(OperationStatus, v)
+        obj.execution_details = (
+            None if (v := get("ExecutionDetails")) is None else ExecutionDetails._from_wire(v)
+        )
+        obj.context_details = (
+            None if (v := get("ContextDetails")) is None else ContextDetails._from_wire(v)
+        )
+        obj.step_details = None if (v := get("StepDetails")) is None else StepDetails._from_wire(v)
+        obj.wait_details = None if (v := get("WaitDetails")) is None else WaitDetails._from_wire(v)
+        obj.callback_details = (
+            None if (v := get("CallbackDetails")) is None else CallbackDetails._from_wire(v)
+        )
+        obj.chained_invoke_details = (
+            None
+            if (v := get("ChainedInvokeDetails")) is None
+            else ChainedInvokeDetails._from_wire(v)
+        )
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -19,7 +19,7 @@ from .wait_options import WaitOptions
 __all__ = ["OperationUpdate"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class OperationUpdate(Model):
     """An update to be applied to an operation during checkpointing."""
 

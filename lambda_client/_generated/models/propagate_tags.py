@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import PropagateTagsMode, to_propagate_tags_mode
 
 __all__ = ["PropagateTags"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PropagateTags(Model):
     """Configuration for tag propagation to managed resources launched by the capacity
     provider."""
@@ -34,3 +37,11 @@ class PropagateTags(Model):
     )
     """A list of tags to apply to managed resources when ``Mode`` is set to ``Explicit``.
     You can specify up to 40 tags."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> PropagateTags:
+        obj = object.__new__(PropagateTags)
+        get = data.get
+        obj.mode = None if (v := get("Mode")) is None else _w.enum_member(PropagateTagsMode, v)
+        obj.explicit_tags = None if (v := get("ExplicitTags")) is None else dict(v)
+        return obj

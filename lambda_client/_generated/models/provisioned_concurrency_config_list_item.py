@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency_status_enum
 
 __all__ = ["ProvisionedConcurrencyConfigListItem"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ProvisionedConcurrencyConfigListItem(Model):
     """Details about the provisioned concurrency configuration for a function alias or
     version."""
@@ -60,3 +63,26 @@ class ProvisionedConcurrencyConfigListItem(Model):
     )
     """The date and time that a user last updated the configuration, in ISO 8601 format
     (https://www.iso.org/iso-8601-date-and-time-format.html)."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ProvisionedConcurrencyConfigListItem:
+        obj = object.__new__(ProvisionedConcurrencyConfigListItem)
+        get = data.get
+        obj.function_arn = get("FunctionArn")
+        obj.requested_provisioned_concurrent_executions = get(
+            "RequestedProvisionedConcurrentExecutions"
+        )
+        obj.available_provisioned_concurrent_executions = get(
+            "AvailableProvisionedConcurrentExecutions"
+        )
+        obj.allocated_provisioned_concurrent_executions = get(
+            "AllocatedProvisionedConcurrentExecutions"
+        )
+        obj.status = (
+            None
+            if (v := get("Status")) is None
+            else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
+        )
+        obj.status_reason = get("StatusReason")
+        obj.last_modified = get("LastModified")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["ProvisionedPollerConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ProvisionedPollerConfig(Model):
     """The provisioned mode
     (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode)
@@ -41,3 +43,12 @@ class ProvisionedPollerConfig(Model):
     Poller Unit (EPU) capacity. You can use this option to optimize Provisioned mode
     costs for your ESMs. You can group up to 100 ESMs per poller group and aggregate
     maximum pollers across all ESMs in a group cannot exceed 2000."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ProvisionedPollerConfig:
+        obj = object.__new__(ProvisionedPollerConfig)
+        get = data.get
+        obj.minimum_pollers = get("MinimumPollers")
+        obj.maximum_pollers = get("MaximumPollers")
+        obj.poller_group_name = get("PollerGroupName")
+        return obj

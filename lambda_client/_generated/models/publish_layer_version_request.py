@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +13,7 @@ from .layer_version_content_input import LayerVersionContentInput
 __all__ = ["PublishLayerVersionRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PublishLayerVersionRequest(Model):
     layer_name: str = field(
         metadata={"wire": "LayerName", "loc": "uri", "check": _v.Str(min=1, max=140)}

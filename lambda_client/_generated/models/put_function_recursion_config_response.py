@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from ..enums import RecursiveLoop, to_recursive_loop
@@ -13,7 +16,7 @@ from ..enums import RecursiveLoop, to_recursive_loop
 __all__ = ["PutFunctionRecursionConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PutFunctionRecursionConfigResponse(Model):
     recursive_loop: RecursiveLoop | None = field(
         default=None,
@@ -33,3 +36,13 @@ class PutFunctionRecursionConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> PutFunctionRecursionConfigResponse:
+        obj = object.__new__(PutFunctionRecursionConfigResponse)
+        get = data.get
+        obj.recursive_loop = (
+            None if (v := get("RecursiveLoop")) is None else _w.enum_member(RecursiveLoop, v)
+        )
+        obj.response_metadata = None
+        return obj

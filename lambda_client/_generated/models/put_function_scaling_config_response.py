@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from ..enums import State, to_state
@@ -13,7 +16,7 @@ from ..enums import State, to_state
 __all__ = ["PutFunctionScalingConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PutFunctionScalingConfigResponse(Model):
     function_state: State | None = field(
         default=None, converter=to_state, metadata={"wire": "FunctionState", "check": _v.EnumStr()}
@@ -24,3 +27,13 @@ class PutFunctionScalingConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> PutFunctionScalingConfigResponse:
+        obj = object.__new__(PutFunctionScalingConfigResponse)
+        get = data.get
+        obj.function_state = (
+            None if (v := get("FunctionState")) is None else _w.enum_member(State, v)
+        )
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
@@ -12,7 +14,7 @@ from ..._runtime.model import Model
 __all__ = ["PutResourcePolicyResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PutResourcePolicyResponse(Model):
     policy: str | None = field(
         default=None, metadata={"wire": "Policy", "check": _v.Str(min=1, max=20480)}
@@ -28,3 +30,12 @@ class PutResourcePolicyResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> PutResourcePolicyResponse:
+        obj = object.__new__(PutResourcePolicyResponse)
+        get = data.get
+        obj.policy = get("Policy")
+        obj.revision_id = get("RevisionId")
+        obj.response_metadata = None
+        return obj

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from ..enums import UpdateRuntimeOn, to_update_runtime_on
@@ -13,7 +16,7 @@ from ..enums import UpdateRuntimeOn, to_update_runtime_on
 __all__ = ["PutRuntimeManagementConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PutRuntimeManagementConfigResponse(Model):
     update_runtime_on: UpdateRuntimeOn | None = field(
         default=None,
@@ -37,3 +40,15 @@ class PutRuntimeManagementConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> PutRuntimeManagementConfigResponse:
+        obj = object.__new__(PutRuntimeManagementConfigResponse)
+        get = data.get
+        obj.update_runtime_on = (
+            None if (v := get("UpdateRuntimeOn")) is None else _w.enum_member(UpdateRuntimeOn, v)
+        )
+        obj.function_arn = get("FunctionArn")
+        obj.runtime_version_arn = get("RuntimeVersionArn")
+        obj.response_metadata = None
+        return obj

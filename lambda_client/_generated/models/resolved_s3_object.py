@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["ResolvedS3Object"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ResolvedS3Object(Model):
     """Details about the resolved Amazon S3 object that contains a function's deployment
     package."""
@@ -30,3 +32,12 @@ class ResolvedS3Object(Model):
         default=None, metadata={"wire": "S3ObjectVersion", "check": _v.Str(min=1, max=1024)}
     )
     """The version of the deployment package object."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ResolvedS3Object:
+        obj = object.__new__(ResolvedS3Object)
+        get = data.get
+        obj.s3_bucket = get("S3Bucket")
+        obj.s3_key = get("S3Key")
+        obj.s3_object_version = get("S3ObjectVersion")
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["RetryDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class RetryDetails(Model):
     """Information about retry attempts for an operation."""
 
@@ -24,3 +26,11 @@ class RetryDetails(Model):
         default=None, metadata={"wire": "NextAttemptDelaySeconds", "check": _v.Int(min=0)}
     )
     """The delay before the next retry attempt, in seconds."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> RetryDetails:
+        obj = object.__new__(RetryDetails)
+        get = data.get
+        obj.current_attempt = get("CurrentAttempt")
+        obj.next_attempt_delay_seconds = get("NextAttemptDelaySeconds")
+        return obj

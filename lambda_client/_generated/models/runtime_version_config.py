@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .runtime_version_error import RuntimeVersionError
 __all__ = ["RuntimeVersionConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class RuntimeVersionConfig(Model):
     """The ARN of the runtime and any errors that occured."""
 
@@ -25,3 +27,11 @@ class RuntimeVersionConfig(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(RuntimeVersionError)}
     )
     """Error response when Lambda is unable to retrieve the runtime version for a function."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> RuntimeVersionConfig:
+        obj = object.__new__(RuntimeVersionConfig)
+        get = data.get
+        obj.runtime_version_arn = get("RuntimeVersionArn")
+        obj.error = None if (v := get("Error")) is None else RuntimeVersionError._from_wire(v)
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import DirectS3Read, to_direct_s3_read
 
 __all__ = ["S3FilesConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class S3FilesConfig(Model):
     """Setting controls how your function accesses data from an Amazon S3 file system."""
 
@@ -43,3 +46,12 @@ class S3FilesConfig(Model):
     To use direct reads, you must grant the execution role the ``s3:GetObject`` and
     ``s3:GetObjectVersion`` permissions. If a direct read fails, Lambda automatically
     falls back to reading through the file system."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> S3FilesConfig:
+        obj = object.__new__(S3FilesConfig)
+        get = data.get
+        obj.direct_s3_read = (
+            None if (v := get("DirectS3Read")) is None else _w.enum_member(DirectS3Read, v)
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["ScalingConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ScalingConfig(Model):
     """(Amazon SQS only) The scaling configuration for the event source. To remove the
     configuration, pass an empty value."""
@@ -21,3 +23,10 @@ class ScalingConfig(Model):
     )
     """Limits the number of concurrent instances that the Amazon SQS event source can
     invoke."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> ScalingConfig:
+        obj = object.__new__(ScalingConfig)
+        get = data.get
+        obj.maximum_concurrency = get("MaximumConcurrency")
+        return obj

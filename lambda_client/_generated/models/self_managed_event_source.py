@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import EndPointType, to_end_point_type_keyed
 
 __all__ = ["SelfManagedEventSource"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SelfManagedEventSource(Model):
     """The self-managed Apache Kafka cluster for your event source."""
 
@@ -28,3 +31,14 @@ class SelfManagedEventSource(Model):
     )
     """The list of bootstrap servers for your Kafka brokers in the following format:
     ``"KAFKA_BOOTSTRAP_SERVERS": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]``."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> SelfManagedEventSource:
+        obj = object.__new__(SelfManagedEventSource)
+        get = data.get
+        obj.endpoints = (
+            None
+            if (v := get("Endpoints")) is None
+            else {_w.enum_member(EndPointType, k0): list(x0) for k0, x0 in v.items()}
+        )
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +14,7 @@ from .kafka_schema_registry_config import KafkaSchemaRegistryConfig
 __all__ = ["SelfManagedKafkaEventSourceConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SelfManagedKafkaEventSourceConfig(Model):
     """Specific configuration settings for a self-managed Apache Kafka event source."""
 
@@ -30,3 +32,15 @@ class SelfManagedKafkaEventSourceConfig(Model):
         metadata={"wire": "SchemaRegistryConfig", "check": _v.Struct(KafkaSchemaRegistryConfig)},
     )
     """Specific configuration settings for a Kafka schema registry."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> SelfManagedKafkaEventSourceConfig:
+        obj = object.__new__(SelfManagedKafkaEventSourceConfig)
+        get = data.get
+        obj.consumer_group_id = get("ConsumerGroupId")
+        obj.schema_registry_config = (
+            None
+            if (v := get("SchemaRegistryConfig")) is None
+            else KafkaSchemaRegistryConfig._from_wire(v)
+        )
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -12,7 +12,7 @@ from ..._runtime.model import Model
 __all__ = ["SendDurableExecutionCallbackSuccessRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SendDurableExecutionCallbackSuccessRequest(Model):
     callback_id: str = field(
         metadata={"wire": "CallbackId", "loc": "uri", "check": _v.Str(min=1, max=1024)}

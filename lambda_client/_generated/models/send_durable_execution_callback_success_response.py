@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
@@ -11,9 +13,15 @@ from ..._runtime.model import Model
 __all__ = ["SendDurableExecutionCallbackSuccessResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SendDurableExecutionCallbackSuccessResponse(Model):
     response_metadata: ResponseMetadata | None = field(
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> SendDurableExecutionCallbackSuccessResponse:
+        obj = object.__new__(SendDurableExecutionCallbackSuccessResponse)
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +12,7 @@ from ..enums import SnapStartApplyOn, to_snap_start_apply_on
 __all__ = ["SnapStart"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SnapStart(Model):
     """The function's Lambda SnapStart
     (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting. Set

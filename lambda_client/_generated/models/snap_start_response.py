@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import (
     SnapStartApplyOn,
@@ -17,7 +20,7 @@ from ..enums import (
 __all__ = ["SnapStartResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SnapStartResponse(Model):
     """The function's SnapStart
     (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting."""
@@ -39,3 +42,17 @@ class SnapStartResponse(Model):
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using),
     this response element indicates whether SnapStart is activated for the specified
     function version."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> SnapStartResponse:
+        obj = object.__new__(SnapStartResponse)
+        get = data.get
+        obj.apply_on = (
+            None if (v := get("ApplyOn")) is None else _w.enum_member(SnapStartApplyOn, v)
+        )
+        obj.optimization_status = (
+            None
+            if (v := get("OptimizationStatus")) is None
+            else _w.enum_member(SnapStartOptimizationStatus, v)
+        )
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import SourceAccessType, to_source_access_type
 
 __all__ = ["SourceAccessConfiguration"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SourceAccessConfiguration(Model):
     """To secure and define access to your event source, you can specify the authentication
     protocol, VPC components, or virtual host."""
@@ -127,3 +130,11 @@ class SourceAccessConfiguration(Model):
     uri: str | None = field(default=None, metadata={"wire": "URI", "check": _v.Str(min=1, max=200)})
     """The value for your chosen configuration in ``Type``. For example: ``"URI":
     "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> SourceAccessConfiguration:
+        obj = object.__new__(SourceAccessConfiguration)
+        get = data.get
+        obj.type = None if (v := get("Type")) is None else _w.enum_member(SourceAccessType, v)
+        obj.uri = get("URI")
+        return obj

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.fields import redact as _redact
 from ..._runtime.model import Model
 from .error_object import ErrorObject
@@ -15,7 +17,7 @@ from .error_object import ErrorObject
 __all__ = ["StepDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StepDetails(Model):
     """Details about a step operation."""
 
@@ -38,3 +40,15 @@ class StepDetails(Model):
         default=None, metadata={"wire": "Error", "check": _v.Struct(ErrorObject)}
     )
     """Details about the step failure."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> StepDetails:
+        obj = object.__new__(StepDetails)
+        get = data.get
+        obj.attempt = get("Attempt")
+        obj.next_attempt_timestamp = (
+            None if (v := get("NextAttemptTimestamp")) is None else _w.timestamp(v)
+        )
+        obj.result = get("Result")
+        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        return obj

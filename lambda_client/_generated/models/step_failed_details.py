@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +15,7 @@ from .retry_details import RetryDetails
 __all__ = ["StepFailedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StepFailedDetails(Model):
     """Details about a step that failed."""
 
@@ -26,3 +28,13 @@ class StepFailedDetails(Model):
         default=None, metadata={"wire": "RetryDetails", "check": _v.Struct(RetryDetails)}
     )
     """Information about retry attempts for this step operation."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> StepFailedDetails:
+        obj = object.__new__(StepFailedDetails)
+        get = data.get
+        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        obj.retry_details = (
+            None if (v := get("RetryDetails")) is None else RetryDetails._from_wire(v)
+        )
+        return obj

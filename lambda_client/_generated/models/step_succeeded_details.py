@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -13,7 +15,7 @@ from .retry_details import RetryDetails
 __all__ = ["StepSucceededDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StepSucceededDetails(Model):
     """Details about a step that succeeded."""
 
@@ -26,3 +28,13 @@ class StepSucceededDetails(Model):
         default=None, metadata={"wire": "RetryDetails", "check": _v.Struct(RetryDetails)}
     )
     """Information about retry attempts for this step operation."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> StepSucceededDetails:
+        obj = object.__new__(StepSucceededDetails)
+        get = data.get
+        obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
+        obj.retry_details = (
+            None if (v := get("RetryDetails")) is None else RetryDetails._from_wire(v)
+        )
+        return obj

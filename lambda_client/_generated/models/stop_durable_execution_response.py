@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 
 __all__ = ["StopDurableExecutionResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StopDurableExecutionResponse(Model):
     stop_timestamp: datetime | None = field(
         default=None, metadata={"wire": "StopTimestamp", "check": _v.Timestamp()}
@@ -25,3 +27,11 @@ class StopDurableExecutionResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> StopDurableExecutionResponse:
+        obj = object.__new__(StopDurableExecutionResponse)
+        get = data.get
+        obj.stop_timestamp = None if (v := get("StopTimestamp")) is None else _w.timestamp(v)
+        obj.response_metadata = None
+        return obj

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import (
     CapacityProviderPredefinedMetricType,
@@ -15,7 +18,7 @@ from ..enums import (
 __all__ = ["TargetTrackingScalingPolicy"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TargetTrackingScalingPolicy(Model):
     """A scaling policy for the capacity provider that automatically adjusts capacity to
     maintain a target value for a specific metric."""
@@ -31,3 +34,15 @@ class TargetTrackingScalingPolicy(Model):
     )
     """The target value for the metric that the scaling policy attempts to maintain through
     scaling actions."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> TargetTrackingScalingPolicy:
+        obj = object.__new__(TargetTrackingScalingPolicy)
+        get = data.get
+        obj.predefined_metric_type = (
+            None
+            if (v := get("PredefinedMetricType")) is None
+            else _w.enum_member(CapacityProviderPredefinedMetricType, v)
+        )
+        obj.target_value = None if (v := get("TargetValue")) is None else float(v)
+        return obj

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import TenantIsolationMode, to_tenant_isolation_mode
 
 __all__ = ["TenancyConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TenancyConfig(Model):
     """Specifies the tenant isolation mode configuration for a Lambda function. This allows
     you to configure specific tenant isolation strategies for your function invocations.
@@ -24,3 +27,14 @@ class TenancyConfig(Model):
     )
     """Tenant isolation mode allows for invocation to be sent to a corresponding execution
     environment dedicated to a specific tenant ID."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> TenancyConfig:
+        obj = object.__new__(TenancyConfig)
+        get = data.get
+        obj.tenant_isolation_mode = (
+            None
+            if (v := get("TenantIsolationMode")) is None
+            else _w.enum_member(TenantIsolationMode, v)
+        )
+        return obj

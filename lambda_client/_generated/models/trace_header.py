@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["TraceHeader"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TraceHeader(Model):
     """Contains trace headers for the Lambda durable execution."""
 
@@ -19,3 +21,10 @@ class TraceHeader(Model):
         default=None, metadata={"wire": "XAmznTraceId", "check": _v.Str(min=0, max=8192)}
     )
     """The X-Ray trace header associated with the durable execution."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> TraceHeader:
+        obj = object.__new__(TraceHeader)
+        get = data.get
+        obj.x_amzn_trace_id = get("XAmznTraceId")
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -12,7 +12,7 @@ from ..enums import TracingMode, to_tracing_mode
 __all__ = ["TracingConfig"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TracingConfig(Model):
     """The function's X-Ray
     (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import TracingMode, to_tracing_mode
 
 __all__ = ["TracingConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TracingConfigResponse(Model):
     """The function's X-Ray tracing configuration."""
 
@@ -20,3 +23,10 @@ class TracingConfigResponse(Model):
         default=None, converter=to_tracing_mode, metadata={"wire": "Mode", "check": _v.EnumStr()}
     )
     """The tracing mode."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> TracingConfigResponse:
+        obj = object.__new__(TracingConfigResponse)
+        get = data.get
+        obj.mode = None if (v := get("Mode")) is None else _w.enum_member(TracingMode, v)
+        return obj

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -14,7 +14,7 @@ from .propagate_tags import PropagateTags
 __all__ = ["UpdateCapacityProviderRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class UpdateCapacityProviderRequest(Model):
     capacity_provider_name: str = field(
         metadata={"wire": "CapacityProviderName", "loc": "uri", "check": _v.Str(min=1, max=140)}

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
@@ -20,7 +20,7 @@ from ..enums import (
 __all__ = ["UpdateFunctionCodeRequest"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class UpdateFunctionCodeRequest(Model):
     function_name: str = field(
         metadata={"wire": "FunctionName", "loc": "uri", "check": _v.Str(min=1, max=140)}

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from ..enums import FunctionUrlAuthType, InvokeMode, to_function_url_auth_type, to_invoke_mode
@@ -14,7 +17,7 @@ from .cors import Cors
 __all__ = ["UpdateFunctionUrlConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class UpdateFunctionUrlConfigResponse(Model):
     function_url: str | None = field(
         default=None, metadata={"wire": "FunctionUrl", "check": _v.Str(min=40, max=100)}
@@ -77,3 +80,21 @@ class UpdateFunctionUrlConfigResponse(Model):
         default=None, repr=False, eq=False, metadata={"loc": "metadata"}
     )
     """How the call that returned this went: request id, status, attempts, retry delay."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> UpdateFunctionUrlConfigResponse:
+        obj = object.__new__(UpdateFunctionUrlConfigResponse)
+        get = data.get
+        obj.function_url = get("FunctionUrl")
+        obj.function_arn = get("FunctionArn")
+        obj.auth_type = (
+            None if (v := get("AuthType")) is None else _w.enum_member(FunctionUrlAuthType, v)
+        )
+        obj.cors = None if (v := get("Cors")) is None else Cors._from_wire(v)
+        obj.creation_time = get("CreationTime")
+        obj.last_modified_time = get("LastModifiedTime")
+        obj.invoke_mode = (
+            None if (v := get("InvokeMode")) is None else _w.enum_member(InvokeMode, v)
+        )
+        obj.response_metadata = None
+        return obj

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["VpcConfigResponse"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class VpcConfigResponse(Model):
     """The VPC security groups and subnets that are attached to a Lambda function."""
 
@@ -38,3 +40,13 @@ class VpcConfigResponse(Model):
     )
     """Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack
     subnets."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> VpcConfigResponse:
+        obj = object.__new__(VpcConfigResponse)
+        get = data.get
+        obj.subnet_ids = None if (v := get("SubnetIds")) is None else list(v)
+        obj.security_group_ids = None if (v := get("SecurityGroupIds")) is None else list(v)
+        obj.vpc_id = get("VpcId")
+        obj.ipv6_allowed_for_dual_stack = get("Ipv6AllowedForDualStack")
+        return obj

@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from attrs import define, field
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.model import Model
 
 __all__ = ["WaitStartedDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class WaitStartedDetails(Model):
     """Details about a wait operation that has started."""
 
@@ -27,3 +29,13 @@ class WaitStartedDetails(Model):
     )
     """The date and time when the wait operation is scheduled to complete, in ISO-8601
     format (https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD)."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> WaitStartedDetails:
+        obj = object.__new__(WaitStartedDetails)
+        get = data.get
+        obj.duration = get("Duration")
+        obj.scheduled_end_timestamp = (
+            None if (v := get("ScheduledEndTimestamp")) is None else _w.timestamp(v)
+        )
+        return obj

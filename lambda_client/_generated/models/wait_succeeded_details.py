@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from typing import Any
+
+from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
@@ -11,7 +13,7 @@ from ..._runtime.model import Model
 __all__ = ["WaitSucceededDetails"]
 
 
-@define(kw_only=True, slots=True, repr=False)
+@define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class WaitSucceededDetails(Model):
     """Details about a wait operation that succeeded."""
 
@@ -19,3 +21,10 @@ class WaitSucceededDetails(Model):
         default=None, metadata={"wire": "Duration", "check": _v.Int(min=0)}
     )
     """The wait duration, in seconds."""
+
+    @staticmethod
+    def _from_wire(data: dict[str, Any]) -> WaitSucceededDetails:
+        obj = object.__new__(WaitSucceededDetails)
+        get = data.get
+        obj.duration = get("Duration")
+        return obj

@@ -1,0 +1,97 @@
+"""The generated ``_from_wire`` readers against the cattrs converter.
+
+Responses are parsed by straight-line readers written by the generator;
+the converter is the reference they must agree with, on every structure
+read from responses, over documents drawn from botocore's shapes
+(explicit nulls, unknown keys and enum values, ISO timestamps, integral
+doubles included). A document a reader rejects must still be explained
+with the converter's path to the bad value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lambda_client import errors, models
+from lambda_client._runtime import restjson
+from lambda_client._runtime.serde import converter
+
+from .differential import examples, model, strategies
+
+
+def _read_structures() -> list[str]:
+    names = [
+        name
+        for name in models.__all__
+        if attrs.has(getattr(models, name)) and hasattr(getattr(models, name), "_from_wire")
+    ]
+    assert len(names) > 150, "readers are generated for every structure read from responses"
+    return sorted(names)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """Every attribute, recursively, with types: equality of attrs objects
+    would call an enum member equal to its plain string."""
+    if attrs.has(type(obj)):
+        return {
+            "type": type(obj),
+            **{f.name: _fields(getattr(obj, f.name)) for f in attrs.fields(type(obj))},
+        }
+    if isinstance(obj, list):
+        return {"list": [_fields(item) for item in obj]}
+    if isinstance(obj, dict):
+        return {"dict": [(_fields(k), _fields(v)) for k, v in obj.items()]}
+    return {"type": type(obj), "value": obj}
+
+
+@pytest.mark.parametrize("name", _read_structures())
+@examples(10)
+@given(data=st.data())
+def test_reader_agrees_with_the_converter(name: str, data: st.DataObject) -> None:
+    shape = model.service_model().shape_for(name)
+    document = data.draw(strategies.wire_body(shape))
+    cls = getattr(models, name)
+    assert _fields(cls._from_wire(document)) == _fields(converter().structure(document, cls))
+
+
+def test_scalars_are_trusted_as_parsed_like_the_converter_does() -> None:
+    # Enum members included: a number where a runtime name belongs is kept,
+    # not turned into an error, exactly as for string and integer members.
+    document = {"Runtime": 3, "FunctionName": 5, "Architectures": ["arm64", 1]}
+    obj = models.FunctionConfiguration._from_wire(document)
+    reference = converter().structure(document, models.FunctionConfiguration)
+    assert (obj.runtime, obj.function_name, obj.architectures) == (3, 5, ["arm64", 1])
+    assert _fields(obj) == _fields(reference)
+
+
+def test_every_reader_sets_every_member() -> None:
+    # A member the reader forgot would be a missing slot, not None.
+    for name in _read_structures():
+        obj = getattr(models, name)._from_wire({})
+        for f in attrs.fields(type(obj)):
+            assert getattr(obj, f.name) is None, (name, f.name)
+
+
+@pytest.mark.parametrize(
+    ("document", "where"),
+    [
+        ({"Configuration": "not an object"}, "@ GetFunctionResponse.configuration"),
+        ({"Configuration": {"Layers": [{"CodeSize": 1}, 7]}}, ".configuration.layers[1]"),
+        ({"Configuration": {"SnapStart": []}}, ".configuration.snap_start"),
+        (
+            {"Configuration": {"Environment": {"Variables": {"A": {"B": 1}}, "Error": 7}}},
+            ".configuration.environment",
+        ),
+    ],
+)
+def test_a_rejected_document_is_explained_with_its_path(
+    document: dict[str, Any], where: str
+) -> None:
+    with pytest.raises(errors.DeserializationError, match="cannot parse GetFunctionResponse") as e:
+        restjson.structure(document, models.GetFunctionResponse, 200)
+    assert where in str(e.value)
