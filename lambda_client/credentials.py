@@ -210,6 +210,11 @@ class CredentialResolver:
         # botocore's credentials object, kept so that it refreshes in place.
         self._botocore_credentials: Any = None
 
+    def ready(self) -> Credentials | None:
+        """Credentials that never need refreshing, once found (explicit or
+        from the environment), without a trip through :meth:`get`."""
+        return self._explicit or self._from_env
+
     async def get(self) -> Credentials:
         """Current credentials, refreshed first if they are about to expire.
 

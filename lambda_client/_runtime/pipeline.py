@@ -12,7 +12,6 @@ import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from random import getrandbits as _random_bits
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,6 +58,17 @@ class Endpoint:
 
 Sleep = Callable[[float], Awaitable[None]]
 
+# The version (4) and variant (RFC 4122) bits of a random UUID.
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _invocation_id() -> str:
+    """A random (version 4) UUID as text. An identifier, not a secret, so
+    the PRNG serves, and formatting it here is half the cost of uuid.UUID."""
+    h = "%032x" % (_random_bits(128) & _UUID_CLEAR | _UUID_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
 
 class Pipeline:
     def __init__(
@@ -82,6 +92,8 @@ class Pipeline:
         self.clock: Clock = clock or time.time
         self.sleep: Sleep = sleep or asyncio.sleep
         self.max_attempts = config.resolved_max_attempts()
+        self.read_timeout = config.effective_read_timeout(invoke=False)
+        self.invoke_read_timeout = config.effective_read_timeout(invoke=True)
         self.quota = RetryQuota()
         self.limiter = (
             AdaptiveRateLimiter(self.clock) if config.resolved_retry_mode() == "adaptive" else None
@@ -109,8 +121,7 @@ class Pipeline:
         )
         headers = http.headers
         headers["user-agent"] = self.user_agent
-        # An identifier, not a secret: a PRNG UUID avoids uuid4's system call.
-        headers["amz-sdk-invocation-id"] = str(uuid.UUID(int=_random_bits(128), version=4))
+        headers["amz-sdk-invocation-id"] = _invocation_id()
         if self.in_lambda:
             trace_id = os.environ.get("_X_AMZN_TRACE_ID")
             if trace_id:
@@ -119,12 +130,12 @@ class Pipeline:
 
     async def send_once(self, op: OperationSpec[Any, Any], http: HttpRequest) -> HttpResponse:
         """Sign and send one attempt."""
-        credentials = await self.credentials.get()
-        now = datetime.fromtimestamp(self.clock() + self.clock_offset, UTC)
-        self.signer.sign(http, credentials, now=now)
-        read_timeout = self.config.effective_read_timeout(invoke=op.invokes_function)
+        credentials = self.credentials.ready() or await self.credentials.get()
+        self.signer.sign(http, credentials, now=self.clock() + self.clock_offset)
         return await self.transport.send(
-            http, read_timeout=read_timeout, stream=op.streaming_output
+            http,
+            read_timeout=self.invoke_read_timeout if op.invokes_function else self.read_timeout,
+            stream=op.streaming_output,
         )
 
     async def call(self, op: OperationSpec[I, O], request: I) -> O:
@@ -137,7 +148,8 @@ class Pipeline:
         while True:
             attempt += 1
             http.headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
-            await self._rate_limit()
+            if self.limiter is not None:
+                await self._rate_limit(self.limiter)
             sent_at = self.clock()
             error: LambdaClientError
             try:
@@ -223,10 +235,7 @@ class Pipeline:
             delay = max(delay, decision.retry_after)
         return None, delay, cost
 
-    async def _rate_limit(self) -> None:
-        limiter = self.limiter
-        if limiter is None:
-            return
+    async def _rate_limit(self, limiter: AdaptiveRateLimiter) -> None:
         while (wait := limiter.delay_before_send()) > 0:
             await self.sleep(wait)
 

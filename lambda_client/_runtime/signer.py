@@ -379,21 +379,21 @@ class SigV4Signer:
         request: HttpRequest,
         credentials: SigningCredentials,
         *,
-        now: datetime | None = None,
+        now: datetime | float | None = None,
     ) -> None:
         """Sign ``request`` in place.
 
         Sets ``x-amz-date``, ``x-amz-security-token`` (or removes a stale one
         when the credentials have no token) and ``authorization``. Signing the
-        same request again, as a retry does, replaces all three. A naive
-        ``now`` is taken to be UTC.
+        same request again, as a retry does, replaces all three. ``now`` is
+        a datetime (naive means UTC) or seconds since the epoch, as the
+        client passes it; by default the current time.
         """
-        # Only the current time and UTC datetimes (what the client passes)
-        # are looked up by their second; other zones and naive values are
-        # rare enough to format every time.
+        # Epoch seconds and UTC datetimes are looked up by their second;
+        # other zones and naive values are rare enough to format every time.
         stamp = self._stamp
-        if now is None:
-            second = int(time.time())
+        if now is None or not isinstance(now, datetime):
+            second = int(time.time() if now is None else now)
             if second != stamp[0]:
                 stamp = self._time_stamp(datetime.fromtimestamp(second, UTC), second)
         elif now.tzinfo is UTC:
