@@ -11,6 +11,7 @@ from .._runtime.client_base import BaseClient
 from .._runtime.payload import InvokePayload, encode_payload
 from ..paginator import AsyncPaginator
 from ..waiter import wait
+from . import models as _models
 from . import operations as _ops
 from . import waiters as _waiters
 
@@ -218,11 +219,9 @@ class GeneratedOperations(BaseClient):
             specified. Use this option to avoid modifying a policy that has changed
             since you last read it.
         """
-        from .models.add_layer_version_permission_request import AddLayerVersionPermissionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.ADD_LAYER_VERSION_PERMISSION,
-            AddLayerVersionPermissionRequest(
+            _models.AddLayerVersionPermissionRequest(
                 layer_name=layer_name,
                 version_number=version_number,
                 statement_id=statement_id,
@@ -331,11 +330,9 @@ class GeneratedOperations(BaseClient):
             Organizations. Use this to grant permissions to all the Amazon Web Services
             accounts under this organization.
         """
-        from .models.add_permission_request import AddPermissionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.ADD_PERMISSION,
-            AddPermissionRequest(
+            _models.AddPermissionRequest(
                 function_name=function_name,
                 statement_id=statement_id,
                 action=action,
@@ -384,11 +381,9 @@ class GeneratedOperations(BaseClient):
             checkpoint requests are handled correctly. If provided, Lambda uses this
             token to detect and handle duplicate requests within a 15-minute window.
         """
-        from .models.checkpoint_durable_execution_request import CheckpointDurableExecutionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.CHECKPOINT_DURABLE_EXECUTION,
-            CheckpointDurableExecutionRequest(
+            _models.CheckpointDurableExecutionRequest(
                 durable_execution_arn=durable_execution_arn,
                 checkpoint_token=checkpoint_token,
                 updates=updates,
@@ -440,11 +435,9 @@ class GeneratedOperations(BaseClient):
             (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing)
             of the alias.
         """
-        from .models.create_alias_request import CreateAliasRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.CREATE_ALIAS,
-            CreateAliasRequest(
+            _models.CreateAliasRequest(
                 function_name=function_name,
                 name=name,
                 function_version=function_version,
@@ -489,11 +482,9 @@ class GeneratedOperations(BaseClient):
         :param telemetry_config: The telemetry configuration for the capacity
             provider. Specifies logging settings for managed resources.
         """
-        from .models.create_capacity_provider_request import CreateCapacityProviderRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.CREATE_CAPACITY_PROVIDER,
-            CreateCapacityProviderRequest(
+            _models.CreateCapacityProviderRequest(
                 capacity_provider_name=capacity_provider_name,
                 vpc_config=vpc_config,
                 permissions_config=permissions_config,
@@ -526,11 +517,9 @@ class GeneratedOperations(BaseClient):
             to take if the validation checks fail.
         :param tags: A list of tags to add to the code signing configuration.
         """
-        from .models.create_code_signing_config_request import CreateCodeSigningConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.CREATE_CODE_SIGNING_CONFIG,
-            CreateCodeSigningConfigRequest(
+            _models.CreateCodeSigningConfigRequest(
                 allowed_publishers=allowed_publishers,
                 description=description,
                 code_signing_policies=code_signing_policies,
@@ -852,11 +841,9 @@ class GeneratedOperations(BaseClient):
             For more information, see provisioned mode
             (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
         """
-        from .models.create_event_source_mapping_request import CreateEventSourceMappingRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.CREATE_EVENT_SOURCE_MAPPING,
-            CreateEventSourceMappingRequest(
+            _models.CreateEventSourceMappingRequest(
                 function_name=function_name,
                 event_source_arn=event_source_arn,
                 enabled=enabled,
@@ -1131,11 +1118,9 @@ class GeneratedOperations(BaseClient):
             creating functions with durability that can remember their state and
             continue execution even after interruptions.
         """
-        from .models.create_function_request import CreateFunctionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.CREATE_FUNCTION,
-            CreateFunctionRequest(
+            _models.CreateFunctionRequest(
                 function_name=function_name,
                 role=role,
                 code=code,
@@ -1223,11 +1208,9 @@ class GeneratedOperations(BaseClient):
             ``InvokeWithResponseStream`` API operation. The maximum response payload
             size is 200 MB.
         """
-        from .models.create_function_url_config_request import CreateFunctionUrlConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.CREATE_FUNCTION_URL_CONFIG,
-            CreateFunctionUrlConfigRequest(
+            _models.CreateFunctionUrlConfigRequest(
                 function_name=function_name,
                 auth_type=auth_type,
                 qualifier=qualifier,
@@ -1266,11 +1249,9 @@ class GeneratedOperations(BaseClient):
             function name, it is limited to 64 characters in length.
         :param name: The name of the alias.
         """
-        from .models.delete_alias_request import DeleteAliasRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_ALIAS,
-            DeleteAliasRequest(
+            _models.DeleteAliasRequest(
                 function_name=function_name,
                 name=name,
             ),
@@ -1286,11 +1267,9 @@ class GeneratedOperations(BaseClient):
 
         :param capacity_provider_name: The name of the capacity provider to delete.
         """
-        from .models.delete_capacity_provider_request import DeleteCapacityProviderRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_CAPACITY_PROVIDER,
-            DeleteCapacityProviderRequest(
+            _models.DeleteCapacityProviderRequest(
                 capacity_provider_name=capacity_provider_name,
             ),
         )
@@ -1306,11 +1285,9 @@ class GeneratedOperations(BaseClient):
         :param code_signing_config_arn: The The Amazon Resource Name (ARN) of the
             code signing configuration.
         """
-        from .models.delete_code_signing_config_request import DeleteCodeSigningConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_CODE_SIGNING_CONFIG,
-            DeleteCodeSigningConfigRequest(
+            _models.DeleteCodeSigningConfigRequest(
                 code_signing_config_arn=code_signing_config_arn,
             ),
         )
@@ -1329,11 +1306,9 @@ class GeneratedOperations(BaseClient):
 
         :param uuid: The identifier of the event source mapping.
         """
-        from .models.delete_event_source_mapping_request import DeleteEventSourceMappingRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_EVENT_SOURCE_MAPPING,
-            DeleteEventSourceMappingRequest(
+            _models.DeleteEventSourceMappingRequest(
                 uuid=uuid,
             ),
         )
@@ -1382,11 +1357,9 @@ class GeneratedOperations(BaseClient):
         :param qualifier: Specify a version to delete. You can't delete a version
             that an alias references.
         """
-        from .models.delete_function_request import DeleteFunctionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_FUNCTION,
-            DeleteFunctionRequest(
+            _models.DeleteFunctionRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -1419,13 +1392,9 @@ class GeneratedOperations(BaseClient):
             The length constraint applies only to the full ARN. If you specify only the
             function name, it is limited to 64 characters in length.
         """
-        from .models.delete_function_code_signing_config_request import (
-            DeleteFunctionCodeSigningConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_FUNCTION_CODE_SIGNING_CONFIG,
-            DeleteFunctionCodeSigningConfigRequest(
+            _models.DeleteFunctionCodeSigningConfigRequest(
                 function_name=function_name,
             ),
         )
@@ -1457,11 +1426,9 @@ class GeneratedOperations(BaseClient):
             The length constraint applies only to the full ARN. If you specify only the
             function name, it is limited to 64 characters in length.
         """
-        from .models.delete_function_concurrency_request import DeleteFunctionConcurrencyRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_FUNCTION_CONCURRENCY,
-            DeleteFunctionConcurrencyRequest(
+            _models.DeleteFunctionConcurrencyRequest(
                 function_name=function_name,
             ),
         )
@@ -1502,13 +1469,9 @@ class GeneratedOperations(BaseClient):
             name, it is limited to 64 characters in length.
         :param qualifier: A version number or alias name.
         """
-        from .models.delete_function_event_invoke_config_request import (
-            DeleteFunctionEventInvokeConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_FUNCTION_EVENT_INVOKE_CONFIG,
-            DeleteFunctionEventInvokeConfigRequest(
+            _models.DeleteFunctionEventInvokeConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -1544,11 +1507,9 @@ class GeneratedOperations(BaseClient):
             function name, it is limited to 64 characters in length.
         :param qualifier: The alias name.
         """
-        from .models.delete_function_url_config_request import DeleteFunctionUrlConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_FUNCTION_URL_CONFIG,
-            DeleteFunctionUrlConfigRequest(
+            _models.DeleteFunctionUrlConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -1569,11 +1530,9 @@ class GeneratedOperations(BaseClient):
         :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
         :param version_number: The version number.
         """
-        from .models.delete_layer_version_request import DeleteLayerVersionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_LAYER_VERSION,
-            DeleteLayerVersionRequest(
+            _models.DeleteLayerVersionRequest(
                 layer_name=layer_name,
                 version_number=version_number,
             ),
@@ -1608,13 +1567,9 @@ class GeneratedOperations(BaseClient):
             function name, it is limited to 64 characters in length.
         :param qualifier: The version number or alias name.
         """
-        from .models.delete_provisioned_concurrency_config_request import (
-            DeleteProvisionedConcurrencyConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_PROVISIONED_CONCURRENCY_CONFIG,
-            DeleteProvisionedConcurrencyConfigRequest(
+            _models.DeleteProvisionedConcurrencyConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -1639,11 +1594,9 @@ class GeneratedOperations(BaseClient):
             fails with a ``PreconditionFailedException`` error. To retrieve the current
             revision ID, use the GetResourcePolicy operation.
         """
-        from .models.delete_resource_policy_request import DeleteResourcePolicyRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.DELETE_RESOURCE_POLICY,
-            DeleteResourcePolicyRequest(
+            _models.DeleteResourcePolicyRequest(
                 resource_arn=resource_arn,
                 revision_id=revision_id,
             ),
@@ -1656,11 +1609,9 @@ class GeneratedOperations(BaseClient):
         (https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an
         Amazon Web Services Region.
         """
-        from .models.get_account_settings_request import GetAccountSettingsRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_ACCOUNT_SETTINGS,
-            GetAccountSettingsRequest(),
+            _models.GetAccountSettingsRequest(),
         )
 
     async def get_alias(
@@ -1693,11 +1644,9 @@ class GeneratedOperations(BaseClient):
             function name, it is limited to 64 characters in length.
         :param name: The name of the alias.
         """
-        from .models.get_alias_request import GetAliasRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_ALIAS,
-            GetAliasRequest(
+            _models.GetAliasRequest(
                 function_name=function_name,
                 name=name,
             ),
@@ -1714,11 +1663,9 @@ class GeneratedOperations(BaseClient):
         :param capacity_provider_name: The name of the capacity provider to
             retrieve.
         """
-        from .models.get_capacity_provider_request import GetCapacityProviderRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_CAPACITY_PROVIDER,
-            GetCapacityProviderRequest(
+            _models.GetCapacityProviderRequest(
                 capacity_provider_name=capacity_provider_name,
             ),
         )
@@ -1733,11 +1680,9 @@ class GeneratedOperations(BaseClient):
         :param code_signing_config_arn: The The Amazon Resource Name (ARN) of the
             code signing configuration.
         """
-        from .models.get_code_signing_config_request import GetCodeSigningConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_CODE_SIGNING_CONFIG,
-            GetCodeSigningConfigRequest(
+            _models.GetCodeSigningConfigRequest(
                 code_signing_config_arn=code_signing_config_arn,
             ),
         )
@@ -1760,11 +1705,9 @@ class GeneratedOperations(BaseClient):
             ``false`` for a more compact response that includes only execution metadata.
             The default value is set to ``true``.
         """
-        from .models.get_durable_execution_request import GetDurableExecutionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_DURABLE_EXECUTION,
-            GetDurableExecutionRequest(
+            _models.GetDurableExecutionRequest(
                 durable_execution_arn=durable_execution_arn,
                 include_execution_data=include_execution_data,
             ),
@@ -1804,11 +1747,9 @@ class GeneratedOperations(BaseClient):
             reverse chronological order (newest first). By default, events are returned
             in chronological order (oldest first).
         """
-        from .models.get_durable_execution_history_request import GetDurableExecutionHistoryRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_DURABLE_EXECUTION_HISTORY,
-            GetDurableExecutionHistoryRequest(
+            _models.GetDurableExecutionHistoryRequest(
                 durable_execution_arn=durable_execution_arn,
                 include_execution_data=include_execution_data,
                 max_items=max_items,
@@ -1849,11 +1790,9 @@ class GeneratedOperations(BaseClient):
             can use ``Marker`` to retrieve additional pages of results. The default is
             100 and the maximum allowed is 1000. A value of 0 uses the default.
         """
-        from .models.get_durable_execution_state_request import GetDurableExecutionStateRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_DURABLE_EXECUTION_STATE,
-            GetDurableExecutionStateRequest(
+            _models.GetDurableExecutionStateRequest(
                 durable_execution_arn=durable_execution_arn,
                 checkpoint_token=checkpoint_token,
                 marker=marker,
@@ -1871,11 +1810,9 @@ class GeneratedOperations(BaseClient):
 
         :param uuid: The identifier of the event source mapping.
         """
-        from .models.get_event_source_mapping_request import GetEventSourceMappingRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_EVENT_SOURCE_MAPPING,
-            GetEventSourceMappingRequest(
+            _models.GetEventSourceMappingRequest(
                 uuid=uuid,
             ),
         )
@@ -1915,11 +1852,9 @@ class GeneratedOperations(BaseClient):
         :param qualifier: Specify a version or alias to get details about a
             published version of the function.
         """
-        from .models.get_function_request import GetFunctionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_FUNCTION,
-            GetFunctionRequest(
+            _models.GetFunctionRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -1952,13 +1887,9 @@ class GeneratedOperations(BaseClient):
             The length constraint applies only to the full ARN. If you specify only the
             function name, it is limited to 64 characters in length.
         """
-        from .models.get_function_code_signing_config_request import (
-            GetFunctionCodeSigningConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_FUNCTION_CODE_SIGNING_CONFIG,
-            GetFunctionCodeSigningConfigRequest(
+            _models.GetFunctionCodeSigningConfigRequest(
                 function_name=function_name,
             ),
         )
@@ -1991,11 +1922,9 @@ class GeneratedOperations(BaseClient):
             The length constraint applies only to the full ARN. If you specify only the
             function name, it is limited to 64 characters in length.
         """
-        from .models.get_function_concurrency_request import GetFunctionConcurrencyRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_FUNCTION_CONCURRENCY,
-            GetFunctionConcurrencyRequest(
+            _models.GetFunctionConcurrencyRequest(
                 function_name=function_name,
             ),
         )
@@ -2038,11 +1967,9 @@ class GeneratedOperations(BaseClient):
         :param qualifier: Specify a version or alias to get details about a
             published version of the function.
         """
-        from .models.get_function_configuration_request import GetFunctionConfigurationRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_FUNCTION_CONFIGURATION,
-            GetFunctionConfigurationRequest(
+            _models.GetFunctionConfigurationRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -2084,13 +2011,9 @@ class GeneratedOperations(BaseClient):
             name, it is limited to 64 characters in length.
         :param qualifier: A version number or alias name.
         """
-        from .models.get_function_event_invoke_config_request import (
-            GetFunctionEventInvokeConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_FUNCTION_EVENT_INVOKE_CONFIG,
-            GetFunctionEventInvokeConfigRequest(
+            _models.GetFunctionEventInvokeConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -2107,11 +2030,9 @@ class GeneratedOperations(BaseClient):
 
         :param function_name: The name of the function.
         """
-        from .models.get_function_recursion_config_request import GetFunctionRecursionConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_FUNCTION_RECURSION_CONFIG,
-            GetFunctionRecursionConfigRequest(
+            _models.GetFunctionRecursionConfigRequest(
                 function_name=function_name,
             ),
         )
@@ -2128,11 +2049,9 @@ class GeneratedOperations(BaseClient):
         :param qualifier: Specify a version or alias to get the scaling
             configuration for a published version of the function.
         """
-        from .models.get_function_scaling_config_request import GetFunctionScalingConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_FUNCTION_SCALING_CONFIG,
-            GetFunctionScalingConfigRequest(
+            _models.GetFunctionScalingConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -2167,11 +2086,9 @@ class GeneratedOperations(BaseClient):
             function name, it is limited to 64 characters in length.
         :param qualifier: The alias name.
         """
-        from .models.get_function_url_config_request import GetFunctionUrlConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_FUNCTION_URL_CONFIG,
-            GetFunctionUrlConfigRequest(
+            _models.GetFunctionUrlConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -2190,11 +2107,9 @@ class GeneratedOperations(BaseClient):
         :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
         :param version_number: The version number.
         """
-        from .models.get_layer_version_request import GetLayerVersionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_LAYER_VERSION,
-            GetLayerVersionRequest(
+            _models.GetLayerVersionRequest(
                 layer_name=layer_name,
                 version_number=version_number,
             ),
@@ -2211,11 +2126,9 @@ class GeneratedOperations(BaseClient):
 
         :param arn: The ARN of the layer version.
         """
-        from .models.get_layer_version_by_arn_request import GetLayerVersionByArnRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_LAYER_VERSION_BY_ARN,
-            GetLayerVersionByArnRequest(
+            _models.GetLayerVersionByArnRequest(
                 arn=arn,
             ),
         )
@@ -2233,11 +2146,9 @@ class GeneratedOperations(BaseClient):
         :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
         :param version_number: The version number.
         """
-        from .models.get_layer_version_policy_request import GetLayerVersionPolicyRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_LAYER_VERSION_POLICY,
-            GetLayerVersionPolicyRequest(
+            _models.GetLayerVersionPolicyRequest(
                 layer_name=layer_name,
                 version_number=version_number,
             ),
@@ -2278,11 +2189,9 @@ class GeneratedOperations(BaseClient):
         :param qualifier: Specify a version or alias to get the policy for that
             resource.
         """
-        from .models.get_policy_request import GetPolicyRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_POLICY,
-            GetPolicyRequest(
+            _models.GetPolicyRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -2318,13 +2227,9 @@ class GeneratedOperations(BaseClient):
             function name, it is limited to 64 characters in length.
         :param qualifier: The version number or alias name.
         """
-        from .models.get_provisioned_concurrency_config_request import (
-            GetProvisionedConcurrencyConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_PROVISIONED_CONCURRENCY_CONFIG,
-            GetProvisionedConcurrencyConfigRequest(
+            _models.GetProvisionedConcurrencyConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -2344,11 +2249,9 @@ class GeneratedOperations(BaseClient):
             unqualified ARN. The value must be a complete ARN, and the operation does
             not accept wildcard characters.
         """
-        from .models.get_resource_policy_request import GetResourcePolicyRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_RESOURCE_POLICY,
-            GetResourcePolicyRequest(
+            _models.GetResourcePolicyRequest(
                 resource_arn=resource_arn,
             ),
         )
@@ -2389,11 +2292,9 @@ class GeneratedOperations(BaseClient):
             or a published version number. If no value is specified, the configuration
             for the ``$LATEST`` version is returned.
         """
-        from .models.get_runtime_management_config_request import GetRuntimeManagementConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.GET_RUNTIME_MANAGEMENT_CONFIG,
-            GetRuntimeManagementConfigRequest(
+            _models.GetRuntimeManagementConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
             ),
@@ -2533,11 +2434,9 @@ class GeneratedOperations(BaseClient):
         :param tenant_id: The identifier of the tenant in a multi-tenant Lambda
             function.
         """
-        from .models.invocation_request import InvocationRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.INVOKE,
-            InvocationRequest(
+            _models.InvocationRequest(
                 function_name=function_name,
                 invocation_type=invocation_type,
                 log_type=log_type,
@@ -2595,11 +2494,9 @@ class GeneratedOperations(BaseClient):
                 :param invoke_args: The JSON that you want to provide to your Lambda
                     function as input.
         """
-        from .models.invoke_async_request import InvokeAsyncRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.INVOKE_ASYNC,
-            InvokeAsyncRequest(
+            _models.InvokeAsyncRequest(
                 function_name=function_name,
                 invoke_args=encode_payload("InvokeAsync", "invoke_args", invoke_args),
             ),
@@ -2672,11 +2569,9 @@ class GeneratedOperations(BaseClient):
             ``DryRun`` – Validate parameter values and verify that the IAM user or role
             has permission to invoke the function.
         """
-        from .models.invoke_with_response_stream_request import InvokeWithResponseStreamRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.INVOKE_WITH_RESPONSE_STREAM,
-            InvokeWithResponseStreamRequest(
+            _models.InvokeWithResponseStreamRequest(
                 function_name=function_name,
                 log_type=log_type,
                 client_context=client_context,
@@ -2724,11 +2619,9 @@ class GeneratedOperations(BaseClient):
             request to retrieve the next page of results.
         :param max_items: Limit the number of aliases returned.
         """
-        from .models.list_aliases_request import ListAliasesRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_ALIASES,
-            ListAliasesRequest(
+            _models.ListAliasesRequest(
                 function_name=function_name,
                 function_version=function_version,
                 marker=marker,
@@ -2750,11 +2643,9 @@ class GeneratedOperations(BaseClient):
             request to retrieve the next page of results.
         :param max_items: The maximum number of capacity providers to return.
         """
-        from .models.list_capacity_providers_request import ListCapacityProvidersRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_CAPACITY_PROVIDERS,
-            ListCapacityProvidersRequest(
+            _models.ListCapacityProvidersRequest(
                 state=state,
                 marker=marker,
                 max_items=max_items,
@@ -2776,11 +2667,9 @@ class GeneratedOperations(BaseClient):
             request to retrieve the next page of results.
         :param max_items: Maximum number of items to return.
         """
-        from .models.list_code_signing_configs_request import ListCodeSigningConfigsRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_CODE_SIGNING_CONFIGS,
-            ListCodeSigningConfigsRequest(
+            _models.ListCodeSigningConfigsRequest(
                 marker=marker,
                 max_items=max_items,
             ),
@@ -2824,13 +2713,9 @@ class GeneratedOperations(BaseClient):
         :param max_items: Maximum number of executions to return (1-1000). Default
             is 100.
         """
-        from .models.list_durable_executions_by_function_request import (
-            ListDurableExecutionsByFunctionRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_DURABLE_EXECUTIONS_BY_FUNCTION,
-            ListDurableExecutionsByFunctionRequest(
+            _models.ListDurableExecutionsByFunctionRequest(
                 function_name=function_name,
                 qualifier=qualifier,
                 durable_execution_name=durable_execution_name,
@@ -2910,11 +2795,9 @@ class GeneratedOperations(BaseClient):
             Note that ListEventSourceMappings returns a maximum of 100 items in each
             response, even if you set the number higher.
         """
-        from .models.list_event_source_mappings_request import ListEventSourceMappingsRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_EVENT_SOURCE_MAPPINGS,
-            ListEventSourceMappingsRequest(
+            _models.ListEventSourceMappingsRequest(
                 event_source_arn=event_source_arn,
                 function_name=function_name,
                 marker=marker,
@@ -2957,13 +2840,9 @@ class GeneratedOperations(BaseClient):
             request to retrieve the next page of results.
         :param max_items: The maximum number of configurations to return.
         """
-        from .models.list_function_event_invoke_configs_request import (
-            ListFunctionEventInvokeConfigsRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_FUNCTION_EVENT_INVOKE_CONFIGS,
-            ListFunctionEventInvokeConfigsRequest(
+            _models.ListFunctionEventInvokeConfigsRequest(
                 function_name=function_name,
                 marker=marker,
                 max_items=max_items,
@@ -3004,11 +2883,9 @@ class GeneratedOperations(BaseClient):
             response. Note that ``ListFunctionUrlConfigs`` returns a maximum of 50 items
             in each response, even if you set the number higher.
         """
-        from .models.list_function_url_configs_request import ListFunctionUrlConfigsRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_FUNCTION_URL_CONFIGS,
-            ListFunctionUrlConfigsRequest(
+            _models.ListFunctionUrlConfigsRequest(
                 function_name=function_name,
                 marker=marker,
                 max_items=max_items,
@@ -3032,13 +2909,9 @@ class GeneratedOperations(BaseClient):
         :param max_items: The maximum number of function versions to return in the
             response.
         """
-        from .models.list_function_versions_by_capacity_provider_request import (
-            ListFunctionVersionsByCapacityProviderRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER,
-            ListFunctionVersionsByCapacityProviderRequest(
+            _models.ListFunctionVersionsByCapacityProviderRequest(
                 capacity_provider_name=capacity_provider_name,
                 marker=marker,
                 max_items=max_items,
@@ -3079,11 +2952,9 @@ class GeneratedOperations(BaseClient):
             Note that ``ListFunctions`` returns a maximum of 50 items in each response,
             even if you set the number higher.
         """
-        from .models.list_functions_request import ListFunctionsRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_FUNCTIONS,
-            ListFunctionsRequest(
+            _models.ListFunctionsRequest(
                 master_region=master_region,
                 function_version=function_version,
                 marker=marker,
@@ -3108,13 +2979,9 @@ class GeneratedOperations(BaseClient):
             request to retrieve the next page of results.
         :param max_items: Maximum number of items to return.
         """
-        from .models.list_functions_by_code_signing_config_request import (
-            ListFunctionsByCodeSigningConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
-            ListFunctionsByCodeSigningConfigRequest(
+            _models.ListFunctionsByCodeSigningConfigRequest(
                 code_signing_config_arn=code_signing_config_arn,
                 marker=marker,
                 max_items=max_items,
@@ -3152,11 +3019,9 @@ class GeneratedOperations(BaseClient):
         :param marker: A pagination token returned by a previous call.
         :param max_items: The maximum number of versions to return.
         """
-        from .models.list_layer_versions_request import ListLayerVersionsRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_LAYER_VERSIONS,
-            ListLayerVersionsRequest(
+            _models.ListLayerVersionsRequest(
                 layer_name=layer_name,
                 compatible_architecture=compatible_architecture,
                 compatible_runtime=compatible_runtime,
@@ -3195,11 +3060,9 @@ class GeneratedOperations(BaseClient):
         :param marker: A pagination token returned by a previous call.
         :param max_items: The maximum number of layers to return.
         """
-        from .models.list_layers_request import ListLayersRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_LAYERS,
-            ListLayersRequest(
+            _models.ListLayersRequest(
                 compatible_architecture=compatible_architecture,
                 compatible_runtime=compatible_runtime,
                 marker=marker,
@@ -3240,13 +3103,9 @@ class GeneratedOperations(BaseClient):
         :param max_items: Specify a number to limit the number of configurations
             returned.
         """
-        from .models.list_provisioned_concurrency_configs_request import (
-            ListProvisionedConcurrencyConfigsRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_PROVISIONED_CONCURRENCY_CONFIGS,
-            ListProvisionedConcurrencyConfigsRequest(
+            _models.ListProvisionedConcurrencyConfigsRequest(
                 function_name=function_name,
                 marker=marker,
                 max_items=max_items,
@@ -3265,11 +3124,9 @@ class GeneratedOperations(BaseClient):
         :param resource: The resource's Amazon Resource Name (ARN). Note: Lambda
             does not support adding tags to function aliases or versions.
         """
-        from .models.list_tags_request import ListTagsRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_TAGS,
-            ListTagsRequest(
+            _models.ListTagsRequest(
                 resource=resource,
             ),
         )
@@ -3311,11 +3168,9 @@ class GeneratedOperations(BaseClient):
             ``ListVersionsByFunction`` returns a maximum of 50 items in each response,
             even if you set the number higher.
         """
-        from .models.list_versions_by_function_request import ListVersionsByFunctionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.LIST_VERSIONS_BY_FUNCTION,
-            ListVersionsByFunctionRequest(
+            _models.ListVersionsByFunctionRequest(
                 function_name=function_name,
                 marker=marker,
                 max_items=max_items,
@@ -3369,11 +3224,9 @@ class GeneratedOperations(BaseClient):
 
             The full text of the license.
         """
-        from .models.publish_layer_version_request import PublishLayerVersionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUBLISH_LAYER_VERSION,
-            PublishLayerVersionRequest(
+            _models.PublishLayerVersionRequest(
                 layer_name=layer_name,
                 content=content,
                 description=description,
@@ -3435,11 +3288,9 @@ class GeneratedOperations(BaseClient):
         :param publish_to: Specifies where to publish the function version or
             configuration.
         """
-        from .models.publish_version_request import PublishVersionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUBLISH_VERSION,
-            PublishVersionRequest(
+            _models.PublishVersionRequest(
                 function_name=function_name,
                 code_sha256=code_sha256,
                 description=description,
@@ -3480,13 +3331,9 @@ class GeneratedOperations(BaseClient):
             The length constraint applies only to the full ARN. If you specify only the
             function name, it is limited to 64 characters in length.
         """
-        from .models.put_function_code_signing_config_request import (
-            PutFunctionCodeSigningConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUT_FUNCTION_CODE_SIGNING_CONFIG,
-            PutFunctionCodeSigningConfigRequest(
+            _models.PutFunctionCodeSigningConfigRequest(
                 code_signing_config_arn=code_signing_config_arn,
                 function_name=function_name,
             ),
@@ -3535,11 +3382,9 @@ class GeneratedOperations(BaseClient):
         :param reserved_concurrent_executions: The number of simultaneous executions
             to reserve for the function.
         """
-        from .models.put_function_concurrency_request import PutFunctionConcurrencyRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUT_FUNCTION_CONCURRENCY,
-            PutFunctionConcurrencyRequest(
+            _models.PutFunctionConcurrencyRequest(
                 function_name=function_name,
                 reserved_concurrent_executions=reserved_concurrent_executions,
             ),
@@ -3636,13 +3481,9 @@ class GeneratedOperations(BaseClient):
             S3 buckets are supported only for on-failure destinations. To retain records
             of successful invocations, use another destination type.
         """
-        from .models.put_function_event_invoke_config_request import (
-            PutFunctionEventInvokeConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUT_FUNCTION_EVENT_INVOKE_CONFIG,
-            PutFunctionEventInvokeConfigRequest(
+            _models.PutFunctionEventInvokeConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
                 maximum_retry_attempts=maximum_retry_attempts,
@@ -3716,11 +3557,9 @@ class GeneratedOperations(BaseClient):
             (https://serverlessland.com/content/service/lambda/guides/aws-lambda-operator-guide/recursive-runaway)
             in Serverless Land.
         """
-        from .models.put_function_recursion_config_request import PutFunctionRecursionConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUT_FUNCTION_RECURSION_CONFIG,
-            PutFunctionRecursionConfigRequest(
+            _models.PutFunctionRecursionConfigRequest(
                 function_name=function_name,
                 recursive_loop=recursive_loop,
             ),
@@ -3744,11 +3583,9 @@ class GeneratedOperations(BaseClient):
         :param function_scaling_config: The scaling configuration to apply to the
             function, including minimum and maximum execution environment limits.
         """
-        from .models.put_function_scaling_config_request import PutFunctionScalingConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUT_FUNCTION_SCALING_CONFIG,
-            PutFunctionScalingConfigRequest(
+            _models.PutFunctionScalingConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
                 function_scaling_config=function_scaling_config,
@@ -3787,13 +3624,9 @@ class GeneratedOperations(BaseClient):
         :param provisioned_concurrent_executions: The amount of provisioned
             concurrency to allocate for the version or alias.
         """
-        from .models.put_provisioned_concurrency_config_request import (
-            PutProvisionedConcurrencyConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUT_PROVISIONED_CONCURRENCY_CONFIG,
-            PutProvisionedConcurrencyConfigRequest(
+            _models.PutProvisionedConcurrencyConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
                 provisioned_concurrent_executions=provisioned_concurrent_executions,
@@ -3840,11 +3673,9 @@ class GeneratedOperations(BaseClient):
             fails with a ``PreconditionFailedException`` error. To retrieve the current
             revision ID, use the GetResourcePolicy operation.
         """
-        from .models.put_resource_policy_request import PutResourcePolicyRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUT_RESOURCE_POLICY,
-            PutResourcePolicyRequest(
+            _models.PutResourcePolicyRequest(
                 resource_arn=resource_arn,
                 policy=policy,
                 revision_id=revision_id,
@@ -3920,11 +3751,9 @@ class GeneratedOperations(BaseClient):
 
             This is only required if you're using the Manual runtime update mode.
         """
-        from .models.put_runtime_management_config_request import PutRuntimeManagementConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.PUT_RUNTIME_MANAGEMENT_CONFIG,
-            PutRuntimeManagementConfigRequest(
+            _models.PutRuntimeManagementConfigRequest(
                 function_name=function_name,
                 update_runtime_on=update_runtime_on,
                 qualifier=qualifier,
@@ -3952,13 +3781,9 @@ class GeneratedOperations(BaseClient):
             specified. Use this option to avoid modifying a policy that has changed
             since you last read it.
         """
-        from .models.remove_layer_version_permission_request import (
-            RemoveLayerVersionPermissionRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.REMOVE_LAYER_VERSION_PERMISSION,
-            RemoveLayerVersionPermissionRequest(
+            _models.RemoveLayerVersionPermissionRequest(
                 layer_name=layer_name,
                 version_number=version_number,
                 statement_id=statement_id,
@@ -4007,11 +3832,9 @@ class GeneratedOperations(BaseClient):
             that's specified. Use this option to avoid modifying a policy that has
             changed since you last read it.
         """
-        from .models.remove_permission_request import RemovePermissionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.REMOVE_PERMISSION,
-            RemovePermissionRequest(
+            _models.RemovePermissionRequest(
                 function_name=function_name,
                 statement_id=statement_id,
                 qualifier=qualifier,
@@ -4032,13 +3855,9 @@ class GeneratedOperations(BaseClient):
         :param callback_id: The unique identifier for the callback operation.
         :param error: Error details describing why the callback operation failed.
         """
-        from .models.send_durable_execution_callback_failure_request import (
-            SendDurableExecutionCallbackFailureRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.SEND_DURABLE_EXECUTION_CALLBACK_FAILURE,
-            SendDurableExecutionCallbackFailureRequest(
+            _models.SendDurableExecutionCallbackFailureRequest(
                 callback_id=callback_id,
                 error=error,
             ),
@@ -4055,13 +3874,9 @@ class GeneratedOperations(BaseClient):
 
         :param callback_id: The unique identifier for the callback operation.
         """
-        from .models.send_durable_execution_callback_heartbeat_request import (
-            SendDurableExecutionCallbackHeartbeatRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT,
-            SendDurableExecutionCallbackHeartbeatRequest(
+            _models.SendDurableExecutionCallbackHeartbeatRequest(
                 callback_id=callback_id,
             ),
         )
@@ -4080,13 +3895,9 @@ class GeneratedOperations(BaseClient):
         :param result: The result data from the successful callback operation.
             Maximum size is 256 KB.
         """
-        from .models.send_durable_execution_callback_success_request import (
-            SendDurableExecutionCallbackSuccessRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS,
-            SendDurableExecutionCallbackSuccessRequest(
+            _models.SendDurableExecutionCallbackSuccessRequest(
                 callback_id=callback_id,
                 result=result,
             ),
@@ -4108,11 +3919,9 @@ class GeneratedOperations(BaseClient):
         :param error: Optional error details explaining why the execution is being
             stopped.
         """
-        from .models.stop_durable_execution_request import StopDurableExecutionRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.STOP_DURABLE_EXECUTION,
-            StopDurableExecutionRequest(
+            _models.StopDurableExecutionRequest(
                 durable_execution_arn=durable_execution_arn,
                 error=error,
             ),
@@ -4130,11 +3939,9 @@ class GeneratedOperations(BaseClient):
         :param resource: The resource's Amazon Resource Name (ARN).
         :param tags: A list of tags to apply to the resource.
         """
-        from .models.tag_resource_request import TagResourceRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.TAG_RESOURCE,
-            TagResourceRequest(
+            _models.TagResourceRequest(
                 resource=resource,
                 tags=tags,
             ),
@@ -4152,11 +3959,9 @@ class GeneratedOperations(BaseClient):
         :param resource: The resource's Amazon Resource Name (ARN).
         :param tag_keys: A list of tag keys to remove from the resource.
         """
-        from .models.untag_resource_request import UntagResourceRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UNTAG_RESOURCE,
-            UntagResourceRequest(
+            _models.UntagResourceRequest(
                 resource=resource,
                 tag_keys=tag_keys,
             ),
@@ -4204,11 +4009,9 @@ class GeneratedOperations(BaseClient):
             that's specified. Use this option to avoid modifying an alias that has
             changed since you last read it.
         """
-        from .models.update_alias_request import UpdateAliasRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UPDATE_ALIAS,
-            UpdateAliasRequest(
+            _models.UpdateAliasRequest(
                 function_name=function_name,
                 name=name,
                 function_version=function_version,
@@ -4235,11 +4038,9 @@ class GeneratedOperations(BaseClient):
         :param telemetry_config: The updated telemetry configuration for the
             capacity provider.
         """
-        from .models.update_capacity_provider_request import UpdateCapacityProviderRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UPDATE_CAPACITY_PROVIDER,
-            UpdateCapacityProviderRequest(
+            _models.UpdateCapacityProviderRequest(
                 capacity_provider_name=capacity_provider_name,
                 capacity_provider_scaling_config=capacity_provider_scaling_config,
                 propagate_tags=propagate_tags,
@@ -4265,11 +4066,9 @@ class GeneratedOperations(BaseClient):
             configuration.
         :param code_signing_policies: The code signing policy.
         """
-        from .models.update_code_signing_config_request import UpdateCodeSigningConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UPDATE_CODE_SIGNING_CONFIG,
-            UpdateCodeSigningConfigRequest(
+            _models.UpdateCodeSigningConfigRequest(
                 code_signing_config_arn=code_signing_config_arn,
                 description=description,
                 allowed_publishers=allowed_publishers,
@@ -4542,11 +4341,9 @@ class GeneratedOperations(BaseClient):
             For more information, see provisioned mode
             (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
         """
-        from .models.update_event_source_mapping_request import UpdateEventSourceMappingRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UPDATE_EVENT_SOURCE_MAPPING,
-            UpdateEventSourceMappingRequest(
+            _models.UpdateEventSourceMappingRequest(
                 uuid=uuid,
                 function_name=function_name,
                 enabled=enabled,
@@ -4678,11 +4475,9 @@ class GeneratedOperations(BaseClient):
             package. If you don't provide a customer managed key, Lambda uses an Amazon
             Web Services managed key.
         """
-        from .models.update_function_code_request import UpdateFunctionCodeRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UPDATE_FUNCTION_CODE,
-            UpdateFunctionCodeRequest(
+            _models.UpdateFunctionCodeRequest(
                 function_name=function_name,
                 zip_file=zip_file,
                 s3_bucket=s3_bucket,
@@ -4876,11 +4671,9 @@ class GeneratedOperations(BaseClient):
             is used to encrypt your durable execution's payload data, including input,
             output, and error payloads.
         """
-        from .models.update_function_configuration_request import UpdateFunctionConfigurationRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UPDATE_FUNCTION_CONFIGURATION,
-            UpdateFunctionConfigurationRequest(
+            _models.UpdateFunctionConfigurationRequest(
                 function_name=function_name,
                 role=role,
                 handler=handler,
@@ -4977,13 +4770,9 @@ class GeneratedOperations(BaseClient):
             S3 buckets are supported only for on-failure destinations. To retain records
             of successful invocations, use another destination type.
         """
-        from .models.update_function_event_invoke_config_request import (
-            UpdateFunctionEventInvokeConfigRequest,
-        )
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UPDATE_FUNCTION_EVENT_INVOKE_CONFIG,
-            UpdateFunctionEventInvokeConfigRequest(
+            _models.UpdateFunctionEventInvokeConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
                 maximum_retry_attempts=maximum_retry_attempts,
@@ -5046,11 +4835,9 @@ class GeneratedOperations(BaseClient):
             ``InvokeWithResponseStream`` API operation. The maximum response payload
             size is 200 MB.
         """
-        from .models.update_function_url_config_request import UpdateFunctionUrlConfigRequest
-
-        return await self._call(
+        return await self._pipeline.call(
             _ops.UPDATE_FUNCTION_URL_CONFIG,
-            UpdateFunctionUrlConfigRequest(
+            _models.UpdateFunctionUrlConfigRequest(
                 function_name=function_name,
                 qualifier=qualifier,
                 auth_type=auth_type,

@@ -11,7 +11,6 @@ from ..config import ClientConfig
 from ..credentials import CredentialResolver, Credentials
 from .endpoints import configured_endpoint_url, resolve_endpoint
 from .exceptions import ConfigError
-from .operation import I, O, OperationSpec
 from .pipeline import Clock, Endpoint, Pipeline, Sleep
 from .shared_config import resolve_region
 from .signer import SigV4Signer
@@ -90,9 +89,6 @@ class BaseClient:
     @property
     def config(self) -> ClientConfig:
         return self._config
-
-    async def _call(self, op: OperationSpec[I, O], request: I) -> O:
-        return await self._pipeline.call(op, request)
 
     async def close(self) -> None:
         """Release the connection pool. Idempotent."""
