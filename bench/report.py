@@ -53,6 +53,7 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
                     "calls_per_s": _med([m["calls"] / m["wall"] for m in mine]),
                     "cpu_us": _med([m["cpu"] / m["calls"] * 1e6 for m in mine]),
                     "first_call_ms": _med([m["first_call"] * 1e3 for m in mine]),
+                    "rss_after_mib": _med([m.get("rss_after", 0) / 2**20 for m in mine]),
                     "server_us": _med([m["server_cpu_per_request"] * 1e6 for m in mine]),
                     # Cores the canned server kept busy: near 1.0 would make it the limit.
                     "server_cores": _med(
@@ -264,13 +265,18 @@ def per_call_table(summary: dict[str, Any]) -> str:
 
 
 def first_call_table(summary: dict[str, Any]) -> str:
-    """The first call after construction: lazy imports, converters, the connection."""
+    """The first call after construction (lazy imports, converters, the
+    connection) and the memory of the process once its calls are done."""
     rows = []
     for op in OP_NAMES:
         for e in summary["per_call"]:
             if e["op"] == op and e["concurrency"] == 1:
-                rows.append([OP_NAMES[op], e["label"], f"{e['first_call_ms']:.1f}"])
-    return _table(["Operation", "Client", "first call after construction, ms"], rows)
+                rss = f"{e['rss_after_mib']:.1f}" if e["rss_after_mib"] else "-"
+                rows.append([OP_NAMES[op], e["label"], f"{e['first_call_ms']:.1f}", rss])
+    return _table(
+        ["Operation", "Client", "first call after construction, ms", "RSS after the run, MiB"],
+        rows,
+    )
 
 
 def startup_table(summary: dict[str, Any]) -> str:
@@ -468,7 +474,10 @@ def markdown(results: dict[str, Any], summary: dict[str, Any], chart: str) -> st
         "RSS with the client alive.\n\n",
         startup_table(summary),
         "\nThe first call of a new client (median over the sequential runs), which pays for "
-        "whatever was deferred: model classes, converters, the first connection.\n\n",
+        "whatever was deferred: model classes, converters, the first connection, and for "
+        "lambda_client the import of aiohttp (made in a worker thread). The last column is "
+        "the resident set size at the end of the sequential run, with everything the calls "
+        "needed loaded: the memory of a client in use.\n\n",
         first_call_table(summary),
         "\n## RSS over many calls\n\n",
         soak_table(summary),

@@ -228,6 +228,8 @@ async def _load(args: argparse.Namespace) -> dict[str, Any]:
             profiler.dump_stats(args.out)
         else:
             result = await _run_for(call, args.concurrency, args.duration, args.max_calls)
+        # With everything the calls needed loaded: the memory of a client in use.
+        result["rss_after"] = rss_bytes()
     finally:
         await close()
     result["first_call"] = first_call

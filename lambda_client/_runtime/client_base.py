@@ -21,11 +21,11 @@ SIGNING_NAME = "lambda"
 
 
 def _user_agent(extra: str | None) -> str:
-    import aiohttp
-
+    # No HTTP library version: the transport is replaceable, and reading
+    # aiohttp's version would mean importing it before it is needed.
     agent = (
-        f"lambda-client/{VERSION} md/aiohttp#{aiohttp.__version__} "
-        f"lang/python#{platform.python_version()} os/{platform.system().lower()}"
+        f"lambda-client/{VERSION} lang/python#{platform.python_version()} "
+        f"os/{platform.system().lower()}"
     )
     return f"{agent} {extra}" if extra else agent
 

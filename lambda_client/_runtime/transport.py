@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import importlib
+import sys
 import warnings
 from collections.abc import AsyncIterator, Iterator
-from typing import Protocol
-
-import aiohttp
-from yarl import URL
+from typing import TYPE_CHECKING, Protocol
 
 from ..config import ClientConfig
 from .exceptions import (
@@ -28,6 +27,13 @@ from .exceptions import (
     TransportError,
 )
 from .http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    # Imported for real on the first request, off the event loop (see
+    # AiohttpTransport._import_aiohttp): a program that builds a client
+    # pays nothing for aiohttp until it sends something.
+    import aiohttp
+    from yarl import URL
 
 __all__ = ["AiohttpTransport", "Transport"]
 
@@ -71,6 +77,8 @@ def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Excepti
     that can happen once bytes may have been written is reported as sent.
     Cancellation is a ``BaseException`` and never reaches here.
     """
+    import aiohttp  # loaded: every error translated here came through it
+
     host = request.host
     if isinstance(error, aiohttp.ConnectionTimeoutError):
         # Raised only around connector.connect(): DNS, TCP connect, TLS handshake.
@@ -227,11 +235,31 @@ class AiohttpTransport:
         self._leases: set[_Lease] = set()
         self._closed = False
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+        self._importing: asyncio.Future[object] | None = None
+        self._url_class: type[URL] | None = None
 
-    def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+    async def _import_aiohttp(self) -> None:
+        """Import aiohttp in a worker thread, once for all the first requests.
+
+        Importing it takes about 0.1 s of CPU; in a thread the event loop
+        goes on serving other tasks (with the GIL shared) instead of
+        stalling, which is what an import inside a coroutine would do.
+        """
+        if self._importing is None:
+            loop = asyncio.get_running_loop()
+            self._importing = loop.run_in_executor(None, importlib.import_module, "aiohttp")
+        # Shielded: a caller cancelled while waiting must not cancel the
+        # import the other first requests are waiting for.
+        await asyncio.shield(self._importing)
+
+    def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore, type[URL]]:
         if self._closed:
             raise TransportError("client is closed")
         if self._session is None or self._slots is None:
+            import aiohttp
+            from yarl import URL
+
+            self._url_class = URL
             config = self._config
             connector = aiohttp.TCPConnector(
                 limit=config.max_pool_connections,
@@ -263,7 +291,8 @@ class AiohttpTransport:
             # shares its deadline, so the wait for a slot is bounded here with
             # the same size as the connector's limit.
             self._slots = asyncio.Semaphore(config.max_pool_connections)
-        return self._session, self._slots
+        assert self._url_class is not None
+        return self._session, self._slots, self._url_class
 
     async def send(
         self, request: HttpRequest, *, read_timeout: float, stream: bool = False
@@ -276,7 +305,9 @@ class AiohttpTransport:
         as soon as its headers arrive and holds its connection until the
         stream is read to the end or closed.
         """
-        session, slots = self._open()
+        if self._session is None and "aiohttp" not in sys.modules:
+            await self._import_aiohttp()
+        session, slots, url_class = self._open()
         if slots.locked():
             # Only a call that has to wait for a connection pays for a timer.
             with _translated_errors(_Stage.POOL, request):
@@ -291,7 +322,7 @@ class AiohttpTransport:
                 request.method,
                 # encoded=True: the path and query were percent-encoded and
                 # signed by the caller; re-quoting them would break the signature.
-                URL(request.url, encoded=True),
+                url_class(request.url, encoded=True),
                 headers=request.headers,
                 data=request.body or None,
                 allow_redirects=False,
@@ -329,6 +360,8 @@ class AiohttpTransport:
         # A client sees two read timeouts (ordinary and invoke): build each once.
         timeout = self._timeouts.get(read_timeout)
         if timeout is None:
+            import aiohttp
+
             timeout = aiohttp.ClientTimeout(
                 total=None,
                 connect=self._config.connect_timeout,
