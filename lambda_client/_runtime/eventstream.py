@@ -358,6 +358,38 @@ _new_message = object.__new__
 _set_message_headers = vars(EventMessage)["headers"].__set__
 _set_message_payload = vars(EventMessage)["payload"].__set__
 
+# An incomplete frame keeps a view of each piece of a caller's immutable chunk
+# at least this long instead of copying it. Below that a copy costs about as
+# much as the view, and many small views would outweigh the bytes they show.
+_MIN_SHARED_PIECE = 4096
+
+
+def _gather(pieces: list[memoryview | bytearray], size: int, start: int, end: int) -> bytes:
+    """Bytes ``start:end`` of the ``size`` bytes held as ``pieces``, copied once."""
+    first = pieces[0]
+    if end <= len(first):
+        # The usual case for the headers section.
+        return memoryview(first)[start:end].tobytes()
+    last = pieces[-1]
+    last_start = size - len(last)
+    if start < len(first) and end > last_start:
+        # The usual case for a payload: from within the first piece to within the last.
+        return b"".join(
+            [memoryview(first)[start:], *pieces[1:-1], memoryview(last)[: end - last_start]]
+        )
+    parts: list[memoryview] = []
+    for piece in pieces:
+        piece_size = len(piece)
+        if start < piece_size:
+            parts.append(memoryview(piece)[start:end])
+            if end <= piece_size:
+                break
+            start = 0
+        else:
+            start -= piece_size
+        end -= piece_size
+    return b"".join(parts)
+
 
 class EventStreamDecoder:
     """Incremental decoder: feed it bytes as they arrive, get whole messages back.
@@ -373,12 +405,29 @@ class EventStreamDecoder:
     :meth:`close`, so that nothing validated is lost and the error still
     surfaces in stream order. Once an error has occurred the decoder stays
     failed and raises it again on every call.
+
+    The caller may reuse or resize a ``bytearray`` (or a view of one) as soon
+    as :meth:`feed` returns: the decoder copies what it holds of a mutable
+    chunk. Of an immutable ``bytes`` chunk it may keep a view, until the frame
+    that view belongs to completes.
     """
 
     def __init__(self) -> None:
-        # Holds only an incomplete frame (or nothing) between calls.
-        self._buffer = bytearray()
-        # Stream offset of self._buffer[0]; error messages point at frames by it.
+        # The incomplete frame (or nothing) between calls, in arrival order.
+        # A frame larger than a chunk is mostly held as views of the chunks
+        # and copied only once, into its payload, when it completes.
+        self._pieces: list[memoryview | bytearray] = []
+        # Bytes in self._pieces.
+        self._have = 0
+        # The incomplete frame's lengths, once its prelude is in (0 before).
+        self._total = 0
+        self._headers_length = 0
+        # CRC32 of what has arrived of the incomplete frame, up to its last
+        # four bytes (the message CRC itself), so that completing a large
+        # frame does not read all of it again.
+        self._crc = 0
+        # Stream offset of the incomplete frame, or of the next byte when
+        # there is none; error messages point at frames by it.
         self._offset = 0
         self._error: EventStreamError | None = None
         self._closed = False
@@ -391,36 +440,36 @@ class EventStreamDecoder:
     @property
     def buffered(self) -> int:
         """Bytes held for a frame that is not complete yet."""
-        return len(self._buffer)
+        return self._have
 
     def feed(self, data: bytes | bytearray | memoryview) -> list[EventMessage]:
         """Add bytes; return the messages they complete, in stream order."""
-        self._raise_if_unusable()
-        if self._closed:
+        if self._error is not None or self._closed:
+            self._raise_if_unusable()
             raise EventStreamError("feed() called on a closed EventStreamDecoder")
         messages: list[EventMessage] = []
         with memoryview(data) as incoming:
             chunk = incoming if incoming.format == "B" else incoming.cast("B")
             if not chunk:
                 return messages
+            start = 0
             try:
-                if self._buffer:
-                    self._buffer += chunk
-                    with memoryview(self._buffer) as view:
-                        used = self._decode_frames(view, messages)
-                    del self._buffer[:used]
-                else:
-                    # Parse straight from the caller's chunk; only a trailing
-                    # partial frame is copied into the buffer.
-                    used = self._decode_frames(chunk, messages)
-                    self._buffer += chunk[used:]
+                if self._have:
+                    start = self._resume(chunk, messages)
+                    if start < 0:
+                        return messages
+                # Parse straight from the caller's chunk; only a trailing
+                # partial frame is held.
+                used = self._decode_frames(chunk, start, messages)
+                if used < len(chunk):
+                    self._hold(chunk[used:])
             except EventStreamError as exc:
                 self._error = exc
-                self._buffer = bytearray()
+                self._drop_pending()
                 if not messages:
                     raise
                 return messages
-        self._offset += used
+        self._offset += used - start
         return messages
 
     def close(self) -> None:
@@ -429,18 +478,16 @@ class EventStreamDecoder:
         if self._closed:
             return
         self._closed = True
-        if self._buffer:
-            have = len(self._buffer)
-            if have < PRELUDE_LENGTH:
-                detail = f"{have} of the {PRELUDE_LENGTH} prelude bytes"
+        if self._have:
+            if self._total:
+                detail = f"{self._have} of {self._total} bytes"
             else:
-                (total,) = _U32.unpack_from(self._buffer, 0)
-                detail = f"{have} of {total} bytes"
+                detail = f"{self._have} of the {PRELUDE_LENGTH} prelude bytes"
             self._error = TruncatedStreamError(
                 f"event stream ended inside the frame at stream offset {self._offset}: "
                 f"received {detail}"
             )
-            self._buffer = bytearray()
+            self._drop_pending()
             raise self._error
 
     def _raise_if_unusable(self) -> None:
@@ -448,8 +495,119 @@ class EventStreamDecoder:
             # Re-raising the stored instance would grow its traceback on every call.
             raise self._error.with_traceback(None)
 
-    def _decode_frames(self, view: memoryview, out: list[EventMessage]) -> int:
-        pos = 0
+    def _drop_pending(self) -> None:
+        for piece in self._pieces:
+            if isinstance(piece, memoryview):
+                # A failed feed()'s traceback still refers to the piece that
+                # completed the frame; released, it no longer pins the
+                # caller's buffer (a bytearray could not be resized).
+                piece.release()
+        self._pieces = []
+        self._have = self._total = self._crc = 0
+
+    def _take(self, piece: memoryview) -> None:
+        """Hold ``piece``, the next bytes of a frame it does not complete.
+
+        ``piece`` must be a view of its own (a slice), never feed()'s view of
+        the whole chunk, which is released when feed() returns.
+        """
+        size = len(piece)
+        covered = self._total - 4 - self._have
+        if covered >= size:
+            self._crc = zlib.crc32(piece, self._crc)
+        elif covered > 0:
+            self._crc = zlib.crc32(piece[:covered], self._crc)
+        self._have += size
+        if size >= _MIN_SHARED_PIECE and piece.readonly and isinstance(piece.obj, bytes):
+            self._pieces.append(piece)
+        elif self._pieces and isinstance(self._pieces[-1], bytearray):
+            self._pieces[-1] += piece
+        else:
+            self._pieces.append(bytearray(piece))
+
+    def _hold(self, rest: memoryview) -> None:
+        """Start holding a frame that ``rest``, the end of a chunk, leaves incomplete."""
+        if len(rest) >= PRELUDE_LENGTH:
+            # _decode_frames has already checked this prelude.
+            self._total, self._headers_length = _LENGTHS.unpack_from(rest)
+        self._take(rest)
+
+    def _resume(self, chunk: memoryview, out: list[EventMessage]) -> int:
+        """Continue the incomplete frame with the start of ``chunk``.
+
+        Returns how many bytes of ``chunk`` completed the frame, or -1 if it
+        took all of them and the frame is still incomplete.
+        """
+        taken = 0
+        if not self._total:
+            missing = PRELUDE_LENGTH - self._have
+            if len(chunk) < missing:
+                self._take(chunk[:])
+                return -1
+            prelude = b"".join([*self._pieces, chunk[:missing]])
+            self._total, self._headers_length = self._check_prelude(
+                memoryview(prelude), 0, self._offset
+            )
+            self._pieces = []
+            self._have = 0
+            self._take(memoryview(prelude))
+            taken = missing
+        total = self._total
+        have = self._have
+        end = taken + total - have
+        if len(chunk) < end:
+            self._take(chunk[taken:])
+            return -1
+        # The piece that completes the frame is used up before feed()
+        # returns, so it is never copied, even from a mutable chunk.
+        last = chunk[taken:end]
+        pieces = self._pieces
+        pieces.append(last)
+        crc = self._crc
+        # Bytes of the last piece before the message CRC; negative when that
+        # CRC started in an earlier piece.
+        covered = total - 4 - have
+        if covered > 0:
+            crc = zlib.crc32(last[:covered], crc)
+        if covered >= 0:
+            (expected,) = _U32.unpack_from(last, covered)
+        else:
+            (expected,) = _U32.unpack(_gather(pieces, total, total - 4, total))
+        frame_offset = self._offset
+        if crc != expected:
+            raise _message_checksum_error(frame_offset, expected, crc)
+        headers_end = PRELUDE_LENGTH + self._headers_length
+        section = _gather(pieces, total, PRELUDE_LENGTH, headers_end)
+        headers = self._headers_cache.get(section)
+        if headers is None:
+            headers = self._decode_section(section, frame_offset)
+        message = _new_message(EventMessage)
+        _set_message_headers(message, headers)
+        _set_message_payload(message, _gather(pieces, total, headers_end, total - 4))
+        out.append(message)
+        self._pieces = []
+        self._have = self._total = self._crc = 0
+        self._offset = frame_offset + total
+        return end
+
+    def _decode_section(self, section: bytes, frame_offset: int) -> Mapping[str, HeaderValue]:
+        """Decode a headers section that is not in the cache, and cache it."""
+        try:
+            decoded = _decode_headers_fast(section)
+        except _FAST_PATH_FAILURES:
+            decoded = _decode_headers(memoryview(section), 0, len(section), frame_offset)
+        headers = MappingProxyType(decoded)
+        if len(section) <= _HEADERS_CACHE_MAX_SECTION:
+            cache = self._headers_cache
+            if len(cache) >= _HEADERS_CACHE_LIMIT:
+                cache.clear()
+            cache[section] = headers
+        return headers
+
+    def _decode_frames(self, view: memoryview, pos: int, out: list[EventMessage]) -> int:
+        """Decode the whole frames in ``view`` from ``pos``; return where they end."""
+        # Stream offset of view[0]; only error messages need it.
+        base = self._offset - pos
         available = len(view)
         crc32 = zlib.crc32
         cache = self._headers_cache
@@ -466,28 +624,20 @@ class EventStreamDecoder:
             ):
                 # One combined test keeps good frames fast; the full check
                 # runs only to say what is wrong.
-                self._check_prelude(view, pos, self._offset + pos)
+                self._check_prelude(view, pos, base + pos)
             if available - pos < total:
                 break
             end = pos + total
             (expected,) = _U32.unpack_from(view, end - 4)
             computed = crc32(view[pos : end - 4])
             if computed != expected:
-                raise _message_checksum_error(self._offset + pos, expected, computed)
+                raise _message_checksum_error(base + pos, expected, computed)
             headers_start = pos + PRELUDE_LENGTH
             headers_end = headers_start + headers_length
             section = view[headers_start:headers_end].tobytes()
             headers = cache.get(section)
             if headers is None:
-                try:
-                    decoded = _decode_headers_fast(section)
-                except _FAST_PATH_FAILURES:
-                    decoded = _decode_headers(view, headers_start, headers_end, self._offset + pos)
-                headers = MappingProxyType(decoded)
-                if headers_length <= _HEADERS_CACHE_MAX_SECTION:
-                    if len(cache) >= _HEADERS_CACHE_LIMIT:
-                        cache.clear()
-                    cache[section] = headers
+                headers = self._decode_section(section, base + pos)
             message = new_message(EventMessage)
             set_headers(message, headers)
             set_payload(message, view[headers_end : end - 4].tobytes())

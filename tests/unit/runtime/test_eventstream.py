@@ -743,6 +743,259 @@ def test_headers_cache_is_bounded() -> None:
     decoder.close()
 
 
+# --------------------------------------------------------------------------- frames larger than a chunk
+
+# Frames bigger than the chunks they arrive in are held piece by piece (views
+# of immutable chunks, copies of mutable ones, a running CRC) rather than in
+# one buffer, so every way a chunk boundary can fall inside them is covered.
+
+LARGE_HEADERS = {
+    ":message-type": "event",
+    ":event-type": "PayloadChunk",
+    ":content-type": "application/octet-stream",
+}
+
+
+def large_frames() -> list[bytes]:
+    """A small frame, then two frames several times the size of a 4 KiB read."""
+    return [
+        encode_message({":event-type": "Small"}, b"s"),
+        encode_message(LARGE_HEADERS, bytes(range(256)) * 48),
+        encode_message({"n": 1}, b"\xab" * 9000),
+    ]
+
+
+def boundaries(frame_start: int, frame: bytes) -> dict[str, list[int]]:
+    """Stream offsets inside each part of ``frame``, by part."""
+    total, headers_length = struct.unpack_from(">II", frame)
+    headers_end = frame_start + PRELUDE_LENGTH + headers_length
+    end = frame_start + total
+    return {
+        "prelude": [frame_start + 1, frame_start + 11, frame_start + PRELUDE_LENGTH],
+        "headers": [frame_start + 13, headers_end - 1, headers_end],
+        # Far enough from both ends that the pieces either side are long
+        # enough to be held as views.
+        "payload": [headers_end + 1, headers_end + 4500, end - 4500, end - 5],
+        "crc": [end - 4, end - 3, end - 1, end],
+    }
+
+
+def decode_in_chunks(
+    data: bytes, cuts: Iterable[int], kind: str = "bytes"
+) -> tuple[list[EventMessage], EventStreamDecoder]:
+    """Decode ``data`` cut at ``cuts``, without closing the decoder.
+
+    ``kind`` is how each chunk is handed over: ``bytes``, a ``memoryview``
+    of bytes, or ``reused``: one bytearray that is refilled for every chunk
+    and scribbled over after each feed, as a reader filling its own buffer
+    would.
+    """
+    decoder = EventStreamDecoder()
+    messages: list[EventMessage] = []
+    buffer = bytearray()
+    start = 0
+    for cut in [*sorted(cuts), len(data)]:
+        piece = data[start:cut]
+        start = cut
+        if kind == "reused":
+            # Resizing raises BufferError if the decoder still holds a view of it.
+            buffer[:] = piece
+            messages += decoder.feed(buffer)
+            buffer[:] = b"\xee" * (len(buffer) + 1)
+        elif kind == "memoryview":
+            messages += decoder.feed(memoryview(piece))
+        else:
+            messages += decoder.feed(piece)
+    return messages, decoder
+
+
+@pytest.mark.parametrize("kind", ["bytes", "memoryview", "reused"])
+def test_large_frames_split_at_every_pair_of_boundaries(kind: str) -> None:
+    frames = large_frames()
+    data = b"".join(frames)
+    expected = decode_all(data)
+    assert [len(m.payload) for m in expected] == [1, 256 * 48, 9000]
+    first = boundaries(len(frames[0]), frames[1])
+    second = boundaries(len(frames[0]) + len(frames[1]), frames[2])
+    points = sorted({p for part in (*first.values(), *second.values()) for p in part})
+    for a in points:
+        for b in points:
+            if a <= b:
+                messages, decoder = decode_in_chunks(data, [a, b], kind)
+                decoder.close()
+                assert messages == expected, (a, b)
+
+
+@pytest.mark.parametrize("kind", ["bytes", "reused"])
+@pytest.mark.parametrize("size", [1000, 4096, 5000, 16 * 1024])
+def test_large_frames_in_fixed_size_reads(kind: str, size: int) -> None:
+    data = b"".join(large_frames() * 3)
+    messages, decoder = decode_in_chunks(data, range(size, len(data), size), kind)
+    assert decoder.buffered == 0
+    decoder.close()
+    assert messages == decode_all(data)
+
+
+def test_buffered_counts_the_held_part_of_a_large_frame() -> None:
+    frames = large_frames()
+    data = frames[0] + frames[1]
+    decoder = EventStreamDecoder()
+    assert [m.payload for m in decoder.feed(data[:5000])] == [b"s"]
+    assert decoder.buffered == 5000 - len(frames[0])
+    assert decoder.feed(data[5000:10000]) == []
+    assert decoder.buffered == 10000 - len(frames[0])
+    [message] = decoder.feed(data[10000:])
+    assert message.payload == bytes(range(256)) * 48
+    assert decoder.buffered == 0
+    decoder.close()
+
+
+@st.composite
+def large_streams(draw: st.DrawFn) -> tuple[list[tuple[list[HeaderSpec], bytes]], bytes, list[int]]:
+    """Frames of up to 20 KB with cuts biased towards their part boundaries."""
+    messages = []
+    for _ in range(draw(st.integers(1, 3))):
+        specs = draw(st.lists(header_specs(), max_size=4, unique_by=lambda s: s[0]))
+        # A short random pattern repeated: large payloads without drawing every byte.
+        pattern = draw(st.binary(min_size=1, max_size=16))
+        size = draw(st.integers(0, 20_000))
+        messages.append((specs, (pattern * (size // len(pattern) + 1))[:size]))
+    frames = [encode_message(specs, payload) for specs, payload in messages]
+    stream = b"".join(frames)
+    near: list[int] = []
+    start = 0
+    for frame in frames:
+        near += [p for part in boundaries(start, frame).values() for p in part]
+        start += len(frame)
+    near = [p for p in near if 0 <= p <= len(stream)]
+    cut = st.one_of(st.sampled_from(near), st.integers(0, len(stream)))
+    cuts = draw(st.lists(cut, max_size=6))
+    return messages, stream, cuts
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=large_streams(), kind=st.sampled_from(["bytes", "memoryview", "reused"]))
+def test_random_large_frames_any_chunking(
+    case: tuple[list[tuple[list[HeaderSpec], bytes]], bytes, list[int]], kind: str
+) -> None:
+    messages, stream, cuts = case
+    decoded, decoder = decode_in_chunks(stream, cuts, kind)
+    decoder.close()
+    assert [(dict(m.headers), m.payload) for m in decoded] == [
+        ({name: value for name, _, value in headers}, payload) for headers, payload in messages
+    ]
+
+
+def corrupt_large_stream(part: str) -> tuple[bytes, int]:
+    """The large frames with one bit flipped in ``part`` of the second frame,
+    and that frame's stream offset."""
+    frames = large_frames()
+    offset = len(frames[0])
+    index = {
+        "headers": PRELUDE_LENGTH + 3,
+        "payload": len(frames[1]) // 2,
+        "payload end": len(frames[1]) - 5,
+        "crc": len(frames[1]) - 2,
+    }[part]
+    bad = bytearray(frames[1])
+    bad[index] ^= 0x10
+    return frames[0] + bytes(bad) + frames[2], offset
+
+
+@pytest.mark.parametrize("part", ["headers", "payload", "payload end", "crc"])
+@pytest.mark.parametrize("size", [1000, 5000])
+@pytest.mark.parametrize("kind", ["bytes", "reused"])
+def test_corrupt_byte_in_a_large_frame_across_chunks(part: str, size: int, kind: str) -> None:
+    data, offset = corrupt_large_stream(part)
+    # The same bytes in one chunk take the path that never holds a frame; the
+    # good first frame comes back and the error is deferred to close().
+    reference = EventStreamDecoder()
+    assert [m.payload for m in reference.feed(data)] == [b"s"]
+    with pytest.raises(ChecksumMismatchError) as whole:
+        reference.close()
+    decoder = EventStreamDecoder()
+    messages: list[EventMessage] = []
+    buffer = bytearray()
+    with pytest.raises(ChecksumMismatchError) as caught:
+        for start in range(0, len(data), size):
+            chunk = data[start : start + size]
+            if kind == "reused":
+                buffer[:] = chunk
+                messages += decoder.feed(buffer)
+            else:
+                messages += decoder.feed(chunk)
+    assert str(caught.value) == str(whole.value)
+    assert str(caught.value).startswith(f"frame at stream offset {offset}: message CRC mismatch")
+    assert caught.value.part == "message"
+    assert (caught.value.expected, caught.value.computed) == (
+        whole.value.expected,
+        whole.value.computed,
+    )
+    assert [m.payload for m in messages] == [b"s"]
+    assert decoder.buffered == 0
+    # The failed feed holds no view of the caller's buffer, and the error sticks.
+    buffer.clear()
+    with pytest.raises(ChecksumMismatchError):
+        decoder.feed(large_frames()[0])
+    with pytest.raises(ChecksumMismatchError):
+        decoder.close()
+
+
+def test_corrupt_crc_split_between_chunks() -> None:
+    data, offset = corrupt_large_stream("crc")
+    end = offset + len(large_frames()[1])
+    for cuts in ([end - 2], [end - 3, end - 1], [offset + 6, end - 2], [offset + 6000, end - 4]):
+        with pytest.raises(ChecksumMismatchError, match=f"stream offset {offset}: message CRC"):
+            decode_in_chunks(data, cuts)
+
+
+def test_held_frame_completed_before_a_bad_frame_in_the_same_chunk() -> None:
+    frames = large_frames()
+    bad = bytearray(frames[0])
+    bad[-1] ^= 1
+    data = frames[0] + frames[1] + bytes(bad)
+    held = len(frames[0]) + 6000
+    decoder = EventStreamDecoder()
+    assert [m.payload for m in decoder.feed(data[:held])] == [b"s"]
+    # The held frame completes and comes back; the bad one after it fails
+    # the next call.
+    [message] = decoder.feed(data[held:])
+    assert message.payload == bytes(range(256)) * 48
+    with pytest.raises(
+        ChecksumMismatchError, match=f"stream offset {len(frames[0]) + len(frames[1])}: message"
+    ):
+        decoder.close()
+
+
+@pytest.mark.parametrize(
+    ("into", "detail"),
+    [
+        (5, "5 of the 12 prelude bytes"),
+        (PRELUDE_LENGTH + 20, "32 of {total} bytes"),
+        (7000, "7000 of {total} bytes"),
+        # Negative: counted back from the end of the frame, here into its CRC.
+        (-2, "{received} of {total} bytes"),
+    ],
+)
+def test_close_inside_a_large_frame_reports_truncation(into: int, detail: str) -> None:
+    frames = large_frames()
+    total = len(frames[1])
+    received = into % total
+    data = frames[0] + frames[1][:received]
+    decoder = EventStreamDecoder()
+    for start in range(0, len(data), 5000):
+        decoder.feed(data[start : start + 5000])
+    assert decoder.buffered == received
+    expected = detail.format(total=total, received=received)
+    with pytest.raises(
+        TruncatedStreamError, match=f"stream offset {len(frames[0])}: received {expected}$"
+    ):
+        decoder.close()
+    assert decoder.buffered == 0
+    with pytest.raises(TruncatedStreamError):
+        decoder.close()
+
+
 # --------------------------------------------------------------------------- iter_messages
 
 
