@@ -14,7 +14,7 @@ from typing import Any
 MIB = 1024 * 1024
 OP_NAMES = {"get_function": "GetFunction", "invoke": "Invoke"}
 #: The clients in the order tables and charts show them.
-LABELS = ("floor", "lambda_client", "aiobotocore", "floor@3.12", "smithy")
+LABELS = ("floor", "floor+sigv4", "lambda_client", "aiobotocore", "floor@3.12", "smithy")
 DOCS_START = "<!-- bench:results:start -->"
 DOCS_END = "<!-- bench:results:end -->"
 
@@ -459,7 +459,10 @@ def markdown(results: dict[str, Any], summary: dict[str, Any], chart: str) -> st
         targets_table(summary),
         "\n## Per-call cost against the canned endpoint\n\n",
         "CPU is the client process's CPU time (user + system) divided by its calls. "
-        "`floor` is raw aiohttp plus `json.loads`, signing nothing."
+        "`floor` is raw aiohttp plus `json.loads`, signing nothing. `floor+sigv4` adds "
+        "only what the service requires of any client, a SigV4 signature (with this "
+        "project's signer; for Invoke it hashes the 64 KiB payload): it bounds what a "
+        "signing client can reach against the floor."
         + (
             " The smithy SDK needs Python 3.12, so its ratios are to `floor@3.12`, the same "
             "floor run under 3.12."

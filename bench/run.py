@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,26 @@ def smithy_python() -> tuple[str | None, str]:
 # -- the canned server -------------------------------------------------------------
 
 
+def _cpus() -> list[int]:
+    return sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
+
+def pinned(role: str) -> Callable[[], None] | None:
+    """Keeps the canned server on one core and the measured client on
+    another (when there are two): left to the scheduler, a client sometimes
+    shares the server's core and its CPU per call jumps by a fifth, which
+    made ratios of one round bimodal."""
+    cpus = _cpus()
+    if len(cpus) < 2:
+        return None
+    core = cpus[-1] if role == "server" else cpus[0]
+
+    def pin() -> None:
+        os.sched_setaffinity(0, {core})
+
+    return pin
+
+
 @contextlib.contextmanager
 def canned_server(env: dict[str, str], max_seconds: float) -> Iterator[tuple[str, int]]:
     process = subprocess.Popen(
@@ -91,6 +111,7 @@ def canned_server(env: dict[str, str], max_seconds: float) -> Iterator[tuple[str
         env=env,
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=pinned("server"),
     )
     try:
         assert process.stdout is not None
@@ -118,6 +139,7 @@ def run_worker(python: str, env: dict[str, str], args: list[str], timeout: float
         [python, "-m", "bench.worker", *args],
         cwd=ROOT,
         env=env,
+        preexec_fn=pinned("client"),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -329,6 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     py = sys.executable
     clients = [
         ("floor", py, "floor"),
+        ("floor+sigv4", py, "floor_sigv4"),
         ("lambda_client", py, "lambda_client"),
         ("aiobotocore", py, "aiobotocore"),
     ]

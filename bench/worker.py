@@ -35,7 +35,7 @@ from . import fixtures
 Call = Callable[[], Awaitable[Any]]
 Close = Callable[[], Awaitable[None]]
 
-CLIENTS = ("floor", "lambda_client", "aiobotocore", "smithy")
+CLIENTS = ("floor", "floor_sigv4", "lambda_client", "aiobotocore", "smithy")
 OPS = ("get_function", "invoke")
 
 
@@ -63,6 +63,48 @@ async def _floor(url: str, op: str, pool: int) -> tuple[Call, Close]:
 
     async def invoke() -> Any:
         async with session.post(invoke_url, data=payload) as response:
+            return await response.read()
+
+    return (get_function if op == "get_function" else invoke), session.close
+
+
+async def _floor_sigv4(url: str, op: str, pool: int) -> tuple[Call, Close]:
+    """The floor plus what the service requires of every client: a SigV4
+    signature (x-amz-date, authorization; for Invoke, the payload's SHA-256)
+    made with this project's signer, the cheapest one measured. Nothing an
+    SDK adds: no validation, objects, retries or SDK headers."""
+    import aiohttp
+
+    from lambda_client import Credentials
+    from lambda_client._runtime.http import HttpRequest
+    from lambda_client._runtime.signer import SigV4Signer
+
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=pool),
+        skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
+    )
+    signer = SigV4Signer(service="lambda", region=fixtures.REGION)
+    credentials = Credentials(
+        access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
+    )
+    scheme, _, host = url.partition("://")
+    payload = fixtures.invoke_payload()
+    loads = json.loads
+
+    def signed(method: str, path: str, body: bytes) -> dict[str, str]:
+        request = HttpRequest(method=method, scheme=scheme, host=host, path=path, body=body)
+        signer.sign(request, credentials)
+        return request.headers
+
+    async def get_function() -> Any:
+        path = fixtures.GET_FUNCTION_PATH
+        async with session.get(url + path, headers=signed("GET", path, b"")) as response:
+            return loads(await response.read())
+
+    async def invoke() -> Any:
+        path = fixtures.INVOKE_PATH
+        headers = signed("POST", path, payload)
+        async with session.post(url + path, data=payload, headers=headers) as response:
             return await response.read()
 
     return (get_function if op == "get_function" else invoke), session.close
@@ -164,6 +206,7 @@ async def _smithy(url: str, op: str, pool: int) -> tuple[Call, Close]:
 
 ADAPTERS: dict[str, Callable[[str, str, int], Awaitable[tuple[Call, Close]]]] = {
     "floor": _floor,
+    "floor_sigv4": _floor_sigv4,
     "lambda_client": _lambda_client,
     "aiobotocore": _aiobotocore,
     "smithy": _smithy,
