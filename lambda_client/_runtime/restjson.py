@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import attrs
 
+from . import jsonload
 from . import validate as _v
 from .exceptions import DeserializationError, ServiceError, UnknownServiceError
 from .http import HttpRequest, HttpResponse
@@ -236,7 +237,7 @@ def _load_json(body: bytes, status: int) -> Any:
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
+        return jsonload.loads(body)
     except ValueError as e:
         raise DeserializationError(
             f"response body is not JSON: {e}", status_code=status, body=body[:2048]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from . import jsonload
 from .eventstream import EventMessage, iter_messages
 from .exceptions import DeserializationError, EventStreamError, UnknownServiceError
 from .http import ResponseStream
@@ -117,7 +117,7 @@ def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventM
                 setattr(obj, attr, message.payload)
                 return obj
             try:
-                data = json.loads(message.payload) if message.payload.strip() else {}
+                data = jsonload.loads(message.payload) if message.payload.strip() else {}
             except ValueError as e:
                 raise DeserializationError(
                     f"{operation} event {name!r}: payload is not JSON: {e}",
@@ -128,7 +128,7 @@ def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventM
         if kind == "exception":
             code = message.exception_type or "UnknownException"
             try:
-                data = json.loads(message.payload) if message.payload.strip() else {}
+                data = jsonload.loads(message.payload) if message.payload.strip() else {}
             except ValueError:
                 data = {}
             if not isinstance(data, dict):

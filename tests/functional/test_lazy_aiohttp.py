@@ -21,7 +21,7 @@ client = LambdaClient(
     endpoint_url="http://127.0.0.1:9",
     credentials=Credentials(access_key_id="AKID", secret_access_key="secret"),
 )
-print(json.dumps(sorted(m for m in ("aiohttp", "yarl", "multidict", "cattrs") if m in sys.modules)))
+print(json.dumps(sorted(m for m in ("aiohttp", "yarl", "multidict", "cattrs", "orjson") if m in sys.modules)))
 """
 
 # A raw asyncio server (no aiohttp) answering every request with a small
