@@ -229,7 +229,7 @@ def targets_table(summary: dict[str, Any]) -> str:
 def per_call_table(summary: dict[str, Any]) -> str:
     rows = []
     for e in summary["per_call"]:
-        is_floor = e["label"].startswith("floor")
+        is_floor = e["label"] == floor_of(e["label"])
         latency = "-"
         if "latency_ms" in e:
             latency = f"{e['latency_ms']:.3f}"
@@ -525,6 +525,7 @@ def update_docs(page: Path, results: dict[str, Any], summary: dict[str, Any]) ->
 
 _COLOURS = {
     "floor": "#9e9e9e",
+    "floor+sigv4": "#616161",
     "lambda_client": "#1f77b4",
     "aiobotocore": "#ff7f0e",
     "floor@3.12": "#cfcfcf",
@@ -561,7 +562,7 @@ def chart(summary: dict[str, Any], path: Path) -> None:
     ax.legend(fontsize=8)
 
     ax = axes[0][1]
-    ratio_labels = [label for label in labels if not label.startswith("floor")]
+    ratio_labels = [label for label in labels if label != floor_of(label)]
     rwidth = 0.8 / len(ratio_labels)
     for i, label in enumerate(ratio_labels):
         med = [by_key[label, op, c]["cpu_ratio"]["median"] for op, c in scenarios]
