@@ -8,12 +8,10 @@ every failure here is a plain exception that the caller turns into a
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from .enums import OpenEnum
+from .enums import E
 from .serde import parse_timestamp, structure_blob
-
-E = TypeVar("E", bound=OpenEnum)
 
 
 def enum_member(cls: type[E], value: Any) -> E:
