@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import importlib
 import sys
 import warnings
@@ -37,10 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = ["AiohttpTransport", "Transport"]
 
-# The signer covers exactly the headers the caller built, so aiohttp must not
-# add its own (Host and Content-Length are derived from the URL and the body
-# and are always consistent with what was signed).
-_SKIPPED_AUTO_HEADERS = frozenset({"Accept", "Accept-Encoding", "Content-Type", "User-Agent"})
+# A raw payload (Invoke's) goes without a Content-Type, as botocore sends it;
+# aiohttp would otherwise label it application/octet-stream.
+_NO_CONTENT_TYPE = ("Content-Type",)
 
 # Idle connections are dropped well before common server-side idle limits: a
 # connection the server closes just as it is reused fails a request after it
@@ -50,6 +50,24 @@ _KEEPALIVE_SECONDS = 15.0
 # Closing aborts sockets rather than negotiating a TLS shutdown, so this only
 # bounds a pathological case; it is not a grace period anyone waits out.
 _CLOSE_BOUND_SECONDS = 5.0
+
+
+@functools.cache
+def _bare_request_class() -> type[aiohttp.ClientRequest]:
+    """aiohttp's request without the headers it adds by default.
+
+    The caller's headers are exactly what was signed and what the service
+    should see, so Accept and Accept-Encoding must not be added (the user
+    agent is always set by the caller). Emptying the defaults costs nothing
+    per request; aiohttp's ``skip_auto_headers`` would build and merge a
+    header set on every request instead.
+    """
+    import aiohttp
+
+    class BareRequest(aiohttp.ClientRequest):
+        DEFAULT_HEADERS = {}  # noqa: RUF012 (aiohttp reads this class attribute)
+
+    return BareRequest
 
 
 class Transport(Protocol):
@@ -276,7 +294,7 @@ class AiohttpTransport:
                     sock_connect=config.connect_timeout,
                 ),
                 auto_decompress=False,
-                skip_auto_headers=_SKIPPED_AUTO_HEADERS,
+                request_class=_bare_request_class(),
                 cookie_jar=aiohttp.DummyCookieJar(),
                 # Environment proxies and .netrc would add headers we did not sign.
                 trust_env=False,
@@ -318,13 +336,18 @@ class AiohttpTransport:
         try:
             if self._closed:
                 raise TransportError("client is closed")
+            headers = request.headers
+            body = request.body
             response = await session.request(
                 request.method,
                 # encoded=True: the path and query were percent-encoded and
                 # signed by the caller; re-quoting them would break the signature.
                 url_class(request.url, encoded=True),
-                headers=request.headers,
-                data=request.body or None,
+                headers=headers,
+                data=body or None,
+                skip_auto_headers=(
+                    _NO_CONTENT_TYPE if body and "content-type" not in headers else None
+                ),
                 allow_redirects=False,
                 timeout=self._timeout(read_timeout),
             )
