@@ -33,6 +33,8 @@ def _iso8601(value: datetime) -> str:
 
 
 def _scalar_text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -47,6 +49,23 @@ def _encode(text: str) -> str:
     # RFC 3986: everything but unreserved characters, so "/" -> %2F, ":" -> %3A,
     # "+" -> %2B and space -> %20 (never "+").
     return quote(text, safe="-_.~")
+
+
+# Path labels name the same few functions, aliases and ARNs call after call
+# (query values such as page markers do not repeat, so they are not kept).
+_LABELS_KEPT = 1024
+_encoded_labels: dict[str, str] = {}
+
+
+def _encode_label(text: str) -> str:
+    encoded = _encoded_labels.get(text)
+    if encoded is None:
+        encoded = _encode(text)
+        if len(text) <= 256:
+            if len(_encoded_labels) >= _LABELS_KEPT:
+                _encoded_labels.clear()
+            _encoded_labels[text] = encoded
+    return encoded
 
 
 @attrs.frozen
@@ -120,7 +139,7 @@ def serialize_request(
             path = path.replace(placeholder, quote(value, safe="-_.~/"))
     for placeholder, attr in plan.labels:
         if placeholder in path:
-            path = path.replace(placeholder, _encode(_scalar_text(getattr(request, attr))))
+            path = path.replace(placeholder, _encode_label(_scalar_text(getattr(request, attr))))
 
     pairs = [f"{_encode(k)}={_encode(v)}" for k, v in op.static_query]
     for wire, attr in plan.query:

@@ -28,6 +28,7 @@ from .exceptions import (
     TransportError,
 )
 from .http import HttpRequest, HttpResponse
+from .slots import Slots
 
 if TYPE_CHECKING:
     # Imported for real on the first request, off the event loop (see
@@ -39,8 +40,10 @@ if TYPE_CHECKING:
 __all__ = ["AiohttpTransport", "Transport"]
 
 # A raw payload (Invoke's) goes without a Content-Type, as botocore sends it;
-# aiohttp would otherwise label it application/octet-stream.
+# aiohttp would otherwise label it application/octet-stream, as it does every
+# POST, PUT and PATCH, even one without a body.
 _NO_CONTENT_TYPE = ("Content-Type",)
+_LABELLED_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 # Idle connections are dropped well before common server-side idle limits: a
 # connection the server closes just as it is reused fails a request after it
@@ -143,9 +146,7 @@ class _Lease:
 
     __slots__ = ("_done", "_leases", "_response", "_slots", "cut_off")
 
-    def __init__(
-        self, response: aiohttp.ClientResponse, slots: asyncio.Semaphore, leases: set[_Lease]
-    ) -> None:
+    def __init__(self, response: aiohttp.ClientResponse, slots: Slots, leases: set[_Lease]) -> None:
         self._response = response
         self._slots = slots
         self._leases = leases
@@ -172,7 +173,7 @@ class _Lease:
                 # Unread bytes are still in flight; the socket cannot be reused.
                 self._response.close()
         finally:
-            self._slots.release()
+            self._slots.give()
 
 
 class _Stream:
@@ -249,7 +250,7 @@ class AiohttpTransport:
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
         self._session: aiohttp.ClientSession | None = None
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: Slots | None = None
         self._leases: set[_Lease] = set()
         self._closed = False
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
@@ -270,7 +271,7 @@ class AiohttpTransport:
         # import the other first requests are waiting for.
         await asyncio.shield(self._importing)
 
-    def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore, type[URL]]:
+    def _open(self) -> tuple[aiohttp.ClientSession, Slots, type[URL]]:
         if self._closed:
             raise TransportError("client is closed")
         if self._session is None or self._slots is None:
@@ -308,7 +309,7 @@ class AiohttpTransport:
             # aiohttp's own pool wait cannot be told apart from connecting and
             # shares its deadline, so the wait for a slot is bounded here with
             # the same size as the connector's limit.
-            self._slots = asyncio.Semaphore(config.max_pool_connections)
+            self._slots = Slots(config.max_pool_connections)
         assert self._url_class is not None
         return self._session, self._slots, self._url_class
 
@@ -326,13 +327,11 @@ class AiohttpTransport:
         if self._session is None and "aiohttp" not in sys.modules:
             await self._import_aiohttp()
         session, slots, url_class = self._open()
-        if slots.locked():
+        if not slots.try_take():
             # Only a call that has to wait for a connection pays for a timer.
             with _translated_errors(_Stage.POOL, request):
                 async with asyncio.timeout(self._config.pool_timeout):
-                    await slots.acquire()
-        else:
-            await slots.acquire()
+                    await slots.take()
         try:
             if self._closed:
                 raise TransportError("client is closed")
@@ -346,19 +345,22 @@ class AiohttpTransport:
                 headers=headers,
                 data=body or None,
                 skip_auto_headers=(
-                    _NO_CONTENT_TYPE if body and "content-type" not in headers else None
+                    _NO_CONTENT_TYPE
+                    if "content-type" not in headers
+                    and (body or request.method in _LABELLED_METHODS)
+                    else None
                 ),
                 allow_redirects=False,
                 timeout=self._timeout(read_timeout),
             )
         except Exception as e:
-            slots.release()
+            slots.give()
             translated = _translate(e, _Stage.EXCHANGE, request)
             if translated is None:
                 raise
             raise translated from e
         except BaseException:
-            slots.release()
+            slots.give()
             raise
 
         lease = _Lease(response, slots, self._leases)

@@ -152,6 +152,8 @@ async def test_server_receives_exactly_the_headers_we_set(transport: AiohttpTran
             request(host, method="GET", path="/2015-03-31/functions/", headers=ours),
             read_timeout=5,
         )
+        # aiohttp labels any POST without a Content-Type, even an empty one.
+        await transport.send(request(host, headers=ours, body=b""), read_timeout=5)
 
     def header_lines(raw: bytes) -> tuple[bytes, dict[str, str]]:
         head, _, _body = raw.partition(b"\r\n\r\n")
@@ -168,6 +170,9 @@ async def test_server_receives_exactly_the_headers_we_set(transport: AiohttpTran
     get_start, get_headers = header_lines(received[1])
     assert get_start == b"GET /2015-03-31/functions/ HTTP/1.1"
     assert get_headers == {**ours, "host": host}
+
+    _, empty_post_headers = header_lines(received[2])
+    assert empty_post_headers == {**ours, "host": host, "content-length": "0"}
 
 
 async def test_no_response_in_time_is_a_read_timeout(transport: AiohttpTransport) -> None:
