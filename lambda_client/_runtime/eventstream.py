@@ -30,6 +30,7 @@ from typing import overload
 
 from attrs import field, frozen
 
+from .crc import crc32_function
 from .exceptions import EventStreamError
 
 __all__ = [
@@ -436,6 +437,7 @@ class EventStreamDecoder:
         # decoding. Sharing one mapping between messages is sound because it
         # is read-only and its values are immutable.
         self._headers_cache: dict[bytes, Mapping[str, HeaderValue]] = {}
+        self._crc32 = crc32_function()
 
     @property
     def buffered(self) -> int:
@@ -514,9 +516,9 @@ class EventStreamDecoder:
         size = len(piece)
         covered = self._total - 4 - self._have
         if covered >= size:
-            self._crc = zlib.crc32(piece, self._crc)
+            self._crc = self._crc32(piece, self._crc)
         elif covered > 0:
-            self._crc = zlib.crc32(piece[:covered], self._crc)
+            self._crc = self._crc32(piece[:covered], self._crc)
         self._have += size
         if size >= _MIN_SHARED_PIECE and piece.readonly and isinstance(piece.obj, bytes):
             self._pieces.append(piece)
@@ -568,7 +570,7 @@ class EventStreamDecoder:
         # CRC started in an earlier piece.
         covered = total - 4 - have
         if covered > 0:
-            crc = zlib.crc32(last[:covered], crc)
+            crc = self._crc32(last[:covered], crc)
         if covered >= 0:
             (expected,) = _U32.unpack_from(last, covered)
         else:
@@ -609,7 +611,7 @@ class EventStreamDecoder:
         # Stream offset of view[0]; only error messages need it.
         base = self._offset - pos
         available = len(view)
-        crc32 = zlib.crc32
+        crc32 = self._crc32
         cache = self._headers_cache
         new_message = _new_message
         set_headers = _set_message_headers

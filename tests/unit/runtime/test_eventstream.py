@@ -809,6 +809,16 @@ def decode_in_chunks(
     return messages, decoder
 
 
+@pytest.fixture(params=["installed", "stdlib"])
+def crc(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Large frames with the CRC-32 the decoder picks (zlib-ng when the
+    speedups extra is installed, as it is for the tests) and with zlib's."""
+    if request.param == "stdlib":
+        monkeypatch.setattr(eventstream, "crc32_function", lambda: zlib.crc32)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("crc")
 @pytest.mark.parametrize("kind", ["bytes", "memoryview", "reused"])
 def test_large_frames_split_at_every_pair_of_boundaries(kind: str) -> None:
     frames = large_frames()
@@ -826,6 +836,7 @@ def test_large_frames_split_at_every_pair_of_boundaries(kind: str) -> None:
                 assert messages == expected, (a, b)
 
 
+@pytest.mark.usefixtures("crc")
 @pytest.mark.parametrize("kind", ["bytes", "reused"])
 @pytest.mark.parametrize("size", [1000, 4096, 5000, 16 * 1024])
 def test_large_frames_in_fixed_size_reads(kind: str, size: int) -> None:
@@ -902,6 +913,7 @@ def corrupt_large_stream(part: str) -> tuple[bytes, int]:
     return frames[0] + bytes(bad) + frames[2], offset
 
 
+@pytest.mark.usefixtures("crc")
 @pytest.mark.parametrize("part", ["headers", "payload", "payload end", "crc"])
 @pytest.mark.parametrize("size", [1000, 5000])
 @pytest.mark.parametrize("kind", ["bytes", "reused"])
@@ -941,6 +953,7 @@ def test_corrupt_byte_in_a_large_frame_across_chunks(part: str, size: int, kind:
         decoder.close()
 
 
+@pytest.mark.usefixtures("crc")
 def test_corrupt_crc_split_between_chunks() -> None:
     data, offset = corrupt_large_stream("crc")
     end = offset + len(large_frames()[1])
