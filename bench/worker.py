@@ -79,9 +79,14 @@ async def _floor_sigv4(url: str, op: str, pool: int) -> tuple[Call, Close]:
     from lambda_client._runtime.http import HttpRequest
     from lambda_client._runtime.signer import SigV4Signer
 
+    class BareRequest(aiohttp.ClientRequest):
+        # Fewer headers than the floor sends and none dropped per request
+        # (aiohttp's skip_auto_headers costs about 4 µs a call): the cheapest
+        # way found to send a signed request through aiohttp.
+        DEFAULT_HEADERS = {}  # noqa: RUF012
+
     session = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=pool),
-        skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
+        connector=aiohttp.TCPConnector(limit=pool), request_class=BareRequest
     )
     signer = SigV4Signer(service="lambda", region=fixtures.REGION)
     credentials = Credentials(
