@@ -39,11 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AiohttpTransport", "Transport"]
 
-# A raw payload (Invoke's) goes without a Content-Type, as botocore sends it;
-# aiohttp would otherwise label it application/octet-stream, as it does every
-# POST, PUT and PATCH, even one without a body.
-_NO_CONTENT_TYPE = ("Content-Type",)
-_LABELLED_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 # Idle connections are dropped well before common server-side idle limits: a
 # connection the server closes just as it is reused fails a request after it
@@ -57,18 +52,25 @@ _CLOSE_BOUND_SECONDS = 5.0
 
 @functools.cache
 def _bare_request_class() -> type[aiohttp.ClientRequest]:
-    """aiohttp's request without the headers it adds by default.
+    """aiohttp's request without the headers it adds of its own accord.
 
     The caller's headers are exactly what was signed and what the service
-    should see, so Accept and Accept-Encoding must not be added (the user
-    agent is always set by the caller). Emptying the defaults costs nothing
-    per request; aiohttp's ``skip_auto_headers`` would build and merge a
-    header set on every request instead.
+    should see. Accept and Accept-Encoding must not be added, nor a
+    Content-Type, which aiohttp puts on every body and on every POST, PUT and
+    PATCH (a raw payload such as Invoke's goes without one, as botocore sends
+    it; the serializer sets one wherever it belongs). The user agent is
+    always set by the caller. Settled once here, on the class: aiohttp's
+    ``skip_auto_headers`` argument would build and merge a header set on
+    every request instead.
     """
     import aiohttp
+    from multidict import CIMultiDict
 
     class BareRequest(aiohttp.ClientRequest):
         DEFAULT_HEADERS = {}  # noqa: RUF012 (aiohttp reads this class attribute)
+        # Read wherever aiohttp would add a Content-Type; only a request
+        # given skip_auto_headers replaces it, and none is.
+        _skip_auto_headers = CIMultiDict({"Content-Type": None})
 
     return BareRequest
 
@@ -335,21 +337,13 @@ class AiohttpTransport:
         try:
             if self._closed:
                 raise TransportError("client is closed")
-            headers = request.headers
-            body = request.body
             response = await session.request(
                 request.method,
                 # encoded=True: the path and query were percent-encoded and
                 # signed by the caller; re-quoting them would break the signature.
                 url_class(request.url, encoded=True),
-                headers=headers,
-                data=body or None,
-                skip_auto_headers=(
-                    _NO_CONTENT_TYPE
-                    if "content-type" not in headers
-                    and (body or request.method in _LABELLED_METHODS)
-                    else None
-                ),
+                headers=request.headers,
+                data=request.body or None,
                 allow_redirects=False,
                 timeout=self._timeout(read_timeout),
             )
