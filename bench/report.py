@@ -389,6 +389,34 @@ def micro_tables(summary: dict[str, Any]) -> str:
     )
 
 
+def layers_table(results: dict[str, Any]) -> str:
+    """lambda_client's CPU per call built up layer by layer (bench/layers.py)."""
+    layers = results.get("layers")
+    if not layers:
+        return "Not measured in this run.\n"
+    ops = [op for op in OP_NAMES if op in layers]
+    names = list(layers[ops[0]]["us_per_call"])
+    rows = []
+    for name in names:
+        row = [name]
+        for op in ops:
+            value = layers[op]["us_per_call"][name]
+            step = layers[op]["step_us"][name]
+            row += [f"{value:.0f}", "" if step is None else f"{step:+.0f}"]
+        rows.append(row)
+    header = ["Layer"]
+    for op in ops:
+        header += [f"{OP_NAMES[op]} µs/call", "step"]
+    return (
+        "Each layer adds one part of the client to the one above it; all run in one "
+        "process against the same server, alternating in short blocks, so the steps are "
+        "not lost in the noise between processes (median of "
+        f"{layers[ops[0]]['blocks']} blocks, 32 in flight). A part costs several times "
+        "more here than timed alone in a tight loop: by the next call its code and data "
+        "are cold again.\n\n" + _table(header, rows)
+    )
+
+
 def _cprofile_text(summary: dict[str, Any]) -> list[str]:
     lines = [
         f"cProfile: {summary['calls']} calls; {summary['total_us_per_call']:.0f} µs of profiled "
@@ -499,6 +527,8 @@ def markdown(results: dict[str, Any], summary: dict[str, Any], chart: str) -> st
         soak_table(summary),
         "\n## Event streams and signing\n\n",
         micro_tables(summary),
+        "\n## Where lambda_client's time goes\n\n",
+        layers_table(results),
         "\n## Profile of lambda_client at 32 in flight\n\n",
     ]
     for op in OP_NAMES:
@@ -529,6 +559,8 @@ def update_docs(page: Path, results: dict[str, Any], summary: dict[str, Any]) ->
         + soak_table(summary)
         + "\n### Event streams and signing\n\n"
         + micro_tables(summary)
+        + "\n### Where lambda_client's time goes\n\n"
+        + layers_table(results)
         + "\n"
     )
     page.write_text(text[:start] + block + text[end:])

@@ -134,6 +134,20 @@ def server_stats(url: str) -> dict[str, float]:
     return stats
 
 
+def compile_project(env: dict[str, str]) -> None:
+    """Write the bytecode of every project module before anything is measured,
+    as a pip install does. Otherwise the first round's processes compile
+    lambda_client from source while every other client loads installed
+    bytecode, and on this machine code compiled in the process ran measurably
+    faster than code loaded from a cache, which biased that round."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "lambda_client"), str(BENCH)],
+        env=env,
+        check=True,
+        timeout=300,
+    )
+
+
 def run_worker(python: str, env: dict[str, str], args: list[str], timeout: float) -> dict[str, Any]:
     done = subprocess.run(
         [python, "-m", "bench.worker", *args],
@@ -224,6 +238,29 @@ def py_spy() -> str | None:
     """py-spy next to this interpreter or on PATH, if any."""
     beside = Path(sys.executable).parent / "py-spy"
     return str(beside) if beside.exists() else shutil.which("py-spy")
+
+
+def layers(url: str, env: dict[str, str], blocks: int) -> dict[str, Any]:
+    """lambda_client's per-call CPU taken apart layer by layer, in one process
+    (``bench/layers.py``)."""
+    out: dict[str, Any] = {}
+    for op in OPS:
+        log(f"lambda_client {op} layer by layer at 32 in flight")
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "bench.layers", f"--url={url}", f"--op={op}"),
+                *(f"--blocks={blocks}", "--concurrency=32"),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+            preexec_fn=pinned("client"),
+        )
+        out[op] = json.loads(done.stdout)
+    return out
 
 
 def results_dir(quick: bool) -> Path:
@@ -334,6 +371,7 @@ def main(argv: list[str] | None = None) -> None:
         "soak_bound_seconds": 30.0 if quick else 150.0,
         "startup_repeats": 3 if quick else 15,
         "profile_seconds": 1.0 if quick else 4.0,
+        "layer_blocks": 4 if quick else 10,
         "invoke_payload_bytes": fixtures.INVOKE_PAYLOAD_SIZE,
         "get_function_body_bytes": len(fixtures.get_function_body()),
         "command": "python -m bench" + (" --quick" if quick else ""),
@@ -342,6 +380,7 @@ def main(argv: list[str] | None = None) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     env = child_env()
     started = time.perf_counter()
+    compile_project(env)
 
     py312, smithy_note = (None, "left out (--no-smithy)")
     if not args.no_smithy:
@@ -380,6 +419,7 @@ def main(argv: list[str] | None = None) -> None:
             settings["soak_bound_seconds"],
         )
         results["profile"] = profile(url, env, settings["profile_seconds"], out_dir)
+        results["layers"] = layers(url, env, settings["layer_blocks"])
 
     log("start-up and RSS, fresh interpreters")
     variants = [
