@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     quick = args.quick
-    rounds = args.rounds or (1 if quick else 3)
+    rounds = args.rounds or (1 if quick else 5)
     settings = {
         "mode": "quick" if quick else "full",
         "rounds": rounds,
