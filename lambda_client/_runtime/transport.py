@@ -68,8 +68,8 @@ def _bare_request_class() -> type[aiohttp.ClientRequest]:
 
     class BareRequest(aiohttp.ClientRequest):
         DEFAULT_HEADERS = {}  # noqa: RUF012 (aiohttp reads this class attribute)
-        # Read wherever aiohttp would add a Content-Type; only a request
-        # given skip_auto_headers replaces it, and none is.
+        # Read wherever aiohttp (3.11 on) would add a Content-Type; only a
+        # request given skip_auto_headers replaces it, and none is.
         _skip_auto_headers = CIMultiDict({"Content-Type": None})
 
     return BareRequest
