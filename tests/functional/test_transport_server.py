@@ -189,6 +189,88 @@ async def test_no_response_in_time_is_a_read_timeout(transport: AiohttpTransport
     assert info.value.request_sent is True
 
 
+def trickling(pauses: list[float], chunk: bytes = b"x" * 100) -> Handler:
+    """Answers at once, then sends ``chunk`` after each pause."""
+
+    async def handler(req: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse()
+        resp.content_length = len(chunk) * len(pauses)
+        await resp.prepare(req)
+        for pause in pauses:
+            await asyncio.sleep(pause)
+            await resp.write(chunk)
+        return resp
+
+    return handler
+
+
+async def test_a_body_that_keeps_arriving_outlasts_the_read_timeout(
+    transport: AiohttpTransport,
+) -> None:
+    # Every silence is well under the limit; the whole read is several times it.
+    async with web_server(trickling([0.1] * 8)) as host, asyncio.timeout(DEADLINE):
+        started = time.monotonic()
+        resp = await transport.send(request(host), read_timeout=0.4)
+        elapsed = time.monotonic() - started
+    assert resp.body == b"x" * 800
+    assert elapsed > 0.4
+
+
+async def test_a_body_that_stalls_is_a_read_timeout(transport: AiohttpTransport) -> None:
+    async with web_server(trickling([0.05, 0.05, 5.0])) as host, asyncio.timeout(DEADLINE):
+        started = time.monotonic()
+        with pytest.raises(
+            ReadTimeoutError, match=r"sent nothing within the read timeout while reading"
+        ):
+            await transport.send(request(host), read_timeout=0.3)
+        elapsed = time.monotonic() - started
+        # Measured from the last chunk, not from the start of the exchange.
+        assert 0.38 <= elapsed < 2.0
+        # The slot came back and the broken connection was not pooled.
+        fast = await transport.send(request(host, method="GET"), read_timeout=5, stream=True)
+        assert fast.stream is not None
+        await fast.stream.aclose()
+
+
+async def test_cancelling_a_call_is_not_mistaken_for_a_read_timeout(
+    transport: AiohttpTransport,
+) -> None:
+    async def handler(req: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.Response()
+
+    async with web_server(handler) as host, asyncio.timeout(DEADLINE):
+        call = asyncio.create_task(transport.send(request(host), read_timeout=0.3))
+        await asyncio.sleep(0.1)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        # An outer deadline shorter than the read timeout is the caller's.
+        with pytest.raises(TimeoutError) as outer:
+            async with asyncio.timeout(0.1):
+                await transport.send(request(host), read_timeout=0.3)
+        assert not isinstance(outer.value, ReadTimeoutError)
+        # Neither left anything behind: the pool still serves a call at once.
+        with pytest.raises(ReadTimeoutError):
+            await transport.send(request(host), read_timeout=0.2)
+
+
+async def test_read_timeout_inside_an_outer_deadline_is_still_a_read_timeout(
+    transport: AiohttpTransport,
+) -> None:
+    async def handler(req: web.Request) -> web.Response:
+        await asyncio.sleep(5)
+        return web.Response()
+
+    async with web_server(handler) as host, asyncio.timeout(DEADLINE):
+        with pytest.raises(ReadTimeoutError):
+            async with asyncio.timeout(3):
+                await transport.send(request(host), read_timeout=0.2)
+        # The outer timeout was not consumed by ours: it is still armed.
+        assert asyncio.current_task() is not None
+        assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
+
+
 async def test_stalled_stream_is_a_read_timeout(transport: AiohttpTransport) -> None:
     async def handler(req: web.Request) -> web.StreamResponse:
         resp = web.StreamResponse()
