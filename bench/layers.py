@@ -224,6 +224,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--blocks", type=int, default=10)
     args = parser.parse_args(argv)
+    # The allocator state every worker starts from (see bench/worker.py).
+    block = bytes(1 << 20)
+    del block
     result = asyncio.run(measure(args.url, args.op, args.concurrency, args.blocks))
     print(json.dumps(result))
 

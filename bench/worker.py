@@ -321,6 +321,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-seconds", type=float, default=120.0, help="soak: time bound")
     parser.add_argument("--out", help="profile: where to write the cProfile stats")
     args = parser.parse_args(argv)
+    # Every client starts from the same allocator state. Until a process has
+    # freed one large block, glibc maps and unmaps asyncio's 256 KiB socket
+    # read buffer on every read, 10-15% of a call here; whether a process had
+    # done so by chance made the same client differ that much between runs.
+    # lambda_client does this itself (lambda_client/_runtime/allocator.py);
+    # doing it for all measures the clients' code, not the allocator's luck.
+    block = bytes(1 << 20)
+    del block
     runner = _soak if args.mode == "soak" else _load
     result = asyncio.run(runner(args))
     result.update(

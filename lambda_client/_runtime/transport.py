@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from ..config import ClientConfig
+from . import allocator
 from .exceptions import (
     ConnectError,
     ConnectionClosedError,
@@ -280,6 +281,7 @@ class AiohttpTransport:
             import aiohttp
             from yarl import URL
 
+            allocator.settle()
             self._url_class = URL
             config = self._config
             connector = aiohttp.TCPConnector(
