@@ -3,8 +3,8 @@
 asyncio reads a socket into a fresh 256 KiB buffer and shrinks it to what
 arrived. Under glibc's default settings a block that large is served by
 ``mmap`` until the process has freed one large block; until then every read
-maps, remaps and unmaps memory, three system calls and fresh pages per
-response. On the benchmark machine that cost 10-15% of a call's CPU, in
+maps, remaps and unmaps memory: three system calls and fresh pages per
+read. On the benchmark machine that cost 10-15% of a call's CPU, in
 any process that happened not to have freed a large block yet (for
 instance one that loaded its modules from bytecode rather than compiling
 them). Freeing a 1 MiB block moves glibc's thresholds where they would be
