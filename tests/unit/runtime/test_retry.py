@@ -309,10 +309,14 @@ def test_backoff_is_full_jitter_within_the_cap(kind: str, retry: int, r: float) 
 
 
 def test_backoff_uses_the_whole_jitter_range() -> None:
-    delays = {round(backoff("throttle", 3), 3) for _ in range(200)}
+    delays = [backoff("throttle", 3) for _ in range(200)]
     # Full jitter spreads over [0, 4): many distinct values, some low and some high.
-    assert len(delays) > 50
+    # (Compared unrounded: rounding a draw just under 4 would make it 4.0.)
+    assert len({round(d, 3) for d in delays}) > 50
     assert min(delays) < 1.0 < 3.0 < max(delays) < 4.0
+    # The ends of the range, from the random source's own ends.
+    assert backoff("throttle", 3, rand=lambda: 0.0) == 0.0
+    assert backoff("throttle", 3, rand=lambda: 1.0 - 2**-53) < 4.0
 
 
 # -- retry quota ------------------------------------------------------------------------
