@@ -56,7 +56,9 @@ LAYERS = (
 )
 
 
-async def _layers(url: str, op: str, pool: int) -> tuple[dict[str, Call], Callable[[], Any]]:
+async def _layers(
+    url: str, op: str, pool: int
+) -> tuple[dict[str, Call], Callable[[], Awaitable[None]]]:
     import aiohttp
 
     from lambda_client import ClientConfig, Credentials, LambdaClient
