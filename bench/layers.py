@@ -160,7 +160,7 @@ async def _layers(
         await transport.close()
         await client.close()
 
-    calls = dict(
+    calls: dict[str, Call] = dict(
         zip(
             LAYERS,
             (floor, headers_only, transport_only, signed, built, parsed, whole),
@@ -205,7 +205,7 @@ async def measure(url: str, op: str, concurrency: int, blocks: int) -> dict[str,
         await close()
     medians = {name: statistics.median(values) for name, values in samples.items()}
     previous = None
-    steps = {}
+    steps: dict[str, float | None] = {}
     for name, value in medians.items():
         steps[name] = None if previous is None else value - previous
         previous = value
