@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import fixtures
+from .worker import bare_session, settle_allocator
 
 Call = Callable[[], Awaitable[Any]]
 
@@ -85,15 +86,10 @@ async def _layers(
             body = await response.read()
             return body if invoke else json.loads(body)
 
-    class BareRequest(aiohttp.ClientRequest):
-        DEFAULT_HEADERS = {}  # noqa: RUF012
-
-    bare_session = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=pool), request_class=BareRequest
-    )
+    bare = bare_session(pool)
 
     async def headers_only() -> Any:
-        async with bare_session.request(
+        async with bare.request(
             method, url + path, headers=dict(_SDK_HEADERS), data=payload or None
         ) as response:
             return read(await response.read())
@@ -156,7 +152,7 @@ async def _layers(
 
     async def close() -> None:
         await floor_session.close()
-        await bare_session.close()
+        await bare.close()
         await transport.close()
         await client.close()
 
@@ -226,9 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--blocks", type=int, default=10)
     args = parser.parse_args(argv)
-    # The allocator state every worker starts from (see bench/worker.py).
-    block = bytes(1 << 20)
-    del block
+    settle_allocator()
     result = asyncio.run(measure(args.url, args.op, args.concurrency, args.blocks))
     print(json.dumps(result))
 

@@ -45,6 +45,32 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def settle_allocator() -> None:
+    """Every client starts from the same allocator state. Until a process has
+    freed one large block, glibc maps and unmaps asyncio's 256 KiB socket read
+    buffer on every read, 10-15% of a call here; whether a process had done so
+    by chance made the same client differ that much between runs.
+    lambda_client does this itself (lambda_client/_runtime/allocator.py);
+    doing it for all measures the clients' code, not the allocator's luck.
+    (Kept here rather than imported: the smithy worker never loads lambda_client.)"""
+    block = bytes(1 << 20)
+    del block
+
+
+def bare_session(pool: int) -> Any:
+    """An aiohttp session that adds no headers of its own and drops none per
+    request (aiohttp's skip_auto_headers costs about 4 µs a call): the
+    cheapest way found to send a signed request through aiohttp."""
+    import aiohttp
+
+    class BareRequest(aiohttp.ClientRequest):
+        DEFAULT_HEADERS = {}  # noqa: RUF012
+
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=pool), request_class=BareRequest
+    )
+
+
 # -- adapters: build a client, return (call, close) -----------------------------
 
 
@@ -73,21 +99,12 @@ async def _floor_sigv4(url: str, op: str, pool: int) -> tuple[Call, Close]:
     signature (x-amz-date, authorization; for Invoke, the payload's SHA-256)
     made with this project's signer, the cheapest one measured. Nothing an
     SDK adds: no validation, objects, retries or SDK headers."""
-    import aiohttp
 
     from lambda_client import Credentials
     from lambda_client._runtime.http import HttpRequest
     from lambda_client._runtime.signer import SigV4Signer
 
-    class BareRequest(aiohttp.ClientRequest):
-        # Fewer headers than the floor sends and none dropped per request
-        # (aiohttp's skip_auto_headers costs about 4 µs a call): the cheapest
-        # way found to send a signed request through aiohttp.
-        DEFAULT_HEADERS = {}  # noqa: RUF012
-
-    session = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=pool), request_class=BareRequest
-    )
+    session = bare_session(pool)
     signer = SigV4Signer(service="lambda", region=fixtures.REGION)
     credentials = Credentials(
         access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
@@ -321,14 +338,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-seconds", type=float, default=120.0, help="soak: time bound")
     parser.add_argument("--out", help="profile: where to write the cProfile stats")
     args = parser.parse_args(argv)
-    # Every client starts from the same allocator state. Until a process has
-    # freed one large block, glibc maps and unmaps asyncio's 256 KiB socket
-    # read buffer on every read, 10-15% of a call here; whether a process had
-    # done so by chance made the same client differ that much between runs.
-    # lambda_client does this itself (lambda_client/_runtime/allocator.py);
-    # doing it for all measures the clients' code, not the allocator's luck.
-    block = bytes(1 << 20)
-    del block
+    settle_allocator()
     runner = _soak if args.mode == "soak" else _load
     result = asyncio.run(runner(args))
     result.update(
