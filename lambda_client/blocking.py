@@ -11,6 +11,7 @@ from ._runtime.transport import Transport
 from .client import LambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
+from .function_url import AuthType, BlockingFunctionUrl
 
 __all__ = ["BlockingLambdaClient"]
 
@@ -49,6 +50,35 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
     def async_client(self) -> LambdaClient:
         """The async client underneath (use it only on ``loop``)."""
         return self._client
+
+    def function_url(
+        self,
+        url: str,
+        *,
+        region: str | None = None,
+        auth: AuthType = "AWS_IAM",
+        raise_for_status: bool = True,
+        retry_sent: bool | None = None,
+    ) -> BlockingFunctionUrl:
+        """Blocking form of :meth:`lambda_client.LambdaClient.function_url`,
+        which documents the arguments::
+
+            furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
+            resp = furl.post("/orders", json={"id": 1})
+            with furl.stream("GET", "/report") as resp:
+                for chunk in resp.iter_bytes():
+                    ...
+        """
+        return BlockingFunctionUrl(
+            self._runner,
+            self._client.function_url(
+                url,
+                region=region,
+                auth=auth,
+                raise_for_status=raise_for_status,
+                retry_sent=retry_sent,
+            ),
+        )
 
     def close(self) -> None:
         """Close the connection pool and stop the loop thread. Idempotent."""

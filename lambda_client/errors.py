@@ -21,6 +21,14 @@ from ._runtime.exceptions import (
     TransportError,
     UnknownServiceError,
 )
+from ._runtime.function_url_errors import (
+    FunctionUrlAuthError,
+    FunctionUrlError,
+    FunctionUrlFunctionError,
+    FunctionUrlHTTPError,
+    FunctionUrlPayloadTooLargeError,
+    FunctionUrlThrottledError,
+)
 from .paginator import PaginationError
 from .waiter import WaiterError, WaiterFailureError, WaiterTimeoutError, WaiterUnexpectedError
 
@@ -34,6 +42,12 @@ __all__ = [
     "DeserializationError",
     "EndpointResolutionError",
     "EventStreamError",
+    "FunctionUrlAuthError",
+    "FunctionUrlError",
+    "FunctionUrlFunctionError",
+    "FunctionUrlHTTPError",
+    "FunctionUrlPayloadTooLargeError",
+    "FunctionUrlThrottledError",
     "InvalidFrameError",
     "LambdaClientError",
     "NoCredentialsError",
