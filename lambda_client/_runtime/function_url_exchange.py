@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .exceptions import LambdaClientError, TransportError
 from .function_url_errors import FunctionUrlError
-from .function_url_retry import BODY_LIMIT, classify, make_error
+from .function_url_retry import classify, make_error, read_limit
 from .http import HttpRequest, HttpResponse
 from .retry import server_clock_offset
 from .signer import SigV4Signer
@@ -46,12 +46,12 @@ class Answer:
         self.attempts = attempts
 
 
-async def _error_body(raw: HttpResponse) -> bytes:
-    """At most BODY_LIMIT bytes of an error body; a streamed one is closed
+async def _error_body(raw: HttpResponse, limit: int) -> bytes:
+    """At most ``limit`` bytes of an error body; a streamed one is closed
     after that, and a connection cut midway leaves what had arrived."""
     stream = raw.stream
     if stream is None:
-        return raw.body[:BODY_LIMIT]
+        return raw.body[:limit]
     chunks: list[bytes] = []
     size = 0
     iterator = stream.iter_chunks()
@@ -59,7 +59,7 @@ async def _error_body(raw: HttpResponse) -> bytes:
         async for chunk in iterator:
             chunks.append(chunk)
             size += len(chunk)
-            if size >= BODY_LIMIT:
+            if size >= limit:
                 break
     except TransportError:
         pass
@@ -68,7 +68,7 @@ async def _error_body(raw: HttpResponse) -> bytes:
         if close is not None:
             await close()
         await stream.aclose()
-    return b"".join(chunks)[:BODY_LIMIT]
+    return b"".join(chunks)[:limit]
 
 
 def _secrets(request: HttpRequest) -> tuple[str, ...]:
@@ -128,7 +128,7 @@ async def exchange(
             error = make_error(
                 status=raw.status,
                 headers=headers,
-                body=await _error_body(raw),
+                body=await _error_body(raw, read_limit(secrets)),
                 method=http.method,
                 url=url,
                 secrets=secrets,

@@ -22,9 +22,9 @@ from .function_url_errors import FunctionUrlAuthError, FunctionUrlError, error_c
 from .function_url_request import IDEMPOTENT_METHODS
 from .retry import _SKEW_MESSAGE, SKEW_CODES, Decision
 
-__all__ = ["BODY_LIMIT", "classify", "make_error", "retry_after"]
+__all__ = ["BODY_LIMIT", "classify", "make_error", "read_limit", "retry_after"]
 
-#: Bytes of an error body kept (and read, from a stream) for the exception.
+#: Characters of an error body kept for the exception.
 BODY_LIMIT = 4096
 _MESSAGE_LIMIT = 300
 _REDACTED = "<redacted>"
@@ -75,12 +75,18 @@ def _message(body: str, error_type: str | None) -> str | None:
     return text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + "..."
 
 
+def read_limit(secrets: tuple[str, ...]) -> int:
+    """Bytes of an error body to read so that the first BODY_LIMIT
+    characters can be cleaned of ``secrets``: a character takes at most
+    four bytes, and a secret that starts inside the excerpt must be whole
+    in what was read to be recognised."""
+    return 4 * BODY_LIMIT + max((len(s) for s in secrets), default=0)
+
+
 def _excerpt(body: bytes, secrets: tuple[str, ...]) -> str:
-    """The start of the body as text with every secret blanked out. The
-    window is widened by the longest secret first, so that the cut at the
-    limit cannot leave part of one behind."""
-    widest = max((len(s) for s in secrets), default=0)
-    text = body[: BODY_LIMIT + widest].decode("utf-8", "replace")
+    """The first BODY_LIMIT characters of the body, every secret blanked out
+    before the cut, so that the cut cannot leave part of one behind."""
+    text = body[: read_limit(secrets)].decode("utf-8", "replace")
     for secret in secrets:
         text = text.replace(secret, _REDACTED)
     return text[:BODY_LIMIT]

@@ -20,9 +20,13 @@ SHAPES = MODEL["shapes"]
 def test_top_level_names() -> None:
     assert sorted(lambda_client.__all__) == sorted(
         [
+            "BlockingFunctionUrl",
+            "BlockingFunctionUrlResponse",
             "BlockingLambdaClient",
             "ClientConfig",
             "Credentials",
+            "FunctionUrl",
+            "FunctionUrlResponse",
             "LambdaClient",
             "__version__",
             "errors",
@@ -108,3 +112,38 @@ def test_config_and_credentials_names() -> None:
     } <= fields
     creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")
     assert "s3cret" not in repr(creds) and "TOKEN-9f2" not in repr(creds)
+
+
+def test_function_url_names() -> None:
+    from lambda_client import BlockingLambdaClient, FunctionUrl, FunctionUrlResponse
+    from lambda_client.function_url import BlockingFunctionUrl, RequestOptions
+
+    for owner in (LambdaClient, BlockingLambdaClient):
+        params = inspect.signature(owner.function_url).parameters
+        assert list(params) == ["self", "url", "region", "auth", "raise_for_status", "retry_sent"]
+        assert params["region"].default is None and params["auth"].default == "AWS_IAM"
+        assert params["region"].kind is inspect.Parameter.KEYWORD_ONLY
+    keywords = ["params", "headers", "content", "json", "raise_for_status", "retry_sent"]
+    assert list(RequestOptions.__annotations__) == keywords
+    for owner in (FunctionUrl, BlockingFunctionUrl):
+        request = inspect.signature(owner.request).parameters
+        assert list(request) == ["self", "method", "path", *keywords]
+        assert request["path"].default == "/"
+        for verb in ("get", "post", "put", "patch", "delete", "stream"):
+            assert hasattr(owner, verb), verb
+    for name in ("request_id", "read", "text", "json", "iter_bytes", "aclose", "__aenter__"):
+        assert hasattr(FunctionUrlResponse, name), name
+    assert inspect.iscoroutinefunction(FunctionUrl.request)
+    assert inspect.isasyncgenfunction(FunctionUrlResponse.iter_bytes)
+    for name in (
+        "FunctionUrlError",
+        "FunctionUrlAuthError",
+        "FunctionUrlPayloadTooLargeError",
+        "FunctionUrlThrottledError",
+        "FunctionUrlFunctionError",
+        "FunctionUrlHTTPError",
+    ):
+        cls = getattr(errors, name)
+        assert name in errors.__all__
+        assert issubclass(cls, errors.FunctionUrlError)
+        assert issubclass(cls, errors.LambdaClientError)
