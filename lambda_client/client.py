@@ -49,7 +49,9 @@ class LambdaClient(GeneratedOperations):
             ``x-amz-content-sha256``); ``"NONE"`` sends it unsigned.
         :param raise_for_status: True (the default) raises a
             :class:`~lambda_client.errors.FunctionUrlError` subclass for
-            every answer outside 2xx. False returns the function's own
+            every answer of 400 or above (a 3xx is returned, never
+            followed: that would send a signed request wherever the
+            function pointed). False returns the function's own
             answers whatever their status and raises only for those AWS
             generated (marked with ``x-amzn-ErrorType``: a refused
             signature, a throttle, an oversized payload...).

@@ -70,7 +70,7 @@ class RequestOptions(TypedDict, total=False):
     content: Content | None
     #: The body as any JSON value (sent as ``application/json``).
     json: Any
-    #: Raise for every non-2xx answer (True), or only for those AWS
+    #: Raise for every answer of 400 or above (True), or only for those AWS
     #: generated, returning the function's own (False). Default: the
     #: FunctionUrl's setting.
     raise_for_status: bool | None
@@ -212,7 +212,7 @@ class FunctionUrl:
 
     Every method takes the path as text (``"/orders/a b"`` is sent as
     ``/orders/a%20b``) and the keywords of :class:`RequestOptions`. A
-    non-2xx answer raises a :class:`~lambda_client.errors.FunctionUrlError`
+    answer of 400 or above raises a :class:`~lambda_client.errors.FunctionUrlError`
     subclass (see ``raise_for_status``).
     """
 

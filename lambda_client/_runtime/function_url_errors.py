@@ -3,12 +3,12 @@
 ::
 
     LambdaClientError
-    └── FunctionUrlError                 a function URL answered with a non-2xx status
+    └── FunctionUrlError                 a function URL answered with a status of 400 or above
         ├── FunctionUrlAuthError         401/403: signature, credentials or permission refused
         ├── FunctionUrlPayloadTooLargeError  413: the request was over the size limit
         ├── FunctionUrlThrottledError    429: throttled (retried, honouring Retry-After)
         ├── FunctionUrlFunctionError     502: the function failed (exception, timeout, bad answer)
-        └── FunctionUrlHTTPError         any other non-2xx status
+        └── FunctionUrlHTTPError         any other status of 400 or above
 
 ``error_type`` tells who answered: AWS marks the errors it generates itself
 (a bad signature, a throttle, an oversized payload) with an
@@ -35,7 +35,7 @@ __all__ = [
 
 
 class FunctionUrlError(LambdaClientError):
-    """A function URL answered with a status outside 2xx.
+    """A function URL answered with a status of 400 or above.
 
     ``status``, ``request_id`` (``x-amzn-RequestId``), ``headers``,
     ``error_type`` (the ``x-amzn-ErrorType`` code AWS puts on the errors it
@@ -129,7 +129,7 @@ class FunctionUrlFunctionError(FunctionUrlError):
 
 
 class FunctionUrlHTTPError(FunctionUrlError):
-    """Any other status outside 2xx."""
+    """Any other status of 400 or above."""
 
 
 _BY_STATUS: dict[int, type[FunctionUrlError]] = {
@@ -142,5 +142,5 @@ _BY_STATUS: dict[int, type[FunctionUrlError]] = {
 
 
 def error_class(status: int) -> type[FunctionUrlError]:
-    """The class for a non-2xx status."""
+    """The class for an error status (400 or above)."""
     return _BY_STATUS.get(status, FunctionUrlHTTPError)

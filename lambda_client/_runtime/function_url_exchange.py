@@ -120,9 +120,7 @@ async def exchange(
             error = e
         else:
             headers = case_insensitive(raw.headers)
-            if 200 <= raw.status < 300 or (
-                not raise_for_status and "x-amzn-errortype" not in headers
-            ):
+            if raw.status < 400 or (not raise_for_status and "x-amzn-errortype" not in headers):
                 pipeline.quota.release(spent)
                 return Answer(raw, headers, attempt)
             error = make_error(

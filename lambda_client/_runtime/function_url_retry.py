@@ -1,5 +1,5 @@
 """Which failed function-URL attempts are sent again, and the error a
-non-2xx answer becomes.
+error answer (400 or above) becomes.
 
 A function URL runs the caller's own function, so the rule is stricter
 than for the Lambda API: a request that may have reached the function is
@@ -102,7 +102,7 @@ def make_error(
     secrets: tuple[str, ...],
     now: float,
 ) -> FunctionUrlError:
-    """The exception for a non-2xx answer; never raises itself."""
+    """The exception for an error answer; never raises itself."""
     raw_type = headers.get("x-amzn-errortype")
     # "Name:http://internal.amazon.com/..." -> "Name".
     error_type = (raw_type.split(":", 1)[0].strip() or None) if raw_type else None

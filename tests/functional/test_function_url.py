@@ -448,6 +448,15 @@ async def test_aws_errors_and_the_functions_own_answers() -> None:
         assert e.request_id is not None and e.request_id.startswith("fault-")
 
 
+async def test_a_redirect_is_returned_not_followed() -> None:
+    moved = Reply(status=302, headers={"Location": "https://elsewhere.example/"}, body=b"")
+    async with FaultServer([moved]) as server, client_for() as client:
+        furl = client.function_url(server.url, region=REGION)
+        resp = await furl.get("/old")
+    assert resp.status == 302 and resp.headers["location"] == "https://elsewhere.example/"
+    assert len(server.requests) == 1
+
+
 async def test_an_echoed_signature_and_token_never_reach_the_error() -> None:
     def echo(seen: Received) -> Reply:
         return Reply(status=400, body=json.dumps(dict(seen.headers)).encode())
