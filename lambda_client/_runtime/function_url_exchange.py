@@ -72,11 +72,18 @@ async def _error_body(raw: HttpResponse, limit: int) -> bytes:
 
 
 def _secrets(request: HttpRequest) -> tuple[str, ...]:
-    """What a function that echoes its request must not put into an error."""
+    """What a function that echoes its request must not put into an error:
+    the signature and session token, or a caller's own Authorization
+    value (and its credentials part, as in ``Bearer <token>``)."""
     found = []
     authorization = request.headers.get("authorization", "")
     if "Signature=" in authorization:
         found.append(authorization.rsplit("Signature=", 1)[1])
+    elif authorization:
+        found.append(authorization)
+        credentials = authorization.rsplit(" ", 1)[-1]
+        if len(credentials) >= 8:
+            found.append(credentials)
     token = request.headers.get("x-amz-security-token")
     if token:
         found.append(token)
@@ -102,14 +109,12 @@ async def exchange(
     skew_corrected = False
     while True:
         attempt += 1
-        secrets: tuple[str, ...] = ()
         sent_at = pipeline.clock()
         error: LambdaClientError
         try:
             if signer is not None:
                 credentials = pipeline.credentials.ready() or await pipeline.credentials.get()
                 signer.sign(http, credentials, now=sent_at + pipeline.clock_offset)
-                secrets = _secrets(http)
             raw = await pipeline.transport.send(
                 # A function URL runs a function: the invoke read timeout applies.
                 http,
@@ -123,6 +128,7 @@ async def exchange(
             if raw.status < 400 or (not raise_for_status and "x-amzn-errortype" not in headers):
                 pipeline.quota.release(spent)
                 return Answer(raw, headers, attempt)
+            secrets = _secrets(http)
             error = make_error(
                 status=raw.status,
                 headers=headers,

@@ -120,7 +120,9 @@ def parse_target(url: str, *, region: str | None, auth: str) -> Target:
     return Target(
         scheme=parts.scheme,
         host=host,
-        base_path=parts.path.rstrip("/"),
+        # Already URL text: existing escapes stay, what may not stand in a
+        # path (a space, non-ASCII) is escaped.
+        base_path=quote(parts.path.rstrip("/"), safe="/%:@!$&'()*+,;=-._~"),
         region=region,
         auth="AWS_IAM" if auth == "AWS_IAM" else "NONE",
     )

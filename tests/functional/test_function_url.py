@@ -472,6 +472,18 @@ async def test_an_echoed_signature_and_token_never_reach_the_error() -> None:
     assert "<redacted>" in e.body
 
 
+async def test_a_callers_own_authorization_never_reaches_the_error() -> None:
+    def echo(seen: Received) -> Reply:
+        return Reply(status=401, body=json.dumps(dict(seen.headers)).encode())
+
+    async with FaultServer([echo]) as server, client_for() as client:
+        furl = client.function_url(server.url, auth="NONE")
+        with pytest.raises(errors.FunctionUrlAuthError) as info:
+            await furl.get("/me", headers={"Authorization": "Bearer app-secret-123456"})
+    assert server.requests[0].headers["authorization"] == "Bearer app-secret-123456"
+    assert "app-secret-123456" not in str(info.value) + info.value.body
+
+
 async def test_blocking_client_has_the_same_surface() -> None:
     async with signed(token=TOKEN) as (server, _furl):
         url = server.url

@@ -75,6 +75,13 @@ def test_region_given_overrides_the_host() -> None:
     assert target.region == "eu-west-1"
 
 
+def test_a_path_prefix_in_the_url_keeps_its_escapes() -> None:
+    target = parse_target(
+        "https://api.example.com/a%2Fb/c d/é/", region="us-east-1", auth="AWS_IAM"
+    )
+    assert target.base_path == "/a%2Fb/c%20d/%C3%A9"
+
+
 def test_custom_domain_needs_a_region_when_signed() -> None:
     with pytest.raises(errors.ConfigError, match=r"signing region.*pass region=") as info:
         parse_target("https://api.example.com/", region=None, auth="AWS_IAM")
