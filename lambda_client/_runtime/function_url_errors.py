@@ -41,8 +41,8 @@ class FunctionUrlError(LambdaClientError):
     ``error_type`` (the ``x-amzn-ErrorType`` code AWS puts on the errors it
     generates; ``None`` when the function itself answered), ``message``
     (AWS's message, or the start of the body), ``body`` (the body as text,
-    at most 4 KiB, with the request's signature and session token blanked
-    out should the function echo them), ``method`` and ``url`` (without the
+    at most 4 KiB, with the request's signature, session token or own
+    ``Authorization`` value blanked out should the function echo them), ``method`` and ``url`` (without the
     query string) of the request, and ``retry_after`` (seconds the server
     asked the client to wait, if it did).
     """
