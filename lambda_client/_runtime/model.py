@@ -7,7 +7,6 @@ notebook, ``_repr_html_`` renders the same as a nested table.
 
 from __future__ import annotations
 
-import html
 from enum import Enum
 from typing import Any
 
@@ -50,6 +49,9 @@ class Model:
 
 
 def _html(value: Any, shown: Any = True) -> str:
+    # Only notebooks render models as HTML; every model module imports this one.
+    import html
+
     if callable(shown) and shown is not True:
         return html.escape(shown(value))
     if attrs.has(type(value)):

@@ -6,12 +6,14 @@ explicit or environment credentials never imports botocore.
 
 from __future__ import annotations
 
-import configparser
 import os
-import shlex
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .exceptions import ConfigError
+
+if TYPE_CHECKING:
+    import configparser
 
 __all__ = ["resolve_region"]
 
@@ -43,6 +45,10 @@ def _config_file(env: Mapping[str, str]) -> str:
 def _profile_setting(path: str, profile: str, key: str) -> str | None:
     # RawConfigParser, as botocore uses: no "%" interpolation, and a
     # "[DEFAULT]" section behaves the same way it does for the credential chain.
+    # Imported here: a client given its region never reads the file, and
+    # configparser compiles a handful of regular expressions on import.
+    import configparser
+
     parser = configparser.RawConfigParser()
     try:
         # read() skips files it cannot open: a missing config file is normal.
@@ -57,6 +63,8 @@ def _profile_setting(path: str, profile: str, key: str) -> str | None:
 
 
 def _profile_section(parser: configparser.RawConfigParser, profile: str) -> str | None:
+    import shlex
+
     if profile == "default" and parser.has_section("default"):
         return "default"
     for section in parser.sections():
