@@ -9,13 +9,11 @@ from typing import TYPE_CHECKING
 
 from .._runtime.client_base import BaseClient
 from .._runtime.payload import InvokePayload, encode_payload
-from ..paginator import AsyncPaginator
-from ..waiter import wait
 from . import models as _models
 from . import operations as _ops
-from . import waiters as _waiters
 
 if TYPE_CHECKING:
+    from ..paginator import AsyncPaginator
     from .enums import (
         Architecture,
         CapacityProviderState,
@@ -4863,6 +4861,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`get_durable_execution_history`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -4901,6 +4900,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`get_durable_execution_state`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> GetDurableExecutionStateResponse:
             return await self.get_durable_execution_state(
@@ -4936,6 +4936,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_aliases`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListAliasesResponse:
             return await self.list_aliases(
@@ -4970,6 +4971,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_capacity_providers`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListCapacityProvidersResponse:
             return await self.list_capacity_providers(
@@ -5002,6 +5004,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_code_signing_configs`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListCodeSigningConfigsResponse:
             return await self.list_code_signing_configs(
@@ -5040,6 +5043,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_durable_executions_by_function`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -5082,6 +5086,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_event_source_mappings`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListEventSourceMappingsResponse:
             return await self.list_event_source_mappings(
@@ -5116,6 +5121,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_function_event_invoke_configs`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -5151,6 +5157,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_function_url_configs`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListFunctionUrlConfigsResponse:
             return await self.list_function_url_configs(
@@ -5186,6 +5193,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_function_versions_by_capacity_provider`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -5222,6 +5230,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_functions`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListFunctionsResponse:
             return await self.list_functions(
@@ -5256,6 +5265,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_functions_by_code_signing_config`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -5293,6 +5303,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_layer_versions`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListLayerVersionsResponse:
             return await self.list_layer_versions(
@@ -5329,6 +5340,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_layers`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListLayersResponse:
             return await self.list_layers(
@@ -5365,6 +5377,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_provisioned_concurrency_configs`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -5400,6 +5413,7 @@ class GeneratedOperations(BaseClient):
         and ``starting_token`` resumes from a previous ``NextMarker``. The other
         arguments are those of :meth:`list_versions_by_function`.
         """
+        from ..paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListVersionsByFunctionResponse:
             return await self.list_versions_by_function(
@@ -5446,6 +5460,9 @@ class GeneratedOperations(BaseClient):
 
         - failure when Status is STOPPED
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: GetDurableExecutionResponse = await wait(
             lambda: self.get_durable_execution(
                 durable_execution_arn=durable_execution_arn,
@@ -5484,6 +5501,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when the call succeeds
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: EventSourceMappingConfiguration | None = await wait(
             lambda: self.get_event_source_mapping(
                 uuid=uuid,
@@ -5518,6 +5538,9 @@ class GeneratedOperations(BaseClient):
 
         - success when State is Disabled
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: EventSourceMappingConfiguration = await wait(
             lambda: self.get_event_source_mapping(
                 uuid=uuid,
@@ -5552,6 +5575,9 @@ class GeneratedOperations(BaseClient):
 
         - success when State is Enabled
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: EventSourceMappingConfiguration = await wait(
             lambda: self.get_event_source_mapping(
                 uuid=uuid,
@@ -5592,6 +5618,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when State is Pending
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: FunctionConfiguration = await wait(
             lambda: self.get_function_configuration(
                 function_name=function_name,
@@ -5633,6 +5662,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when Configuration.State is Pending
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: GetFunctionResponse = await wait(
             lambda: self.get_function(
                 function_name=function_name,
@@ -5672,6 +5704,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when the call succeeds
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: GetFunctionResponse | None = await wait(
             lambda: self.get_function(
                 function_name=function_name,
@@ -5710,6 +5745,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when the call raises ResourceNotFoundException
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: GetFunctionResponse = await wait(
             lambda: self.get_function(
                 function_name=function_name,
@@ -5751,6 +5789,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when LastUpdateStatus is InProgress
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: FunctionConfiguration = await wait(
             lambda: self.get_function_configuration(
                 function_name=function_name,
@@ -5792,6 +5833,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when Configuration.LastUpdateStatus is InProgress
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: GetFunctionResponse = await wait(
             lambda: self.get_function(
                 function_name=function_name,
@@ -5832,6 +5876,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when Status is IN_PROGRESS
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: GetProvisionedConcurrencyConfigResponse = await wait(
             lambda: self.get_provisioned_concurrency_config(
                 function_name=function_name,
@@ -5874,6 +5921,9 @@ class GeneratedOperations(BaseClient):
 
         - retry when State is Pending
         """
+        from ..waiter import wait
+        from . import waiters as _waiters
+
         result: FunctionConfiguration = await wait(
             lambda: self.get_function_configuration(
                 function_name=function_name,
