@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import enum
 import functools
-import importlib
 import sys
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..config import ClientConfig
 from . import allocator
+from .deferred_import import import_in_thread
 from .exceptions import (
     ConnectError,
     ConnectionClosedError,
@@ -257,7 +257,7 @@ class AiohttpTransport:
         self._leases: set[_Lease] = set()
         self._closed = False
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
-        self._importing: asyncio.Future[object] | None = None
+        self._importing: asyncio.Future[None] | None = None
         self._url_class: type[URL] | None = None
 
     async def _import_aiohttp(self) -> None:
@@ -268,8 +268,7 @@ class AiohttpTransport:
         stalling, which is what an import inside a coroutine would do.
         """
         if self._importing is None:
-            loop = asyncio.get_running_loop()
-            self._importing = loop.run_in_executor(None, importlib.import_module, "aiohttp")
+            self._importing = import_in_thread("aiohttp")
         # Shielded: a caller cancelled while waiting must not cancel the
         # import the other first requests are waiting for.
         await asyncio.shield(self._importing)
