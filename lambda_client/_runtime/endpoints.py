@@ -14,9 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from attrs import frozen
-
 from .exceptions import EndpointResolutionError
+from .records import FrozenRecord
 
 __all__ = [
     "ResolvedEndpoint",
@@ -30,11 +29,20 @@ _TEMPLATE_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 _ATTR_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)?(?:\[(\d+)\])?")
 
 
-@frozen
-class ResolvedEndpoint:
+class ResolvedEndpoint(FrozenRecord):
+    __slots__ = ("url", "properties", "headers")  # noqa: RUF023 (repr order)
+
     url: str
     properties: dict[str, Any]
     headers: dict[str, list[str]]
+
+    def __init__(self, url: str, properties: dict[str, Any], headers: dict[str, list[str]]) -> None:
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "properties", properties)
+        object.__setattr__(self, "headers", headers)
+
+    # Its dicts make it unhashable, as the attrs class it replaces was.
+    __hash__ = None  # type: ignore[assignment]
 
 
 def resolve_endpoint(

@@ -14,10 +14,9 @@ from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from attrs import define, frozen
-
 from .exceptions import LambdaClientError, ServiceError, TransportError
 from .operation import OperationSpec
+from .records import FrozenRecord, Record
 
 #: Full-jitter backoff bases (seconds): throttles and "in progress" conflicts
 #: back off from 1 s, other transient failures from 50 ms; all capped at 20 s.
@@ -62,16 +61,26 @@ _SKEW_MESSAGE = re.compile(r"signature (has )?expired|not yet current|too skewed
 _IN_PROGRESS = re.compile(r"in progress|currently in the following state", re.I)
 
 
-@frozen
-class Decision:
+class Decision(FrozenRecord):
     """Whether to retry one failed attempt, and how."""
+
+    __slots__ = ("retry", "reason", "kind", "retry_after")  # noqa: RUF023 (repr order)
 
     retry: bool
     reason: str
     #: throttle | transient | timeout | conflict | skew
-    kind: str = ""
+    kind: str
     #: Minimum wait the service asked for (seconds), if any.
-    retry_after: float | None = None
+    retry_after: float | None
+
+    def __init__(
+        self, retry: bool, reason: str, kind: str = "", retry_after: float | None = None
+    ) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "retry", retry)
+        setattr_(self, "reason", reason)
+        setattr_(self, "kind", kind)
+        setattr_(self, "retry_after", retry_after)
 
 
 def _header(error: ServiceError, name: str) -> str | None:
@@ -150,12 +159,14 @@ def backoff(kind: str, retry_number: int, rand: Callable[[], float] = random.ran
     return rand() * ceiling
 
 
-@define
-class RetryQuota:
+class RetryQuota(Record):
     """Token bucket limiting retries across all calls of one client."""
 
-    capacity: int = QUOTA_CAPACITY
-    available: int = QUOTA_CAPACITY
+    __slots__ = ("capacity", "available")  # noqa: RUF023 (repr order)
+
+    def __init__(self, capacity: int = QUOTA_CAPACITY, available: int = QUOTA_CAPACITY) -> None:
+        self.capacity = capacity
+        self.available = available
 
     def acquire(self, kind: str) -> int | None:
         """Tokens taken for one retry, or None when the quota is spent."""
