@@ -117,6 +117,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["docstring"] = docs.docstring
     env.filters["snake"] = naming.snake_case
+    env.filters["py"] = repr
     env.filters["field_annotation"] = field_annotation
     env.filters["field_arguments"] = field_arguments
     env.filters["argument_annotation"] = argument_annotation
