@@ -23,6 +23,7 @@ from ..credentials import CredentialResolver
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
 from .http import HttpRequest, HttpResponse, ResponseMetadata
 from .operation import I, O, OperationSpec
+from .payload_digest import OFF_LOOP_BYTES, sha256_off_loop
 from .restjson import parse_error, parse_output, request_plan, serialize_request
 from .retry import (
     AdaptiveRateLimiter,
@@ -131,7 +132,11 @@ class Pipeline:
     async def send_once(self, op: OperationSpec[Any, Any], http: HttpRequest) -> HttpResponse:
         """Sign and send one attempt."""
         credentials = self.credentials.ready() or await self.credentials.get()
-        self.signer.sign(http, credentials, now=self.clock() + self.clock_offset)
+        body = http.body
+        digest = await sha256_off_loop(body) if len(body) >= OFF_LOOP_BYTES else None
+        self.signer.sign(
+            http, credentials, now=self.clock() + self.clock_offset, payload_hash=digest
+        )
         return await self.transport.send(
             http,
             read_timeout=self.invoke_read_timeout if op.invokes_function else self.read_timeout,

@@ -380,6 +380,7 @@ class SigV4Signer:
         credentials: SigningCredentials,
         *,
         now: datetime | float | None = None,
+        payload_hash: str | None = None,
     ) -> None:
         """Sign ``request`` in place.
 
@@ -388,6 +389,11 @@ class SigV4Signer:
         same request again, as a retry does, replaces all three. ``now`` is
         a datetime (naive means UTC) or seconds since the epoch, as the
         client passes it; by default the current time.
+
+        The payload's SHA-256 (hex) is ``payload_hash`` when given (a large
+        body hashed off the event loop), else the request's own
+        ``x-amz-content-sha256`` header when it has one (function URLs
+        send it), as botocore takes it; only otherwise is the body hashed here.
         """
         # Epoch seconds and UTC datetimes are looked up by their second;
         # other zones and naive values are rare enough to format every time.
@@ -416,8 +422,11 @@ class SigV4Signer:
             headers.pop("x-amz-security-token", None)
 
         block, names = self._canonical_headers(request)
-        body = request.body
-        payload_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_PAYLOAD_HASH
+        if payload_hash is None:
+            payload_hash = headers.get("x-amz-content-sha256")
+            if payload_hash is None:
+                body = request.body
+                payload_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_PAYLOAD_HASH
         path = request.path
         uri = self._uris.get(path)
         if uri is None:

@@ -584,3 +584,65 @@ def test_matches_botocore_for_invoke(monkeypatch: pytest.MonkeyPatch) -> None:
         request, Creds(ACCESS_KEY, SECRET_KEY, "session"), now=BOTO_TIME
     )
     assert request.headers["authorization"] == expected["authorization"]
+
+
+def _invoke_request(body: bytes, headers: dict[str, str]) -> HttpRequest:
+    return HttpRequest(
+        method="POST",
+        scheme="https",
+        host="lambda.us-west-2.amazonaws.com",
+        path="/2015-03-31/functions/my-fn/invocations",
+        headers=dict(headers),
+        body=body,
+    )
+
+
+def test_a_content_sha256_header_is_signed_as_the_payload_hash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The header's claim is what gets signed, as botocore signs it: here it
+    # names another body, so a signer that hashed the body would differ.
+    claimed = hashlib.sha256(b"the body that was hashed earlier").hexdigest()
+    headers = {"x-amz-content-sha256": claimed}
+    body = b"a body the signer must not hash again"
+    expected = botocore_authorization(
+        monkeypatch,
+        method="POST",
+        url="https://lambda.us-west-2.amazonaws.com/2015-03-31/functions/my-fn/invocations",
+        headers=headers,
+        body=body,
+        token=None,
+    )
+    request = _invoke_request(body, headers)
+    SigV4Signer(service="lambda", region="us-west-2").sign(
+        request, Creds(ACCESS_KEY, SECRET_KEY), now=BOTO_TIME
+    )
+    assert request.headers["authorization"] == expected["authorization"]
+    assert "x-amz-content-sha256" in expected["authorization"]
+
+
+def test_a_given_payload_hash_is_used_instead_of_hashing_the_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = bytes(range(256)) * 64
+    hashed: list[int] = []
+    real = hashlib.sha256
+
+    def counting(data: bytes = b"") -> Any:
+        hashed.append(len(data))
+        return real(data)
+
+    signer = SigV4Signer(service="lambda", region="us-west-2")
+    given_hash = _invoke_request(body, {})
+    reference = _invoke_request(body, {})
+    signer.sign(reference, Creds(ACCESS_KEY, SECRET_KEY), now=BOTO_TIME)
+    monkeypatch.setattr(signer_module.hashlib, "sha256", counting)
+    signer.sign(
+        given_hash,
+        Creds(ACCESS_KEY, SECRET_KEY),
+        now=BOTO_TIME,
+        payload_hash=real(body).hexdigest(),
+    )
+    assert given_hash.headers["authorization"] == reference.headers["authorization"]
+    # Only the canonical request was hashed, never the 16 KiB body.
+    assert hashed and len(body) not in hashed
