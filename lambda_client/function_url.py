@@ -35,6 +35,7 @@ from ._runtime.function_url_request import (
     parse_target,
 )
 from ._runtime.function_url_retry import BODY_LIMIT
+from ._runtime.payload_digest import OFF_LOOP_BYTES, sha256_off_loop
 from ._runtime.signer import SigV4Signer
 
 if TYPE_CHECKING:
@@ -333,6 +334,9 @@ class FunctionUrl:
             # invocation making the call, as for the client's own calls.
             trace_id=os.environ.get("_X_AMZN_TRACE_ID") if pipeline.in_lambda else None,
         )
+        if len(http.body) >= OFF_LOOP_BYTES:
+            # Left unhashed by build_request: hashed here, off the event loop.
+            http.headers["x-amz-content-sha256"] = await sha256_off_loop(http.body)
         raise_for_status = options.get("raise_for_status")
         retry_sent = options.get("retry_sent")
         answer = await exchange(

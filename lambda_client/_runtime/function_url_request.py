@@ -20,6 +20,7 @@ from attrs import frozen
 
 from .exceptions import ConfigError, ParamValidationError
 from .http import HttpRequest
+from .payload_digest import OFF_LOOP_BYTES
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -274,11 +275,12 @@ def build_request(
     wire_headers.setdefault("user-agent", user_agent)
     if trace_id:
         wire_headers.setdefault("x-amzn-trace-id", trace_id)
-    if target.auth == "AWS_IAM" or body:
+    if (target.auth == "AWS_IAM" or body) and len(body) < OFF_LOOP_BYTES:
         # Signed requests carry the payload hash they were signed with, as
         # CloudFront's origin access control in front of a function URL
         # requires of PUT and POST; unsigned ones with a body carry it for
-        # the same reason.
+        # the same reason. The caller hashes a larger body off the event
+        # loop (payload_digest.py) and sets the header itself.
         wire_headers["x-amz-content-sha256"] = hashlib.sha256(body).hexdigest()
     return HttpRequest(
         method=verb,
