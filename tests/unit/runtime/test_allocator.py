@@ -20,7 +20,7 @@ def test_settle_frees_one_large_block_once_per_process(monkeypatch: pytest.Monke
     monkeypatch.setattr(allocator, "bytes", spy, raising=False)
     allocator.settle()
     allocator.settle()
-    assert sizes == [1 << 20]
+    assert sizes == [8 << 20]
 
 
 async def test_the_transport_settles_before_its_first_session(
