@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..config import ClientConfig
 from . import allocator
+from .chunked_body import body_data
 from .deferred_import import import_in_thread
 from .exceptions import (
     ConnectError,
@@ -344,7 +345,7 @@ class AiohttpTransport:
                 # signed by the caller; re-quoting them would break the signature.
                 url_class(request.url, encoded=True),
                 headers=request.headers,
-                data=request.body or None,
+                data=body_data(request.body),
                 allow_redirects=False,
                 timeout=self._timeout(read_timeout),
             )

@@ -57,6 +57,11 @@ async def test_a_large_invoke_payload_is_hashed_in_a_worker_thread(
     # Hashed once, not on the loop's thread; and nothing extra on the wire.
     assert len(hashing_threads) == 1
     assert hashing_threads[0] != threading.current_thread().name
+    # Sent in slices, yet on the wire as a small body goes: a length, no
+    # content type, no chunked encoding, nothing extra.
+    assert seen.headers["content-length"] == str(len(payload))
+    assert "content-type" not in seen.headers
+    assert "transfer-encoding" not in seen.headers
     assert "x-amz-content-sha256" not in seen.headers
 
 
