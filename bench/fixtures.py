@@ -18,6 +18,11 @@ REQUEST_ID = "8f0c3b2e-4d6a-4e7b-9c1d-2a3b4c5d6e7f"
 
 #: Invoke sends this many bytes and the server echoes them back.
 INVOKE_PAYLOAD_SIZE = 64 * 1024
+#: Lambda's limit for a synchronous Invoke's payload, each way.
+LARGE_INVOKE_PAYLOAD_SIZE = 6 * 1024 * 1024
+
+#: The operations a worker can call: GetFunction, and Invoke with either payload.
+OPERATIONS = ("get_function", "invoke", "invoke_6mb")
 
 GET_FUNCTION_PATH = f"/2015-03-31/functions/{FUNCTION_NAME}"
 INVOKE_PATH = f"/2015-03-31/functions/{FUNCTION_NAME}/invocations"
@@ -83,12 +88,19 @@ def get_function_body() -> bytes:
     return json.dumps(get_function_document(), separators=(",", ":")).encode()
 
 
-def invoke_payload() -> bytes:
-    """A JSON document of exactly :data:`INVOKE_PAYLOAD_SIZE` bytes."""
+def invoke_payload(size: int = INVOKE_PAYLOAD_SIZE) -> bytes:
+    """A JSON document of exactly ``size`` bytes."""
     head = b'{"records":"'
     tail = b'"}'
-    filler = INVOKE_PAYLOAD_SIZE - len(head) - len(tail)
+    filler = size - len(head) - len(tail)
     return head + b"x" * filler + tail
+
+
+def payload_for(op: str) -> bytes:
+    """The Invoke payload an operation of :data:`OPERATIONS` sends (empty for GetFunction)."""
+    if op == "get_function":
+        return b""
+    return invoke_payload(LARGE_INVOKE_PAYLOAD_SIZE if op == "invoke_6mb" else INVOKE_PAYLOAD_SIZE)
 
 
 # -- event-stream frames (encoded here, independently of either decoder) -------

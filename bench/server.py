@@ -6,8 +6,8 @@ Binds 127.0.0.1 only, prints ``PORT <n>`` once it listens, and exits on
 SIGTERM/SIGINT or after ``--max-seconds`` at the latest. It answers:
 
 - ``GET  /2015-03-31/functions/<name>``: a ~1.5 KB GetFunction configuration;
-- ``POST /2015-03-31/functions/<name>/invocations``: the request body echoed
-  back with Invoke's headers;
+- ``POST /2015-03-31/functions/<name>/invocations``: the request body (up to
+  Lambda's 6 MB) echoed back with Invoke's headers;
 - ``GET  /__bench/stats``: this process's CPU seconds and request count, so
   the runner can tell when the server rather than the client was the limit.
 
@@ -49,7 +49,9 @@ class _Handler:
         self.requests += 1
         path = request.path
         if request.method == "POST" and path.endswith("/invocations"):
-            body = await request.read()
+            # Read from the stream: request.read() refuses bodies over 1 MiB,
+            # and the 6 MB Invoke is Lambda's own limit.
+            body = await request.content.read()
             return web.Response(status=200, body=body, headers=_INVOKE_HEADERS)
         if request.method == "GET" and path.startswith("/2015-03-31/functions/"):
             return web.Response(status=200, body=self.get_function, headers=_JSON_HEADERS)

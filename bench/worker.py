@@ -12,6 +12,8 @@ Prints one JSON object on stdout. Modes:
 - ``soak``: run exactly ``--calls`` calls (or stop at ``--max-seconds``) and
   sample the resident set size every ``--calls // 10`` calls.
 - ``profile``: like ``load`` but under cProfile; the stats go to ``--out``.
+- ``stalls``: ``--calls`` sequential calls, each with the longest event-loop
+  step it caused (``bench/stalls.py``).
 
 Client libraries are imported inside the adapters, so that a worker for the
 smithy SDK (Python 3.12 venv) never touches lambda_client and vice versa.
@@ -36,7 +38,7 @@ Call = Callable[[], Awaitable[Any]]
 Close = Callable[[], Awaitable[None]]
 
 CLIENTS = ("floor", "floor_sigv4", "lambda_client", "aiobotocore", "smithy")
-OPS = ("get_function", "invoke")
+OPS = fixtures.OPERATIONS
 
 
 def rss_bytes() -> int:
@@ -52,8 +54,10 @@ def settle_allocator() -> None:
     by chance made the same client differ that much between runs.
     lambda_client does this itself (lambda_client/_runtime/allocator.py);
     doing it for all measures the clients' code, not the allocator's luck.
-    (Kept here rather than imported: the smithy worker never loads lambda_client.)"""
-    block = bytes(1 << 20)
+    The same 8 MiB block as lambda_client frees, so that 6 MB payloads are
+    compared on the same heap settings too. (Kept here rather than imported:
+    the smithy worker never loads lambda_client.)"""
+    block = bytes(8 << 20)
     del block
 
 
@@ -80,7 +84,7 @@ async def _floor(url: str, op: str, pool: int) -> tuple[Call, Close]:
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=pool))
     get_url = url + fixtures.GET_FUNCTION_PATH
     invoke_url = url + fixtures.INVOKE_PATH
-    payload = fixtures.invoke_payload()
+    payload = fixtures.payload_for(op)
     loads = json.loads
 
     async def get_function() -> Any:
@@ -110,7 +114,7 @@ async def _floor_sigv4(url: str, op: str, pool: int) -> tuple[Call, Close]:
         access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
     )
     scheme, _, host = url.partition("://")
-    payload = fixtures.invoke_payload()
+    payload = fixtures.payload_for(op)
     loads = json.loads
 
     def signed(method: str, path: str, body: bytes) -> dict[str, str]:
@@ -144,7 +148,7 @@ async def _lambda_client(url: str, op: str, pool: int) -> tuple[Call, Close]:
         config=ClientConfig(max_pool_connections=pool),
     )
     name = fixtures.FUNCTION_NAME
-    payload = fixtures.invoke_payload()
+    payload = fixtures.payload_for(op)
 
     async def get_function() -> Any:
         out = await client.get_function(function_name=name)
@@ -172,7 +176,7 @@ async def _aiobotocore(url: str, op: str, pool: int) -> tuple[Call, Close]:
     )
     client = await context.__aenter__()
     name = fixtures.FUNCTION_NAME
-    payload = fixtures.invoke_payload()
+    payload = fixtures.payload_for(op)
 
     async def get_function() -> Any:
         out = await client.get_function(FunctionName=name)
@@ -210,7 +214,7 @@ async def _smithy(url: str, op: str, pool: int) -> tuple[Call, Close]:
     )
     client = AsyncLambdaClient(config=config)
     name = fixtures.FUNCTION_NAME
-    payload = fixtures.invoke_payload()
+    payload = fixtures.payload_for(op)
 
     async def get_function() -> Any:
         out = await client.get_function(GetFunctionInput(function_name=name))
@@ -301,6 +305,16 @@ async def _load(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+async def _stalls(args: argparse.Namespace) -> dict[str, Any]:
+    from . import stalls
+
+    call, close = await ADAPTERS[args.client](args.url, args.op, 1)
+    try:
+        return await stalls.measure(call, args.calls)
+    finally:
+        await close()
+
+
 async def _soak(args: argparse.Namespace) -> dict[str, Any]:
     call, close = await ADAPTERS[args.client](args.url, args.op, args.concurrency)
     samples: list[tuple[int, int]] = []
@@ -329,17 +343,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--client", choices=CLIENTS, required=True)
     parser.add_argument("--op", choices=OPS, required=True)
     parser.add_argument("--url", required=True)
-    parser.add_argument("--mode", choices=("load", "soak", "profile"), default="load")
+    parser.add_argument("--mode", choices=("load", "soak", "profile", "stalls"), default="load")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--duration", type=float, default=2.0)
     parser.add_argument("--warmup", type=float, default=0.5)
     parser.add_argument("--max-calls", type=int, default=1_000_000)
-    parser.add_argument("--calls", type=int, default=100_000, help="soak: calls to make")
+    parser.add_argument("--calls", type=int, default=100_000, help="soak, stalls: calls to make")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="soak: time bound")
     parser.add_argument("--out", help="profile: where to write the cProfile stats")
     args = parser.parse_args(argv)
     settle_allocator()
-    runner = _soak if args.mode == "soak" else _load
+    runner = {"soak": _soak, "stalls": _stalls}.get(args.mode, _load)
     result = asyncio.run(runner(args))
     result.update(
         client=args.client,
