@@ -119,13 +119,16 @@ class _InvokeServer(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def _stack(env: dict[str, str]) -> Iterator[tuple[_InvokeServer, str]]:
+def _stack(env: dict[str, str], keep_alive: bool) -> Iterator[tuple[_InvokeServer, str]]:
     """The Invoke endpoint here, the SDK's test server in its own process."""
     endpoint = _InvokeServer()
     thread = threading.Thread(target=endpoint.serve_forever, daemon=True)
     thread.start()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.durable_server", "--lambda-endpoint", endpoint.url],
+        [
+            *(sys.executable, "-m", "bench.durable_server", "--lambda-endpoint", endpoint.url),
+            *(["--keep-alive"] if keep_alive else []),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -193,10 +196,12 @@ class FloorClient:
     would (its own ``from_dict``). No validation, retries, pooling or error
     mapping; the bound below which no client can go on this server."""
 
-    def __init__(self, runner: str) -> None:
+    def __init__(self, runner: str, keep_alive: bool) -> None:
         from lambda_client import Credentials
         from lambda_client._runtime.signer import SigV4Signer
 
+        self._keep_alive = keep_alive
+        self._connection: Any = None
         self._host = urlsplit(runner).netloc
         self._signer = SigV4Signer(service="lambda", region=fixtures.REGION)
         self._credentials = Credentials(
@@ -219,13 +224,16 @@ class FloorClient:
             body=body,
         )
         self._signer.sign(request, self._credentials)
-        connection = http.client.HTTPConnection(self._host, timeout=30)
+        connection = self._connection or http.client.HTTPConnection(self._host, timeout=30)
         try:
             connection.request(method, request.url.partition(self._host)[2], body, request.headers)
             response = connection.getresponse()
             data = response.read()
         finally:
-            connection.close()
+            if self._keep_alive:
+                self._connection = connection
+            else:
+                connection.close()
         if response.status != 200:
             raise RuntimeError(f"{method} {path}: HTTP {response.status} {data[:200]!r}")
         return _with_datetimes(json.loads(data))
@@ -261,10 +269,10 @@ class FloorClient:
         return StateOutput.from_dict(self._call("GET", path, query, b""))
 
 
-def _protocol_client(kind: str, runner: str) -> tuple[Any, Callable[[], None]]:
+def _protocol_client(kind: str, runner: str, keep_alive: bool) -> tuple[Any, Callable[[], None]]:
     """A DurableServiceClient for ``kind`` talking to ``runner``, and how to close it."""
     if kind == "floor":
-        return FloorClient(runner), lambda: None
+        return FloorClient(runner, keep_alive), lambda: None
     if kind == "boto3":
         from aws_durable_execution_sdk_python.lambda_service import LambdaClient
 
@@ -429,6 +437,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--executions", type=int, default=5)
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="the test server answers HTTP/1.1 and keeps connections, as Lambda does",
+    )
     args = parser.parse_args(argv)
     # The SDK's default client reads its endpoint, region and keys here,
     # as it would inside Lambda; the server process gets the same.
@@ -438,12 +451,13 @@ def main(argv: list[str] | None = None) -> None:
         AWS_ACCESS_KEY_ID=fixtures.ACCESS_KEY_ID,
         AWS_SECRET_ACCESS_KEY=fixtures.SECRET_ACCESS_KEY,
     )
-    with _stack(dict(os.environ)) as (endpoint, runner):
+    with _stack(dict(os.environ), args.keep_alive) as (endpoint, runner):
         os.environ["AWS_ENDPOINT_URL_LAMBDA"] = runner
-        client, close = _protocol_client(args.client, runner)
+        client, close = _protocol_client(args.client, runner, args.keep_alive)
         try:
             result = {
                 "client": args.client,
+                "keep_alive": args.keep_alive,
                 "per_call": per_call(
                     client, endpoint, runner, args.checkpoints, args.pages, args.page_size
                 ),

@@ -1,6 +1,6 @@
 """The Durable Execution SDK's own test server, in a process of its own.
 
-    python -m bench.durable_server --lambda-endpoint http://127.0.0.1:PORT [--max-seconds 600]
+    python -m bench.durable_server --lambda-endpoint http://127.0.0.1:PORT [--keep-alive] [--max-seconds 600]
 
 Runs the testing SDK's ``WebRunner`` (its local implementation of Lambda's
 durable-execution APIs) on 127.0.0.1, invoking handlers at
@@ -16,12 +16,43 @@ import argparse
 import logging
 import signal
 import threading
+from typing import Any
+
+
+def keep_alive_handler() -> type:
+    """The server's request handler speaking HTTP/1.1 with a Content-Length
+    on every answer, so that clients keep their connection, as they do with
+    Lambda. As shipped it answers HTTP/1.0 without a length: every call of
+    every client then opens and closes a connection of its own."""
+    from aws_durable_execution_sdk_python_testing.web.server import RequestHandler
+
+    class KeepAliveHandler(RequestHandler):  # type: ignore[misc]
+        protocol_version = "HTTP/1.1"
+        # Headers and body go out as two writes; with Nagle's algorithm the
+        # second waits for the client's delayed ACK (40 ms) on a kept connection.
+        disable_nagle_algorithm = True
+
+        def _send_response(self, response: Any) -> None:
+            body = response.body_to_bytes() if response.body else b""
+            self.send_response(response.status_code)
+            for name, value in response.headers.items():
+                if name.lower() != "content-length":
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if body:
+                self.wfile.write(body)
+
+    return KeepAliveHandler
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lambda-endpoint", required=True)
     parser.add_argument("--max-seconds", type=float, default=600.0)
+    parser.add_argument(
+        "--keep-alive", action="store_true", help="answer HTTP/1.1 and keep connections open"
+    )
     args = parser.parse_args()
 
     from aws_durable_execution_sdk_python_testing import WebRunner, WebRunnerConfig
@@ -41,6 +72,9 @@ def main() -> None:
     # serve_forever(); both go through its HTTP server.
     server = runner._server
     assert server is not None
+    if args.keep_alive:
+        # socketserver builds one handler of this class per connection.
+        server.RequestHandlerClass = keep_alive_handler()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

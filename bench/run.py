@@ -1,7 +1,7 @@
 """Run the whole benchmark suite and write the report.
 
-    python -m bench            # full run, ~6-10 minutes: bench/results/, docs/performance.*
-    python -m bench --quick    # ~1 minute: bench/results/quick/ only
+    python -m bench            # full run, ~15-20 minutes: bench/results/, docs/performance.*
+    python -m bench --quick    # ~3 minutes: bench/results/quick/ only
     python -m bench --render   # rewrite the report and chart from results.json
 
 Everything talks to a canned Lambda endpoint (``bench.server``) in its own
@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import fixtures, profiling, report, startup
+from . import coldstart, fixtures, profiling, report, startup
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -61,6 +61,20 @@ def child_env() -> dict[str, str]:
         AWS_EC2_METADATA_DISABLED="true",
     )
     return env
+
+
+def importable(python: str, module: str, env: dict[str, str]) -> bool:
+    """Whether ``module`` imports under ``python`` (aiobotocore may live in an
+    environment of its own, as it pins an older botocore than the tests)."""
+    probe = subprocess.run(
+        [python, "-c", f"import {module}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    return probe.returncode == 0
 
 
 def smithy_python() -> tuple[str | None, str]:
@@ -234,6 +248,81 @@ def soak(
     return out
 
 
+#: Clients of the event-loop stall table, where they can run.
+STALL_CLIENTS = ("floor", "floor_sigv4", "lambda_client", "aiobotocore")
+
+
+def stalls(
+    url: str, clients: list[tuple[str, str, str]], env: dict[str, str], calls: dict[str, int]
+) -> list[dict[str, Any]]:
+    """The longest event-loop step of each call (``bench/stalls.py``), per
+    client and operation, each in a fresh process."""
+    rows = []
+    for op in fixtures.OPERATIONS:
+        for label, python, client in clients:
+            if client not in STALL_CLIENTS:
+                continue
+            log(f"event-loop stalls: {label} {op}, {calls[op]} sequential calls")
+            result = run_worker(
+                python,
+                env,
+                [
+                    f"--client={client}",
+                    f"--op={op}",
+                    f"--url={url}",
+                    "--mode=stalls",
+                    f"--calls={calls[op]}",
+                ],
+                timeout=300,
+            )
+            result["label"] = label
+            rows.append(result)
+    return rows
+
+
+def durable(env: dict[str, str], rounds: int, settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """DurableServiceBackend against the SDK's boto3 client and the floor
+    (``bench/durable.py``), alternating, each run in a fresh process."""
+    clients = ["floor", "lambda_client", "boto3"]
+    rows = []
+    for r in range(rounds):
+        shift = r % len(clients)
+        for keep_alive in (True, False):
+            for client in clients[shift:] + clients[:shift]:
+                log(
+                    f"durable backend round {r + 1}/{rounds}: {client}, "
+                    + ("kept connections" if keep_alive else "a connection per call")
+                )
+                rows.append(durable_run(env, client, keep_alive, r, settings))
+    return rows
+
+
+def durable_run(
+    env: dict[str, str], client: str, keep_alive: bool, round_: int, settings: dict[str, Any]
+) -> dict[str, Any]:
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "bench.durable", f"--client={client}"),
+            f"--checkpoints={settings['durable_checkpoints']}",
+            f"--pages={settings['durable_pages']}",
+            f"--executions={settings['durable_executions']}",
+            *(["--keep-alive"] if keep_alive else []),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        preexec_fn=pinned("client"),
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"durable run {client} failed:\n{done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["round"] = round_
+    return result
+
+
 def py_spy() -> str | None:
     """py-spy next to this interpreter or on PATH, if any."""
     beside = Path(sys.executable).parent / "py-spy"
@@ -372,6 +461,17 @@ def main(argv: list[str] | None = None) -> None:
         "startup_repeats": 3 if quick else 15,
         "profile_seconds": 1.0 if quick else 4.0,
         "layer_blocks": 4 if quick else 10,
+        "coldstart_rounds": 3 if quick else 9,
+        "stall_calls": (
+            {"get_function": 50, "invoke": 50, "invoke_6mb": 10}
+            if quick
+            else {"get_function": 300, "invoke": 300, "invoke_6mb": 40}
+        ),
+        "durable_rounds": 1 if quick else 3,
+        "durable_checkpoints": 100 if quick else 300,
+        "durable_pages": 20 if quick else 50,
+        "durable_executions": 2 if quick else 5,
+        "large_invoke_payload_bytes": fixtures.LARGE_INVOKE_PAYLOAD_SIZE,
         "invoke_payload_bytes": fixtures.INVOKE_PAYLOAD_SIZE,
         "get_function_body_bytes": len(fixtures.get_function_body()),
         "command": "python -m bench" + (" --quick" if quick else ""),
@@ -392,8 +492,12 @@ def main(argv: list[str] | None = None) -> None:
         ("floor", py, "floor"),
         ("floor+sigv4", py, "floor_sigv4"),
         ("lambda_client", py, "lambda_client"),
-        ("aiobotocore", py, "aiobotocore"),
     ]
+    with_aiobotocore = importable(py, "aiobotocore", env)
+    if with_aiobotocore:
+        clients.append(("aiobotocore", py, "aiobotocore"))
+    else:
+        log("aiobotocore does not import in this environment: its columns are left out")
     if py312 is not None:
         clients += [("floor@3.12", py312, "floor"), ("smithy", py312, "smithy")]
 
@@ -406,6 +510,7 @@ def main(argv: list[str] | None = None) -> None:
             else f"aws-sdk-lambda {smithy_note} on Python 3.12"
         ),
         "load_before": os.getloadavg(),
+        "aiobotocore": with_aiobotocore,
     }
     with canned_server(env, max_seconds=1800) as (url, _pid):
         results["per_call"] = per_call(
@@ -420,14 +525,23 @@ def main(argv: list[str] | None = None) -> None:
         )
         results["profile"] = profile(url, env, settings["profile_seconds"], out_dir)
         results["layers"] = layers(url, env, settings["layer_blocks"])
+        results["stalls"] = stalls(url, clients, env, settings["stall_calls"])
+        log("cold start to the first answer, fresh interpreters")
+        results["coldstart"] = coldstart.measure(
+            py, url, settings["coldstart_rounds"], env, str(ROOT)
+        )
+
+    log("durable backend against the SDK's boto3 client")
+    results["durable"] = durable(env, settings["durable_rounds"], settings)
 
     log("start-up and RSS, fresh interpreters")
     variants = [
         ("python", py, "python"),
         ("aiohttp", py, "aiohttp"),
         ("lambda_client", py, "lambda_client"),
-        ("aiobotocore", py, "aiobotocore"),
     ]
+    if with_aiobotocore:
+        variants.append(("aiobotocore", py, "aiobotocore"))
     if py312 is not None:
         variants += [("aiohttp@3.12", py312, "aiohttp"), ("smithy", py312, "smithy")]
     results["startup"] = startup.measure(variants, settings["startup_repeats"], env, str(ROOT))
