@@ -122,27 +122,29 @@ def program(variant: str, url: str) -> str:
     return _PRELUDE + SNIPPETS[variant].format(url=url, **_ARGS) + _REPORT
 
 
+def importable(python: str, module: str, env: dict[str, str], cwd: str) -> bool:
+    """Whether ``module`` imports under ``python`` (aiobotocore may be missing,
+    or live in an environment of its own: it pins an older botocore)."""
+    probe = subprocess.run(
+        [python, "-c", f"import {module}"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
 def available(python: str, env: dict[str, str], cwd: str) -> dict[str, str]:
-    """Variant -> why it cannot run here ('' when it can): aiobotocore may be
-    missing, or installed in an environment of its own."""
+    """Variant -> why it cannot run here ('' when it can)."""
     modules = {"boto3": "boto3", "aiobotocore": "aiobotocore"}
-    out = {}
-    for variant in SNIPPETS:
-        module = modules.get(variant)
-        if module is None:
-            out[variant] = ""
-            continue
-        probe = subprocess.run(
-            [python, "-c", f"import {module}"],
-            env=env,
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        out[variant] = "" if probe.returncode == 0 else f"{module} does not import"
-    return out
+    return {
+        variant: ""
+        if variant not in modules or importable(python, modules[variant], env, cwd)
+        else f"{modules[variant]} does not import"
+        for variant in SNIPPETS
+    }
 
 
 def run_once(python: str, variant: str, url: str, env: dict[str, str], cwd: str) -> dict[str, Any]:

@@ -63,20 +63,6 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def importable(python: str, module: str, env: dict[str, str]) -> bool:
-    """Whether ``module`` imports under ``python`` (aiobotocore may live in an
-    environment of its own, as it pins an older botocore than the tests)."""
-    probe = subprocess.run(
-        [python, "-c", f"import {module}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    return probe.returncode == 0
-
-
 def smithy_python() -> tuple[str | None, str]:
     """The Python 3.12 venv with aws-sdk-lambda, or why it cannot be used."""
     python = SMITHY_VENV / "bin" / "python"
@@ -493,7 +479,7 @@ def main(argv: list[str] | None = None) -> None:
         ("floor+sigv4", py, "floor_sigv4"),
         ("lambda_client", py, "lambda_client"),
     ]
-    with_aiobotocore = importable(py, "aiobotocore", env)
+    with_aiobotocore = coldstart.importable(py, "aiobotocore", env, str(ROOT))
     if with_aiobotocore:
         clients.append(("aiobotocore", py, "aiobotocore"))
     else:
