@@ -25,6 +25,7 @@ from typing import Any
 from attrs import define, field
 
 from ._runtime.exceptions import ConfigError, CredentialsError, NoCredentialsError
+from ._runtime.messages import describe, foreign_cause
 
 __all__ = [
     "ADVISORY_REFRESH_WINDOW",
@@ -153,7 +154,9 @@ class _RefreshingCache:
             raise
         except Exception as e:
             self._back_off()
-            raise CredentialsError(f"Refreshing AWS credentials failed: {e}") from e
+            raise CredentialsError(
+                describe("Refreshing AWS credentials failed", cause=e)
+            ) from foreign_cause(e)
         now = self._now()
         if valid_until is not None and valid_until <= now:
             self._back_off()
@@ -267,10 +270,12 @@ class CredentialResolver:
         except CredentialsError:
             raise
         except Exception as e:
-            where = f" (profile {profile!r})" if profile else ""
+            # botocore's message may quote a credential process's output or
+            # an STS answer: only its type and named facts are shown.
+            where = f" for profile {profile!r}" if profile else ""
             raise CredentialsError(
-                f"The AWS credential chain failed{where}: {type(e).__name__}: {e}"
-            ) from e
+                describe(f"The AWS credential chain failed{where}", cause=e)
+            ) from foreign_cause(e)
         if expiry is None and callable(getattr(source, "refresh_needed", None)):
             # Refreshable, but the expiry could not be read: ask botocore
             # again soon rather than holding these forever.

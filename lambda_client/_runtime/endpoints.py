@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from attrs import frozen
 
 from .exceptions import EndpointResolutionError
+from .messages import safe_url
 
 __all__ = [
     "ResolvedEndpoint",
@@ -103,13 +104,16 @@ def _check_endpoint_url(url: str) -> None:
     try:
         parts = urlsplit(url)
         _ = parts.port
-    except ValueError as exc:
-        raise EndpointResolutionError(f"Invalid endpoint URL {url!r}: {exc}") from None
+    except ValueError:
+        raise EndpointResolutionError(
+            f"Invalid endpoint URL {safe_url(url)!r}: not a URL with a valid port"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         # Typically "localhost:4566" without a scheme, which would otherwise
         # fail much later as a confusing transport error.
         raise EndpointResolutionError(
-            f"Invalid endpoint URL {url!r}: expected http:// or https:// followed by a host"
+            f"Invalid endpoint URL {safe_url(url)!r}: "
+            "expected http:// or https:// followed by a host"
         )
 
 

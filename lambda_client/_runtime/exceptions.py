@@ -1,5 +1,8 @@
 """The exception tree. Every exception the library raises derives from
-:class:`LambdaClientError`; foreign exceptions are wrapped with ``from``.
+:class:`LambdaClientError`. A foreign exception (aiohttp's, the standard
+library's, botocore's) is never formatted into a message and never chained
+as it is: what the library chains is a :class:`ForeignCause` built from an
+allow-list of facts about it (docs/design/errors.md says why).
 
 ::
 
@@ -9,6 +12,7 @@
     ├── EndpointResolutionError          no endpoint for these settings (also a ValueError)
     ├── CredentialsError
     │   └── NoCredentialsError
+    ├── ClientClosedError                the client was closed; nothing was sent
     ├── TransportError                   the HTTP exchange failed
     │   ├── ConnectError                 never reached the server: safe to resend
     │   │   └── ConnectTimeoutError
@@ -19,6 +23,9 @@
     └── ServiceError                     the service answered with an error
         ├── UnknownServiceError          an error code the model does not know
         └── <one class per modelled error shape>   (lambda_client.errors)
+
+    ForeignCause                         never raised: the ``__cause__`` standing in
+                                         for a foreign exception
 """
 
 from __future__ import annotations
@@ -67,6 +74,40 @@ class CredentialsError(LambdaClientError):
 
 class NoCredentialsError(CredentialsError):
     """No provider in the credential chain found credentials."""
+
+
+class ClientClosedError(LambdaClientError):
+    """The client (or its connection pool) was closed before this call could
+    be sent: nothing reached the network, so nothing can have run. It is
+    never retried and spends no retry quota."""
+
+    request_sent: ClassVar[bool] = False
+
+
+class ForeignCause(Exception):
+    """Stands in, as ``__cause__``, for an exception from another library.
+
+    Foreign exceptions carry what the library must never show: aiohttp's
+    request errors hold every request header (the Authorization header and
+    the session token), a JSON error may quote the value it choked on, a
+    botocore error may quote a credential process's output. The stand-in
+    keeps only the facts that cannot hold a secret: the exception's type
+    (``type_name``), an OS error number (``errno``) and, for TLS failures,
+    OpenSSL's reason. Its own ``__cause__`` stands in for the foreign
+    exception's cause. It is never raised.
+    """
+
+    def __init__(self, summary: str, *, type_name: str, errno: int | None = None) -> None:
+        super().__init__(summary)
+        self.type_name = type_name
+        self.errno = errno
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_foreign_cause, (str(self), self.type_name, self.errno))
+
+
+def _rebuild_foreign_cause(summary: str, type_name: str, errno: int | None) -> ForeignCause:
+    return ForeignCause(summary, type_name=type_name, errno=errno)
 
 
 class TransportError(LambdaClientError):

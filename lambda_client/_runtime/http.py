@@ -8,6 +8,16 @@ from typing import Protocol
 from attrs import define, field
 
 
+def _headers_repr(headers: dict[str, str]) -> str:
+    from .messages import redact_headers
+
+    return repr(redact_headers(headers))
+
+
+def _body_repr(body: bytes) -> str:
+    return f"<{len(body)} bytes>"
+
+
 @define(kw_only=True, slots=True)
 class HttpRequest:
     """A request ready to sign and send.
@@ -22,8 +32,11 @@ class HttpRequest:
     host: str
     path: str
     query: str = ""
-    headers: dict[str, str] = field(factory=dict)
-    body: bytes = b""
+    # A request shows up in debuggers and in error trackers that record
+    # local variables: its repr hides the signature, the session token and
+    # the body (an Invoke payload is a sensitive member).
+    headers: dict[str, str] = field(factory=dict, repr=_headers_repr)
+    body: bytes = field(default=b"", repr=_body_repr)
 
     @property
     def url(self) -> str:

@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Mapping
 
 from .exceptions import ConfigError
+from .messages import describe, foreign_cause
 
 __all__ = ["resolve_region"]
 
@@ -48,12 +49,25 @@ def _profile_setting(path: str, profile: str, key: str) -> str | None:
         # read() skips files it cannot open: a missing config file is normal.
         parser.read(path, encoding="utf-8")
     except (configparser.Error, UnicodeDecodeError) as e:
-        raise ConfigError(f"Cannot parse the AWS config file {path}: {e}") from e
+        # configparser quotes the offending line, which may hold a key:
+        # only its number is shown.
+        raise ConfigError(
+            describe(f"Cannot parse the AWS config file {path}{_where(e)}", cause=e)
+        ) from foreign_cause(e)
     section = _profile_section(parser, profile)
     if section is None:
         return None
     value = parser.get(section, key, fallback=None)
     return value.strip() if value is not None else None
+
+
+def _where(error: Exception) -> str:
+    lines = [line for line, _text in getattr(error, "errors", ())]
+    lineno = getattr(error, "lineno", None)
+    if isinstance(lineno, int):
+        lines.append(lineno)
+    numbers = sorted({n for n in lines if isinstance(n, int)})
+    return f" at line {', '.join(map(str, numbers[:5]))}" if numbers else ""
 
 
 def _profile_section(parser: configparser.RawConfigParser, profile: str) -> str | None:

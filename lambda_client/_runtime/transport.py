@@ -17,11 +17,12 @@ import importlib
 import sys
 import warnings
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from ..config import ClientConfig
 from . import allocator
 from .exceptions import (
+    ClientClosedError,
     ConnectError,
     ConnectionClosedError,
     ConnectTimeoutError,
@@ -29,6 +30,7 @@ from .exceptions import (
     TransportError,
 )
 from .http import HttpRequest, HttpResponse
+from .messages import describe, foreign_cause
 from .slots import Slots
 
 if TYPE_CHECKING:
@@ -76,6 +78,58 @@ def _bare_request_class() -> type[aiohttp.ClientRequest]:
     return BareRequest
 
 
+# aiohttp warns (ResourceWarning) on every bytes body over 1 MiB, and the
+# BytesIO it suggests instead is read back in copied chunks. Bodies that large
+# (an Invoke payload) go as views of the caller's bytes instead, a chunk at a
+# time, with the writer's backpressure between chunks.
+_LARGE_BODY = 1 << 20
+_BODY_CHUNK = 256 * 1024
+
+
+@functools.cache
+def _large_body_class() -> type[aiohttp.payload.Payload]:
+    import aiohttp.payload
+
+    class LargeBody(aiohttp.payload.Payload):
+        _autoclose = True  # nothing to close: bytes in memory
+        _value: bytes
+
+        def __init__(self, value: bytes) -> None:
+            # The payload's default Content-Type is never copied onto the
+            # request: the bare request class skips it (see above).
+            super().__init__(value)
+            self._size = len(value)
+
+        def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+            return self._value.decode(encoding, errors)
+
+        async def as_bytes(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+            return self._value
+
+        async def write(self, writer: aiohttp.abc.AbstractStreamWriter) -> None:
+            await self.write_with_length(writer, None)
+
+        async def write_with_length(
+            self, writer: aiohttp.abc.AbstractStreamWriter, content_length: int | None
+        ) -> None:
+            # Not released with ``with``: the transport may still hold a
+            # slice of it when this returns.
+            view = memoryview(self._value)
+            end = len(view) if content_length is None else min(content_length, len(view))
+            for start in range(0, end, _BODY_CHUNK):
+                await writer.write(view[start : min(start + _BODY_CHUNK, end)])
+
+    return LargeBody
+
+
+def _request_body(body: bytes) -> bytes | aiohttp.payload.Payload | None:
+    if not body:
+        return None
+    if len(body) > _LARGE_BODY:
+        return _large_body_class()(body)
+    return body
+
+
 class Transport(Protocol):
     """What the client needs from the network; tests substitute fakes."""
 
@@ -100,36 +154,57 @@ def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Excepti
     failures aiohttp raises while acquiring a connection qualify; everything
     that can happen once bytes may have been written is reported as sent.
     Cancellation is a ``BaseException`` and never reaches here.
+
+    The message is built from safe facts only (host, stage, the failure's
+    type and OS error number): aiohttp's exceptions carry every request
+    header, so neither their text nor their repr may appear in it, and the
+    caller chains :func:`foreign_cause` rather than the exception itself.
     """
     import aiohttp  # loaded: every error translated here came through it
 
     host = request.host
+    where = stage.value
     if isinstance(error, aiohttp.ConnectionTimeoutError):
         # Raised only around connector.connect(): DNS, TCP connect, TLS handshake.
-        return ConnectTimeoutError(f"Timed out connecting to {host}: {error}")
+        return ConnectTimeoutError(describe("Timed out connecting", host=host, cause=error))
     if isinstance(error, (aiohttp.ClientConnectorError, aiohttp.ServerFingerprintMismatch)):
         # DNS failure, refused, unreachable, TLS/certificate failure: no request yet.
-        return ConnectError(f"Could not connect to {host}: {error}")
+        return ConnectError(describe("Could not connect", host=host, cause=error))
     if isinstance(error, aiohttp.ServerTimeoutError):
         return ReadTimeoutError(
-            f"{host} sent nothing within the read timeout while {stage.value}: {error}"
+            describe("Nothing received within the read timeout", host=host, stage=where)
         )
     if isinstance(error, (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)):
         # Server disconnects, resets, truncated bodies. Also covers a pooled
         # connection that died while idle: the request bytes may have been
         # accepted by the kernel, so whether the server saw them is unknowable.
-        return ConnectionClosedError(f"Connection to {host} broke while {stage.value}: {error!r}")
+        return ConnectionClosedError(
+            describe("The connection broke", host=host, stage=where, cause=error)
+        )
     if isinstance(error, aiohttp.ClientError):
-        return TransportError(f"HTTP exchange with {host} failed: {error!r}")
+        # A response aiohttp could not parse (a header line without a colon,
+        # a bad status line): the request was sent.
+        return TransportError(
+            describe("The HTTP exchange failed", host=host, stage=where, cause=error)
+        )
     if isinstance(error, TimeoutError):
         if stage is _Stage.POOL:
             return ConnectTimeoutError(
-                f"Timed out {stage.value} to {host}; all connections are in use"
+                describe("Timed out; all connections are in use", host=host, stage=where)
             )
-        return ReadTimeoutError(f"Timed out {stage.value} from {host}")
+        return ReadTimeoutError(describe("Timed out", host=host, stage=where))
     if isinstance(error, OSError):
-        return ConnectionClosedError(f"Connection to {host} failed while {stage.value}: {error!r}")
+        return ConnectionClosedError(
+            describe("The connection failed", host=host, stage=where, cause=error)
+        )
     return None
+
+
+def _raise_translated(error: Exception, stage: _Stage, request: HttpRequest) -> NoReturn:
+    translated = _translate(error, stage, request)
+    if translated is None:
+        raise error
+    raise translated from foreign_cause(error)
 
 
 @contextlib.contextmanager
@@ -138,10 +213,7 @@ def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
     try:
         yield
     except Exception as e:
-        translated = _translate(e, stage, request)
-        if translated is None:
-            raise
-        raise translated from e
+        _raise_translated(e, stage, request)
 
 
 class _Lease:
@@ -197,7 +269,10 @@ class _Stream:
             # end of body; passing that on would make a truncated response
             # look complete.
             raise ConnectionClosedError(
-                f"Client was closed while reading the response from {self._request.host}"
+                describe(
+                    "The client was closed while the response was being read",
+                    host=self._request.host,
+                )
             )
         return self._lease.done
 
@@ -274,6 +349,11 @@ class AiohttpTransport:
         # import the other first requests are waiting for.
         await asyncio.shield(self._importing)
 
+    def _refuse_closed(self, request: HttpRequest) -> ClientClosedError:
+        return ClientClosedError(
+            describe("The client is closed; the request was not sent", host=request.host)
+        )
+
     def _open(self) -> tuple[aiohttp.ClientSession, Slots, type[URL]]:
         if self._closed:
             raise TransportError("client is closed")
@@ -330,6 +410,10 @@ class AiohttpTransport:
         """
         if self._session is None and "aiohttp" not in sys.modules:
             await self._import_aiohttp()
+        if self._closed:
+            # Checked here, not in _open(): the import above may have let
+            # close() run, and the refusal must say nothing was sent.
+            raise self._refuse_closed(request)
         session, slots, url_class = self._open()
         if not slots.try_take():
             # Only a call that has to wait for a connection pays for a timer.
@@ -338,23 +422,21 @@ class AiohttpTransport:
                     await slots.take()
         try:
             if self._closed:
-                raise TransportError("client is closed")
+                # Closed while this call waited for a connection.
+                raise self._refuse_closed(request)
             response = await session.request(
                 request.method,
                 # encoded=True: the path and query were percent-encoded and
                 # signed by the caller; re-quoting them would break the signature.
                 url_class(request.url, encoded=True),
                 headers=request.headers,
-                data=request.body or None,
+                data=_request_body(request.body),
                 allow_redirects=False,
                 timeout=self._timeout(read_timeout),
             )
         except Exception as e:
             slots.give()
-            translated = _translate(e, _Stage.EXCHANGE, request)
-            if translated is None:
-                raise
-            raise translated from e
+            _raise_translated(e, _Stage.EXCHANGE, request)
         except BaseException:
             slots.give()
             raise
@@ -369,10 +451,7 @@ class AiohttpTransport:
         try:
             body = await response.read()
         except Exception as e:
-            translated = _translate(e, _Stage.BODY, request)
-            if translated is None:
-                raise
-            raise translated from e
+            _raise_translated(e, _Stage.BODY, request)
         finally:
             lease.give_back()
         return HttpResponse(status=response.status, headers=response.headers, body=body)
