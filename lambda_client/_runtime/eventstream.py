@@ -465,11 +465,23 @@ class EventStreamDecoder:
                 used = self._decode_frames(chunk, start, messages)
                 if used < len(chunk):
                     self._hold(chunk[used:])
-            except EventStreamError as exc:
+            except Exception as caught:
+                # One guard for the whole reader: a failure the checks above
+                # did not foresee is still a frame error, never a foreign one.
+                exc = (
+                    caught
+                    if isinstance(caught, EventStreamError)
+                    else InvalidFrameError(
+                        f"frame at stream offset {self._offset} could not be decoded "
+                        f"({type(caught).__name__})"
+                    )
+                )
                 self._error = exc
                 self._drop_pending()
                 if not messages:
-                    raise
+                    if exc is caught:
+                        raise
+                    raise exc from None
                 return messages
         self._offset += used - start
         return messages

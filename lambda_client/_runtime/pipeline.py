@@ -22,6 +22,7 @@ from ..config import ClientConfig
 from ..credentials import CredentialResolver
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
 from .http import HttpRequest, HttpResponse, ResponseMetadata
+from .messages import Redactor, redact_service_error, safe_url
 from .operation import I, O, OperationSpec
 from .restjson import parse_error, parse_output, request_plan, serialize_request
 from .retry import (
@@ -50,9 +51,11 @@ class Endpoint:
     def parse(cls, url: str) -> Endpoint:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError(f"endpoint URL must be http(s)://host[:port][/path], got {url!r}")
+            raise ConfigError(
+                f"endpoint URL must be http(s)://host[:port][/path], got {safe_url(url)!r}"
+            )
         if parts.query or parts.fragment:
-            raise ConfigError(f"endpoint URL must not have a query or fragment: {url!r}")
+            raise ConfigError(f"endpoint URL must not have a query or fragment: {safe_url(url)!r}")
         return cls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
 
 
@@ -138,8 +141,22 @@ class Pipeline:
             stream=op.streaming_output,
         )
 
+    def _redactor(self, http: HttpRequest, request: object) -> Callable[[str], str]:
+        """Cleans service text of this call's secrets; built on first use,
+        which only an error answer needs."""
+        built: Redactor | None = None
+
+        def redact(text: str) -> str:
+            nonlocal built
+            if built is None:
+                built = Redactor.for_call(self.credentials.ready(), http, request)
+            return built(text)
+
+        return redact
+
     async def call(self, op: OperationSpec[I, O], request: I) -> O:
         http = self.prepare(op, request)
+        redact = self._redactor(http, request)
         max_attempts = self.max_attempts
         attempt = 0
         spent = 0
@@ -159,7 +176,9 @@ class Pipeline:
                         self.limiter.record(throttled=False)
                     self.quota.release(spent)
                     try:
-                        output: O = parse_output(op, response)
+                        output: O = parse_output(
+                            op, response, redact if op.streaming_output else None
+                        )
                     except BaseException:
                         if response.stream is not None:
                             await response.stream.aclose()
@@ -169,6 +188,9 @@ class Pipeline:
                 # Reading a streamed error body can fail too; that failure is
                 # classified like any other transport error of this attempt.
                 error = await self.error_for(op, response)
+                # Services quote requests back (a signature mismatch answer
+                # carries the canonical request, session token included).
+                redact_service_error(error, redact)
             except TransportError as e:
                 error = e
             decision = classify(op, error, retry_sent_invokes=self.config.retry_sent_invokes)

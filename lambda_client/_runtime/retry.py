@@ -257,15 +257,20 @@ def server_clock_offset(
     date_header: str | None, sent_at: float, received_at: float
 ) -> float | None:
     """Seconds to add to the local clock to match the server's ``Date``,
-    measured against the midpoint of the exchange."""
+    measured against the midpoint of the exchange; None when the header is
+    missing or is not a date this platform can represent."""
     if not date_header:
         return None
+    # One guard for the whole reader: besides ValueError, a year such as
+    # 99999999 overflows (OverflowError) and platforms refuse timestamps
+    # out of their range (OSError). A bad Date means no correction.
     try:
         parsed = parsedate_to_datetime(date_header)
-    except (TypeError, ValueError):
+        if parsed.tzinfo is None:
+            # The asctime form and a "-0000" zone parse without a zone, and
+            # timestamp() would then read them as local time; HTTP dates are GMT.
+            parsed = parsed.replace(tzinfo=UTC)
+        server_time = parsed.timestamp()
+    except Exception:
         return None
-    if parsed.tzinfo is None:
-        # The asctime form and a "-0000" zone parse without a zone, and
-        # timestamp() would then read them as local time; HTTP dates are GMT.
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp() - (sent_at + received_at) / 2
+    return server_time - (sent_at + received_at) / 2

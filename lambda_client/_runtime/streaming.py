@@ -8,10 +8,16 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from . import jsonload
 from .eventstream import EventMessage, iter_messages
-from .exceptions import DeserializationError, EventStreamError, UnknownServiceError
+from .exceptions import (
+    DeserializationError,
+    EventStreamError,
+    LambdaClientError,
+    ServiceError,
+    UnknownServiceError,
+)
 from .http import ResponseStream
+from .messages import describe, foreign_cause, redact_service_error
 
 if TYPE_CHECKING:
     from .blocking import LoopThread
@@ -90,12 +96,18 @@ async def _events(
         await stream.aclose()
 
 
-def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventMessage], Any]:
+def event_parser(
+    events: Mapping[str, type],
+    operation: str,
+    redact: Callable[[str], str] | None = None,
+) -> Callable[[EventMessage], Any]:
     """Turns frames into the modelled event classes (``events`` maps the
     ``:event-type`` to its class). Exception frames raise the typed service
-    error; event types newer than the model are skipped."""
+    error (its text cleaned by ``redact``); event types newer than the model
+    are skipped. Whatever a frame holds, only the library's exceptions are
+    raised."""
     from .._generated.errors import ERRORS_BY_CODE
-    from .restjson import structure
+    from .restjson import read_json, structure
 
     raw_payload = {
         name: next(
@@ -104,51 +116,76 @@ def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventM
         for name, cls in events.items()
     }
 
+    def event(message: EventMessage) -> Any:
+        name = message.event_type or ""
+        cls = events.get(name)
+        if cls is None:
+            return None
+        attr = raw_payload[name]
+        if attr is not None:
+            obj = cls()
+            setattr(obj, attr, message.payload)
+            return obj
+        try:
+            data = read_json(message.payload)
+        except ValueError as e:
+            raise DeserializationError(
+                describe(
+                    f"The payload of a {name} event is not JSON", operation=operation, cause=e
+                ),
+                status_code=200,
+                body=message.payload[:2048],
+            ) from foreign_cause(e)
+        return structure(data, cls, 200, message.payload, operation=operation)
+
+    def exception(message: EventMessage) -> ServiceError:
+        code = (message.exception_type or "UnknownException")[:128]
+        try:
+            data = read_json(message.payload)
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        error_cls = ERRORS_BY_CODE.get(code, UnknownServiceError)
+        text = data.get("message", data.get("Message"))
+        arguments: dict[str, Any] = {
+            "code": code,
+            "message": text if isinstance(text, str) else None,
+            "status_code": 200,
+            "operation": operation,
+        }
+        try:
+            error = error_cls(fields=data, **arguments)
+        except Exception:
+            error = error_cls(fields={}, **arguments)
+        if redact is not None:
+            redact_service_error(error, redact)
+        return error
+
     def parse(message: EventMessage) -> Any:
         kind = message.message_type
-        if kind == "event":
-            name = message.event_type or ""
-            cls = events.get(name)
-            if cls is None:
-                return None
-            attr = raw_payload[name]
-            if attr is not None:
-                obj = cls()
-                setattr(obj, attr, message.payload)
-                return obj
-            try:
-                data = jsonload.loads(message.payload) if message.payload.strip() else {}
-            except ValueError as e:
-                raise DeserializationError(
-                    f"{operation} event {name!r}: payload is not JSON: {e}",
-                    status_code=200,
-                    body=message.payload[:2048],
-                ) from e
-            return structure(data, cls, 200, message.payload)
-        if kind == "exception":
-            code = message.exception_type or "UnknownException"
-            try:
-                data = jsonload.loads(message.payload) if message.payload.strip() else {}
-            except ValueError:
-                data = {}
-            if not isinstance(data, dict):
-                data = {}
-            error_cls = ERRORS_BY_CODE.get(code, UnknownServiceError)
-            text = data.get("message", data.get("Message"))
-            raise error_cls(
-                code=code,
-                message=text if isinstance(text, str) else None,
-                status_code=200,
-                fields=data,
-                operation=operation,
-            )
-        details = " ".join(
-            str(message.headers[name])
-            for name in (":error-code", ":error-message")
-            if name in message.headers
-        )
-        raise EventStreamError(
-            f"{operation} stream reported {kind or 'an unknown message'}: {details}".strip()
-        )
+        try:
+            if kind == "event":
+                return event(message)
+            if kind == "exception":
+                failure: LambdaClientError = exception(message)
+            else:
+                details = " ".join(
+                    str(message.headers[name])
+                    for name in (":error-code", ":error-message")
+                    if name in message.headers
+                )
+                if redact is not None:
+                    details = redact(details)
+                failure = EventStreamError(
+                    f"{operation} stream reported {kind or 'an unknown message'}: {details}".strip()
+                )
+        except LambdaClientError:
+            raise
+        except Exception as e:
+            raise EventStreamError(
+                describe("Cannot read an event", operation=operation, cause=e)
+            ) from foreign_cause(e)
+        raise failure
 
     return parse

@@ -80,7 +80,7 @@ def test_every_reader_sets_every_member() -> None:
 @pytest.mark.parametrize(
     ("document", "where"),
     [
-        ({"Configuration": "not an object"}, "@ GetFunctionResponse.configuration"),
+        ({"Configuration": "not an object"}, "at GetFunctionResponse.configuration"),
         ({"Configuration": {"Layers": [{"CodeSize": 1}, 7]}}, ".configuration.layers[1]"),
         ({"Configuration": {"SnapStart": []}}, ".configuration.snap_start"),
         (
@@ -92,6 +92,6 @@ def test_every_reader_sets_every_member() -> None:
 def test_a_rejected_document_is_explained_with_its_path(
     document: dict[str, Any], where: str
 ) -> None:
-    with pytest.raises(errors.DeserializationError, match="cannot parse GetFunctionResponse") as e:
+    with pytest.raises(errors.DeserializationError, match="Cannot read GetFunctionResponse") as e:
         restjson.structure(document, models.GetFunctionResponse, 200)
     assert where in str(e.value)
