@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from attrs import frozen
+
 #: Operations that run the user's function. Once such a request has been
 #: sent, a timeout or a cut connection does not mean the function did not
 #: run, so the retry policy must not resend them (DESIGN section 5).
@@ -109,3 +111,54 @@ BASE64_TEXT_PROPERTIES: Final = (
     ("InvocationResponse", "log_text", "LogResult"),
     ("InvokeWithResponseStreamCompleteEvent", "log_text", "LogResult"),
 )
+
+
+@frozen
+class DocumentedLimit:
+    """A bound the Lambda documentation states for a member and the model
+    does not (or states looser). ``unit`` is ``"bytes"`` (a str member is
+    measured UTF-8 encoded) or ``"items"``; ``source`` names the limit in
+    validation messages."""
+
+    maximum: int
+    unit: str
+    source: str
+
+
+_KB = 1024
+_MB = 1024 * 1024
+
+#: Documented limits the model does not state, per (structure, member). The
+#: validator rejects a request over one before sending, naming the member
+#: and the limit. Limits that depend on another member (Invoke's payload by
+#: invocation type, a checkpoint payload by operation type, the combined
+#: size of environment variables) are in lambda_client/_runtime/limits.py.
+#: Sources: the Lambda API Reference (action and data-type pages) and, for
+#: the layer count, the Lambda quotas the infrastructure docs point to.
+DOCUMENTED_LIMITS: Final[dict[tuple[str, str], DocumentedLimit]] = {
+    ("InvocationRequest", "ClientContext"): DocumentedLimit(
+        3583, "bytes", "Invoke: up to 3,583 bytes of base64-encoded client context"
+    ),
+    ("InvokeWithResponseStreamRequest", "ClientContext"): DocumentedLimit(
+        3583,
+        "bytes",
+        "InvokeWithResponseStream: up to 3,583 bytes of base64-encoded client context",
+    ),
+    # Only RequestResponse and DryRun exist for a streamed invocation: both synchronous.
+    ("InvokeWithResponseStreamRequest", "Payload"): DocumentedLimit(
+        6 * _MB, "bytes", "synchronous invocations take a payload of at most 6 MB"
+    ),
+    ("InvokeAsyncRequest", "InvokeArgs"): DocumentedLimit(
+        256 * _KB, "bytes", "InvokeAsync: the payload limit is 256 KB"
+    ),
+    # The model says 1 MB; the API Reference says 256 KB (262144).
+    ("SendDurableExecutionCallbackSuccessRequest", "Result"): DocumentedLimit(
+        256 * _KB, "bytes", "SendDurableExecutionCallbackSuccess: the result is at most 256 KB"
+    ),
+    ("CreateFunctionRequest", "Layers"): DocumentedLimit(
+        5, "items", "Lambda quotas: at most 5 layers per function"
+    ),
+    ("UpdateFunctionConfigurationRequest", "Layers"): DocumentedLimit(
+        5, "items", "Lambda quotas: at most 5 layers per function"
+    ),
+}

@@ -49,6 +49,9 @@ class Member:
     #: Required in the constructor, yet a response may leave it out (the
     #: structure is also read from responses), so typed ``X | None``.
     nullable: bool = False
+    #: A service limit the documentation states and the model does not:
+    #: (maximum, unit, source), from customizations.DOCUMENTED_LIMITS.
+    documented_limit: tuple[int, str, str] | None = None
 
 
 @frozen

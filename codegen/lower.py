@@ -148,6 +148,7 @@ class _Lowering:
                     documentation=docs.to_text(spec.get("documentation")),
                     idempotency_token=bool(spec.get("idempotencyToken")),
                     converter=self.converter_for(ref),
+                    documented_limit=_documented_limit(shape_name, wire),
                 )
             )
         # Required members first keeps the generated signatures readable.
@@ -396,3 +397,8 @@ def lower(raw: RawModel) -> Service:
         paginators=paginators,
         waiters=waiters,
     )
+
+
+def _documented_limit(shape: str, member: str) -> tuple[int, str, str] | None:
+    limit = customizations.DOCUMENTED_LIMITS.get((shape, member))
+    return None if limit is None else (limit.maximum, limit.unit, limit.source)

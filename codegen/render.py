@@ -16,8 +16,9 @@ from .ir import Member, Service, TypeRef
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _check_expr(ref: TypeRef) -> str:
-    """The validation check for a type, as Python source."""
+def _check_expr(ref: TypeRef, documented: tuple[int, str, str] | None = None) -> str:
+    """The validation check for a type, as Python source, with the
+    documented service limit of the member, if it has one."""
 
     def bounds(*extra: str) -> str:
         args = list(extra)
@@ -25,6 +26,9 @@ def _check_expr(ref: TypeRef) -> str:
             args.append(f"min={ref.min!r}")
         if ref.max is not None:
             args.append(f"max={ref.max!r}")
+        if documented is not None:
+            maximum, unit, source = documented
+            args.append(f"limit=_v.Limit({maximum}, {unit!r}, {source!r})")
         return ", ".join(args)
 
     simple = {
@@ -51,7 +55,11 @@ def _check_expr(ref: TypeRef) -> str:
         return f"_v.ListOf({bounds(_check_expr(ref.item))})"
     if ref.kind == "map":
         assert ref.key is not None and ref.value is not None
-        return f"_v.MapOf({bounds(_check_expr(ref.key), _check_expr(ref.value))})"
+        args = [_check_expr(ref.key), _check_expr(ref.value)]
+        if ref.sensitive or ref.key.sensitive:
+            # Validation messages then locate entries without naming their keys.
+            args.append("sensitive=True")
+        return f"_v.MapOf({bounds(*args)})"
     if ref.kind == "eventstream":
         return "_v.Opaque()"
     raise ValueError(f"no check for {ref.kind}")
@@ -97,7 +105,7 @@ def field_arguments(member: Member) -> str:
     if member.type.events:
         events = ", ".join(f'"{wire}": {shape}' for wire, shape in member.type.events)
         meta.append('"events": {' + events + "}")
-    meta.append(f'"check": {_check_expr(member.type)}')
+    meta.append(f'"check": {_check_expr(member.type, member.documented_limit)}')
     args.append("metadata={" + ", ".join(meta) + "}")
     return ", ".join(args)
 

@@ -43,7 +43,8 @@ async def test_all_problems_reported_with_paths_and_nothing_sent(
         "timeout": "expected int, got bool",
         "vpc_config.subnet_ids": "number of items 17 is above the maximum of 16",
         "vpc_config.security_group_ids[0]": "expected str, got int",
-        "environment.variables['K']": "must not be None",
+        # A sensitive map: the entry's position, never its key.
+        "environment.variables (the value of entry 0)": "must not be None",
         "architectures": "number of items 2 is above the maximum of 1",
     }
     assert "CreateFunction" in str(info.value)
