@@ -21,7 +21,7 @@ class Environment(Model):
     variables: dict[str, str] | None = field(
         default=None,
         repr=_redact,
-        metadata={"wire": "Variables", "check": _v.MapOf(_v.Str(), _v.Str())},
+        metadata={"wire": "Variables", "check": _v.MapOf(_v.Str(), _v.Str(), sensitive=True)},
     )
     """Environment variable key-value pairs. For more information, see Using Lambda
     environment variables

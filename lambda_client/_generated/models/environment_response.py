@@ -24,7 +24,7 @@ class EnvironmentResponse(Model):
     variables: dict[str, str] | None = field(
         default=None,
         repr=_redact,
-        metadata={"wire": "Variables", "check": _v.MapOf(_v.Str(), _v.Str())},
+        metadata={"wire": "Variables", "check": _v.MapOf(_v.Str(), _v.Str(), sensitive=True)},
     )
     """Environment variable key-value pairs. Omitted from CloudTrail logs."""
 

@@ -86,7 +86,11 @@ class InvocationRequest(Model):
             "wire": "ClientContext",
             "loc": "header",
             "name": "X-Amz-Client-Context",
-            "check": _v.Str(),
+            "check": _v.Str(
+                limit=_v.Limit(
+                    3583, "bytes", "Invoke: up to 3,583 bytes of base64-encoded client context"
+                )
+            ),
         },
     )
     """Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the

@@ -38,6 +38,12 @@ class InvokeAsyncRequest(Model):
     name, it is limited to 64 characters in length."""
 
     invoke_args: bytes = field(
-        metadata={"wire": "InvokeArgs", "loc": "payload", "check": _v.Blob()}
+        metadata={
+            "wire": "InvokeArgs",
+            "loc": "payload",
+            "check": _v.Blob(
+                limit=_v.Limit(262144, "bytes", "InvokeAsync: the payload limit is 256 KB")
+            ),
+        }
     )
     """The JSON that you want to provide to your Lambda function as input."""

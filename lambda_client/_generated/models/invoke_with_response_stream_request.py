@@ -61,7 +61,13 @@ class InvokeWithResponseStreamRequest(Model):
             "wire": "ClientContext",
             "loc": "header",
             "name": "X-Amz-Client-Context",
-            "check": _v.Str(),
+            "check": _v.Str(
+                limit=_v.Limit(
+                    3583,
+                    "bytes",
+                    "InvokeWithResponseStream: up to 3,583 bytes of base64-encoded client context",
+                )
+            ),
         },
     )
     """Up to 3,583 bytes of base64-encoded data about the invoking client to pass to the
@@ -76,7 +82,15 @@ class InvokeWithResponseStreamRequest(Model):
     payload: bytes | None = field(
         default=None,
         repr=_redact,
-        metadata={"wire": "Payload", "loc": "payload", "check": _v.Blob()},
+        metadata={
+            "wire": "Payload",
+            "loc": "payload",
+            "check": _v.Blob(
+                limit=_v.Limit(
+                    6291456, "bytes", "synchronous invocations take a payload of at most 6 MB"
+                )
+            ),
+        },
     )
     """The JSON that you want to provide to your Lambda function as input.
 

@@ -22,6 +22,18 @@ class SendDurableExecutionCallbackSuccessRequest(Model):
     result: bytes | None = field(
         default=None,
         repr=_redact,
-        metadata={"wire": "Result", "loc": "payload", "check": _v.Blob(min=0, max=1048576)},
+        metadata={
+            "wire": "Result",
+            "loc": "payload",
+            "check": _v.Blob(
+                min=0,
+                max=1048576,
+                limit=_v.Limit(
+                    262144,
+                    "bytes",
+                    "SendDurableExecutionCallbackSuccess: the result is at most 256 KB",
+                ),
+            ),
+        },
     )
     """The result data from the successful callback operation. Maximum size is 256 KB."""

@@ -173,7 +173,14 @@ class UpdateFunctionConfigurationRequest(Model):
     this option to avoid modifying a function that has changed since you last read it."""
 
     layers: list[str] | None = field(
-        default=None, metadata={"wire": "Layers", "check": _v.ListOf(_v.Str(min=1, max=2048))}
+        default=None,
+        metadata={
+            "wire": "Layers",
+            "check": _v.ListOf(
+                _v.Str(min=1, max=2048),
+                limit=_v.Limit(5, "items", "Lambda quotas: at most 5 layers per function"),
+            ),
+        },
     )
     """A list of function layers
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to
