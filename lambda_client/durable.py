@@ -31,6 +31,7 @@ import attrs
 from ._runtime.enums import OpenEnum
 from ._runtime.exceptions import LambdaClientError, ParamValidationError
 from ._runtime.http import ResponseMetadata
+from ._runtime.messages import foreign_cause
 from .blocking import BlockingLambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
@@ -76,7 +77,7 @@ def _sdk() -> _Sdk:
         raise DurableSdkNotInstalledError(
             "DurableServiceBackend.checkpoint() and get_execution_state() return the "
             f"AWS Durable Execution SDK's own types: pip install {_SDK_DISTRIBUTION}"
-        ) from e
+        ) from foreign_cause(e)
     return _Sdk(service, errors)
 
 

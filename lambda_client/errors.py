@@ -5,6 +5,7 @@ from ._generated.errors import *  # noqa: F403
 from ._generated.errors import __all__ as _generated_all
 from ._runtime.eventstream import ChecksumMismatchError, InvalidFrameError, TruncatedStreamError
 from ._runtime.exceptions import (
+    ClientClosedError,
     ConfigError,
     ConnectError,
     ConnectionClosedError,
@@ -13,6 +14,7 @@ from ._runtime.exceptions import (
     DeserializationError,
     EndpointResolutionError,
     EventStreamError,
+    ForeignCause,
     LambdaClientError,
     NoCredentialsError,
     ParamValidationError,
@@ -26,6 +28,7 @@ from .waiter import WaiterError, WaiterFailureError, WaiterTimeoutError, WaiterU
 
 __all__ = [
     "ChecksumMismatchError",
+    "ClientClosedError",
     "ConfigError",
     "ConnectError",
     "ConnectTimeoutError",
@@ -34,6 +37,7 @@ __all__ = [
     "DeserializationError",
     "EndpointResolutionError",
     "EventStreamError",
+    "ForeignCause",
     "InvalidFrameError",
     "LambdaClientError",
     "NoCredentialsError",

@@ -736,8 +736,9 @@ def _infer_type(name: str, value: HeaderValue) -> HeaderType:
 
 def _encode_value(out: bytearray, name: str, kind: HeaderType, value: HeaderValue) -> None:
     def wrong(expected: str) -> FrameEncodeError:
+        # The value's type, not the value: a header may carry a token.
         return FrameEncodeError(
-            f"header {name!r} of type {kind.name} needs {expected}, got {value!r}"
+            f"header {name!r} of type {kind.name} needs {expected}, got {type(value).__name__}"
         )
 
     if kind is HeaderType.BOOL_TRUE or kind is HeaderType.BOOL_FALSE:

@@ -48,6 +48,7 @@ __all__ = [
     "foreign_cause",
     "redact_headers",
     "safe_url",
+    "sensitive_values",
     "type_name",
 ]
 
@@ -208,16 +209,18 @@ def describe(
 
 def safe_url(url: str) -> str:
     """``url`` without a password or query values, for messages."""
+    if "@" in url:
+        # User info, perhaps with a "/" in the password that makes the
+        # parser read it as the path: everything up to the last "@" goes.
+        scheme, separator, rest = url.partition("://")
+        url = f"{scheme}{separator}{REDACTED}@{rest.rpartition('@')[2]}"
     try:
         parts = urlsplit(url)
-        netloc = parts.netloc
     except ValueError:
         return "<unparsable URL>"
-    if "@" in netloc:
-        netloc = f"{REDACTED}@{netloc.rpartition('@')[2]}"
     query = REDACTED if parts.query else ""
     fragment = REDACTED if parts.fragment else ""
-    return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment))
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -262,12 +265,16 @@ class Redactor:
 
     @classmethod
     def for_call(
-        cls, credentials: Credentials | None, http: HttpRequest | None, request: object = None
+        cls,
+        credentials: Credentials | None,
+        http: HttpRequest | None,
+        members: Iterable[str] = (),
     ) -> Redactor:
-        """The secrets of one call: its credentials, the signed request's
-        secret headers (and the signature and key id inside Authorization),
-        and the values of the request's sensitive members."""
-        secrets: list[str] = []
+        """The secrets of one attempt of a call: its credentials, the signed
+        request's secret headers (with the signature and the key id inside
+        Authorization; each attempt is signed anew) and ``members``, the
+        values of the request's sensitive members (:func:`sensitive_values`)."""
+        secrets: list[str] = list(members)
         if credentials is not None:
             secrets += [credentials.access_key_id, credentials.secret_access_key]
             if credentials.session_token:
@@ -277,9 +284,15 @@ class Redactor:
                 if name.lower() in SENSITIVE_HEADERS:
                     secrets.append(value)
                     secrets.extend(_authorization_parts(value))
-        if request is not None and attrs.has(type(request)):
-            _sensitive_values(request, secrets, sensitive=False, depth=0)
         return cls(secrets)
+
+
+def sensitive_values(request: object) -> list[str]:
+    """The text of every sensitive member of a request (model objects only)."""
+    out: list[str] = []
+    if attrs.has(type(request)):
+        _sensitive_values(request, out, sensitive=False, depth=0)
+    return out
 
 
 def _authorization_parts(value: str) -> list[str]:
@@ -317,7 +330,30 @@ def _sensitive_values(value: Any, out: list[str], *, sensitive: bool, depth: int
     elif sensitive and isinstance(value, str):
         out.append(value)
     elif sensitive and isinstance(value, (bytes, bytearray)) and len(value) <= _MAX_SECRET_LENGTH:
-        out.append(bytes(value).decode("utf-8", "replace"))
+        text = bytes(value).decode("utf-8", "replace")
+        out.append(text)
+        # A payload is mostly JSON, and a service quotes values out of it
+        # rather than the whole document.
+        out.extend(_json_strings(text))
+
+
+def _json_strings(text: str) -> list[str]:
+    """The string values of a JSON document (none if it is not JSON)."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return []
+    found: list[str] = []
+    pending = [document]
+    while pending and len(found) < 1000:
+        node = pending.pop()
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
 
 
 def redact_service_error(error: ServiceError, redactor: Callable[[str], str]) -> None:

@@ -22,7 +22,7 @@ from ..config import ClientConfig
 from ..credentials import CredentialResolver
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
 from .http import HttpRequest, HttpResponse, ResponseMetadata
-from .messages import Redactor, redact_service_error, safe_url
+from .messages import Redactor, redact_service_error, safe_url, sensitive_values
 from .operation import I, O, OperationSpec
 from .restjson import parse_error, parse_output, request_plan, serialize_request
 from .retry import (
@@ -141,22 +141,23 @@ class Pipeline:
             stream=op.streaming_output,
         )
 
-    def _redactor(self, http: HttpRequest, request: object) -> Callable[[str], str]:
-        """Cleans service text of this call's secrets; built on first use,
-        which only an error answer needs."""
-        built: Redactor | None = None
+    def _redactor(self, http: HttpRequest, request: object) -> Callable[[], Redactor]:
+        """What cleans service text of this call's secrets. Only an error
+        answer needs one, so it is made on demand, for the attempt at hand
+        (each is signed anew); the sensitive members are read once."""
+        members: list[str] | None = None
 
-        def redact(text: str) -> str:
-            nonlocal built
-            if built is None:
-                built = Redactor.for_call(self.credentials.ready(), http, request)
-            return built(text)
+        def make() -> Redactor:
+            nonlocal members
+            if members is None:
+                members = sensitive_values(request)
+            return Redactor.for_call(self.credentials.ready(), http, members)
 
-        return redact
+        return make
 
     async def call(self, op: OperationSpec[I, O], request: I) -> O:
         http = self.prepare(op, request)
-        redact = self._redactor(http, request)
+        redactor = self._redactor(http, request)
         max_attempts = self.max_attempts
         attempt = 0
         spent = 0
@@ -177,7 +178,7 @@ class Pipeline:
                     self.quota.release(spent)
                     try:
                         output: O = parse_output(
-                            op, response, redact if op.streaming_output else None
+                            op, response, redactor if op.streaming_output else None
                         )
                     except BaseException:
                         if response.stream is not None:
@@ -190,7 +191,7 @@ class Pipeline:
                 error = await self.error_for(op, response)
                 # Services quote requests back (a signature mismatch answer
                 # carries the canonical request, session token included).
-                redact_service_error(error, redact)
+                redact_service_error(error, redactor())
             except TransportError as e:
                 error = e
             decision = classify(op, error, retry_sent_invokes=self.config.retry_sent_invokes)

@@ -351,17 +351,17 @@ def _payload_class(cls: type, attr: str) -> type:
 def parse_output(
     op: OperationSpec[Any, Any],
     response: HttpResponse,
-    redact: Callable[[str], str] | None = None,
+    redactor: Callable[[], Callable[[str], str]] | None = None,
 ) -> Any:
     """The modelled output of a 2xx response (any 2xx: services and emulators
     disagree with the model on 200/201/202/204).
 
     Whatever the bytes, the only exception is the library's: a failure this
     module did not foresee is still a :class:`DeserializationError`.
-    ``redact`` cleans service text that an event stream may carry later.
+    ``redactor`` makes what cleans service text an event stream may carry later.
     """
     try:
-        return _parse_output(op, response, redact)
+        return _parse_output(op, response, redactor)
     except LambdaClientError:
         raise
     except Exception as e:
@@ -370,7 +370,9 @@ def parse_output(
 
 
 def _parse_output(
-    op: OperationSpec[Any, Any], response: HttpResponse, redact: Callable[[str], str] | None
+    op: OperationSpec[Any, Any],
+    response: HttpResponse,
+    redactor: Callable[[], Callable[[str], str]] | None,
 ) -> Any:
     if op.output_type is None:
         return None
@@ -411,7 +413,7 @@ def _parse_output(
         from .streaming import EventStream, event_parser
 
         attr, events = plan.event_stream
-        setattr(obj, attr, EventStream(response.stream, event_parser(events, op.name, redact)))
+        setattr(obj, attr, EventStream(response.stream, event_parser(events, op.name, redactor)))
     return obj
 
 

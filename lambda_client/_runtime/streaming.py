@@ -99,12 +99,12 @@ async def _events(
 def event_parser(
     events: Mapping[str, type],
     operation: str,
-    redact: Callable[[str], str] | None = None,
+    redactor: Callable[[], Callable[[str], str]] | None = None,
 ) -> Callable[[EventMessage], Any]:
     """Turns frames into the modelled event classes (``events`` maps the
     ``:event-type`` to its class). Exception frames raise the typed service
-    error (its text cleaned by ``redact``); event types newer than the model
-    are skipped. Whatever a frame holds, only the library's exceptions are
+    error (its text cleaned by what ``redactor`` makes); event types newer
+    than the model are skipped. Whatever a frame holds, only the library's exceptions are
     raised."""
     from .._generated.errors import ERRORS_BY_CODE
     from .restjson import read_json, structure
@@ -158,8 +158,8 @@ def event_parser(
             error = error_cls(fields=data, **arguments)
         except Exception:
             error = error_cls(fields={}, **arguments)
-        if redact is not None:
-            redact_service_error(error, redact)
+        if redactor is not None:
+            redact_service_error(error, redactor())
         return error
 
     def parse(message: EventMessage) -> Any:
@@ -175,8 +175,8 @@ def event_parser(
                     for name in (":error-code", ":error-message")
                     if name in message.headers
                 )
-                if redact is not None:
-                    details = redact(details)
+                if redactor is not None:
+                    details = redactor()(details)
                 failure = EventStreamError(
                     f"{operation} stream reported {kind or 'an unknown message'}: {details}".strip()
                 )

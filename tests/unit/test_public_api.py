@@ -108,3 +108,41 @@ def test_config_and_credentials_names() -> None:
     } <= fields
     creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")
     assert "s3cret" not in repr(creds) and "TOKEN-9f2" not in repr(creds)
+
+
+def test_hand_written_error_names() -> None:
+    generated = {n for n, s in SHAPES.items() if s.get("exception")} | {"ERRORS_BY_CODE"}
+    assert sorted(set(errors.__all__) - generated) == sorted(
+        [
+            "ChecksumMismatchError",
+            "ClientClosedError",
+            "ConfigError",
+            "ConnectError",
+            "ConnectTimeoutError",
+            "ConnectionClosedError",
+            "CredentialsError",
+            "DeserializationError",
+            "EndpointResolutionError",
+            "EventStreamError",
+            "ForeignCause",
+            "InvalidFrameError",
+            "LambdaClientError",
+            "NoCredentialsError",
+            "PaginationError",
+            "ParamValidationError",
+            "ReadTimeoutError",
+            "ServiceError",
+            "TransportError",
+            "TruncatedStreamError",
+            "UnknownServiceError",
+            "WaiterError",
+            "WaiterFailureError",
+            "WaiterTimeoutError",
+            "WaiterUnexpectedError",
+        ]
+    )
+    # A closed client is not a transport failure: nothing was sent.
+    assert issubclass(errors.ClientClosedError, errors.LambdaClientError)
+    assert not issubclass(errors.ClientClosedError, errors.TransportError)
+    # Never raised: it stands in, as __cause__, for another library's exception.
+    assert not issubclass(errors.ForeignCause, errors.LambdaClientError)
