@@ -135,7 +135,8 @@ class FaultServer:
         return [r for r in self.requests if start <= r.arrived < end]
 
     async def __aenter__(self) -> Self:
-        app = web.Application()
+        # Invoke bodies reach 6 MB; aiohttp's own default refuses over 1 MiB.
+        app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         # A client that gives up on a delayed answer disconnects; cancelling
         # the handler then is what keeps delays from outliving the test.
