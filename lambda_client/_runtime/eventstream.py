@@ -756,7 +756,10 @@ def _encode_value(out: bytearray, name: str, kind: HeaderType, value: HeaderValu
         if kind is HeaderType.STRING:
             if not isinstance(value, str):
                 raise wrong("a str")
-            raw = value.encode("utf-8")
+            try:
+                raw = value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise wrong("text encodable as UTF-8 (no lone surrogates)") from None
         else:
             if not isinstance(value, bytes | bytearray):
                 raise wrong("bytes")
@@ -825,7 +828,10 @@ def encode_message(
             kind = HeaderType(kind)
         except ValueError:
             raise FrameEncodeError(f"header {name!r}: unknown header type {kind!r}") from None
-        raw_name = name.encode("utf-8")
+        try:
+            raw_name = name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise FrameEncodeError("a header name must be encodable as UTF-8") from None
         if not 1 <= len(raw_name) <= 255:
             raise FrameEncodeError(
                 f"header name {name!r} must be 1 to 255 UTF-8 bytes, not {len(raw_name)}"

@@ -258,7 +258,8 @@ def server_clock_offset(
 ) -> float | None:
     """Seconds to add to the local clock to match the server's ``Date``,
     measured against the midpoint of the exchange; None when the header is
-    missing or is not a date this platform can represent."""
+    missing, is not a date, or names a time no server keeps (before 2000 or
+    from 3000 on)."""
     if not date_header:
         return None
     # One guard for the whole reader: besides ValueError, a year such as
@@ -273,4 +274,12 @@ def server_clock_offset(
         server_time = parsed.timestamp()
     except Exception:
         return None
+    if not _PLAUSIBLE_SERVER_TIME[0] <= server_time < _PLAUSIBLE_SERVER_TIME[1]:
+        # Every later request would be signed at that time, and a date past
+        # year 9999 cannot even be written: a correction to it is refused.
+        return None
     return server_time - (sent_at + received_at) / 2
+
+
+# Server clocks a skew correction may adopt: 2000-01-01 to 3000-01-01 (UTC).
+_PLAUSIBLE_SERVER_TIME = (946_684_800.0, 32_503_680_000.0)
