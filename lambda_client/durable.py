@@ -31,7 +31,7 @@ import attrs
 from ._runtime.enums import OpenEnum
 from ._runtime.exceptions import LambdaClientError, ParamValidationError
 from ._runtime.http import ResponseMetadata
-from ._runtime.messages import foreign_cause
+from ._runtime.messages import foreign_cause, structure_problem_pairs, type_name
 from .blocking import BlockingLambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
@@ -274,16 +274,12 @@ def _from_boto3(operation: str, request_cls: type, kwargs: Mapping[str, Any]) ->
 def _structure_problems(root: str, error: Exception) -> list[tuple[str, str]]:
     # Paths as the validator writes them (``updates[0].id``), so one call's
     # problems read alike whichever check found them.
-    from cattrs import transform_error
     from cattrs.errors import BaseValidationError
 
     if not isinstance(error, BaseValidationError):
-        return [(root, str(error))]
-    out = []
-    for line in transform_error(error, path=root):
-        problem, _, path = line.rpartition(" @ ")
-        out.append((path, problem) if problem else (root, line))
-    return out
+        # Not the error's own words: they may quote a value (a payload).
+        return [(root, f"cannot be built ({type_name(error)})")]
+    return structure_problem_pairs(error, root)
 
 
 def _to_boto3(output: Any) -> dict[str, Any]:

@@ -45,8 +45,8 @@ def from_dict(cls: type[M], data: Any) -> M:
     :class:`~lambda_client.errors.ParamValidationError` naming each path.
     """
     from cattrs.errors import BaseValidationError
-    from cattrs.v import transform_error
 
+    from ._runtime.messages import foreign_cause, structure_problem_pairs, type_name
     from ._runtime.serde import dict_converter
 
     if not (isinstance(cls, type) and attrs.has(cls)):
@@ -54,16 +54,13 @@ def from_dict(cls: type[M], data: Any) -> M:
     try:
         result: M = dict_converter().structure(data, cls)  # type: ignore[assignment]
     except BaseValidationError as e:
-        problems = [_split(line) for line in transform_error(e, path=cls.__name__)]
-        raise ParamValidationError(cls.__name__, problems) from e
+        # Paths and expected types, never the values (which may be secrets).
+        problems = structure_problem_pairs(e, cls.__name__)
+        raise ParamValidationError(cls.__name__, problems) from foreign_cause(e)
     except (TypeError, ValueError) as e:
-        raise ParamValidationError(cls.__name__, [(cls.__name__, str(e))]) from e
+        problem = f"cannot be built from {type(data).__name__} ({type_name(e)})"
+        raise ParamValidationError(cls.__name__, [(cls.__name__, problem)]) from foreign_cause(e)
     return result
-
-
-def _split(line: str) -> tuple[str, str]:
-    problem, _, path = line.rpartition(" @ ")
-    return (path or "?", problem or line)
 
 
 def __getattr__(name: str) -> Any:

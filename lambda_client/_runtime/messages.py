@@ -376,23 +376,41 @@ _MAX_PROBLEMS = 10
 
 
 def structure_problems(error: BaseException, root: str) -> list[str]:
-    """Where and how data failed to structure, from a cattrs validation error:
-    member names from the model, list positions, and the failure's type
-    (``TypeError, expected int at FunctionConfiguration.Layers[0].CodeSize``).
-    Map keys show as ``[<key>]``: an environment variable's name is a secret.
-    The values themselves never appear."""
-    from cattrs.errors import ClassValidationError, IterableValidationError
+    """Where and how data failed to structure, as ``problem at path`` lines
+    (see :func:`structure_problem_pairs`)."""
+    return [f"{problem} at {path}" for path, problem in structure_problem_pairs(error, root)]
 
-    out: list[str] = []
+
+def structure_problem_pairs(error: BaseException, root: str) -> list[tuple[str, str]]:
+    """``(path, problem)`` for each place data failed to structure, from a
+    cattrs validation error, in cattrs' words but without the values: member
+    names from the model, list positions, the expected type
+    (``("Layers[0].CodeSize", "invalid value for type, expected int")``).
+    Map keys show as ``[<key>]``: an environment variable's name is a
+    secret. Unknown members of a structure are named (they are the
+    caller's misspellings, not data)."""
+    from cattrs.errors import (
+        ClassValidationError,
+        ForbiddenExtraKeysError,
+        IterableValidationError,
+    )
+
+    out: list[tuple[str, str]] = []
 
     def leaf(exc: BaseException, expected: Any, path: str) -> None:
         if isinstance(exc, KeyError):
-            what = "required member missing"
+            what = "required field missing"
+        elif isinstance(exc, ForbiddenExtraKeysError):
+            what = f"extra fields found ({', '.join(sorted(map(str, exc.extra_fields)))})"
+        elif isinstance(exc, (TypeError, ValueError)):
+            name = _type_label(expected)
+            what = f"invalid value for type, expected {name}" if name else "invalid value"
+        elif isinstance(exc, AttributeError) and "attribute 'items'" in str(exc):
+            # Matched, not shown: what cattrs says when a map is not a map.
+            what = "expected a mapping"
         else:
             what = type_name(exc)
-            if isinstance(expected, type):
-                what += f", expected {expected.__name__}"
-        out.append(f"{what} at {path}")
+        out.append((path, what))
 
     def walk(exc: BaseException, path: str, depth: int) -> None:
         if len(out) >= _MAX_PROBLEMS or depth > 64:
@@ -425,3 +443,15 @@ def structure_problems(error: BaseException, root: str) -> list[str]:
 
     walk(error, root, 0)
     return out[:_MAX_PROBLEMS]
+
+
+def _type_label(expected: Any) -> str | None:
+    """``int`` for ``int`` and for ``int | None``; None when there is no one name."""
+    import typing
+
+    if isinstance(expected, type):
+        return expected.__name__
+    named = [a for a in typing.get_args(expected) if a is not type(None)]
+    if len(named) == 1:
+        return _type_label(named[0])
+    return None

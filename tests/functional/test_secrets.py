@@ -31,7 +31,14 @@ import pytest
 from multidict import CIMultiDict
 
 import lambda_client.durable
-from lambda_client import BlockingLambdaClient, ClientConfig, Credentials, LambdaClient, errors
+from lambda_client import (
+    BlockingLambdaClient,
+    ClientConfig,
+    Credentials,
+    LambdaClient,
+    errors,
+    models,
+)
 from lambda_client._runtime.eventstream import FrameEncodeError, HeaderType, encode_message
 from lambda_client._runtime.exceptions import ForeignCause, LambdaClientError
 from lambda_client._runtime.http import HttpRequest, HttpResponse
@@ -507,6 +514,18 @@ async def bad_input(scan: Scan) -> None:
             errors.PaginationError,
             lambda: _drain(c.paginate_list_functions()),
         )
+    scan.expect_sync(
+        "a boto3-style dict with a value of the wrong type",
+        errors.ParamValidationError,
+        lambda: models.from_dict(
+            models.Event, {"EventTimestamp": SESSION_TOKEN, "EventId": 7, "Bogus": ENV_VALUE}
+        ),
+    )
+    scan.expect_sync(
+        "a boto3-style dict with a map of the wrong type",
+        errors.ParamValidationError,
+        lambda: models.from_dict(models.Environment, {"Variables": [ENV_NAME, ENV_VALUE]}),
+    )
     scan.expect_sync(
         "frame header of the wrong type",
         FrameEncodeError,
