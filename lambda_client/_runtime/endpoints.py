@@ -141,7 +141,11 @@ def evaluate_rule_set(
         scope[name] = value
     result = _Evaluator(partitions).rules(ruleset["rules"], scope)
     if result is None:
-        raise EndpointResolutionError(f"No endpoint rule matches the parameters {scope!r}")
+        shown = {
+            k: safe_url(v) if k == "Endpoint" and isinstance(v, str) else v
+            for k, v in scope.items()
+        }
+        raise EndpointResolutionError(f"No endpoint rule matches the parameters {shown!r}")
     return result
 
 

@@ -239,6 +239,9 @@ MIN_SECRET_LENGTH = 6
 # A sensitive value longer than this (an Invoke payload) is not looked for:
 # no message quotes it whole.
 _MAX_SECRET_LENGTH = 64 * 1024
+# A text ending in this many characters of a secret, or more, ends in the
+# secret cut short.
+_CUT_SECRET = 8
 
 
 class Redactor:
@@ -258,6 +261,12 @@ class Redactor:
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
+            # A reader keeps only the start of a long text (an error body's
+            # first 512 bytes), which may end inside a secret.
+            head = secret[:_CUT_SECRET]
+            cut = text.rfind(head)
+            if cut >= 0 and secret.startswith(text[cut:]):
+                text = text[:cut] + REDACTED
         return text
 
     def __repr__(self) -> str:
@@ -358,6 +367,7 @@ def _json_strings(text: str) -> list[str]:
 
 def redact_service_error(error: ServiceError, redactor: Callable[[str], str]) -> None:
     """Remove known secrets from the text a service error carries."""
+    error.code = redactor(error.code)
     if error.message:
         error.message = redactor(error.message)
     error.args = tuple(redactor(a) if isinstance(a, str) else a for a in error.args)

@@ -130,20 +130,25 @@ def renderings(error: BaseException) -> list[str]:
     return texts
 
 
+# Searched for as the first characters of each secret, so that a secret cut
+# short (a message truncated in the middle of a token) is still found.
+PREFIX = 16
+
+
 def leaks(scan: Scan) -> list[str]:
     found = []
-    secrets = scan.secrets()
+    prefixes = [secret[:PREFIX] for secret in scan.secrets()]
     for label, error in scan.caught:
         for text in renderings(error):
-            for secret in secrets:
-                if secret in text:
-                    found.append(f"{label}: {type(error).__name__} shows {secret[:12]}...")
+            for prefix in prefixes:
+                if prefix in text:
+                    found.append(f"{label}: {type(error).__name__} shows {prefix[:12]}...")
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     for record in scan.records:
         text = formatter.format(record)
-        for secret in secrets:
-            if secret in text:
-                found.append(f"log record of {record.name} shows {secret[:12]}...")
+        for prefix in prefixes:
+            if prefix in text:
+                found.append(f"log record of {record.name} shows {prefix[:12]}...")
     return sorted(set(found))
 
 
@@ -341,6 +346,24 @@ async def service_errors(scan: Scan) -> None:
                     runtime="python3.12",
                     handler="h",
                 ),
+            )
+
+    # Quotes a reader cuts short (a text body at 512 bytes, a code at 128
+    # characters) in the middle of the session token.
+    def proxy_page(request: HttpRequest) -> HttpResponse:
+        page = "<html>" + "x" * 484 + str(request.headers.get("x-amz-security-token"))
+        return HttpResponse(status=502, headers=CIMultiDict(), body=page.encode())
+
+    def code_quoting(request: HttpRequest) -> HttpResponse:
+        code = "x" * 100 + str(request.headers.get("x-amz-security-token"))
+        return HttpResponse(status=400, headers=CIMultiDict({"x-amzn-ErrorType": code}), body=b"{}")
+
+    for label, responder in (("a proxy page cut short", proxy_page), ("a code", code_quoting)):
+        async with fake_client(scan, responder) as c:
+            await scan.expect(
+                f"{label} quoting the request",
+                errors.UnknownServiceError,
+                lambda c=c: c.get_function(function_name="f"),  # type: ignore[misc]
             )
 
     # Every modelled error, each quoting the request back.
