@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import sys
 import textwrap
@@ -46,6 +45,7 @@ from lambda_client.credentials import CredentialResolver, _RefreshingCache
 from lambda_client.models import Environment, FunctionCode
 from tests.fakes import FakeTransport
 from tests.functional.faults import FaultServer, Received, Reply, closed_port
+from tests.isolation import isolate_aws_settings
 
 ACCESS_KEY = "AKIASCANSECRETKEY001"
 SECRET_KEY = "scan/Secret+AccessKey0123456789abcdefXYZ"
@@ -710,18 +710,8 @@ async def _call_blocking_from_loop(client: BlockingLambdaClient) -> None:
 
 
 @pytest.fixture
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    for name in list(os.environ):
-        if name.startswith("AWS_") or name == "BOTO_CONFIG":
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "credentials"))
-    monkeypatch.setenv("BOTO_CONFIG", str(home / "boto.cfg"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    yield home
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    return isolate_aws_settings(monkeypatch, tmp_path)
 
 
 @pytest.fixture

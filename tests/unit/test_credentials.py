@@ -31,6 +31,7 @@ from lambda_client.credentials import (
     Credentials,
     _RefreshingCache,
 )
+from tests.isolation import isolate_aws_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,18 +44,7 @@ WAIT_INTO_WINDOW = 2.5
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """No AWS setting of the machine running the tests can leak in."""
-    for name in list(os.environ):
-        if name.startswith("AWS_") or name == "BOTO_CONFIG":
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    # botocore's boto2 provider would otherwise read /etc/boto.cfg and ~/.boto.
-    monkeypatch.setenv("BOTO_CONFIG", str(tmp_path / "boto.cfg"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    yield tmp_path
+    yield isolate_aws_settings(monkeypatch, tmp_path)
 
 
 # --- Credentials -------------------------------------------------------------
