@@ -168,13 +168,23 @@ class ServiceError(LambdaClientError):
     @property
     def response(self) -> dict[str, Any]:
         """The error as botocore's ``ClientError.response`` shapes it."""
+        metadata: dict[str, Any] = {
+            "RequestId": self.request_id or "",
+            "HTTPStatusCode": self.status_code,
+            "HTTPHeaders": {k.lower(): v for k, v in self.headers.items()},
+        }
+        if self.attempts is not None:
+            # Retries, not attempts, as botocore counts them; and why the
+            # retrying stopped, under botocore's keys, where it says so.
+            metadata["RetryAttempts"] = self.attempts - 1
+            reason = self.retry_stop_reason or ""
+            if reason.endswith(" attempts used"):
+                metadata["MaxAttemptsReached"] = True
+            elif reason.endswith("retry quota exhausted"):
+                metadata["RetryQuotaReached"] = True
         out: dict[str, Any] = {
             "Error": {"Code": self.code, "Message": self.message or ""},
-            "ResponseMetadata": {
-                "RequestId": self.request_id or "",
-                "HTTPStatusCode": self.status_code,
-                "HTTPHeaders": {k.lower(): v for k, v in self.headers.items()},
-            },
+            "ResponseMetadata": metadata,
         }
         for key, value in self.fields.items():
             if value is not None:
