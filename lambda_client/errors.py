@@ -21,6 +21,8 @@ from ._runtime.exceptions import (
     TransportError,
     UnknownServiceError,
 )
+from ._runtime.loops import EventLoopError
+from ._runtime.tls import InsecureConnectionWarning
 from .paginator import PaginationError
 from .waiter import WaiterError, WaiterFailureError, WaiterTimeoutError, WaiterUnexpectedError
 
@@ -33,7 +35,9 @@ __all__ = [
     "CredentialsError",
     "DeserializationError",
     "EndpointResolutionError",
+    "EventLoopError",
     "EventStreamError",
+    "InsecureConnectionWarning",
     "InvalidFrameError",
     "LambdaClientError",
     "NoCredentialsError",

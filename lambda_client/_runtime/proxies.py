@@ -56,13 +56,18 @@ def _with_scheme(url: str) -> str:
 
 
 def redact_proxy_url(url: str) -> str:
-    """``url`` with its user name and password masked, as botocore masks them."""
-    parts = urlsplit(_with_scheme(url))
-    if parts.username is None and parts.password is None:
+    """``url`` with its user name and password masked, as botocore masks them.
+
+    Everything up to the last ``@`` counts as credentials, so that a
+    password with an unescaped ``/`` or ``@`` is masked whole too.
+    """
+    scheme, sep, rest = url.partition("://")
+    prefix = f"{scheme}://" if sep else ""
+    if not sep:
+        rest = url
+    if "@" not in rest:
         return url
-    host = parts.netloc.rpartition("@")[2]
-    userinfo = _MASK if parts.password is None else f"{_MASK}:{_MASK}"
-    return parts._replace(netloc=f"{userinfo}@{host}").geturl()
+    return f"{prefix}{_MASK}:{_MASK}@{rest.rpartition('@')[2]}"
 
 
 def redacted_proxies(proxies: Mapping[str, str] | None) -> str:
@@ -88,6 +93,13 @@ class ProxyChoice:
 
 
 def _parse_proxy(url: str, source: str) -> ProxyChoice:
+    scheme, sep, _ = url.partition("://")
+    if sep and scheme.lower() not in _SCHEMES:
+        # botocore would read "socks5://h:1080" as the host "socks5".
+        raise ConfigError(
+            f"{source} must be an http:// or https:// proxy URL, got {redact_proxy_url(url)!r}"
+            " (SOCKS proxies are not supported)"
+        )
     fixed = _with_scheme(url)
     try:
         parts = urlsplit(fixed)
