@@ -10,8 +10,6 @@ signature the origin verifies is the one the client made.
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,20 +19,15 @@ from lambda_client.errors import ConfigError, ConnectError
 
 from .differential import signing
 from .forward_proxy import forward_proxy
-from .tls_support import AMBIENT, Pki, client_for, serving
+from .tls_support import Pki, client_for, isolate, serving
 
 USER, PASSWORD = "proxy-user", "pr0xy-s3cret:@/"
 QUOTED = "pr0xy-s3cret%3A%40%2F"
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.startswith("AWS_") or name.upper() in AMBIENT:
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    yield
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture

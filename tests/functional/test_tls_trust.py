@@ -8,10 +8,8 @@ Refused by default; accepted with the CA from each source botocore reads
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,20 +19,12 @@ from lambda_client._runtime import transport as transport_module
 from lambda_client.errors import ConfigError, ConnectError, InsecureConnectionWarning
 
 from .differential import signing
-from .tls_support import AMBIENT, Pki, client_for, serving
+from .tls_support import Pki, client_for, isolate, serving
 
 
 @pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.startswith("AWS_") or name.upper() in AMBIENT:
-            monkeypatch.delenv(name)
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    yield
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -136,13 +126,10 @@ async def test_the_environment_alone_cannot_turn_verification_off(
         assert server.requests == []
 
 
-async def test_empty_ca_bundle_is_a_config_error() -> None:
-    os.environ["AWS_CA_BUNDLE"] = ""
-    try:
-        with pytest.raises(ConfigError, match="AWS_CA_BUNDLE is set but empty"):
-            client_for("https://127.0.0.1:9")
-    finally:
-        del os.environ["AWS_CA_BUNDLE"]
+def test_empty_ca_bundle_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_CA_BUNDLE", "")
+    with pytest.raises(ConfigError, match="AWS_CA_BUNDLE is set but empty"):
+        client_for("https://127.0.0.1:9")
 
 
 async def test_client_certificate(pki: Pki) -> None:

@@ -31,6 +31,11 @@ FAULT = Canned(
     headers={"Content-Type": "application/json", "x-amzn-ErrorType": "ServiceException"},
     body=json.dumps({"message": "boom"}).encode(),
 )
+NOT_FOUND = Canned(
+    status=404,
+    headers={"x-amzn-ErrorType": "ResourceNotFoundException", "x-amzn-RequestId": "req-404"},
+    body=b'{"message": "no such function"}',
+)
 
 
 class ScriptedServer(RecordingServer):
@@ -195,46 +200,40 @@ def server_url() -> Any:
         runner.close(server.close())
 
 
+async def _error_metadata(url: str, attempts: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """ResponseMetadata of the same failing call, ours and botocore's."""
+    ours = _client(url, max_attempts=attempts)
+    with pytest.raises(ServiceError) as info:
+        await ours.get_function(function_name="f")
+    await ours.close()
+    boto = _botocore(url, attempts)
+    with pytest.raises(botocore.exceptions.ClientError) as theirs:
+        await asyncio.to_thread(boto.get_function, FunctionName="f")
+    boto.close()
+    return info.value.response["ResponseMetadata"], theirs.value.response["ResponseMetadata"]
+
+
 @pytest.mark.usefixtures("no_botocore_sleep")
-async def test_error_metadata_matches_botocore_when_attempts_run_out(
-    server: ScriptedServer,
+@pytest.mark.parametrize(
+    ("answer", "attempts", "retries", "reached"),
+    [
+        (FAULT, 3, 2, True),
+        (NOT_FOUND, 3, 0, False),
+        # botocore marks the last allowed attempt even for an error it
+        # would never retry.
+        (NOT_FOUND, 1, 0, True),
+    ],
+    ids=["attempts-run-out", "not-retryable", "single-attempt"],
+)
+async def test_error_metadata_matches_botocore(
+    server: ScriptedServer, answer: Canned, attempts: int, retries: int, reached: bool
 ) -> None:
-    server.play(then=FAULT)
-    ours = _client(server.url, max_attempts=3)
-    with pytest.raises(ServiceError) as info:
-        await ours.get_function(function_name="f")
-    await ours.close()
-    boto = _botocore(server.url, 3)
-    with pytest.raises(botocore.exceptions.ClientError) as theirs:
-        await asyncio.to_thread(boto.get_function, FunctionName="f")
-    boto.close()
-    mine, reference = info.value.response["ResponseMetadata"], theirs.value.response
-    expected = reference["ResponseMetadata"]
-    assert mine["RetryAttempts"] == expected["RetryAttempts"] == 2
-    assert mine["MaxAttemptsReached"] is expected["MaxAttemptsReached"] is True
+    server.play(then=answer)
+    mine, expected = await _error_metadata(server.url, attempts)
     assert set(mine) == set(expected)
-
-
-@pytest.mark.usefixtures("no_botocore_sleep")
-async def test_error_metadata_without_retries_matches_botocore(server: ScriptedServer) -> None:
-    not_found = Canned(
-        status=404,
-        headers={"x-amzn-ErrorType": "ResourceNotFoundException"},
-        body=b'{"message": "no such function"}',
-    )
-    server.play(then=not_found)
-    ours = _client(server.url)
-    with pytest.raises(ServiceError) as info:
-        await ours.get_function(function_name="f")
-    await ours.close()
-    boto = _botocore(server.url, 3)
-    with pytest.raises(botocore.exceptions.ClientError) as theirs:
-        await asyncio.to_thread(boto.get_function, FunctionName="f")
-    boto.close()
-    mine = info.value.response["ResponseMetadata"]
-    expected = theirs.value.response["ResponseMetadata"]
-    assert set(mine) == set(expected)
-    assert mine["RetryAttempts"] == expected["RetryAttempts"] == 0
+    assert mine["RetryAttempts"] == expected["RetryAttempts"] == retries
+    assert mine.get("MaxAttemptsReached", False) is expected.get("MaxAttemptsReached", False)
+    assert mine.get("MaxAttemptsReached", False) is reached
 
 
 @pytest.mark.usefixtures("no_botocore_sleep")

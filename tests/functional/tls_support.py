@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 import trustme
 from aiohttp import web
 
@@ -81,6 +83,17 @@ class Pki:
             context.verify_mode = ssl.CERT_REQUIRED
             self.ca.configure_trust(context)
         return context
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
+    """No AWS settings, proxies or CA overrides from the machine running the
+    tests; empty config and credentials files in ``directory``."""
+    for name in list(os.environ):
+        if name.startswith("AWS_") or name.upper() in AMBIENT:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(directory))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(directory / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(directory / "credentials"))
 
 
 def client_for(url: str, **config: object) -> LambdaClient:
