@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import ssl
 from collections.abc import AsyncIterator
 
 import attrs
@@ -30,8 +31,12 @@ class ProxyLogEntry:
 
 
 class ForwardProxy:
-    def __init__(self, credentials: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self, credentials: tuple[str, str] | None = None, context: ssl.SSLContext | None = None
+    ) -> None:
         self.credentials = credentials
+        #: Serve TLS to clients (an https:// proxy) with this context.
+        self.context = context
         self.log: list[ProxyLogEntry] = []
         self.url = ""
         self._server: asyncio.Server | None = None
@@ -45,9 +50,10 @@ class ForwardProxy:
         return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.context)
         host, port = self._server.sockets[0].getsockname()[:2]
-        self.url = f"http://{host}:{port}"
+        scheme = "https" if self.context is not None else "http"
+        self.url = f"{scheme}://{host}:{port}"
 
     async def close(self) -> None:
         if self._server is not None:
@@ -63,7 +69,7 @@ class ForwardProxy:
         self._tasks.add(task)
         try:
             await self._handle(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
             self._tasks.discard(task)
@@ -158,8 +164,10 @@ async def _relay_both(
 
 
 @contextlib.asynccontextmanager
-async def forward_proxy(credentials: tuple[str, str] | None = None) -> AsyncIterator[ForwardProxy]:
-    proxy = ForwardProxy(credentials)
+async def forward_proxy(
+    credentials: tuple[str, str] | None = None, context: ssl.SSLContext | None = None
+) -> AsyncIterator[ForwardProxy]:
+    proxy = ForwardProxy(credentials, context)
     await proxy.start()
     try:
         yield proxy

@@ -193,3 +193,47 @@ def test_proxy_settings_are_checked() -> None:
     assert ClientConfig(proxies={"https": "proxy:3128"}).proxies == {"https": "proxy:3128"}
     with pytest.raises(ConfigError, match=r"\*\*\*:\*\*\*@proxy"):
         ClientConfig(proxies={"https": f"ftp://{USER}:{PASSWORD}@proxy"})
+
+
+@pytest.mark.parametrize("endpoint_tls", [False, True], ids=["http-endpoint", "https-endpoint"])
+async def test_https_proxy_with_its_own_ca(pki: Pki, tmp_path: Path, endpoint_tls: bool) -> None:
+    (tmp_path / "proxy").mkdir()
+    proxy_pki = Pki(tmp_path / "proxy")
+    endpoint_context = pki.server_context() if endpoint_tls else None
+    async with (
+        forward_proxy(context=proxy_pki.server_context()) as proxy,
+        serving(endpoint_context) as server,
+    ):
+        assert proxy.url.startswith("https://")
+        proxies = {"https": proxy.url, "http": proxy.url}
+        # The proxy's certificate comes from a CA only proxies_config names.
+        untrusted = client_for(server.url, verify=str(pki.ca_file), proxies=proxies)
+        with pytest.raises(ConnectError):
+            await untrusted.get_function(function_name="f")
+        await untrusted.close()
+        trusted = client_for(
+            server.url,
+            verify=str(pki.ca_file),
+            proxies=proxies,
+            proxies_config={"proxy_ca_bundle": str(proxy_pki.ca_file)},
+        )
+        await _call(trusted)
+        assert len(server.requests) == 2
+        assert {e.method for e in proxy.log} == ({"CONNECT"} if endpoint_tls else {"GET"})
+
+
+def test_two_client_certificates_with_an_https_proxy_are_refused() -> None:
+    with pytest.raises(ConfigError, match="cannot both be used"):
+        client_for(
+            "https://127.0.0.1:9",
+            client_cert="endpoint.pem",
+            proxies={"https": "https://127.0.0.1:8"},
+            proxies_config={"proxy_client_cert": "proxy.pem"},
+        )
+    # Over a plain-HTTP proxy there is no TLS to the proxy: both are fine.
+    client_for(
+        "https://127.0.0.1:9",
+        client_cert="endpoint.pem",
+        proxies={"https": "http://127.0.0.1:8"},
+        proxies_config={"proxy_client_cert": "proxy.pem"},
+    )
