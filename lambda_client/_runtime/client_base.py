@@ -123,8 +123,9 @@ class BaseClient:
 
     @staticmethod
     def _make_transport(config: ClientConfig, settings: ResolvedSettings) -> AiohttpTransport:
-        proxies_config = config.proxies_config or {}
         proxies = ProxySelector(config.proxies)
+        # The proxy's CA and certificate matter only for TLS to the proxy.
+        proxies_config = (config.proxies_config or {}) if proxies.tls_proxy else {}
         tls = TlsSettings(
             verify=settings.verify,
             verify_source=settings.verify_source,

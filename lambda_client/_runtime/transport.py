@@ -271,13 +271,14 @@ class AiohttpTransport:
         self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self._importing: asyncio.Future[object] | None = None
         self._url_class: type[URL] | None = None
+        self._proxies = proxies or ProxySelector(config.proxies)
+        proxy_tls = (config.proxies_config or {}) if self._proxies.tls_proxy else {}
         self._tls = tls or TlsSettings(
             verify=True if config.verify is None else config.verify,
             client_cert=config.client_cert,
-            proxy_ca_bundle=(config.proxies_config or {}).get("proxy_ca_bundle"),
-            proxy_client_cert=(config.proxies_config or {}).get("proxy_client_cert"),
+            proxy_ca_bundle=proxy_tls.get("proxy_ca_bundle"),
+            proxy_client_cert=proxy_tls.get("proxy_client_cert"),
         )
-        self._proxies = proxies or ProxySelector(config.proxies)
         #: Built once per client, in a worker thread, before the first TLS connection.
         self._ssl_context: ssl.SSLContext | None = None
         self._ssl_building: asyncio.Future[ssl.SSLContext] | None = None
