@@ -9,7 +9,7 @@ from ._generated.blocking_client import GeneratedBlockingOperations
 from ._runtime.blocking import LoopThread
 from ._runtime.transport import Transport
 from .client import LambdaClient
-from .config import ClientConfig
+from .config import ClientConfig, RetryMode
 from .credentials import Credentials
 
 __all__ = ["BlockingLambdaClient"]
@@ -57,7 +57,7 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         read_timeout: float | None = None,
         connect_timeout: float | None = None,
         max_attempts: int | None = None,
-        retry_mode: str | None = None,
+        retry_mode: RetryMode | None = None,
     ) -> Self:
         """A view whose calls use other timeouts or retries, sharing this
         client's pool, loop thread, credentials and retry quota (see

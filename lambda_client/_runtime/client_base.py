@@ -8,7 +8,7 @@ import warnings
 from types import TracebackType
 from typing import Any, Self
 
-from ..config import ClientConfig
+from ..config import ClientConfig, RetryMode
 from ..credentials import CredentialResolver, Credentials
 from .endpoints import resolve_endpoint
 from .exceptions import ConfigError
@@ -146,7 +146,7 @@ class BaseClient:
         read_timeout: float | None = None,
         connect_timeout: float | None = None,
         max_attempts: int | None = None,
-        retry_mode: str | None = None,
+        retry_mode: RetryMode | None = None,
     ) -> Self:
         """A view of this client whose calls use other timeouts or retries.
 

@@ -20,6 +20,7 @@ from .http import HttpRequest, HttpResponse
 from .retry import AdaptiveRateLimiter
 
 if TYPE_CHECKING:
+    from ..config import RetryMode
     from .client_base import BaseClient
     from .pipeline import Pipeline
     from .transport import Transport
@@ -67,7 +68,7 @@ class ClientView:
         read_timeout: float | None,
         connect_timeout: float | None,
         max_attempts: int | None,
-        retry_mode: str | None,
+        retry_mode: RetryMode | None,
     ) -> C:
         changes: dict[str, Any] = {
             name: value
