@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ResolvedSettings",
     "SharedConfig",
+    "configured_endpoint_url",
     "resolve_region",
     "resolve_settings",
     "selected_profile",
@@ -270,31 +271,32 @@ def _region(region: str | None, env: Mapping[str, str], shared: SharedConfig) ->
     return found[0] if found else None
 
 
-def _ignore_configured_endpoints(
-    config: ClientConfig, env: Mapping[str, str], shared: SharedConfig
-) -> bool:
-    if config.ignore_configured_endpoint_urls is not None:
-        return config.ignore_configured_endpoint_urls
-    found = _first(
-        _env(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
-        _profile(shared, "ignore_configured_endpoint_urls"),
-    )
-    return bool(_boolean(found))
-
-
-def _endpoint_url(
-    endpoint_url: str | None, config: ClientConfig, env: Mapping[str, str], shared: SharedConfig
+def configured_endpoint_url(
+    env: Mapping[str, str],
+    shared: SharedConfig | None = None,
+    *,
+    ignore: bool | None = None,
 ) -> str | None:
-    if endpoint_url:
-        return endpoint_url
-    if _ignore_configured_endpoints(config, env, shared):
+    """The endpoint URL configured outside the code, unless ignored:
+    ``AWS_ENDPOINT_URL_LAMBDA``, ``AWS_ENDPOINT_URL``, then (with ``shared``)
+    the profile's ``services`` section and its ``endpoint_url``.
+    ``ignore`` is ``ClientConfig.ignore_configured_endpoint_urls``; ``None``
+    leaves it to ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` and the profile."""
+    if ignore is None:
+        sources = [_env(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")]
+        if shared is not None:
+            sources.append(_profile(shared, "ignore_configured_endpoint_urls"))
+        ignore = bool(_boolean(_first(*sources)))
+    if ignore:
         return None
-    found = _first(
-        _env(env, "AWS_ENDPOINT_URL_LAMBDA"),
-        _env(env, "AWS_ENDPOINT_URL"),
-        _Source("services section", lambda: shared.service_value("lambda", "endpoint_url")),
-        _profile(shared, "endpoint_url"),
-    )
+    sources = [_env(env, "AWS_ENDPOINT_URL_LAMBDA"), _env(env, "AWS_ENDPOINT_URL")]
+    if shared is not None:
+        profile = shared
+        sources.append(
+            _Source("services section", lambda: profile.service_value("lambda", "endpoint_url"))
+        )
+        sources.append(_profile(shared, "endpoint_url"))
+    found = _first(*sources)
     return found[0] if found else None
 
 
@@ -411,7 +413,8 @@ def resolve_settings(
     return ResolvedSettings(
         profile=shared.profile,
         region=_region(region, env, shared),
-        endpoint_url=_endpoint_url(endpoint_url, config, env, shared),
+        endpoint_url=endpoint_url
+        or configured_endpoint_url(env, shared, ignore=config.ignore_configured_endpoint_urls),
         use_fips_endpoint=_flag(
             config.use_fips_endpoint, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint", env, shared
         ),
