@@ -9,7 +9,7 @@ from ._generated.blocking_client import GeneratedBlockingOperations
 from ._runtime.blocking import LoopThread
 from ._runtime.transport import Transport
 from .client import LambdaClient
-from .config import ClientConfig
+from .config import ClientConfig, RetryMode
 from .credentials import Credentials
 from .function_url import AuthType, BlockingFunctionUrl
 
@@ -45,6 +45,7 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
             transport=transport,
         )
         self._runner = LoopThread()
+        self._view = False
 
     @property
     def async_client(self) -> LambdaClient:
@@ -80,8 +81,33 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
             ),
         )
 
+    def with_options(
+        self,
+        *,
+        read_timeout: float | None = None,
+        connect_timeout: float | None = None,
+        max_attempts: int | None = None,
+        retry_mode: RetryMode | None = None,
+    ) -> Self:
+        """A view whose calls use other timeouts or retries, sharing this
+        client's pool, loop thread, credentials and retry quota (see
+        :meth:`LambdaClient.with_options`). Closing the view does nothing."""
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        view._client = self._client.with_options(
+            read_timeout=read_timeout,
+            connect_timeout=connect_timeout,
+            max_attempts=max_attempts,
+            retry_mode=retry_mode,
+        )
+        view._view = True
+        return view
+
     def close(self) -> None:
-        """Close the connection pool and stop the loop thread. Idempotent."""
+        """Close the connection pool and stop the loop thread. Idempotent.
+        A view made by :meth:`with_options` owns neither: closing it does nothing."""
+        if self._view:
+            return
         self._runner.close(self._client.close())
 
     def __enter__(self) -> Self:

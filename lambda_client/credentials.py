@@ -200,9 +200,12 @@ class CredentialResolver:
         credentials: Credentials | None = None,
         profile: str | None = None,
         env: Mapping[str, str] | None = None,
+        chain_profile: str | None = None,
     ) -> None:
         self._explicit = credentials
         self._profile = profile
+        #: The profile the client's settings came from; the chain uses it too.
+        self._settings_profile = chain_profile
         self._env = env
         self._from_env: Credentials | None = None
         self._chain: _RefreshingCache | None = None
@@ -232,9 +235,15 @@ class CredentialResolver:
                 if found is not None:
                     self._from_env = found
                     return found
-            # botocore only sees os.environ, so an AWS_PROFILE from a
-            # substitute env is handed over explicitly.
-            self._chain_profile = self._profile or env.get("AWS_PROFILE") or None
+            # botocore only sees os.environ, so a profile named in a
+            # substitute env is handed over explicitly (botocore's order).
+            self._chain_profile = (
+                self._profile
+                or self._settings_profile
+                or env.get("AWS_DEFAULT_PROFILE")
+                or env.get("AWS_PROFILE")
+                or None
+            )
             self._chain = _RefreshingCache(self._fetch_from_chain)
         return await self._chain.get()
 

@@ -29,6 +29,8 @@ from ._runtime.function_url_errors import (
     FunctionUrlPayloadTooLargeError,
     FunctionUrlThrottledError,
 )
+from ._runtime.loops import EventLoopError
+from ._runtime.tls import InsecureConnectionWarning
 from .paginator import PaginationError
 from .waiter import WaiterError, WaiterFailureError, WaiterTimeoutError, WaiterUnexpectedError
 
@@ -41,6 +43,7 @@ __all__ = [
     "CredentialsError",
     "DeserializationError",
     "EndpointResolutionError",
+    "EventLoopError",
     "EventStreamError",
     "FunctionUrlAuthError",
     "FunctionUrlError",
@@ -48,6 +51,7 @@ __all__ = [
     "FunctionUrlHTTPError",
     "FunctionUrlPayloadTooLargeError",
     "FunctionUrlThrottledError",
+    "InsecureConnectionWarning",
     "InvalidFrameError",
     "LambdaClientError",
     "NoCredentialsError",

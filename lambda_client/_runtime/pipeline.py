@@ -164,7 +164,9 @@ class Pipeline:
                         if response.stream is not None:
                             await response.stream.aclose()
                         raise
-                    self._attach_metadata(output, response, http, attempt, total_delay)
+                    self._attach_metadata(
+                        output, response, http, attempt, total_delay, max_attempts
+                    )
                     return output
                 # Reading a streamed error body can fail too; that failure is
                 # classified like any other transport error of this attempt.
@@ -186,6 +188,7 @@ class Pipeline:
             )
             if stop is not None:
                 error.attempts = attempt
+                error.max_attempts = max_attempts
                 error.retry_stop_reason = stop
                 error.add_note(f"lambda_client: {attempt} attempt(s) made; stopped: {stop}")
                 raise error
@@ -241,7 +244,12 @@ class Pipeline:
 
     @staticmethod
     def _attach_metadata(
-        output: object, response: HttpResponse, http: HttpRequest, attempts: int, delay: float
+        output: object,
+        response: HttpResponse,
+        http: HttpRequest,
+        attempts: int,
+        delay: float,
+        max_attempts: int | None = None,
     ) -> None:
         if output is None or not hasattr(output, "response_metadata"):
             return
@@ -253,6 +261,7 @@ class Pipeline:
             attempts=attempts,
             total_retry_delay=delay,
             invocation_id=http.headers["amz-sdk-invocation-id"],
+            max_attempts=max_attempts,
         )
 
     async def error_for(self, op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:

@@ -100,6 +100,16 @@ def test_operation_descriptors_match_the_model() -> None:
         assert (spec.http_method, spec.uri) == (http["method"], http["requestUri"])
 
 
+def test_environment_names() -> None:
+    assert issubclass(errors.EventLoopError, errors.LambdaClientError)
+    assert issubclass(errors.EventLoopError, RuntimeError)
+    assert issubclass(errors.InsecureConnectionWarning, UserWarning)
+    assert {"EventLoopError", "InsecureConnectionWarning"} <= set(errors.__all__)
+    for cls in (LambdaClient, lambda_client.BlockingLambdaClient):
+        params = inspect.signature(cls.with_options).parameters
+        assert list(params)[1:] == ["read_timeout", "connect_timeout", "max_attempts", "retry_mode"]
+
+
 def test_config_and_credentials_names() -> None:
     fields = {f.name for f in attrs.fields(ClientConfig)}
     assert {
@@ -109,6 +119,12 @@ def test_config_and_credentials_names() -> None:
         "retry_mode",
         "max_pool_connections",
         "user_agent_extra",
+        "verify",
+        "client_cert",
+        "proxies",
+        "proxies_config",
+        "ignore_configured_endpoint_urls",
+        "user_agent_appid",
     } <= fields
     creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")
     assert "s3cret" not in repr(creds) and "TOKEN-9f2" not in repr(creds)
