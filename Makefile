@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck codegen-check pytest docs venv demo bench clean
+.PHONY: test lint typecheck codegen-check pytest docs venv demo bench clean update-model
 
 venv: $(STAMP)
 
@@ -33,6 +33,13 @@ docs: venv
 	$(BIN)/mkdocs build --strict --quiet
 
 test: lint typecheck codegen-check pytest docs
+
+# Moves the project to the newest botocore model on the package index (or
+# TO=VERSION): bumps the dev pins, reinstalls, regenerates, and adds the API
+# changelog entry to docs/api-changes.md. A second run is a no-op.
+update-model: venv
+	$(BIN)/python -m codegen --update $(if $(TO),--to $(TO))
+	touch $(STAMP)
 
 demo: venv
 	$(BIN)/python demo/tour.py
