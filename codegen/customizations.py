@@ -76,7 +76,9 @@ EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
     "DurableExecutionFinished": {
         "description": (
             "Waits until a durable execution succeeds; fails when it ends FAILED, "
-            "TIMED_OUT or STOPPED."
+            "TIMED_OUT or STOPPED, or is being deleted (its outcome is gone). "
+            "A PAUSING or PAUSED execution has not finished: the waiter keeps "
+            "polling until it is resumed and ends, or its limits run out."
         ),
         "operation": "GetDurableExecution",
         "delay": 2,
@@ -86,6 +88,52 @@ EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
             {"matcher": "path", "argument": "Status", "state": "failure", "expected": "FAILED"},
             {"matcher": "path", "argument": "Status", "state": "failure", "expected": "TIMED_OUT"},
             {"matcher": "path", "argument": "Status", "state": "failure", "expected": "STOPPED"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "DELETING"},
+            # Named, so that a timeout says where the execution was stuck.
+            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "RUNNING"},
+            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "PAUSING"},
+            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "PAUSED"},
+        ],
+    },
+    # PauseDurableExecution answers while the execution is still RUNNING; it
+    # turns PAUSING until the running invocation reaches its next checkpoint
+    # (at most the function's timeout, 15 minutes), then PAUSED.
+    "DurableExecutionPaused": {
+        "description": (
+            "Waits until a durable execution is PAUSED (after PauseDurableExecution); "
+            "fails when it ends or is being deleted first."
+        ),
+        "operation": "GetDurableExecution",
+        "delay": 2,
+        "maxAttempts": 450,
+        "acceptors": [
+            {"matcher": "path", "argument": "Status", "state": "success", "expected": "PAUSED"},
+            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "RUNNING"},
+            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "PAUSING"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "SUCCEEDED"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "FAILED"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "TIMED_OUT"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "STOPPED"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "DELETING"},
+        ],
+    },
+    # DeleteDurableExecution accepts only ended executions; the execution is
+    # DELETING until it is gone.
+    "DurableExecutionDeleted": {
+        "description": (
+            "Waits until a deleted durable execution no longer exists; fails when it "
+            "has not ended (RUNNING, PAUSING, PAUSED), which DeleteDurableExecution refuses."
+        ),
+        "operation": "GetDurableExecution",
+        "delay": 5,
+        "maxAttempts": 120,
+        "acceptors": [
+            {"matcher": "error", "state": "success", "expected": "ResourceNotFoundException"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "RUNNING"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "PAUSING"},
+            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "PAUSED"},
+            # DELETING, or the ended status just before deletion starts.
+            {"matcher": "error", "state": "retry", "expected": False},
         ],
     },
 }
