@@ -2655,6 +2655,30 @@ class GeneratedBlockingOperations:
             ),
         )
 
+    def wait_until_durable_execution_deleted(
+        self,
+        *,
+        durable_execution_arn: str,
+        include_execution_data: bool | None = None,
+        delay: float = 5,
+        max_attempts: int = 120,
+        timeout: float | None = None,
+    ) -> GetDurableExecutionResponse | None:
+        """Waits until a deleted durable execution no longer exists; fails when it has not
+        ended (RUNNING, PAUSING, PAUSED), which DeleteDurableExecution refuses.
+
+        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_durable_execution_deleted`.
+        """
+        return self._runner.run(
+            self._client.wait_until_durable_execution_deleted(
+                durable_execution_arn=durable_execution_arn,
+                include_execution_data=include_execution_data,
+                delay=delay,
+                max_attempts=max_attempts,
+                timeout=timeout,
+            )
+        )
+
     def wait_until_durable_execution_finished(
         self,
         *,
@@ -2665,12 +2689,38 @@ class GeneratedBlockingOperations:
         timeout: float | None = None,
     ) -> GetDurableExecutionResponse:
         """Waits until a durable execution succeeds; fails when it ends FAILED, TIMED_OUT
-        or STOPPED.
+        or STOPPED, or is being deleted (its outcome is gone). A PAUSING or PAUSED
+        execution has not finished: the waiter keeps polling until it is resumed and
+        ends, or its limits run out.
 
         Blocking form of :meth:`lambda_client.LambdaClient.wait_until_durable_execution_finished`.
         """
         return self._runner.run(
             self._client.wait_until_durable_execution_finished(
+                durable_execution_arn=durable_execution_arn,
+                include_execution_data=include_execution_data,
+                delay=delay,
+                max_attempts=max_attempts,
+                timeout=timeout,
+            )
+        )
+
+    def wait_until_durable_execution_paused(
+        self,
+        *,
+        durable_execution_arn: str,
+        include_execution_data: bool | None = None,
+        delay: float = 2,
+        max_attempts: int = 450,
+        timeout: float | None = None,
+    ) -> GetDurableExecutionResponse:
+        """Waits until a durable execution is PAUSED (after PauseDurableExecution); fails
+        when it ends or is being deleted first.
+
+        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_durable_execution_paused`.
+        """
+        return self._runner.run(
+            self._client.wait_until_durable_execution_paused(
                 durable_execution_arn=durable_execution_arn,
                 include_execution_data=include_execution_data,
                 delay=delay,

@@ -5623,6 +5623,52 @@ class GeneratedOperations(BaseClient):
             starting_token=starting_token,
         )
 
+    async def wait_until_durable_execution_deleted(
+        self,
+        *,
+        durable_execution_arn: str,
+        include_execution_data: bool | None = None,
+        delay: float = 5,
+        max_attempts: int = 120,
+        timeout: float | None = None,
+    ) -> GetDurableExecutionResponse | None:
+        """Waits until a deleted durable execution no longer exists; fails when it has not
+        ended (RUNNING, PAUSING, PAUSED), which DeleteDurableExecution refuses.
+
+        Polls ``GetDurableExecution`` every ``delay`` seconds, at most ``max_attempts``
+        times and, if given, for at most ``timeout`` seconds in all. Returns the last
+        response on success (None when success is the resource being gone). Raises
+        ``WaiterFailureError`` when a failure acceptor matches, ``WaiterTimeoutError``
+        when the attempts or the time run out, and ``WaiterUnexpectedError`` on an error
+        no acceptor expects.
+
+        Acceptors:
+
+        - success when the call raises ResourceNotFoundException
+
+        - failure when Status is RUNNING
+
+        - failure when Status is PAUSING
+
+        - failure when Status is PAUSED
+
+        - retry when the call succeeds
+        """
+        result: GetDurableExecutionResponse | None = await wait(
+            lambda: self.get_durable_execution(
+                durable_execution_arn=durable_execution_arn,
+                include_execution_data=include_execution_data,
+            ),
+            name="DurableExecutionDeleted",
+            acceptors=_waiters.DURABLE_EXECUTION_DELETED,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
     async def wait_until_durable_execution_finished(
         self,
         *,
@@ -5633,7 +5679,9 @@ class GeneratedOperations(BaseClient):
         timeout: float | None = None,
     ) -> GetDurableExecutionResponse:
         """Waits until a durable execution succeeds; fails when it ends FAILED, TIMED_OUT
-        or STOPPED.
+        or STOPPED, or is being deleted (its outcome is gone). A PAUSING or PAUSED
+        execution has not finished: the waiter keeps polling until it is resumed and
+        ends, or its limits run out.
 
         Polls ``GetDurableExecution`` every ``delay`` seconds, at most ``max_attempts``
         times and, if given, for at most ``timeout`` seconds in all. Returns the last
@@ -5650,6 +5698,14 @@ class GeneratedOperations(BaseClient):
         - failure when Status is TIMED_OUT
 
         - failure when Status is STOPPED
+
+        - failure when Status is DELETING
+
+        - retry when Status is RUNNING
+
+        - retry when Status is PAUSING
+
+        - retry when Status is PAUSED
         """
         result: GetDurableExecutionResponse = await wait(
             lambda: self.get_durable_execution(
@@ -5658,6 +5714,57 @@ class GeneratedOperations(BaseClient):
             ),
             name="DurableExecutionFinished",
             acceptors=_waiters.DURABLE_EXECUTION_FINISHED,
+            delay=delay,
+            max_attempts=max_attempts,
+            timeout=timeout,
+            sleep=self._pipeline.sleep,
+            clock=self._pipeline.clock,
+        )
+        return result
+
+    async def wait_until_durable_execution_paused(
+        self,
+        *,
+        durable_execution_arn: str,
+        include_execution_data: bool | None = None,
+        delay: float = 2,
+        max_attempts: int = 450,
+        timeout: float | None = None,
+    ) -> GetDurableExecutionResponse:
+        """Waits until a durable execution is PAUSED (after PauseDurableExecution); fails
+        when it ends or is being deleted first.
+
+        Polls ``GetDurableExecution`` every ``delay`` seconds, at most ``max_attempts``
+        times and, if given, for at most ``timeout`` seconds in all. Returns the last
+        response on success. Raises ``WaiterFailureError`` when a failure acceptor
+        matches, ``WaiterTimeoutError`` when the attempts or the time run out, and
+        ``WaiterUnexpectedError`` on an error no acceptor expects.
+
+        Acceptors:
+
+        - success when Status is PAUSED
+
+        - retry when Status is RUNNING
+
+        - retry when Status is PAUSING
+
+        - failure when Status is SUCCEEDED
+
+        - failure when Status is FAILED
+
+        - failure when Status is TIMED_OUT
+
+        - failure when Status is STOPPED
+
+        - failure when Status is DELETING
+        """
+        result: GetDurableExecutionResponse = await wait(
+            lambda: self.get_durable_execution(
+                durable_execution_arn=durable_execution_arn,
+                include_execution_data=include_execution_data,
+            ),
+            name="DurableExecutionPaused",
+            acceptors=_waiters.DURABLE_EXECUTION_PAUSED,
             delay=delay,
             max_attempts=max_attempts,
             timeout=timeout,

@@ -7,6 +7,48 @@ from typing import Final
 
 from ..waiter import Acceptor, attribute_path
 
+DURABLE_EXECUTION_DELETED: Final[tuple[Acceptor, ...]] = (
+    Acceptor(
+        state="success",
+        matcher="error",
+        expected="ResourceNotFoundException",
+        description="the call raises ResourceNotFoundException",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="RUNNING",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is RUNNING",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="PAUSING",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is PAUSING",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="PAUSED",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is PAUSED",
+    ),
+    Acceptor(
+        state="retry",
+        matcher="error",
+        expected=False,
+        description="the call succeeds",
+    ),
+)
+
 DURABLE_EXECUTION_FINISHED: Final[tuple[Acceptor, ...]] = (
     Acceptor(
         state="success",
@@ -43,6 +85,117 @@ DURABLE_EXECUTION_FINISHED: Final[tuple[Acceptor, ...]] = (
             "status",
         ),
         description="Status is STOPPED",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="DELETING",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is DELETING",
+    ),
+    Acceptor(
+        state="retry",
+        matcher="path",
+        expected="RUNNING",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is RUNNING",
+    ),
+    Acceptor(
+        state="retry",
+        matcher="path",
+        expected="PAUSING",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is PAUSING",
+    ),
+    Acceptor(
+        state="retry",
+        matcher="path",
+        expected="PAUSED",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is PAUSED",
+    ),
+)
+
+DURABLE_EXECUTION_PAUSED: Final[tuple[Acceptor, ...]] = (
+    Acceptor(
+        state="success",
+        matcher="path",
+        expected="PAUSED",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is PAUSED",
+    ),
+    Acceptor(
+        state="retry",
+        matcher="path",
+        expected="RUNNING",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is RUNNING",
+    ),
+    Acceptor(
+        state="retry",
+        matcher="path",
+        expected="PAUSING",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is PAUSING",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="SUCCEEDED",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is SUCCEEDED",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="FAILED",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is FAILED",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="TIMED_OUT",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is TIMED_OUT",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="STOPPED",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is STOPPED",
+    ),
+    Acceptor(
+        state="failure",
+        matcher="path",
+        expected="DELETING",
+        path=attribute_path(
+            "status",
+        ),
+        description="Status is DELETING",
     ),
 )
 
