@@ -21,6 +21,15 @@ THROTTLING_ERRORS: Final = frozenset({"TooManyRequestsException", "EC2ThrottledE
 #: Module names that would shadow something the package needs.
 RESERVED_MODULES: Final = frozenset({"__init__", "enums", "errors"})
 
+
+def _on_status(state: str, *statuses: str) -> list[dict[str, object]]:
+    """Acceptors, in the model's format, moving to ``state`` on each ``Status``."""
+    return [
+        {"matcher": "path", "argument": "Status", "state": state, "expected": status}
+        for status in statuses
+    ]
+
+
 #: Waiters people write by hand today, in the model's own waiter format so
 #: the generator treats them exactly like the model's six.
 EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
@@ -84,15 +93,10 @@ EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
         "delay": 2,
         "maxAttempts": 450,
         "acceptors": [
-            {"matcher": "path", "argument": "Status", "state": "success", "expected": "SUCCEEDED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "FAILED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "TIMED_OUT"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "STOPPED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "DELETING"},
+            *_on_status("success", "SUCCEEDED"),
+            *_on_status("failure", "FAILED", "TIMED_OUT", "STOPPED", "DELETING"),
             # Named, so that a timeout says where the execution was stuck.
-            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "RUNNING"},
-            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "PAUSING"},
-            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "PAUSED"},
+            *_on_status("retry", "RUNNING", "PAUSING", "PAUSED"),
         ],
     },
     # PauseDurableExecution answers while the execution is still RUNNING; it
@@ -107,14 +111,9 @@ EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
         "delay": 2,
         "maxAttempts": 450,
         "acceptors": [
-            {"matcher": "path", "argument": "Status", "state": "success", "expected": "PAUSED"},
-            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "RUNNING"},
-            {"matcher": "path", "argument": "Status", "state": "retry", "expected": "PAUSING"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "SUCCEEDED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "FAILED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "TIMED_OUT"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "STOPPED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "DELETING"},
+            *_on_status("success", "PAUSED"),
+            *_on_status("retry", "RUNNING", "PAUSING"),
+            *_on_status("failure", "SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED", "DELETING"),
         ],
     },
     # DeleteDurableExecution accepts only ended executions; the execution is
@@ -129,9 +128,7 @@ EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
         "maxAttempts": 120,
         "acceptors": [
             {"matcher": "error", "state": "success", "expected": "ResourceNotFoundException"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "RUNNING"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "PAUSING"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "PAUSED"},
+            *_on_status("failure", "RUNNING", "PAUSING", "PAUSED"),
             # DELETING, or the ended status just before deletion starts.
             {"matcher": "error", "state": "retry", "expected": False},
         ],

@@ -11,7 +11,7 @@ by hand per release.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from attrs import frozen
@@ -253,9 +253,21 @@ def _documentation_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bo
 # -- sections -----------------------------------------------------------------
 
 
-def _added_removed(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], list[str]]:
-    old_set, new_set = set(old), set(new)
-    return sorted(new_set - old_set), sorted(old_set - new_set)
+def _section(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    added: Callable[[str], Sequence[str]],
+    changed: Callable[[str], Sequence[str]],
+) -> list[Change]:
+    """Names only in ``new`` (described by ``added``), only in ``old``, and in
+    both with differences (listed by ``changed``; none means unchanged)."""
+    out = [Change(name, "added", tuple(added(name))) for name in sorted(set(new) - set(old))]
+    out += [Change(name, "removed") for name in sorted(set(old) - set(new))]
+    for name in sorted(set(old) & set(new)):
+        details = changed(name)
+        if details:
+            out.append(Change(name, "changed", tuple(details)))
+    return out
 
 
 def _http(op: Mapping[str, Any]) -> str:
@@ -264,25 +276,15 @@ def _http(op: Mapping[str, Any]) -> str:
 
 def _operations(old: RawModel, new: RawModel) -> list[Change]:
     old_ops, new_ops = old.service["operations"], new.service["operations"]
-    added, removed = _added_removed(old_ops, new_ops)
-    out = [
-        Change(
-            name,
-            "added",
-            (
-                f"`{_http(new_ops[name])}`, method `{naming.snake_case(name)}`",
-                f"input `{new_ops[name]['input']['shape']}`"
-                + (
-                    f", output `{new_ops[name]['output']['shape']}`"
-                    if "output" in new_ops[name]
-                    else ""
-                ),
-            ),
-        )
-        for name in added
-    ]
-    out += [Change(name, "removed") for name in removed]
-    for name in sorted(set(old_ops) & set(new_ops)):
+
+    def added(name: str) -> list[str]:
+        op = new_ops[name]
+        shapes = f"input `{op['input']['shape']}`"
+        if "output" in op:
+            shapes += f", output `{op['output']['shape']}`"
+        return [f"`{_http(op)}`, method `{naming.snake_case(name)}`", shapes]
+
+    def changed(name: str) -> list[str]:
         a, b = old_ops[name], new_ops[name]
         details = []
         if _http(a) != _http(b):
@@ -299,29 +301,22 @@ def _operations(old: RawModel, new: RawModel) -> list[Change]:
             details.append("now deprecated" if b.get("deprecated") else "no longer deprecated")
         if a.get("endpoint") != b.get("endpoint"):
             details.append("endpoint host prefix changed")
-        if details:
-            out.append(Change(name, "changed", tuple(details)))
-    return sorted(out, key=_order)
+        return details
+
+    return _section(old_ops, new_ops, added, changed)
 
 
 def _shape_section(
     old: RawModel,
     new: RawModel,
     select: Callable[[Mapping[str, Any]], bool],
-    describe_added: Callable[[str], list[str]],
-    describe_changed: Callable[[str], list[str]],
+    added: Callable[[str], Sequence[str]],
+    changed: Callable[[str], Sequence[str]],
 ) -> list[Change]:
-    old_shapes, new_shapes = old.service["shapes"], new.service["shapes"]
-    old_names = [n for n, s in old_shapes.items() if select(s)]
-    new_names = [n for n, s in new_shapes.items() if select(s)]
-    added, removed = _added_removed(old_names, new_names)
-    out = [Change(name, "added", tuple(describe_added(name))) for name in added]
-    out += [Change(name, "removed") for name in removed]
-    for name in sorted(set(old_names) & set(new_names)):
-        details = describe_changed(name)
-        if details:
-            out.append(Change(name, "changed", tuple(details)))
-    return sorted(out, key=_order)
+    def selected(raw: RawModel) -> dict[str, Any]:
+        return {name: s for name, s in raw.service["shapes"].items() if select(s)}
+
+    return _section(selected(old), selected(new), added, changed)
 
 
 def _raisers(raw: RawModel) -> dict[str, list[str]]:
@@ -439,21 +434,18 @@ def _constraints(old: RawModel, new: RawModel) -> list[Change]:
 
 def _paginators(old: RawModel, new: RawModel) -> list[Change]:
     a, b = old.paginators.get("pagination", {}), new.paginators.get("pagination", {})
-    added, removed = _added_removed(a, b)
-    out = [
-        Change(name, "added", tuple(f"{key} `{value}`" for key, value in sorted(b[name].items())))
-        for name in added
-    ]
-    out += [Change(name, "removed") for name in removed]
-    for name in sorted(set(a) & set(b)):
-        details = [
+
+    def added(name: str) -> list[str]:
+        return [f"{key} `{value}`" for key, value in sorted(b[name].items())]
+
+    def changed(name: str) -> list[str]:
+        return [
             f"{key} `{_bound(a[name].get(key))}` → `{_bound(b[name].get(key))}`"
             for key in sorted(set(a[name]) | set(b[name]))
             if a[name].get(key) != b[name].get(key)
         ]
-        if details:
-            out.append(Change(name, "changed", tuple(details)))
-    return sorted(out, key=_order)
+
+    return _section(a, b, added, changed)
 
 
 def _acceptor(acceptor: Mapping[str, Any]) -> str:
@@ -472,7 +464,6 @@ def _acceptor(acceptor: Mapping[str, Any]) -> str:
 
 def _waiters(old: RawModel, new: RawModel) -> list[Change]:
     a, b = old.waiters.get("waiters", {}), new.waiters.get("waiters", {})
-    added, removed = _added_removed(a, b)
 
     def polls(spec: Mapping[str, Any]) -> str:
         return (
@@ -480,19 +471,11 @@ def _waiters(old: RawModel, new: RawModel) -> list[Change]:
             f"at most {spec['maxAttempts']} times"
         )
 
-    out = [
-        Change(
-            name,
-            "added",
-            (
-                polls(b[name]) + f"; method `wait_until_{naming.snake_case(name)}`",
-                *(_acceptor(x) for x in b[name]["acceptors"]),
-            ),
-        )
-        for name in added
-    ]
-    out += [Change(name, "removed") for name in removed]
-    for name in sorted(set(a) & set(b)):
+    def added(name: str) -> list[str]:
+        method = f"; method `wait_until_{naming.snake_case(name)}`"
+        return [polls(b[name]) + method, *(_acceptor(x) for x in b[name]["acceptors"])]
+
+    def changed(name: str) -> list[str]:
         old_spec, new_spec = a[name], b[name]
         details = []
         if polls(old_spec) != polls(new_spec):
@@ -503,9 +486,9 @@ def _waiters(old: RawModel, new: RawModel) -> list[Change]:
         details += [f"acceptor removed: {x}" for x in before if x not in after]
         if not details and before != after:
             details.append("acceptors reordered (the first that matches decides)")
-        if details:
-            out.append(Change(name, "changed", tuple(details)))
-    return sorted(out, key=_order)
+        return details
+
+    return _section(a, b, added, changed)
 
 
 def _documentation(old: RawModel, new: RawModel) -> list[str]:
@@ -521,8 +504,10 @@ def _documentation(old: RawModel, new: RawModel) -> list[str]:
     return out
 
 
-def _order(change: Change) -> tuple[int, str]:
-    return ({"added": 0, "removed": 1, "changed": 2}[change.kind], change.name)
+def _ordered(changes: list[Change]) -> tuple[Change, ...]:
+    """Additions, then removals, then changes; by name within each."""
+    rank = {"added": 0, "removed": 1, "changed": 2}
+    return tuple(sorted(changes, key=lambda c: (rank[c.kind], c.name)))
 
 
 def diff_models(old: RawModel, new: RawModel) -> ModelDiff:
@@ -538,12 +523,12 @@ def diff_models(old: RawModel, new: RawModel) -> ModelDiff:
         new_version=new.botocore_version,
         old_counts=counts(old),
         new_counts=counts(new),
-        operations=tuple(_operations(old, new)),
-        structures=tuple(_structures(old, new)),
-        enums=tuple(_enums(old, new)),
-        errors=tuple(_errors(old, new)),
-        paginators=tuple(_paginators(old, new)),
-        waiters=tuple(_waiters(old, new)),
+        operations=_ordered(_operations(old, new)),
+        structures=_ordered(_structures(old, new)),
+        enums=_ordered(_enums(old, new)),
+        errors=_ordered(_errors(old, new)),
+        paginators=_ordered(_paginators(old, new)),
+        waiters=_ordered(_waiters(old, new)),
         constraints=tuple(_constraints(old, new)),
         other=tuple(other),
         documentation=tuple(_documentation(old, new)),
