@@ -64,6 +64,16 @@ class ClientConfig:
     #: cut connection once the request went out. Off: the function may have
     #: run, and resending would run it again.
     retry_sent_invokes: bool = False
+    #: Spans and metrics through OpenTelemetry's global providers, once the
+    #: application uses OpenTelemetry (``opentelemetry-api`` imported; the
+    #: ``otel`` extra). ``False``: this client never touches OpenTelemetry.
+    telemetry: bool = True
+    #: Invoke and InvokeWithResponseStream (synchronous calls): add the
+    #: current trace context, as the application's OpenTelemetry propagator
+    #: writes it, to the ``custom`` map of the ClientContext the function
+    #: receives, next to any the caller passed (whose keys win). Off: it
+    #: changes what the function sees.
+    propagate_client_context: bool = False
 
     def effective_read_timeout(self, *, invoke: bool) -> float:
         if self.read_timeout is not None:
