@@ -19,12 +19,13 @@ import base64
 import binascii
 import json
 import os
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from opentelemetry import metrics, trace
 from opentelemetry.metrics import Counter, Histogram
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import INVALID_SPAN, ProxyTracerProvider, SpanKind, Status, StatusCode
 
 from . import logs
 from .client_base import VERSION
@@ -38,6 +39,19 @@ if TYPE_CHECKING:
     from .pipeline import Endpoint
     from .retry import Decision
     from .telemetry import CallWatch
+
+try:
+    # What the global meter provider is until the application sets one; the
+    # API has no public name for it (its tracer counterpart is public).
+    from opentelemetry.metrics._internal import _ProxyMeterProvider as _UnsetMeters
+except ImportError:  # pragma: no cover - then metrics are always recorded
+    _UnsetMeters = type(None)  # type: ignore[assignment,misc]
+
+#: While the application has installed no provider, how often (seconds) a
+#: client looks again. Asking the API costs ~2 µs a call while nothing is
+#: installed (it looks for an environment variable every time), more than
+#: everything else an unobserved call does here.
+RECHECK_SECONDS = 1.0
 
 SCOPE = "lambda_client"
 SERVICE = "Lambda"
@@ -136,6 +150,30 @@ class ClientTelemetry:
         self._metric_attributes: dict[str, dict[str, str]] = {}
         self._textmap: TextMapPropagator | None = None
         self._speaks_xray = False
+        # A global provider, once set, stays: these only ever turn True.
+        self._tracing = False
+        self._measuring = False
+        self._next_look = 0.0
+
+    def _configured(self) -> tuple[bool, bool]:
+        """Whether the application has installed a tracer and a meter
+        provider. Until it has, calls skip OpenTelemetry (the proxies would
+        record nothing), and the providers are looked at again at most once
+        every RECHECK_SECONDS."""
+        tracing, measuring = self._tracing, self._measuring
+        if tracing and measuring:
+            return True, True
+        now = monotonic()
+        if now < self._next_look:
+            return tracing, measuring
+        self._next_look = now + RECHECK_SECONDS
+        if not tracing:
+            tracing = self._tracing = not isinstance(
+                trace.get_tracer_provider(), ProxyTracerProvider
+            )
+        if not measuring:
+            measuring = self._measuring = not isinstance(metrics.get_meter_provider(), _UnsetMeters)
+        return tracing, measuring
 
     def metric_attributes(self, operation: str) -> dict[str, str]:
         attributes = self._metric_attributes.get(operation)
@@ -144,7 +182,16 @@ class ClientTelemetry:
             self._metric_attributes[operation] = attributes
         return attributes
 
-    def start(self, op: OperationSpec[Any, Any], request: Any, http: HttpRequest) -> CallSpan:
+    def start(
+        self, op: OperationSpec[Any, Any], request: Any, http: HttpRequest
+    ) -> CallSpan | None:
+        """The call's span and metrics, or None while the application has
+        configured neither."""
+        tracing, measuring = self._configured()
+        if not tracing:
+            if not measuring:
+                return None
+            return CallSpan(self, INVALID_SPAN, self.metric_attributes(op.name), measuring)
         attributes: dict[str, Any] = {
             "rpc.system": "aws-api",
             "rpc.service": SERVICE,
@@ -163,7 +210,7 @@ class ClientTelemetry:
         )
         if span.get_span_context().is_valid:
             self._propagate(op, request, http, span)
-        return CallSpan(self, span, self.metric_attributes(op.name))
+        return CallSpan(self, span, self.metric_attributes(op.name), measuring)
 
     # -- propagation
 
@@ -205,22 +252,33 @@ class ClientTelemetry:
 class CallSpan:
     """The span and metric attributes of one call."""
 
-    __slots__ = ("_attributes", "_client", "_ended", "_recording", "span")
+    __slots__ = ("_attributes", "_client", "_ended", "_measuring", "_recording", "span")
 
-    def __init__(self, client: ClientTelemetry, span: trace.Span, attributes: dict[str, str]):
+    def __init__(
+        self,
+        client: ClientTelemetry,
+        span: trace.Span,
+        attributes: dict[str, str],
+        measuring: bool,
+    ) -> None:
         self._client = client
         self.span = span
         self._recording = span.is_recording()
+        self._measuring = measuring
         self._attributes = attributes
         self._ended = False
 
     def signed(self, seconds: float) -> None:
-        self._client.instruments.signing_duration.record(seconds, self._attributes)
+        if self._measuring:
+            self._client.instruments.signing_duration.record(seconds, self._attributes)
 
     def deserialized(self, seconds: float) -> None:
-        self._client.instruments.deserialization_duration.record(seconds, self._attributes)
+        if self._measuring:
+            self._client.instruments.deserialization_duration.record(seconds, self._attributes)
 
     def attempt(self, seconds: float, error_type: str | None) -> None:
+        if not self._measuring:
+            return
         instruments = self._client.instruments
         instruments.attempts.add(1, self._attributes)
         instruments.attempt_duration.record(seconds, self._attributes)
@@ -266,12 +324,13 @@ class CallSpan:
         instruments = self._client.instruments
         closed_early = isinstance(error, GeneratorExit)
         failed = error is not None and not closed_early
-        instruments.call_duration.record(duration, self._attributes)
         kind = None
         if failed:
             assert error is not None
             kind = error.code if isinstance(error, ServiceError) else type(error).__name__
-            if count_error:
+        if self._measuring:
+            instruments.call_duration.record(duration, self._attributes)
+            if count_error and kind is not None:
                 instruments.errors.add(1, {**self._attributes, "error.type": kind})
         span = self.span
         if self._recording:

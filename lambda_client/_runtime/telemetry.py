@@ -82,10 +82,11 @@ class Observer:
         otel = self._otel
         if otel is None and self._otel_wanted:
             otel = self._find_otel()
+        span = None if otel is None else otel.start(op, request, http)
         log = logs.CALL.isEnabledFor(_DEBUG)
-        if otel is None and not log:
+        if span is None and not log:
             return None
-        return CallWatch(self, op, request, http, log, otel)
+        return CallWatch(op, http, log, span)
 
     def _find_otel(self) -> ClientTelemetry | None:
         modules = sys.modules
@@ -168,13 +169,7 @@ class CallWatch:
     )
 
     def __init__(
-        self,
-        observer: Observer,
-        op: OperationSpec[Any, Any],
-        request: Any,
-        http: HttpRequest,
-        log: bool,
-        otel: ClientTelemetry | None,
+        self, op: OperationSpec[Any, Any], http: HttpRequest, log: bool, span: CallSpan | None
     ) -> None:
         self._op = op
         self._log = log
@@ -188,9 +183,7 @@ class CallWatch:
         # An attempt is under way and not yet counted (metrics, records).
         self._attempt_open = True
         self._responded = False
-        self._span: CallSpan | None = None
-        if otel is not None:
-            self._span = otel.start(op, request, http)
+        self._span = span
 
     # -- hooks, in the order the pipeline reaches them
 

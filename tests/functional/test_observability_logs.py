@@ -487,8 +487,10 @@ async def test_credentials_errors_say_which_call(records: Records) -> None:
 def test_attempt_fields_are_the_documented_ones() -> None:
     documented = Path(__file__).parents[2] / "docs" / "guides" / "observability.md"
     text = documented.read_text()
-    for name in vars(logs).values():
-        if isinstance(name, str) and name.startswith("lambda_") and name != "lambda_client":
-            assert f"`{name}`" in text, name
+    names = [v for k, v in vars(logs).items() if k.isupper() and isinstance(v, str)]
+    assert len(names) == 24
+    for name in names:
+        assert name.startswith("lambda_")
+        assert f"`{name}`" in text, name
     for logger in (logs.CALL, logs.RETRY, logs.CREDENTIALS, logs.CONFIG):
         assert f"`{logger.name}`" in text, logger.name

@@ -130,12 +130,17 @@ def test_opentelemetry_configured_after_the_client_is_made_is_followed() -> None
                 InMemorySpanExporter,
             )
 
-            # Imported but not yet configured: the proxy tracer records nothing.
+            # Imported but not yet configured: nothing is recorded.
             await client.get_function(function_name="proxied")
             exporter = InMemorySpanExporter()
             provider = TracerProvider()
             provider.add_span_processor(SimpleSpanProcessor(exporter))
             trace.set_tracer_provider(provider)
+            # Providers are looked for again at most once a second.
+            await client.get_function(function_name="soon")
+            from lambda_client._runtime import otel
+            otel.RECHECK_SECONDS = 0.0
+            client._pipeline.observer._otel._next_look = 0.0
             await client.get_function(function_name="after")
             await client.close()
             return exporter
