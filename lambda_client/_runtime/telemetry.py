@@ -95,17 +95,21 @@ class Observer:
         self._otel_wanted = False
         try:
             from .otel import ClientTelemetry
-        except ImportError:
-            # Part of OpenTelemetry is there but not the API this needs
-            # (an old or broken install): the calls go on untraced.
-            logs.CONFIG.debug("OpenTelemetry is present but cannot be used; no spans or metrics")
+
+            self._otel = ClientTelemetry(
+                region=self.region,
+                endpoint=self.endpoint,
+                in_lambda=self.in_lambda,
+                propagate_client_context=self.propagate_client_context,
+            )
+        except Exception as e:
+            # Part of OpenTelemetry is there but not the API this needs (an
+            # old or broken install): the calls go on untraced.
+            logs.CONFIG.warning(
+                "OpenTelemetry is present but cannot be used (%s); no spans or metrics",
+                type(e).__name__,
+            )
             return None
-        self._otel = ClientTelemetry(
-            region=self.region,
-            endpoint=self.endpoint,
-            in_lambda=self.in_lambda,
-            propagate_client_context=self.propagate_client_context,
-        )
         return self._otel
 
     # Records that do not depend on anyone listening to the call's DEBUG
