@@ -211,16 +211,7 @@ class CallWatch:
         duration = self._received_at - self._attempt_started
         self._attempt_open = False
         if self._log:
-            logs.attempt(
-                operation=self._op.name,
-                attempt=attempt,
-                max_attempts=max_attempts,
-                status=self.status,
-                request_id=self.request_id,
-                invocation_id=self.invocation_id,
-                duration=duration,
-                outcome="success",
-            )
+            self._record(attempt, max_attempts, duration, "success")
         stream = _event_stream(output) if self._op.streaming_output else None
         span = self._span
         if span is None:
@@ -249,22 +240,13 @@ class CallWatch:
         now = perf_counter()
         kind = error_type(error)
         self._attempt = attempt
-        if not self._responded:
-            # No answer at all: the attempt ends here.
-            self._received_at = now
-            self.status = None
-            self.request_id = None
-        duration = self._received_at - self._attempt_started
+        duration = self._attempt_over(now)
         if self._log:
-            logs.attempt(
-                operation=self._op.name,
-                attempt=attempt,
-                max_attempts=max_attempts,
-                status=self.status,
-                request_id=self.request_id,
-                invocation_id=self.invocation_id,
-                duration=duration,
-                outcome="retry" if stop is None else "error",
+            self._record(
+                attempt,
+                max_attempts,
+                duration,
+                "retry" if stop is None else "error",
                 error_type=kind,
                 retry_delay=delay if stop is None else None,
                 retry_reason=decision.reason,
@@ -290,21 +272,13 @@ class CallWatch:
         now = perf_counter()
         kind = error_type(error)
         attempt = self._attempt if attempt is None else attempt
-        if not self._responded:
-            self._received_at = now
-            self.status = None
-            self.request_id = None
-        duration = self._received_at - self._attempt_started
+        duration = self._attempt_over(now)
         if self._log:
-            logs.attempt(
-                operation=self._op.name,
-                attempt=attempt,
-                max_attempts=0,
-                status=self.status,
-                request_id=self.request_id,
-                invocation_id=self.invocation_id,
-                duration=duration,
-                outcome="error",
+            self._record(
+                attempt,
+                0,
+                duration,
+                "error",
                 error_type=kind,
                 stop_reason=f"{kind} ended the call",
             )
@@ -322,6 +296,30 @@ class CallWatch:
             )
         self._attempt_open = False
         self._responded = False
+
+    def _attempt_over(self, now: float) -> float:
+        """The duration of the attempt that just ended: to its answer's
+        headers, or to ``now`` when it got no answer."""
+        if not self._responded:
+            self._received_at = now
+            self.status = None
+            self.request_id = None
+        return self._received_at - self._attempt_started
+
+    def _record(
+        self, attempt: int, max_attempts: int, duration: float, outcome: str, **decision: Any
+    ) -> None:
+        logs.attempt(
+            operation=self._op.name,
+            attempt=attempt,
+            max_attempts=max_attempts,
+            status=self.status,
+            request_id=self.request_id,
+            invocation_id=self.invocation_id,
+            duration=duration,
+            outcome=outcome,
+            **decision,
+        )
 
     async def wait(
         self, sleep: Callable[[float], Awaitable[None]], seconds: float, *, backoff: bool = True

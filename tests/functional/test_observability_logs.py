@@ -378,6 +378,19 @@ def assert_no_secrets(recorded: list[logging.LogRecord], extra_secrets: list[str
                 assert secret not in text, (record.name, record.getMessage())
 
 
+def client_with_secrets(url: str, config: ClientConfig | None = None) -> LambdaClient:
+    """A client whose secrets the scans look for."""
+    return LambdaClient(
+        region="us-east-1",
+        endpoint_url=url,
+        credentials=Credentials(
+            access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY, session_token=SESSION_TOKEN
+        ),
+        config=config,
+        sleep=SleepLog(),
+    )
+
+
 def signatures(requests: list[Received]) -> list[str]:
     found = []
     for request in requests:
@@ -388,9 +401,6 @@ def signatures(requests: list[Received]) -> list[str]:
 
 
 async def test_no_record_carries_a_secret(records: Records) -> None:
-    credentials = Credentials(
-        access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY, session_token=SESSION_TOKEN
-    )
     script = [
         error(429, "TooManyRequestsException", "Rate exceeded", headers={"Retry-After": "1"}),
         ok(),
@@ -399,15 +409,7 @@ async def test_no_record_carries_a_secret(records: Records) -> None:
         Reply(reset=True),
         error(404, "ResourceNotFoundException", "Function not found: f"),
     ]
-    async with (
-        FaultServer(script) as server,
-        LambdaClient(
-            region="us-east-1",
-            endpoint_url=server.url,
-            credentials=credentials,
-            sleep=SleepLog(),
-        ) as client,
-    ):
+    async with FaultServer(script) as server, client_with_secrets(server.url) as client:
         await client.get_function(function_name="f")
         await client.update_function_configuration(
             function_name="f", environment=Environment(variables={"PASSWORD": SENSITIVE_VALUE})
@@ -438,14 +440,7 @@ async def test_no_record_of_a_streamed_call_carries_a_secret(records: Records) -
     )
     async with (
         fake.serve() as url,
-        LambdaClient(
-            region="us-east-1",
-            endpoint_url=url,
-            credentials=Credentials(
-                access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY, session_token=SESSION_TOKEN
-            ),
-            config=ClientConfig(telemetry=False),
-        ) as client,
+        client_with_secrets(url, ClientConfig(telemetry=False)) as client,
     ):
         out = await client.invoke_with_response_stream(
             function_name="f", payload=PAYLOAD_MARKER.encode(), client_context=_context()

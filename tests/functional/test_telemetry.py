@@ -27,17 +27,17 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-from lambda_client import ClientConfig, Credentials, LambdaClient
+from lambda_client import ClientConfig
 from lambda_client._runtime.exceptions import ConnectError, ServiceError
 from lambda_client._runtime.otel import invoked_function, keep_lineage, merge_client_context
 from lambda_client.errors import ResourceNotFoundException, ServiceException
 from tests.functional import lambda_fake
 from tests.functional.faults import FaultServer, closed_port, error, ok
 from tests.functional.test_observability_logs import (
-    ACCESS_KEY,
     PAYLOAD_MARKER,
     SECRET_KEY,
     SESSION_TOKEN,
+    client_with_secrets,
 )
 from tests.functional.test_retries import SleepLog, client_for
 
@@ -559,19 +559,8 @@ async def test_telemetry_off_makes_no_span(otel: Telemetry) -> None:
 
 
 async def test_no_span_attribute_or_event_carries_a_secret(otel: Telemetry) -> None:
-    credentials = Credentials(
-        access_key_id=ACCESS_KEY, secret_access_key=SECRET_KEY, session_token=SESSION_TOKEN
-    )
     script = [error(429, "TooManyRequestsException", "x"), ok(), error(400, "X", "y")]
-    async with (
-        FaultServer(script) as server,
-        LambdaClient(
-            region="us-east-1",
-            endpoint_url=server.url,
-            credentials=credentials,
-            sleep=SleepLog(),
-        ) as client,
-    ):
+    async with FaultServer(script) as server, client_with_secrets(server.url) as client:
         await client.invoke(function_name="f", payload=PAYLOAD_MARKER.encode())
         with pytest.raises(ServiceError):
             await client.invoke(function_name="f", payload=PAYLOAD_MARKER.encode())
