@@ -305,6 +305,11 @@ async def test_invoke_span_and_untouched_payload(otel: Telemetry) -> None:
     assert attributes["faas.invoked_provider"] == "aws"
     assert attributes["faas.invoked_region"] == "eu-west-1"
     assert attributes["rpc.method"] == "Invoke"
+    points = otel.points()
+    op = {**LAMBDA, "rpc.method": "Invoke"}
+    assert counts(points["client.call.attempts"]) == [(op, 1)]
+    for name in ("client.call.duration", "client.call.deserialization_duration"):
+        assert counts(points[name]) == [(op, 1)]
 
 
 async def test_invoke_function_error_is_an_attribute_not_a_failure(otel: Telemetry) -> None:
@@ -469,6 +474,8 @@ async def test_streamed_invoke_span_ends_when_the_stream_ends(otel: Telemetry) -
     op = {**LAMBDA, "rpc.method": "InvokeWithResponseStream"}
     ((attrs, call),) = points["client.call.duration"]
     assert attrs == op and call.count == 1
+    assert counts(points["client.call.attempts"]) == [(op, 1)]
+    assert "client.call.errors" not in points
     assert span.end_time is not None and span.start_time is not None
     # The call's duration runs to the end of the stream, past the first event.
     assert call.sum * 1e9 >= (span.end_time - span.start_time) * 0.5
