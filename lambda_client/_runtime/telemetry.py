@@ -108,6 +108,7 @@ class Observer:
             logs.CONFIG.warning(
                 "OpenTelemetry is present but cannot be used (%s); no spans or metrics",
                 type(e).__name__,
+                extra={logs.ERROR_TYPE: type(e).__name__},
             )
             return None
         return self._otel
