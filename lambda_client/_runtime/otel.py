@@ -102,7 +102,7 @@ class Instruments:
         )
         self.attempt_duration = seconds(
             "client.call.attempt_duration",
-            "Time to send an attempt and get back the status and headers of its answer",
+            "Time to send an attempt and receive its answer (of a stream, its headers)",
             _CALL_BUCKETS,
         )
         self.signing_duration = seconds(
