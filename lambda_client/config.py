@@ -93,6 +93,16 @@ class ClientConfig:
     #: Application id put in the User-Agent as ``app/<id>`` (``AWS_SDK_UA_APP_ID``,
     #: the profile's ``sdk_ua_app_id``); at most 50 characters.
     user_agent_appid: str | None = None
+    #: Spans and metrics through OpenTelemetry's global providers, once the
+    #: application uses OpenTelemetry (``opentelemetry-api`` imported; the
+    #: ``otel`` extra). ``False``: this client never touches OpenTelemetry.
+    telemetry: bool = True
+    #: Invoke and InvokeWithResponseStream (synchronous calls): add the
+    #: current trace context, as the application's OpenTelemetry propagator
+    #: writes it, to the ``custom`` map of the ClientContext the function
+    #: receives, next to any the caller passed (whose keys win). Off: it
+    #: changes what the function sees.
+    propagate_client_context: bool = False
 
     def effective_read_timeout(self, *, invoke: bool) -> float:
         if self.read_timeout is not None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from attrs import define, field
 
+from ._runtime import logs
 from ._runtime.exceptions import ConfigError, CredentialsError, NoCredentialsError
 
 __all__ = [
@@ -203,6 +204,11 @@ class CredentialResolver:
         chain_profile: str | None = None,
     ) -> None:
         self._explicit = credentials
+        if credentials is not None:
+            logs.credentials_found(
+                source="explicit",
+                expiration=None if credentials.expiration is None else _iso(credentials.expiration),
+            )
         self._profile = profile
         #: The profile the client's settings came from; the chain uses it too.
         self._settings_profile = chain_profile
@@ -234,6 +240,7 @@ class CredentialResolver:
                 found = _credentials_from_env(env)
                 if found is not None:
                     self._from_env = found
+                    logs.credentials_found(source="environment")
                     return found
             # botocore only sees os.environ, so a profile named in a
             # substitute env is handed over explicitly (botocore's order).
@@ -280,6 +287,14 @@ class CredentialResolver:
             raise CredentialsError(
                 f"The AWS credential chain failed{where}: {type(e).__name__}: {e}"
             ) from e
+        logs.credentials_found(
+            source="botocore",
+            # botocore's name for the provider: "shared-credentials-file",
+            # "assume-role", "sso", "container-role", "iam-role", ...
+            method=str(getattr(source, "method", None) or "unknown"),
+            profile=profile,
+            expiration=None if expiry is None else _iso(expiry),
+        )
         if expiry is None and callable(getattr(source, "refresh_needed", None)):
             # Refreshable, but the expiry could not be read: ask botocore
             # again soon rather than holding these forever.
@@ -317,6 +332,10 @@ def _credentials_from_env(env: Mapping[str, str]) -> Credentials | None:
         secret_access_key=secret_key,
         session_token=env.get("AWS_SESSION_TOKEN") or None,
     )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def _botocore_expiry(source: Any) -> datetime | None:

@@ -10,6 +10,7 @@ from typing import Any, Self
 
 from ..config import ClientConfig, RetryMode
 from ..credentials import CredentialResolver, Credentials
+from . import logs
 from .endpoints import resolve_endpoint
 from .exceptions import ConfigError
 from .options import ClientView
@@ -104,6 +105,7 @@ class BaseClient:
                 InsecureConnectionWarning,
                 stacklevel=2,
             )
+            logs.tls_verification_off(endpoint=endpoint)
         self._region = resolved_region
         self._config = config
         self._pipeline = Pipeline(

@@ -130,6 +130,8 @@ def test_config_and_credentials_names() -> None:
         "proxies_config",
         "ignore_configured_endpoint_urls",
         "user_agent_appid",
+        "telemetry",
+        "propagate_client_context",
     } <= fields
     creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")
     assert "s3cret" not in repr(creds) and "TOKEN-9f2" not in repr(creds)
