@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -260,7 +260,7 @@ class GeneratedBlockingOperations:
         *,
         durable_execution_arn: str,
         checkpoint_token: str,
-        updates: list[OperationUpdate] | None = None,
+        updates: Sequence[OperationUpdate] | None = None,
         client_token: str | None = None,
     ) -> CheckpointDurableExecutionResponse:
         """Saves the progress of a durable function
@@ -316,7 +316,7 @@ class GeneratedBlockingOperations:
         instance_requirements: InstanceRequirements | None = None,
         capacity_provider_scaling_config: CapacityProviderScalingConfig | None = None,
         kms_key_arn: str | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         propagate_tags: PropagateTags | None = None,
         telemetry_config: CapacityProviderTelemetryConfig | None = None,
     ) -> CreateCapacityProviderResponse:
@@ -345,7 +345,7 @@ class GeneratedBlockingOperations:
         allowed_publishers: AllowedPublishers,
         description: str | None = None,
         code_signing_policies: CodeSigningPolicies | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> CreateCodeSigningConfigResponse:
         """Creates a code signing configuration. A code signing configuration
         (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)
@@ -383,11 +383,11 @@ class GeneratedBlockingOperations:
         maximum_record_age_in_seconds: int | None = None,
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         tumbling_window_in_seconds: int | None = None,
-        topics: list[str] | None = None,
-        queues: list[str] | None = None,
-        source_access_configurations: list[SourceAccessConfiguration] | None = None,
+        topics: Sequence[str] | None = None,
+        queues: Sequence[str] | None = None,
+        source_access_configurations: Sequence[SourceAccessConfiguration] | None = None,
         self_managed_event_source: SelfManagedEventSource | None = None,
         function_response_types: Sequence[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
@@ -452,9 +452,9 @@ class GeneratedBlockingOperations:
         environment: Environment | None = None,
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
-        tags: dict[str, str] | None = None,
-        layers: list[str] | None = None,
-        file_system_configs: list[FileSystemConfig] | None = None,
+        tags: Mapping[str, str] | None = None,
+        layers: Sequence[str] | None = None,
+        file_system_configs: Sequence[FileSystemConfig] | None = None,
         code_signing_config_arn: str | None = None,
         image_config: ImageConfig | None = None,
         architectures: Sequence[Architecture | str] | None = None,
@@ -1241,8 +1241,7 @@ class GeneratedBlockingOperations:
                 invocation_type=invocation_type,
             )
         )
-        if result.event_stream is not None:
-            result.event_stream.bind(self._runner)
+        result.event_stream.bind(self._runner)
         return result
 
     def list_aliases(
@@ -1935,7 +1934,7 @@ class GeneratedBlockingOperations:
         self,
         *,
         resource: str,
-        tags: dict[str, str],
+        tags: Mapping[str, str],
     ) -> None:
         """Adds tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a
         function, event source mapping, or code signing configuration.
@@ -1953,7 +1952,7 @@ class GeneratedBlockingOperations:
         self,
         *,
         resource: str,
-        tag_keys: list[str],
+        tag_keys: Sequence[str],
     ) -> None:
         """Removes tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
         function, event source mapping, or code signing configuration.
@@ -2055,7 +2054,7 @@ class GeneratedBlockingOperations:
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
         tumbling_window_in_seconds: int | None = None,
-        source_access_configurations: list[SourceAccessConfiguration] | None = None,
+        source_access_configurations: Sequence[SourceAccessConfiguration] | None = None,
         function_response_types: Sequence[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
@@ -2152,8 +2151,8 @@ class GeneratedBlockingOperations:
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
         revision_id: str | None = None,
-        layers: list[str] | None = None,
-        file_system_configs: list[FileSystemConfig] | None = None,
+        layers: Sequence[str] | None = None,
+        file_system_configs: Sequence[FileSystemConfig] | None = None,
         image_config: ImageConfig | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -353,7 +353,7 @@ class GeneratedOperations(BaseClient):
         *,
         durable_execution_arn: str,
         checkpoint_token: str,
-        updates: list[OperationUpdate] | None = None,
+        updates: Sequence[OperationUpdate] | None = None,
         client_token: str | None = None,
     ) -> CheckpointDurableExecutionResponse:
         """Saves the progress of a durable function
@@ -455,7 +455,7 @@ class GeneratedOperations(BaseClient):
         instance_requirements: InstanceRequirements | None = None,
         capacity_provider_scaling_config: CapacityProviderScalingConfig | None = None,
         kms_key_arn: str | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         propagate_tags: PropagateTags | None = None,
         telemetry_config: CapacityProviderTelemetryConfig | None = None,
     ) -> CreateCapacityProviderResponse:
@@ -503,7 +503,7 @@ class GeneratedOperations(BaseClient):
         allowed_publishers: AllowedPublishers,
         description: str | None = None,
         code_signing_policies: CodeSigningPolicies | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> CreateCodeSigningConfigResponse:
         """Creates a code signing configuration. A code signing configuration
         (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)
@@ -547,11 +547,11 @@ class GeneratedOperations(BaseClient):
         maximum_record_age_in_seconds: int | None = None,
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         tumbling_window_in_seconds: int | None = None,
-        topics: list[str] | None = None,
-        queues: list[str] | None = None,
-        source_access_configurations: list[SourceAccessConfiguration] | None = None,
+        topics: Sequence[str] | None = None,
+        queues: Sequence[str] | None = None,
+        source_access_configurations: Sequence[SourceAccessConfiguration] | None = None,
         self_managed_event_source: SelfManagedEventSource | None = None,
         function_response_types: Sequence[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
@@ -894,9 +894,9 @@ class GeneratedOperations(BaseClient):
         environment: Environment | None = None,
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
-        tags: dict[str, str] | None = None,
-        layers: list[str] | None = None,
-        file_system_configs: list[FileSystemConfig] | None = None,
+        tags: Mapping[str, str] | None = None,
+        layers: Sequence[str] | None = None,
+        file_system_configs: Sequence[FileSystemConfig] | None = None,
         code_signing_config_arn: str | None = None,
         image_config: ImageConfig | None = None,
         architectures: Sequence[Architecture | str] | None = None,
@@ -3931,7 +3931,7 @@ class GeneratedOperations(BaseClient):
         self,
         *,
         resource: str,
-        tags: dict[str, str],
+        tags: Mapping[str, str],
     ) -> None:
         """Adds tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a
         function, event source mapping, or code signing configuration.
@@ -3951,7 +3951,7 @@ class GeneratedOperations(BaseClient):
         self,
         *,
         resource: str,
-        tag_keys: list[str],
+        tag_keys: Sequence[str],
     ) -> None:
         """Removes tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
         function, event source mapping, or code signing configuration.
@@ -4095,7 +4095,7 @@ class GeneratedOperations(BaseClient):
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
         tumbling_window_in_seconds: int | None = None,
-        source_access_configurations: list[SourceAccessConfiguration] | None = None,
+        source_access_configurations: Sequence[SourceAccessConfiguration] | None = None,
         function_response_types: Sequence[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
@@ -4510,8 +4510,8 @@ class GeneratedOperations(BaseClient):
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
         revision_id: str | None = None,
-        layers: list[str] | None = None,
-        file_system_configs: list[FileSystemConfig] | None = None,
+        layers: Sequence[str] | None = None,
+        file_system_configs: Sequence[FileSystemConfig] | None = None,
         image_config: ImageConfig | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,

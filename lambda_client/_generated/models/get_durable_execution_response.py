@@ -75,7 +75,7 @@ class GetDurableExecutionResponse(Model):
     status: ExecutionStatus | None = field(
         default=None,
         converter=to_execution_status,
-        metadata={"wire": "Status", "check": _v.EnumStr()},
+        metadata={"wire": "Status", "check": _v.EnumStr(ExecutionStatus)},
     )
     """The current status of the durable execution. Valid values are ``RUNNING``,
     ``SUCCEEDED``, ``FAILED``, ``TIMED_OUT``, and ``STOPPED``."""
