@@ -146,7 +146,7 @@ class EnumStr(_Sized):
             if text not in self.known:
                 allowed = ", ".join(repr(m.value) for m in self.enum)
                 problems.append(
-                    (path, f"{text!r} is not a {self.enum.__name__} value; allowed: {allowed}")
+                    (path, f"{text!r} is not a known {self.enum.__name__} value; allowed: {allowed}")
                 )
                 return
         self._bounds(len(value), path, problems)
@@ -191,11 +191,13 @@ class MapOf(_Sized):
             return
         self._bounds(len(value), path, problems)
         for key, item in value.items():
-            self.key.check(key, f"{path} key {key!r}", problems)
+            # Enum keys by their value ('KAFKA_BOOTSTRAP_SERVERS'), as the caller wrote them.
+            shown = repr(str.__str__(key)) if isinstance(key, str) else repr(key)
+            self.key.check(key, f"{path} key {shown}", problems)
             if item is None:
-                problems.append((f"{path}[{key!r}]", "must not be None"))
+                problems.append((f"{path}[{shown}]", "must not be None"))
             else:
-                self.value.check(item, f"{path}[{key!r}]", problems)
+                self.value.check(item, f"{path}[{shown}]", problems)
 
 
 class Struct(Check):
