@@ -14,10 +14,34 @@ characters here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, TypeVar, overload
 
 Convert = Callable[[Any], Any]
+T_co = TypeVar("T_co", covariant=True)
+
+
+class SequenceNotStr(Protocol[T_co]):
+    """What list-valued parameters accept: a ``Sequence`` (list, tuple, your
+    own), but not a ``str``, for type checkers as well as at run time.
+
+    ``str`` is a ``Sequence[str]``, so ``layers="arn:..."`` would type-check
+    against ``Sequence[str]`` and then fail validation. Here the protocol's
+    ``__contains__`` takes any object, as every ``Sequence``'s does, while
+    ``str.__contains__`` takes only ``str``: type checkers tell them apart.
+    """
+
+    @overload
+    def __getitem__(self, index: int, /) -> T_co: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> Sequence[T_co]: ...
+    def __contains__(self, value: object, /) -> bool: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[T_co]: ...
+    def __reversed__(self) -> Iterator[T_co]: ...
+    def index(self, value: Any, start: int = 0, stop: int = ..., /) -> int: ...
+    def count(self, value: Any, /) -> int: ...
+
 
 #: Sequences by the letter, never lists of anything in a request.
 NOT_LISTS = (str, bytes, bytearray, memoryview)

@@ -146,7 +146,10 @@ class EnumStr(_Sized):
             if text not in self.known:
                 allowed = ", ".join(repr(m.value) for m in self.enum)
                 problems.append(
-                    (path, f"{text!r} is not a known {self.enum.__name__} value; allowed: {allowed}")
+                    (
+                        path,
+                        f"{text!r} is not a known {self.enum.__name__} value; allowed: {allowed}",
+                    )
                 )
                 return
         self._bounds(len(value), path, problems)
