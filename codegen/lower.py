@@ -85,14 +85,15 @@ class _Lowering:
             scalar = _SCALARS[kind]
             return TypeRef(kind, name, scalar, scalar, sensitive=sensitive, **bounds)
         # Outputs hold concrete lists and dicts; inputs take the covariant
-        # abstract types, so a Sequence[str] or a Mapping[str, str] is accepted.
+        # abstract types, so a Sequence[str] or a Mapping[str, str] is accepted
+        # (SequenceNotStr: any Sequence but a str, which type checkers reject).
         if kind == "list":
             item = self.type_ref(shape["member"]["shape"])
             return TypeRef(
                 "list",
                 name,
                 f"list[{item.annotation}]",
-                f"Sequence[{item.input_annotation}]",
+                f"SequenceNotStr[{item.input_annotation}]",
                 item=item,
                 sensitive=sensitive or item.sensitive,
                 **bounds,
