@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from .._runtime.blocking import BlockingPaginator, LoopThread
 from .._runtime.payload import InvokePayload
 
 if TYPE_CHECKING:
+    from .._runtime.coerce import SequenceNotStr
     from ..client import LambdaClient
     from .enums import (
         Architecture,
@@ -260,7 +261,7 @@ class GeneratedBlockingOperations:
         *,
         durable_execution_arn: str,
         checkpoint_token: str,
-        updates: Sequence[OperationUpdate] | None = None,
+        updates: SequenceNotStr[OperationUpdate] | None = None,
         client_token: str | None = None,
     ) -> CheckpointDurableExecutionResponse:
         """Saves the progress of a durable function
@@ -385,11 +386,11 @@ class GeneratedBlockingOperations:
         maximum_retry_attempts: int | None = None,
         tags: Mapping[str, str] | None = None,
         tumbling_window_in_seconds: int | None = None,
-        topics: Sequence[str] | None = None,
-        queues: Sequence[str] | None = None,
-        source_access_configurations: Sequence[SourceAccessConfiguration] | None = None,
+        topics: SequenceNotStr[str] | None = None,
+        queues: SequenceNotStr[str] | None = None,
+        source_access_configurations: SequenceNotStr[SourceAccessConfiguration] | None = None,
         self_managed_event_source: SelfManagedEventSource | None = None,
-        function_response_types: Sequence[FunctionResponseType | str] | None = None,
+        function_response_types: SequenceNotStr[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
         document_db_event_source_config: DocumentDBEventSourceConfig | None = None,
@@ -453,11 +454,11 @@ class GeneratedBlockingOperations:
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
         tags: Mapping[str, str] | None = None,
-        layers: Sequence[str] | None = None,
-        file_system_configs: Sequence[FileSystemConfig] | None = None,
+        layers: SequenceNotStr[str] | None = None,
+        file_system_configs: SequenceNotStr[FileSystemConfig] | None = None,
         code_signing_config_arn: str | None = None,
         image_config: ImageConfig | None = None,
-        architectures: Sequence[Architecture | str] | None = None,
+        architectures: SequenceNotStr[Architecture | str] | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,
         logging_config: LoggingConfig | None = None,
@@ -1312,7 +1313,7 @@ class GeneratedBlockingOperations:
         function_name: str,
         qualifier: str | None = None,
         durable_execution_name: str | None = None,
-        statuses: Sequence[ExecutionStatus | str] | None = None,
+        statuses: SequenceNotStr[ExecutionStatus | str] | None = None,
         started_after: datetime | None = None,
         started_before: datetime | None = None,
         reverse_order: bool | None = None,
@@ -1584,8 +1585,8 @@ class GeneratedBlockingOperations:
         layer_name: str,
         content: LayerVersionContentInput,
         description: str | None = None,
-        compatible_architectures: Sequence[Architecture | str] | None = None,
-        compatible_runtimes: Sequence[Runtime | str] | None = None,
+        compatible_architectures: SequenceNotStr[Architecture | str] | None = None,
+        compatible_runtimes: SequenceNotStr[Runtime | str] | None = None,
         license_info: str | None = None,
     ) -> PublishLayerVersionResponse:
         """Creates an Lambda layer
@@ -1952,7 +1953,7 @@ class GeneratedBlockingOperations:
         self,
         *,
         resource: str,
-        tag_keys: Sequence[str],
+        tag_keys: SequenceNotStr[str],
     ) -> None:
         """Removes tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
         function, event source mapping, or code signing configuration.
@@ -2054,8 +2055,8 @@ class GeneratedBlockingOperations:
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
         tumbling_window_in_seconds: int | None = None,
-        source_access_configurations: Sequence[SourceAccessConfiguration] | None = None,
-        function_response_types: Sequence[FunctionResponseType | str] | None = None,
+        source_access_configurations: SequenceNotStr[SourceAccessConfiguration] | None = None,
+        function_response_types: SequenceNotStr[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
         document_db_event_source_config: DocumentDBEventSourceConfig | None = None,
@@ -2103,7 +2104,7 @@ class GeneratedBlockingOperations:
         s3_object_version: str | None = None,
         s3_object_storage_mode: S3ObjectStorageMode | str | None = None,
         image_uri: str | None = None,
-        architectures: Sequence[Architecture | str] | None = None,
+        architectures: SequenceNotStr[Architecture | str] | None = None,
         publish: bool | None = None,
         publish_to: FunctionVersionLatestPublished | str | None = None,
         dry_run: bool | None = None,
@@ -2151,8 +2152,8 @@ class GeneratedBlockingOperations:
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
         revision_id: str | None = None,
-        layers: Sequence[str] | None = None,
-        file_system_configs: Sequence[FileSystemConfig] | None = None,
+        layers: SequenceNotStr[str] | None = None,
+        file_system_configs: SequenceNotStr[FileSystemConfig] | None = None,
         image_config: ImageConfig | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,
@@ -2344,7 +2345,7 @@ class GeneratedBlockingOperations:
         function_name: str,
         qualifier: str | None = None,
         durable_execution_name: str | None = None,
-        statuses: Sequence[ExecutionStatus | str] | None = None,
+        statuses: SequenceNotStr[ExecutionStatus | str] | None = None,
         started_after: datetime | None = None,
         started_before: datetime | None = None,
         reverse_order: bool | None = None,

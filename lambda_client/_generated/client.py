@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from . import operations as _ops
 from . import waiters as _waiters
 
 if TYPE_CHECKING:
+    from .._runtime.coerce import SequenceNotStr
     from .enums import (
         Architecture,
         CapacityProviderState,
@@ -353,7 +354,7 @@ class GeneratedOperations(BaseClient):
         *,
         durable_execution_arn: str,
         checkpoint_token: str,
-        updates: Sequence[OperationUpdate] | None = None,
+        updates: SequenceNotStr[OperationUpdate] | None = None,
         client_token: str | None = None,
     ) -> CheckpointDurableExecutionResponse:
         """Saves the progress of a durable function
@@ -549,11 +550,11 @@ class GeneratedOperations(BaseClient):
         maximum_retry_attempts: int | None = None,
         tags: Mapping[str, str] | None = None,
         tumbling_window_in_seconds: int | None = None,
-        topics: Sequence[str] | None = None,
-        queues: Sequence[str] | None = None,
-        source_access_configurations: Sequence[SourceAccessConfiguration] | None = None,
+        topics: SequenceNotStr[str] | None = None,
+        queues: SequenceNotStr[str] | None = None,
+        source_access_configurations: SequenceNotStr[SourceAccessConfiguration] | None = None,
         self_managed_event_source: SelfManagedEventSource | None = None,
-        function_response_types: Sequence[FunctionResponseType | str] | None = None,
+        function_response_types: SequenceNotStr[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
         document_db_event_source_config: DocumentDBEventSourceConfig | None = None,
@@ -895,11 +896,11 @@ class GeneratedOperations(BaseClient):
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
         tags: Mapping[str, str] | None = None,
-        layers: Sequence[str] | None = None,
-        file_system_configs: Sequence[FileSystemConfig] | None = None,
+        layers: SequenceNotStr[str] | None = None,
+        file_system_configs: SequenceNotStr[FileSystemConfig] | None = None,
         code_signing_config_arn: str | None = None,
         image_config: ImageConfig | None = None,
-        architectures: Sequence[Architecture | str] | None = None,
+        architectures: SequenceNotStr[Architecture | str] | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,
         logging_config: LoggingConfig | None = None,
@@ -2681,7 +2682,7 @@ class GeneratedOperations(BaseClient):
         function_name: str,
         qualifier: str | None = None,
         durable_execution_name: str | None = None,
-        statuses: Sequence[ExecutionStatus | str] | None = None,
+        statuses: SequenceNotStr[ExecutionStatus | str] | None = None,
         started_after: datetime | None = None,
         started_before: datetime | None = None,
         reverse_order: bool | None = None,
@@ -3183,8 +3184,8 @@ class GeneratedOperations(BaseClient):
         layer_name: str,
         content: LayerVersionContentInput,
         description: str | None = None,
-        compatible_architectures: Sequence[Architecture | str] | None = None,
-        compatible_runtimes: Sequence[Runtime | str] | None = None,
+        compatible_architectures: SequenceNotStr[Architecture | str] | None = None,
+        compatible_runtimes: SequenceNotStr[Runtime | str] | None = None,
         license_info: str | None = None,
     ) -> PublishLayerVersionResponse:
         """Creates an Lambda layer
@@ -3951,7 +3952,7 @@ class GeneratedOperations(BaseClient):
         self,
         *,
         resource: str,
-        tag_keys: Sequence[str],
+        tag_keys: SequenceNotStr[str],
     ) -> None:
         """Removes tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
         function, event source mapping, or code signing configuration.
@@ -4095,8 +4096,8 @@ class GeneratedOperations(BaseClient):
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
         tumbling_window_in_seconds: int | None = None,
-        source_access_configurations: Sequence[SourceAccessConfiguration] | None = None,
-        function_response_types: Sequence[FunctionResponseType | str] | None = None,
+        source_access_configurations: SequenceNotStr[SourceAccessConfiguration] | None = None,
+        function_response_types: SequenceNotStr[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
         document_db_event_source_config: DocumentDBEventSourceConfig | None = None,
@@ -4379,7 +4380,7 @@ class GeneratedOperations(BaseClient):
         s3_object_version: str | None = None,
         s3_object_storage_mode: S3ObjectStorageMode | str | None = None,
         image_uri: str | None = None,
-        architectures: Sequence[Architecture | str] | None = None,
+        architectures: SequenceNotStr[Architecture | str] | None = None,
         publish: bool | None = None,
         publish_to: FunctionVersionLatestPublished | str | None = None,
         dry_run: bool | None = None,
@@ -4510,8 +4511,8 @@ class GeneratedOperations(BaseClient):
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
         revision_id: str | None = None,
-        layers: Sequence[str] | None = None,
-        file_system_configs: Sequence[FileSystemConfig] | None = None,
+        layers: SequenceNotStr[str] | None = None,
+        file_system_configs: SequenceNotStr[FileSystemConfig] | None = None,
         image_config: ImageConfig | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,
@@ -5025,7 +5026,7 @@ class GeneratedOperations(BaseClient):
         function_name: str,
         qualifier: str | None = None,
         durable_execution_name: str | None = None,
-        statuses: Sequence[ExecutionStatus | str] | None = None,
+        statuses: SequenceNotStr[ExecutionStatus | str] | None = None,
         started_after: datetime | None = None,
         started_before: datetime | None = None,
         reverse_order: bool | None = None,

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["AllowedPublishers"]
 
 
-def _to_signing_profile_version_arns(value: Sequence[str]) -> list[str] | None:
+def _to_signing_profile_version_arns(value: SequenceNotStr[str]) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 

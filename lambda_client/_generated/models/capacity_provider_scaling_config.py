@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
@@ -11,6 +10,7 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import CapacityProviderScalingMode, to_capacity_provider_scaling_mode
 from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
@@ -19,7 +19,7 @@ __all__ = ["CapacityProviderScalingConfig"]
 
 
 def _to_scaling_policies(
-    value: Sequence[TargetTrackingScalingPolicy] | None,
+    value: SequenceNotStr[TargetTrackingScalingPolicy] | None,
 ) -> list[TargetTrackingScalingPolicy] | None:
     return cast("list[TargetTrackingScalingPolicy] | None", _c.to_list(value))
 

@@ -3,23 +3,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["CapacityProviderVpcConfig"]
 
 
-def _to_subnet_ids(value: Sequence[str]) -> list[str] | None:
+def _to_subnet_ids(value: SequenceNotStr[str]) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
-def _to_security_group_ids(value: Sequence[str]) -> list[str] | None:
+def _to_security_group_ids(value: SequenceNotStr[str]) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 

@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from .operation_update import OperationUpdate
 
 __all__ = ["CheckpointDurableExecutionRequest"]
 
 
-def _to_updates(value: Sequence[OperationUpdate] | None) -> list[OperationUpdate] | None:
+def _to_updates(value: SequenceNotStr[OperationUpdate] | None) -> list[OperationUpdate] | None:
     return cast("list[OperationUpdate] | None", _c.to_list(value))
 
 

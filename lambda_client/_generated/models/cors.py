@@ -3,31 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["Cors"]
 
 
-def _to_allow_headers(value: Sequence[str] | None) -> list[str] | None:
+def _to_allow_headers(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
-def _to_allow_methods(value: Sequence[str] | None) -> list[str] | None:
+def _to_allow_methods(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
-def _to_allow_origins(value: Sequence[str] | None) -> list[str] | None:
+def _to_allow_origins(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
-def _to_expose_headers(value: Sequence[str] | None) -> list[str] | None:
+def _to_expose_headers(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 

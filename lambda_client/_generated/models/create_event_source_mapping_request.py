@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import cast
 
@@ -11,6 +11,7 @@ from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import (
     EventSourcePosition,
@@ -37,22 +38,22 @@ def _to_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
     return cast("dict[str, str] | None", _c.to_dict(value))
 
 
-def _to_topics(value: Sequence[str] | None) -> list[str] | None:
+def _to_topics(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
-def _to_queues(value: Sequence[str] | None) -> list[str] | None:
+def _to_queues(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_source_access_configurations(
-    value: Sequence[SourceAccessConfiguration] | None,
+    value: SequenceNotStr[SourceAccessConfiguration] | None,
 ) -> list[SourceAccessConfiguration] | None:
     return cast("list[SourceAccessConfiguration] | None", _c.to_list(value))
 
 
 def _to_function_response_types(
-    value: Sequence[FunctionResponseType | str] | None,
+    value: SequenceNotStr[FunctionResponseType | str] | None,
 ) -> list[FunctionResponseType] | None:
     return cast("list[FunctionResponseType] | None", _c.to_list(value, to_function_response_type))
 

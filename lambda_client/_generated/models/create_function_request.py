@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import (
     Architecture,
@@ -42,17 +43,19 @@ def _to_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
     return cast("dict[str, str] | None", _c.to_dict(value))
 
 
-def _to_layers(value: Sequence[str] | None) -> list[str] | None:
+def _to_layers(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_file_system_configs(
-    value: Sequence[FileSystemConfig] | None,
+    value: SequenceNotStr[FileSystemConfig] | None,
 ) -> list[FileSystemConfig] | None:
     return cast("list[FileSystemConfig] | None", _c.to_list(value))
 
 
-def _to_architectures(value: Sequence[Architecture | str] | None) -> list[Architecture] | None:
+def _to_architectures(
+    value: SequenceNotStr[Architecture | str] | None,
+) -> list[Architecture] | None:
     return cast("list[Architecture] | None", _c.to_list(value, to_architecture))
 
 

@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.fields import redact as _redact
 from ..._runtime.model import Model
 
 __all__ = ["ErrorObject"]
 
 
-def _to_stack_trace(value: Sequence[str] | None) -> list[str] | None:
+def _to_stack_trace(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
@@ -11,6 +10,7 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import EventSourceMappingMetric, to_event_source_mapping_metric
 
@@ -18,7 +18,7 @@ __all__ = ["EventSourceMappingMetricsConfig"]
 
 
 def _to_metrics(
-    value: Sequence[EventSourceMappingMetric | str] | None,
+    value: SequenceNotStr[EventSourceMappingMetric | str] | None,
 ) -> list[EventSourceMappingMetric] | None:
     return cast(
         "list[EventSourceMappingMetric] | None", _c.to_list(value, to_event_source_mapping_metric)

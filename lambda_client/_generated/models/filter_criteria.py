@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from .filter import Filter
 
 __all__ = ["FilterCriteria"]
 
 
-def _to_filters(value: Sequence[Filter] | None) -> list[Filter] | None:
+def _to_filters(value: SequenceNotStr[Filter] | None) -> list[Filter] | None:
     return cast("list[Filter] | None", _c.to_list(value))
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
@@ -11,21 +10,24 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import Architecture, to_architecture
 
 __all__ = ["InstanceRequirements"]
 
 
-def _to_architectures(value: Sequence[Architecture | str] | None) -> list[Architecture] | None:
+def _to_architectures(
+    value: SequenceNotStr[Architecture | str] | None,
+) -> list[Architecture] | None:
     return cast("list[Architecture] | None", _c.to_list(value, to_architecture))
 
 
-def _to_allowed_instance_types(value: Sequence[str] | None) -> list[str] | None:
+def _to_allowed_instance_types(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
-def _to_excluded_instance_types(value: Sequence[str] | None) -> list[str] | None:
+def _to_excluded_instance_types(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, cast
 
 from attrs import define, field, setters
@@ -11,6 +10,7 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import SchemaRegistryEventRecordFormat, to_schema_registry_event_record_format
 from .kafka_schema_registry_access_config import KafkaSchemaRegistryAccessConfig
@@ -20,13 +20,13 @@ __all__ = ["KafkaSchemaRegistryConfig"]
 
 
 def _to_access_configs(
-    value: Sequence[KafkaSchemaRegistryAccessConfig] | None,
+    value: SequenceNotStr[KafkaSchemaRegistryAccessConfig] | None,
 ) -> list[KafkaSchemaRegistryAccessConfig] | None:
     return cast("list[KafkaSchemaRegistryAccessConfig] | None", _c.to_list(value))
 
 
 def _to_schema_validation_configs(
-    value: Sequence[KafkaSchemaValidationConfig] | None,
+    value: SequenceNotStr[KafkaSchemaValidationConfig] | None,
 ) -> list[KafkaSchemaValidationConfig] | None:
     return cast("list[KafkaSchemaValidationConfig] | None", _c.to_list(value))
 

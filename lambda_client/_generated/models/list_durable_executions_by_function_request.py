@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
@@ -11,13 +10,16 @@ from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import ExecutionStatus, to_execution_status
 
 __all__ = ["ListDurableExecutionsByFunctionRequest"]
 
 
-def _to_statuses(value: Sequence[ExecutionStatus | str] | None) -> list[ExecutionStatus] | None:
+def _to_statuses(
+    value: SequenceNotStr[ExecutionStatus | str] | None,
+) -> list[ExecutionStatus] | None:
     return cast("list[ExecutionStatus] | None", _c.to_list(value, to_execution_status))
 
 

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import Architecture, Runtime, to_architecture, to_runtime
 from .layer_version_content_input import LayerVersionContentInput
@@ -18,12 +18,12 @@ __all__ = ["PublishLayerVersionRequest"]
 
 
 def _to_compatible_architectures(
-    value: Sequence[Architecture | str] | None,
+    value: SequenceNotStr[Architecture | str] | None,
 ) -> list[Architecture] | None:
     return cast("list[Architecture] | None", _c.to_list(value, to_architecture))
 
 
-def _to_compatible_runtimes(value: Sequence[Runtime | str] | None) -> list[Runtime] | None:
+def _to_compatible_runtimes(value: SequenceNotStr[Runtime | str] | None) -> list[Runtime] | None:
     return cast("list[Runtime] | None", _c.to_list(value, to_runtime))
 
 

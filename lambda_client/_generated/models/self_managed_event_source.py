@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, cast
 
 from attrs import define, field, setters
@@ -11,6 +11,7 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import EndPointType, to_end_point_type
 
@@ -18,7 +19,7 @@ __all__ = ["SelfManagedEventSource"]
 
 
 def _to_endpoints(
-    value: Mapping[EndPointType | str, Sequence[str]] | None,
+    value: Mapping[EndPointType | str, SequenceNotStr[str]] | None,
 ) -> dict[EndPointType, list[str]] | None:
     return cast(
         "dict[EndPointType, list[str]] | None", _c.to_dict(value, to_end_point_type, _c.to_list)

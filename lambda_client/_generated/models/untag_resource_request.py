@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["UntagResourceRequest"]
 
 
-def _to_tag_keys(value: Sequence[str]) -> list[str]:
+def _to_tag_keys(value: SequenceNotStr[str]) -> list[str]:
     return cast("list[str]", _c.to_list(value))
 
 

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import FunctionResponseType, to_function_response_type
 from .amazon_managed_kafka_event_source_config import AmazonManagedKafkaEventSourceConfig
@@ -27,13 +27,13 @@ __all__ = ["UpdateEventSourceMappingRequest"]
 
 
 def _to_source_access_configurations(
-    value: Sequence[SourceAccessConfiguration] | None,
+    value: SequenceNotStr[SourceAccessConfiguration] | None,
 ) -> list[SourceAccessConfiguration] | None:
     return cast("list[SourceAccessConfiguration] | None", _c.to_list(value))
 
 
 def _to_function_response_types(
-    value: Sequence[FunctionResponseType | str] | None,
+    value: SequenceNotStr[FunctionResponseType | str] | None,
 ) -> list[FunctionResponseType] | None:
     return cast("list[FunctionResponseType] | None", _c.to_list(value, to_function_response_type))
 

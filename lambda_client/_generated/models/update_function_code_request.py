@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.fields import redact as _redact
 from ..._runtime.model import Model
 from ..enums import (
@@ -24,7 +24,9 @@ from ..enums import (
 __all__ = ["UpdateFunctionCodeRequest"]
 
 
-def _to_architectures(value: Sequence[Architecture | str] | None) -> list[Architecture] | None:
+def _to_architectures(
+    value: SequenceNotStr[Architecture | str] | None,
+) -> list[Architecture] | None:
     return cast("list[Architecture] | None", _c.to_list(value, to_architecture))
 
 

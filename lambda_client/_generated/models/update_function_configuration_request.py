@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import cast
 
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import Runtime, to_runtime
 from .capacity_provider_config import CapacityProviderConfig
@@ -27,12 +27,12 @@ from .vpc_config import VpcConfig
 __all__ = ["UpdateFunctionConfigurationRequest"]
 
 
-def _to_layers(value: Sequence[str] | None) -> list[str] | None:
+def _to_layers(value: SequenceNotStr[str] | None) -> list[str] | None:
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_file_system_configs(
-    value: Sequence[FileSystemConfig] | None,
+    value: SequenceNotStr[FileSystemConfig] | None,
 ) -> list[FileSystemConfig] | None:
     return cast("list[FileSystemConfig] | None", _c.to_list(value))
 
