@@ -76,12 +76,16 @@ def collection_converter(member: Member) -> str:
     """The constructor converter of a collection member, as Python source."""
     assert member.converter is not None and member.converter_body is not None
     result = field_annotation(member)
+    lines = [f"def {member.converter}(value: {argument_annotation(member)}) -> {result}:"]
+    if member.converter_body in ("_c.to_list(value)", "_c.to_dict(value)"):
+        # Constructors call this for every such member, given or not: the
+        # common cases return without a second call.
+        concrete = "list" if member.type.kind == "list" else "dict"
+        lines += [f"    if value is None or isinstance(value, {concrete}):", "        return value"]
     # The helpers return Any: a value of the wrong type comes back unchanged
     # for validation to name. For the types the signature admits, it is this.
-    return (
-        f"def {member.converter}(value: {argument_annotation(member)}) -> {result}:\n"
-        f'    return cast("{result}", {member.converter_body})'
-    )
+    lines.append(f'    return cast("{result}", {member.converter_body})')
+    return "\n".join(lines)
 
 
 def field_arguments(member: Member) -> str:

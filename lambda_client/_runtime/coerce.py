@@ -53,6 +53,8 @@ def to_list(value: Any, item: Convert | None = None) -> Any:
         # The common case: a list of strings or structures given as a list.
         if type(value) is list or value is None:
             return value
+        if type(value) is tuple:
+            return list(value)
         if isinstance(value, NOT_LISTS) or not isinstance(value, Sequence):
             return value
         return list(value)
