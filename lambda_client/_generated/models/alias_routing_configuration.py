@@ -16,6 +16,8 @@ __all__ = ["AliasRoutingConfiguration"]
 
 
 def _to_additional_version_weights(value: Mapping[str, float] | None) -> dict[str, float] | None:
+    if value is None or isinstance(value, dict):
+        return value
     return cast("dict[str, float] | None", _c.to_dict(value))
 
 

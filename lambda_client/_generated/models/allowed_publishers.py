@@ -16,6 +16,8 @@ __all__ = ["AllowedPublishers"]
 
 
 def _to_signing_profile_version_arns(value: SequenceNotStr[str]) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 

@@ -21,6 +21,8 @@ __all__ = ["CapacityProviderScalingConfig"]
 def _to_scaling_policies(
     value: SequenceNotStr[TargetTrackingScalingPolicy] | None,
 ) -> list[TargetTrackingScalingPolicy] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[TargetTrackingScalingPolicy] | None", _c.to_list(value))
 
 

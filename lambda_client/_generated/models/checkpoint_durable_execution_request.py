@@ -17,6 +17,8 @@ __all__ = ["CheckpointDurableExecutionRequest"]
 
 
 def _to_updates(value: SequenceNotStr[OperationUpdate] | None) -> list[OperationUpdate] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[OperationUpdate] | None", _c.to_list(value))
 
 

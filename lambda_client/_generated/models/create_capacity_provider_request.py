@@ -22,6 +22,8 @@ __all__ = ["CreateCapacityProviderRequest"]
 
 
 def _to_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
     return cast("dict[str, str] | None", _c.to_dict(value))
 
 

@@ -35,20 +35,28 @@ __all__ = ["CreateEventSourceMappingRequest"]
 
 
 def _to_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
     return cast("dict[str, str] | None", _c.to_dict(value))
 
 
 def _to_topics(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_queues(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_source_access_configurations(
     value: SequenceNotStr[SourceAccessConfiguration] | None,
 ) -> list[SourceAccessConfiguration] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[SourceAccessConfiguration] | None", _c.to_list(value))
 
 

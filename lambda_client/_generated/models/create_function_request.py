@@ -40,16 +40,22 @@ __all__ = ["CreateFunctionRequest"]
 
 
 def _to_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
     return cast("dict[str, str] | None", _c.to_dict(value))
 
 
 def _to_layers(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_file_system_configs(
     value: SequenceNotStr[FileSystemConfig] | None,
 ) -> list[FileSystemConfig] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[FileSystemConfig] | None", _c.to_list(value))
 
 

@@ -17,6 +17,8 @@ __all__ = ["Environment"]
 
 
 def _to_variables(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
     return cast("dict[str, str] | None", _c.to_dict(value))
 
 

@@ -17,6 +17,8 @@ __all__ = ["ErrorObject"]
 
 
 def _to_stack_trace(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 

@@ -17,6 +17,8 @@ __all__ = ["FilterCriteria"]
 
 
 def _to_filters(value: SequenceNotStr[Filter] | None) -> list[Filter] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[Filter] | None", _c.to_list(value))
 
 

@@ -16,10 +16,14 @@ __all__ = ["ImageConfig"]
 
 
 def _to_entry_point(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_command(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 

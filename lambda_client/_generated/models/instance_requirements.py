@@ -24,10 +24,14 @@ def _to_architectures(
 
 
 def _to_allowed_instance_types(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_excluded_instance_types(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 

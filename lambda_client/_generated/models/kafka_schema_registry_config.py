@@ -22,12 +22,16 @@ __all__ = ["KafkaSchemaRegistryConfig"]
 def _to_access_configs(
     value: SequenceNotStr[KafkaSchemaRegistryAccessConfig] | None,
 ) -> list[KafkaSchemaRegistryAccessConfig] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[KafkaSchemaRegistryAccessConfig] | None", _c.to_list(value))
 
 
 def _to_schema_validation_configs(
     value: SequenceNotStr[KafkaSchemaValidationConfig] | None,
 ) -> list[KafkaSchemaValidationConfig] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[KafkaSchemaValidationConfig] | None", _c.to_list(value))
 
 

@@ -18,6 +18,8 @@ __all__ = ["PropagateTags"]
 
 
 def _to_explicit_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
     return cast("dict[str, str] | None", _c.to_dict(value))
 
 

@@ -16,6 +16,8 @@ __all__ = ["TagResourceRequest"]
 
 
 def _to_tags(value: Mapping[str, str]) -> dict[str, str]:
+    if value is None or isinstance(value, dict):
+        return value
     return cast("dict[str, str]", _c.to_dict(value))
 
 

@@ -16,6 +16,8 @@ __all__ = ["UntagResourceRequest"]
 
 
 def _to_tag_keys(value: SequenceNotStr[str]) -> list[str]:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str]", _c.to_list(value))
 
 

@@ -29,6 +29,8 @@ __all__ = ["UpdateEventSourceMappingRequest"]
 def _to_source_access_configurations(
     value: SequenceNotStr[SourceAccessConfiguration] | None,
 ) -> list[SourceAccessConfiguration] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[SourceAccessConfiguration] | None", _c.to_list(value))
 
 

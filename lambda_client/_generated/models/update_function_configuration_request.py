@@ -28,12 +28,16 @@ __all__ = ["UpdateFunctionConfigurationRequest"]
 
 
 def _to_layers(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_file_system_configs(
     value: SequenceNotStr[FileSystemConfig] | None,
 ) -> list[FileSystemConfig] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[FileSystemConfig] | None", _c.to_list(value))
 
 

@@ -16,10 +16,14 @@ __all__ = ["VpcConfig"]
 
 
 def _to_subnet_ids(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 
 def _to_security_group_ids(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
     return cast("list[str] | None", _c.to_list(value))
 
 
