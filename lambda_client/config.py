@@ -61,6 +61,11 @@ class ClientConfig:
     use_dualstack_endpoint: bool | None = None
     #: Check inputs against the model (required, types, lengths, ranges) before sending.
     validate_params: bool = True
+    #: Reject enum values this model does not know (``runtime="python9.99"``)
+    #: before sending, naming the parameter and the allowed values. Off by
+    #: default: enums are open, so values the service added since this model
+    #: was generated can be sent (and are always parsed). Needs ``validate_params``.
+    strict_enums: bool = False
     #: Longest ``Retry-After`` the client will honour, in seconds; when the
     #: service asks for more, the call fails at once instead of waiting.
     retry_after_cap: float = field(default=20.0, validator=_positive)

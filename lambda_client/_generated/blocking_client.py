@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from .._runtime.blocking import BlockingPaginator, LoopThread
 from .._runtime.payload import InvokePayload
 
 if TYPE_CHECKING:
+    from .._runtime.coerce import SequenceNotStr
     from ..client import LambdaClient
     from .enums import (
         Architecture,
@@ -265,7 +266,7 @@ class GeneratedBlockingOperations:
         *,
         durable_execution_arn: str,
         checkpoint_token: str,
-        updates: list[OperationUpdate] | None = None,
+        updates: SequenceNotStr[OperationUpdate] | None = None,
         client_token: str | None = None,
     ) -> CheckpointDurableExecutionResponse:
         """Saves the progress of a durable function
@@ -321,7 +322,7 @@ class GeneratedBlockingOperations:
         instance_requirements: InstanceRequirements | None = None,
         capacity_provider_scaling_config: CapacityProviderScalingConfig | None = None,
         kms_key_arn: str | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         propagate_tags: PropagateTags | None = None,
         telemetry_config: CapacityProviderTelemetryConfig | None = None,
     ) -> CreateCapacityProviderResponse:
@@ -350,7 +351,7 @@ class GeneratedBlockingOperations:
         allowed_publishers: AllowedPublishers,
         description: str | None = None,
         code_signing_policies: CodeSigningPolicies | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> CreateCodeSigningConfigResponse:
         """Creates a code signing configuration. A code signing configuration
         (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)
@@ -388,13 +389,13 @@ class GeneratedBlockingOperations:
         maximum_record_age_in_seconds: int | None = None,
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         tumbling_window_in_seconds: int | None = None,
-        topics: list[str] | None = None,
-        queues: list[str] | None = None,
-        source_access_configurations: list[SourceAccessConfiguration] | None = None,
+        topics: SequenceNotStr[str] | None = None,
+        queues: SequenceNotStr[str] | None = None,
+        source_access_configurations: SequenceNotStr[SourceAccessConfiguration] | None = None,
         self_managed_event_source: SelfManagedEventSource | None = None,
-        function_response_types: Sequence[FunctionResponseType | str] | None = None,
+        function_response_types: SequenceNotStr[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
         document_db_event_source_config: DocumentDBEventSourceConfig | None = None,
@@ -457,12 +458,12 @@ class GeneratedBlockingOperations:
         environment: Environment | None = None,
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
-        tags: dict[str, str] | None = None,
-        layers: list[str] | None = None,
-        file_system_configs: list[FileSystemConfig] | None = None,
+        tags: Mapping[str, str] | None = None,
+        layers: SequenceNotStr[str] | None = None,
+        file_system_configs: SequenceNotStr[FileSystemConfig] | None = None,
         code_signing_config_arn: str | None = None,
         image_config: ImageConfig | None = None,
-        architectures: Sequence[Architecture | str] | None = None,
+        architectures: SequenceNotStr[Architecture | str] | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,
         logging_config: LoggingConfig | None = None,
@@ -1270,8 +1271,7 @@ class GeneratedBlockingOperations:
                 invocation_type=invocation_type,
             )
         )
-        if result.event_stream is not None:
-            result.event_stream.bind(self._runner)
+        result.event_stream.bind(self._runner)
         return result
 
     def list_aliases(
@@ -1342,7 +1342,7 @@ class GeneratedBlockingOperations:
         function_name: str,
         qualifier: str | None = None,
         durable_execution_name: str | None = None,
-        statuses: Sequence[ExecutionStatus | str] | None = None,
+        statuses: SequenceNotStr[ExecutionStatus | str] | None = None,
         started_after: datetime | None = None,
         started_before: datetime | None = None,
         reverse_order: bool | None = None,
@@ -1639,8 +1639,8 @@ class GeneratedBlockingOperations:
         layer_name: str,
         content: LayerVersionContentInput,
         description: str | None = None,
-        compatible_architectures: Sequence[Architecture | str] | None = None,
-        compatible_runtimes: Sequence[Runtime | str] | None = None,
+        compatible_architectures: SequenceNotStr[Architecture | str] | None = None,
+        compatible_runtimes: SequenceNotStr[Runtime | str] | None = None,
         license_info: str | None = None,
     ) -> PublishLayerVersionResponse:
         """Creates an Lambda layer
@@ -2012,7 +2012,7 @@ class GeneratedBlockingOperations:
         self,
         *,
         resource: str,
-        tags: dict[str, str],
+        tags: Mapping[str, str],
     ) -> None:
         """Adds tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a
         function, event source mapping, or code signing configuration.
@@ -2030,7 +2030,7 @@ class GeneratedBlockingOperations:
         self,
         *,
         resource: str,
-        tag_keys: list[str],
+        tag_keys: SequenceNotStr[str],
     ) -> None:
         """Removes tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
         function, event source mapping, or code signing configuration.
@@ -2132,8 +2132,8 @@ class GeneratedBlockingOperations:
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
         tumbling_window_in_seconds: int | None = None,
-        source_access_configurations: list[SourceAccessConfiguration] | None = None,
-        function_response_types: Sequence[FunctionResponseType | str] | None = None,
+        source_access_configurations: SequenceNotStr[SourceAccessConfiguration] | None = None,
+        function_response_types: SequenceNotStr[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
         document_db_event_source_config: DocumentDBEventSourceConfig | None = None,
@@ -2181,7 +2181,7 @@ class GeneratedBlockingOperations:
         s3_object_version: str | None = None,
         s3_object_storage_mode: S3ObjectStorageMode | str | None = None,
         image_uri: str | None = None,
-        architectures: Sequence[Architecture | str] | None = None,
+        architectures: SequenceNotStr[Architecture | str] | None = None,
         publish: bool | None = None,
         publish_to: FunctionVersionLatestPublished | str | None = None,
         dry_run: bool | None = None,
@@ -2229,8 +2229,8 @@ class GeneratedBlockingOperations:
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
         revision_id: str | None = None,
-        layers: list[str] | None = None,
-        file_system_configs: list[FileSystemConfig] | None = None,
+        layers: SequenceNotStr[str] | None = None,
+        file_system_configs: SequenceNotStr[FileSystemConfig] | None = None,
         image_config: ImageConfig | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,
@@ -2426,7 +2426,7 @@ class GeneratedBlockingOperations:
         function_name: str,
         qualifier: str | None = None,
         durable_execution_name: str | None = None,
-        statuses: Sequence[ExecutionStatus | str] | None = None,
+        statuses: SequenceNotStr[ExecutionStatus | str] | None = None,
         started_after: datetime | None = None,
         started_before: datetime | None = None,
         reverse_order: bool | None = None,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from . import operations as _ops
 from . import waiters as _waiters
 
 if TYPE_CHECKING:
+    from .._runtime.coerce import SequenceNotStr
     from .enums import (
         Architecture,
         CapacityProviderState,
@@ -358,7 +359,7 @@ class GeneratedOperations(BaseClient):
         *,
         durable_execution_arn: str,
         checkpoint_token: str,
-        updates: list[OperationUpdate] | None = None,
+        updates: SequenceNotStr[OperationUpdate] | None = None,
         client_token: str | None = None,
     ) -> CheckpointDurableExecutionResponse:
         """Saves the progress of a durable function
@@ -460,7 +461,7 @@ class GeneratedOperations(BaseClient):
         instance_requirements: InstanceRequirements | None = None,
         capacity_provider_scaling_config: CapacityProviderScalingConfig | None = None,
         kms_key_arn: str | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         propagate_tags: PropagateTags | None = None,
         telemetry_config: CapacityProviderTelemetryConfig | None = None,
     ) -> CreateCapacityProviderResponse:
@@ -508,7 +509,7 @@ class GeneratedOperations(BaseClient):
         allowed_publishers: AllowedPublishers,
         description: str | None = None,
         code_signing_policies: CodeSigningPolicies | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> CreateCodeSigningConfigResponse:
         """Creates a code signing configuration. A code signing configuration
         (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)
@@ -552,13 +553,13 @@ class GeneratedOperations(BaseClient):
         maximum_record_age_in_seconds: int | None = None,
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         tumbling_window_in_seconds: int | None = None,
-        topics: list[str] | None = None,
-        queues: list[str] | None = None,
-        source_access_configurations: list[SourceAccessConfiguration] | None = None,
+        topics: SequenceNotStr[str] | None = None,
+        queues: SequenceNotStr[str] | None = None,
+        source_access_configurations: SequenceNotStr[SourceAccessConfiguration] | None = None,
         self_managed_event_source: SelfManagedEventSource | None = None,
-        function_response_types: Sequence[FunctionResponseType | str] | None = None,
+        function_response_types: SequenceNotStr[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
         document_db_event_source_config: DocumentDBEventSourceConfig | None = None,
@@ -914,12 +915,12 @@ class GeneratedOperations(BaseClient):
         environment: Environment | None = None,
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
-        tags: dict[str, str] | None = None,
-        layers: list[str] | None = None,
-        file_system_configs: list[FileSystemConfig] | None = None,
+        tags: Mapping[str, str] | None = None,
+        layers: SequenceNotStr[str] | None = None,
+        file_system_configs: SequenceNotStr[FileSystemConfig] | None = None,
         code_signing_config_arn: str | None = None,
         image_config: ImageConfig | None = None,
-        architectures: Sequence[Architecture | str] | None = None,
+        architectures: SequenceNotStr[Architecture | str] | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,
         logging_config: LoggingConfig | None = None,
@@ -2743,7 +2744,7 @@ class GeneratedOperations(BaseClient):
         function_name: str,
         qualifier: str | None = None,
         durable_execution_name: str | None = None,
-        statuses: Sequence[ExecutionStatus | str] | None = None,
+        statuses: SequenceNotStr[ExecutionStatus | str] | None = None,
         started_after: datetime | None = None,
         started_before: datetime | None = None,
         reverse_order: bool | None = None,
@@ -3328,8 +3329,8 @@ class GeneratedOperations(BaseClient):
         layer_name: str,
         content: LayerVersionContentInput,
         description: str | None = None,
-        compatible_architectures: Sequence[Architecture | str] | None = None,
-        compatible_runtimes: Sequence[Runtime | str] | None = None,
+        compatible_architectures: SequenceNotStr[Architecture | str] | None = None,
+        compatible_runtimes: SequenceNotStr[Runtime | str] | None = None,
         license_info: str | None = None,
     ) -> PublishLayerVersionResponse:
         """Creates an Lambda layer
@@ -4117,7 +4118,7 @@ class GeneratedOperations(BaseClient):
         self,
         *,
         resource: str,
-        tags: dict[str, str],
+        tags: Mapping[str, str],
     ) -> None:
         """Adds tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a
         function, event source mapping, or code signing configuration.
@@ -4137,7 +4138,7 @@ class GeneratedOperations(BaseClient):
         self,
         *,
         resource: str,
-        tag_keys: list[str],
+        tag_keys: SequenceNotStr[str],
     ) -> None:
         """Removes tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
         function, event source mapping, or code signing configuration.
@@ -4281,8 +4282,8 @@ class GeneratedOperations(BaseClient):
         bisect_batch_on_function_error: bool | None = None,
         maximum_retry_attempts: int | None = None,
         tumbling_window_in_seconds: int | None = None,
-        source_access_configurations: list[SourceAccessConfiguration] | None = None,
-        function_response_types: Sequence[FunctionResponseType | str] | None = None,
+        source_access_configurations: SequenceNotStr[SourceAccessConfiguration] | None = None,
+        function_response_types: SequenceNotStr[FunctionResponseType | str] | None = None,
         amazon_managed_kafka_event_source_config: AmazonManagedKafkaEventSourceConfig | None = None,
         self_managed_kafka_event_source_config: SelfManagedKafkaEventSourceConfig | None = None,
         document_db_event_source_config: DocumentDBEventSourceConfig | None = None,
@@ -4574,7 +4575,7 @@ class GeneratedOperations(BaseClient):
         s3_object_version: str | None = None,
         s3_object_storage_mode: S3ObjectStorageMode | str | None = None,
         image_uri: str | None = None,
-        architectures: Sequence[Architecture | str] | None = None,
+        architectures: SequenceNotStr[Architecture | str] | None = None,
         publish: bool | None = None,
         publish_to: FunctionVersionLatestPublished | str | None = None,
         dry_run: bool | None = None,
@@ -4705,8 +4706,8 @@ class GeneratedOperations(BaseClient):
         kms_key_arn: str | None = None,
         tracing_config: TracingConfig | None = None,
         revision_id: str | None = None,
-        layers: list[str] | None = None,
-        file_system_configs: list[FileSystemConfig] | None = None,
+        layers: SequenceNotStr[str] | None = None,
+        file_system_configs: SequenceNotStr[FileSystemConfig] | None = None,
         image_config: ImageConfig | None = None,
         ephemeral_storage: EphemeralStorage | None = None,
         snap_start: SnapStart | None = None,
@@ -5230,7 +5231,7 @@ class GeneratedOperations(BaseClient):
         function_name: str,
         qualifier: str | None = None,
         durable_execution_name: str | None = None,
-        statuses: Sequence[ExecutionStatus | str] | None = None,
+        statuses: SequenceNotStr[ExecutionStatus | str] | None = None,
         started_after: datetime | None = None,
         started_before: datetime | None = None,
         reverse_order: bool | None = None,

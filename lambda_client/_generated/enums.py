@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from .._runtime.enums import OpenEnum, convert, convert_keys, convert_list
+from .._runtime.enums import OpenEnum, convert, convert_list
 
 __all__ = [
     "ApplicationLogLevel",
@@ -146,10 +145,8 @@ class EndPointType(OpenEnum):
     KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS"
 
 
-def to_end_point_type_keyed(
-    value: Mapping[EndPointType | str, Any] | None,
-) -> dict[EndPointType, Any] | None:
-    return convert_keys(EndPointType, value)
+def to_end_point_type(value: EndPointType | str | None) -> EndPointType | None:
+    return convert(EndPointType, value)
 
 
 class EventSourceMappingMetric(OpenEnum):
@@ -158,10 +155,10 @@ class EventSourceMappingMetric(OpenEnum):
     KAFKA_METRICS = "KafkaMetrics"
 
 
-def to_event_source_mapping_metric_list(
-    value: Sequence[EventSourceMappingMetric | str] | None,
-) -> list[EventSourceMappingMetric] | None:
-    return convert_list(EventSourceMappingMetric, value)
+def to_event_source_mapping_metric(
+    value: EventSourceMappingMetric | str | None,
+) -> EventSourceMappingMetric | None:
+    return convert(EventSourceMappingMetric, value)
 
 
 class EventSourceMappingSystemLogLevel(OpenEnum):
@@ -234,12 +231,6 @@ def to_execution_status(value: ExecutionStatus | str | None) -> ExecutionStatus 
     return convert(ExecutionStatus, value)
 
 
-def to_execution_status_list(
-    value: Sequence[ExecutionStatus | str] | None,
-) -> list[ExecutionStatus] | None:
-    return convert_list(ExecutionStatus, value)
-
-
 class FullDocument(OpenEnum):
     UPDATE_LOOKUP = "UpdateLookup"
     DEFAULT = "Default"
@@ -251,6 +242,12 @@ def to_full_document(value: FullDocument | str | None) -> FullDocument | None:
 
 class FunctionResponseType(OpenEnum):
     REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
+
+
+def to_function_response_type(
+    value: FunctionResponseType | str | None,
+) -> FunctionResponseType | None:
+    return convert(FunctionResponseType, value)
 
 
 def to_function_response_type_list(

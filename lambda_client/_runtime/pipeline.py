@@ -119,7 +119,7 @@ class Pipeline:
                 # One token per call; every attempt of the call reuses it.
                 setattr(request, attr, str(uuid.uuid4()))
         if self.config.validate_params:
-            validate(op.name, request)
+            validate(op.name, request, strict_enums=self.config.strict_enums)
         endpoint = self.endpoint
         http = serialize_request(
             op, request, scheme=endpoint.scheme, host=endpoint.host, base_path=endpoint.base_path

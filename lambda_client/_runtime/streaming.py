@@ -101,6 +101,32 @@ class EventStream(Generic[E]):
         return f"<EventStream of {type(self._stream).__name__}>"
 
 
+class BufferedBody:
+    """A body already read whole, served as a :class:`ResponseStream`."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        if self._body:
+            yield self._body
+
+    async def aclose(self) -> None:
+        self._body = b""
+
+
+def no_events() -> EventStream[Any]:
+    """An event stream that ends at once: the event-stream member of an
+    output built by hand (a stub's response) until events are given."""
+    return EventStream(BufferedBody(b""), _no_event)
+
+
+def _no_event(message: EventMessage) -> None:
+    return None
+
+
 async def _events(
     stream: ResponseStream, parse: Callable[[EventMessage], E | None], end: _EndSignal
 ) -> AsyncIterator[E]:

@@ -383,5 +383,6 @@ def _settings(config: ClientConfig, max_attempts: int) -> dict[str, Any]:
         "retry_after_cap": config.retry_after_cap,
         "retry_sent_invokes": config.retry_sent_invokes,
         "validate_params": config.validate_params,
+        "strict_enums": config.strict_enums,
         "propagate_client_context": config.propagate_client_context,
     }

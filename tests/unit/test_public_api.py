@@ -131,6 +131,7 @@ def test_config_and_credentials_names() -> None:
         "ignore_configured_endpoint_urls",
         "user_agent_appid",
         "telemetry",
+        "strict_enums",
         "propagate_client_context",
     } <= fields
     creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")

@@ -61,7 +61,7 @@ class AddPermissionRequest(Model):
     function_url_auth_type: FunctionUrlAuthType | None = field(
         default=None,
         converter=to_function_url_auth_type,
-        metadata={"wire": "FunctionUrlAuthType", "check": _v.EnumStr()},
+        metadata={"wire": "FunctionUrlAuthType", "check": _v.EnumStr(FunctionUrlAuthType)},
     )
     """The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you
     want to restrict access to authenticated users only. Set to ``NONE`` if you want to

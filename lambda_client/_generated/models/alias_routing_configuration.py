@@ -3,14 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
 
 __all__ = ["AliasRoutingConfiguration"]
+
+
+def _to_additional_version_weights(value: Mapping[str, float] | None) -> dict[str, float] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return cast("dict[str, float] | None", _c.to_dict(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -21,6 +29,7 @@ class AliasRoutingConfiguration(Model):
 
     additional_version_weights: dict[str, float] | None = field(
         default=None,
+        converter=_to_additional_version_weights,
         metadata={
             "wire": "AdditionalVersionWeights",
             "check": _v.MapOf(_v.Str(min=1, max=1024), _v.Float(min=0.0, max=1.0)),

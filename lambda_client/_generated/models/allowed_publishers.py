@@ -3,14 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["AllowedPublishers"]
+
+
+def _to_signing_profile_version_arns(value: SequenceNotStr[str]) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -18,10 +26,11 @@ class AllowedPublishers(Model):
     """List of signing profiles that can sign a code package."""
 
     signing_profile_version_arns: list[str] | None = field(
+        converter=_to_signing_profile_version_arns,
         metadata={
             "wire": "SigningProfileVersionArns",
             "check": _v.ListOf(_v.Str(min=0, max=10000), min=1, max=20),
-        }
+        },
     )
     """The Amazon Resource Name (ARN) for each of the signing profiles. A signing profile
     defines a trusted user who can sign a code package."""

@@ -33,7 +33,7 @@ class CapacityProvider(Model):
     state: CapacityProviderState | None = field(
         default=None,
         converter=to_capacity_provider_state,
-        metadata={"wire": "State", "check": _v.EnumStr()},
+        metadata={"wire": "State", "check": _v.EnumStr(CapacityProviderState)},
     )
     """The current state of the capacity provider."""
 

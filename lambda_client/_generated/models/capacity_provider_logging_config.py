@@ -22,7 +22,7 @@ class CapacityProviderLoggingConfig(Model):
     system_log_level: SystemLogLevel | None = field(
         default=None,
         converter=to_system_log_level,
-        metadata={"wire": "SystemLogLevel", "check": _v.EnumStr()},
+        metadata={"wire": "SystemLogLevel", "check": _v.EnumStr(SystemLogLevel)},
     )
     """Set this property to filter the system logs for your capacity provider that Lambda
     sends to CloudWatch. Lambda only sends system logs at the selected level of detail

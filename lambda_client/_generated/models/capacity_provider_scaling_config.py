@@ -3,17 +3,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import CapacityProviderScalingMode, to_capacity_provider_scaling_mode
 from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
 
 __all__ = ["CapacityProviderScalingConfig"]
+
+
+def _to_scaling_policies(
+    value: SequenceNotStr[TargetTrackingScalingPolicy] | None,
+) -> list[TargetTrackingScalingPolicy] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[TargetTrackingScalingPolicy] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -30,13 +40,14 @@ class CapacityProviderScalingConfig(Model):
     scaling_mode: CapacityProviderScalingMode | None = field(
         default=None,
         converter=to_capacity_provider_scaling_mode,
-        metadata={"wire": "ScalingMode", "check": _v.EnumStr()},
+        metadata={"wire": "ScalingMode", "check": _v.EnumStr(CapacityProviderScalingMode)},
     )
     """The scaling mode that determines how the capacity provider responds to changes in
     demand."""
 
     scaling_policies: list[TargetTrackingScalingPolicy] | None = field(
         default=None,
+        converter=_to_scaling_policies,
         metadata={
             "wire": "ScalingPolicies",
             "check": _v.ListOf(_v.Struct(TargetTrackingScalingPolicy), min=1, max=10),

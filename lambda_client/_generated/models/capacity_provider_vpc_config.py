@@ -3,14 +3,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["CapacityProviderVpcConfig"]
+
+
+def _to_subnet_ids(value: SequenceNotStr[str]) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_security_group_ids(value: SequenceNotStr[str]) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -19,15 +33,17 @@ class CapacityProviderVpcConfig(Model):
     by the capacity provider."""
 
     subnet_ids: list[str] | None = field(
-        metadata={"wire": "SubnetIds", "check": _v.ListOf(_v.Str(min=0, max=1024), min=1, max=16)}
+        converter=_to_subnet_ids,
+        metadata={"wire": "SubnetIds", "check": _v.ListOf(_v.Str(min=0, max=1024), min=1, max=16)},
     )
     """A list of subnet IDs where the capacity provider launches compute instances."""
 
     security_group_ids: list[str] | None = field(
+        converter=_to_security_group_ids,
         metadata={
             "wire": "SecurityGroupIds",
             "check": _v.ListOf(_v.Str(min=0, max=1024), min=0, max=5),
-        }
+        },
     )
     """A list of security group IDs that control network access for compute instances
     managed by the capacity provider."""

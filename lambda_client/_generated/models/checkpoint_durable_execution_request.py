@@ -3,13 +3,23 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from .operation_update import OperationUpdate
 
 __all__ = ["CheckpointDurableExecutionRequest"]
+
+
+def _to_updates(value: SequenceNotStr[OperationUpdate] | None) -> list[OperationUpdate] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[OperationUpdate] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -27,7 +37,9 @@ class CheckpointDurableExecutionRequest(Model):
     correct order. Each checkpoint operation consumes this token and returns a new one."""
 
     updates: list[OperationUpdate] | None = field(
-        default=None, metadata={"wire": "Updates", "check": _v.ListOf(_v.Struct(OperationUpdate))}
+        default=None,
+        converter=_to_updates,
+        metadata={"wire": "Updates", "check": _v.ListOf(_v.Struct(OperationUpdate))},
     )
     """An array of state updates to apply during this checkpoint. Each update represents a
     change to the execution state, such as completing a step, starting a callback, or

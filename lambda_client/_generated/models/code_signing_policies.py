@@ -24,7 +24,7 @@ class CodeSigningPolicies(Model):
     untrusted_artifact_on_deployment: CodeSigningPolicy | None = field(
         default=None,
         converter=to_code_signing_policy,
-        metadata={"wire": "UntrustedArtifactOnDeployment", "check": _v.EnumStr()},
+        metadata={"wire": "UntrustedArtifactOnDeployment", "check": _v.EnumStr(CodeSigningPolicy)},
     )
     """Code signing configuration policy for deployment validation failure. If you set the
     policy to ``Enforce``, Lambda blocks the deployment request if signature validation

@@ -3,14 +3,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["Cors"]
+
+
+def _to_allow_headers(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_allow_methods(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_allow_origins(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_expose_headers(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -29,6 +55,7 @@ class Cors(Model):
 
     allow_headers: list[str] | None = field(
         default=None,
+        converter=_to_allow_headers,
         metadata={
             "wire": "AllowHeaders",
             "check": _v.ListOf(_v.Str(min=0, max=1024), min=0, max=100),
@@ -39,6 +66,7 @@ class Cors(Model):
 
     allow_methods: list[str] | None = field(
         default=None,
+        converter=_to_allow_methods,
         metadata={"wire": "AllowMethods", "check": _v.ListOf(_v.Str(min=0, max=6), min=0, max=6)},
     )
     """The HTTP methods that are allowed when calling your function URL. For example:
@@ -46,6 +74,7 @@ class Cors(Model):
 
     allow_origins: list[str] | None = field(
         default=None,
+        converter=_to_allow_origins,
         metadata={
             "wire": "AllowOrigins",
             "check": _v.ListOf(_v.Str(min=1, max=253), min=0, max=100),
@@ -60,6 +89,7 @@ class Cors(Model):
 
     expose_headers: list[str] | None = field(
         default=None,
+        converter=_to_expose_headers,
         metadata={
             "wire": "ExposeHeaders",
             "check": _v.ListOf(_v.Str(min=0, max=1024), min=0, max=100),

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
 from .capacity_provider_permissions_config import CapacityProviderPermissionsConfig
@@ -15,6 +19,12 @@ from .instance_requirements import InstanceRequirements
 from .propagate_tags import PropagateTags
 
 __all__ = ["CreateCapacityProviderRequest"]
+
+
+def _to_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return cast("dict[str, str] | None", _c.to_dict(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -63,6 +73,7 @@ class CreateCapacityProviderRequest(Model):
 
     tags: dict[str, str] | None = field(
         default=None,
+        converter=_to_tags,
         metadata={
             "wire": "Tags",
             "check": _v.MapOf(_v.Str(min=1, max=128), _v.Str(min=0, max=256)),

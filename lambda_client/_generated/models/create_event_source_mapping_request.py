@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import (
     EventSourcePosition,
     FunctionResponseType,
     to_event_source_position,
-    to_function_response_type_list,
+    to_function_response_type,
 )
 from .amazon_managed_kafka_event_source_config import AmazonManagedKafkaEventSourceConfig
 from .destination_config import DestinationConfig
@@ -28,6 +32,38 @@ from .self_managed_kafka_event_source_config import SelfManagedKafkaEventSourceC
 from .source_access_configuration import SourceAccessConfiguration
 
 __all__ = ["CreateEventSourceMappingRequest"]
+
+
+def _to_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return cast("dict[str, str] | None", _c.to_dict(value))
+
+
+def _to_topics(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_queues(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_source_access_configurations(
+    value: SequenceNotStr[SourceAccessConfiguration] | None,
+) -> list[SourceAccessConfiguration] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[SourceAccessConfiguration] | None", _c.to_list(value))
+
+
+def _to_function_response_types(
+    value: SequenceNotStr[FunctionResponseType | str] | None,
+) -> list[FunctionResponseType] | None:
+    return cast("list[FunctionResponseType] | None", _c.to_list(value, to_function_response_type))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -200,7 +236,7 @@ class CreateEventSourceMappingRequest(Model):
     starting_position: EventSourcePosition | None = field(
         default=None,
         converter=to_event_source_position,
-        metadata={"wire": "StartingPosition", "check": _v.EnumStr()},
+        metadata={"wire": "StartingPosition", "check": _v.EnumStr(EventSourcePosition)},
     )
     """The position in a stream from which to start reading. Required for Amazon Kinesis
     and Amazon DynamoDB Stream event sources. ``AT_TIMESTAMP`` is supported only for
@@ -251,6 +287,7 @@ class CreateEventSourceMappingRequest(Model):
 
     tags: dict[str, str] | None = field(
         default=None,
+        converter=_to_tags,
         metadata={
             "wire": "Tags",
             "check": _v.MapOf(_v.Str(min=1, max=128), _v.Str(min=0, max=256)),
@@ -267,18 +304,21 @@ class CreateEventSourceMappingRequest(Model):
 
     topics: list[str] | None = field(
         default=None,
+        converter=_to_topics,
         metadata={"wire": "Topics", "check": _v.ListOf(_v.Str(min=1, max=249), min=1, max=1)},
     )
     """The name of the Kafka topic."""
 
     queues: list[str] | None = field(
         default=None,
+        converter=_to_queues,
         metadata={"wire": "Queues", "check": _v.ListOf(_v.Str(min=1, max=1000), min=1, max=1)},
     )
     """(MQ) The name of the Amazon MQ broker destination queue to consume."""
 
     source_access_configurations: list[SourceAccessConfiguration] | None = field(
         default=None,
+        converter=_to_source_access_configurations,
         metadata={
             "wire": "SourceAccessConfigurations",
             "check": _v.ListOf(_v.Struct(SourceAccessConfiguration), min=0, max=23),
@@ -295,8 +335,11 @@ class CreateEventSourceMappingRequest(Model):
 
     function_response_types: list[FunctionResponseType] | None = field(
         default=None,
-        converter=to_function_response_type_list,
-        metadata={"wire": "FunctionResponseTypes", "check": _v.ListOf(_v.EnumStr(), min=0, max=1)},
+        converter=_to_function_response_types,
+        metadata={
+            "wire": "FunctionResponseTypes",
+            "check": _v.ListOf(_v.EnumStr(FunctionResponseType), min=0, max=1),
+        },
     )
     """(Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A
     list of current response type enums applied to the event source mapping."""

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import (
     Architecture,
     FunctionVersionLatestPublished,
     PackageType,
     Runtime,
-    to_architecture_list,
+    to_architecture,
     to_function_version_latest_published,
     to_package_type,
     to_runtime,
@@ -34,6 +39,32 @@ from .tracing_config import TracingConfig
 from .vpc_config import VpcConfig
 
 __all__ = ["CreateFunctionRequest"]
+
+
+def _to_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return cast("dict[str, str] | None", _c.to_dict(value))
+
+
+def _to_layers(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_file_system_configs(
+    value: SequenceNotStr[FileSystemConfig] | None,
+) -> list[FileSystemConfig] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[FileSystemConfig] | None", _c.to_list(value))
+
+
+def _to_architectures(
+    value: SequenceNotStr[Architecture | str] | None,
+) -> list[Architecture] | None:
+    return cast("list[Architecture] | None", _c.to_list(value, to_architecture))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -65,7 +96,9 @@ class CreateFunctionRequest(Model):
     """The code for the function."""
 
     runtime: Runtime | None = field(
-        default=None, converter=to_runtime, metadata={"wire": "Runtime", "check": _v.EnumStr()}
+        default=None,
+        converter=to_runtime,
+        metadata={"wire": "Runtime", "check": _v.EnumStr(Runtime)},
     )
     """The identifier of the function's runtime
     (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is
@@ -119,7 +152,7 @@ class CreateFunctionRequest(Model):
     publish_to: FunctionVersionLatestPublished | None = field(
         default=None,
         converter=to_function_version_latest_published,
-        metadata={"wire": "PublishTo", "check": _v.EnumStr()},
+        metadata={"wire": "PublishTo", "check": _v.EnumStr(FunctionVersionLatestPublished)},
     )
     """Specifies where to publish the function version or configuration."""
 
@@ -135,7 +168,7 @@ class CreateFunctionRequest(Model):
     package_type: PackageType | None = field(
         default=None,
         converter=to_package_type,
-        metadata={"wire": "PackageType", "check": _v.EnumStr()},
+        metadata={"wire": "PackageType", "check": _v.EnumStr(PackageType)},
     )
     """The type of deployment package. Set to ``Image`` for container image and set to
     ``Zip`` for .zip file archive."""
@@ -198,6 +231,7 @@ class CreateFunctionRequest(Model):
 
     tags: dict[str, str] | None = field(
         default=None,
+        converter=_to_tags,
         metadata={
             "wire": "Tags",
             "check": _v.MapOf(_v.Str(min=1, max=128), _v.Str(min=0, max=256)),
@@ -207,7 +241,9 @@ class CreateFunctionRequest(Model):
     to the function."""
 
     layers: list[str] | None = field(
-        default=None, metadata={"wire": "Layers", "check": _v.ListOf(_v.Str(min=1, max=2048))}
+        default=None,
+        converter=_to_layers,
+        metadata={"wire": "Layers", "check": _v.ListOf(_v.Str(min=1, max=2048))},
     )
     """A list of function layers
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to
@@ -216,6 +252,7 @@ class CreateFunctionRequest(Model):
 
     file_system_configs: list[FileSystemConfig] | None = field(
         default=None,
+        converter=_to_file_system_configs,
         metadata={
             "wire": "FileSystemConfigs",
             "check": _v.ListOf(_v.Struct(FileSystemConfig), min=0, max=1),
@@ -239,8 +276,11 @@ class CreateFunctionRequest(Model):
 
     architectures: list[Architecture] | None = field(
         default=None,
-        converter=to_architecture_list,
-        metadata={"wire": "Architectures", "check": _v.ListOf(_v.EnumStr(), min=1, max=1)},
+        converter=_to_architectures,
+        metadata={
+            "wire": "Architectures",
+            "check": _v.ListOf(_v.EnumStr(Architecture), min=1, max=1),
+        },
     )
     """The instruction set architecture that the function supports. Enter a string array
     with one of the valid values (arm64 or x86_64). The default value is ``x86_64``."""

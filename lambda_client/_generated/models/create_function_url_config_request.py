@@ -38,7 +38,8 @@ class CreateFunctionUrlConfigRequest(Model):
     name, it is limited to 64 characters in length."""
 
     auth_type: FunctionUrlAuthType = field(
-        converter=to_function_url_auth_type, metadata={"wire": "AuthType", "check": _v.EnumStr()}
+        converter=to_function_url_auth_type,
+        metadata={"wire": "AuthType", "check": _v.EnumStr(FunctionUrlAuthType)},
     )
     """The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you
     want to restrict access to authenticated users only. Set to ``NONE`` if you want to
@@ -60,7 +61,7 @@ class CreateFunctionUrlConfigRequest(Model):
     invoke_mode: InvokeMode | None = field(
         default=None,
         converter=to_invoke_mode,
-        metadata={"wire": "InvokeMode", "check": _v.EnumStr()},
+        metadata={"wire": "InvokeMode", "check": _v.EnumStr(InvokeMode)},
     )
     """Use one of the following options:
 

@@ -16,8 +16,8 @@ __all__ = ["DeleteFunctionResponse"]
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeleteFunctionResponse(Model):
-    status_code: int | None = field(
-        default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
+    status_code: int = field(
+        default=200, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
     )
     """The HTTP status code returned by the operation."""
 
@@ -29,6 +29,6 @@ class DeleteFunctionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DeleteFunctionResponse:
         obj = object.__new__(DeleteFunctionResponse)
-        obj.status_code = None
+        obj.status_code = 200
         obj.response_metadata = None
         return obj

@@ -33,7 +33,7 @@ class DocumentDBEventSourceConfig(Model):
     full_document: FullDocument | None = field(
         default=None,
         converter=to_full_document,
-        metadata={"wire": "FullDocument", "check": _v.EnumStr()},
+        metadata={"wire": "FullDocument", "check": _v.EnumStr(FullDocument)},
     )
     """Determines what DocumentDB sends to your event stream during document update
     operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes,

@@ -3,13 +3,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime.fields import redact as _redact
 from ..._runtime.model import Model
 
 __all__ = ["Environment"]
+
+
+def _to_variables(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return cast("dict[str, str] | None", _c.to_dict(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -20,6 +30,7 @@ class Environment(Model):
 
     variables: dict[str, str] | None = field(
         default=None,
+        converter=_to_variables,
         repr=_redact,
         metadata={"wire": "Variables", "check": _v.MapOf(_v.Str(), _v.Str())},
     )

@@ -3,15 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.fields import redact as _redact
 from ..._runtime.model import Model
 
 __all__ = ["ErrorObject"]
+
+
+def _to_stack_trace(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -34,7 +42,10 @@ class ErrorObject(Model):
     """Machine-readable error data."""
 
     stack_trace: list[str] | None = field(
-        default=None, repr=_redact, metadata={"wire": "StackTrace", "check": _v.ListOf(_v.Str())}
+        default=None,
+        converter=_to_stack_trace,
+        repr=_redact,
+        metadata={"wire": "StackTrace", "check": _v.ListOf(_v.Str())},
     )
     """Stack trace information for the error."""
 

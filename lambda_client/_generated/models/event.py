@@ -47,7 +47,9 @@ class Event(Model):
     """An event that occurred during the execution of a durable function."""
 
     event_type: EventType | None = field(
-        default=None, converter=to_event_type, metadata={"wire": "EventType", "check": _v.EnumStr()}
+        default=None,
+        converter=to_event_type,
+        metadata={"wire": "EventType", "check": _v.EnumStr(EventType)},
     )
     """The type of event that occurred."""
 

@@ -47,7 +47,7 @@ class EventSourceMappingConfiguration(Model):
     starting_position: EventSourcePosition | None = field(
         default=None,
         converter=to_event_source_position,
-        metadata={"wire": "StartingPosition", "check": _v.EnumStr()},
+        metadata={"wire": "StartingPosition", "check": _v.EnumStr(EventSourcePosition)},
     )
     """The position in a stream from which to start reading. Required for Amazon Kinesis
     and Amazon DynamoDB Stream event sources. ``AT_TIMESTAMP`` is supported only for
@@ -252,7 +252,10 @@ class EventSourceMappingConfiguration(Model):
     function_response_types: list[FunctionResponseType] | None = field(
         default=None,
         converter=to_function_response_type_list,
-        metadata={"wire": "FunctionResponseTypes", "check": _v.ListOf(_v.EnumStr(), min=0, max=1)},
+        metadata={
+            "wire": "FunctionResponseTypes",
+            "check": _v.ListOf(_v.EnumStr(FunctionResponseType), min=0, max=1),
+        },
     )
     """(Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A
     list of current response type enums applied to the event source mapping."""

@@ -24,7 +24,7 @@ class EventSourceMappingLoggingConfig(Model):
     system_log_level: EventSourceMappingSystemLogLevel | None = field(
         default=None,
         converter=to_event_source_mapping_system_log_level,
-        metadata={"wire": "SystemLogLevel", "check": _v.EnumStr()},
+        metadata={"wire": "SystemLogLevel", "check": _v.EnumStr(EventSourceMappingSystemLogLevel)},
     )
     """The log level you want your event source mapping to use. Lambda event poller only
     sends system logs at the selected level of detail and lower, where ``DEBUG`` is the

@@ -3,16 +3,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
-from ..enums import EventSourceMappingMetric, to_event_source_mapping_metric_list
+from ..enums import EventSourceMappingMetric, to_event_source_mapping_metric
 
 __all__ = ["EventSourceMappingMetricsConfig"]
+
+
+def _to_metrics(
+    value: SequenceNotStr[EventSourceMappingMetric | str] | None,
+) -> list[EventSourceMappingMetric] | None:
+    return cast(
+        "list[EventSourceMappingMetric] | None", _c.to_list(value, to_event_source_mapping_metric)
+    )
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -22,8 +32,11 @@ class EventSourceMappingMetricsConfig(Model):
 
     metrics: list[EventSourceMappingMetric] | None = field(
         default=None,
-        converter=to_event_source_mapping_metric_list,
-        metadata={"wire": "Metrics", "check": _v.ListOf(_v.EnumStr(), min=0, max=3)},
+        converter=_to_metrics,
+        metadata={
+            "wire": "Metrics",
+            "check": _v.ListOf(_v.EnumStr(EventSourceMappingMetric), min=0, max=3),
+        },
     )
     """The metrics you want your event source mapping to produce, including ``EventCount``,
     ``ErrorCount``, ``KafkaMetrics``.

@@ -41,7 +41,7 @@ class Execution(Model):
     status: ExecutionStatus | None = field(
         default=None,
         converter=to_execution_status,
-        metadata={"wire": "Status", "check": _v.EnumStr()},
+        metadata={"wire": "Status", "check": _v.EnumStr(ExecutionStatus)},
     )
     """The current status of the durable execution."""
 

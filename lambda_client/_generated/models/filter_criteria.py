@@ -3,15 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from .filter import Filter
 
 __all__ = ["FilterCriteria"]
+
+
+def _to_filters(value: SequenceNotStr[Filter] | None) -> list[Filter] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[Filter] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -19,7 +27,9 @@ class FilterCriteria(Model):
     """An object that contains the filters for an event source."""
 
     filters: list[Filter] | None = field(
-        default=None, metadata={"wire": "Filters", "check": _v.ListOf(_v.Struct(Filter))}
+        default=None,
+        converter=_to_filters,
+        metadata={"wire": "Filters", "check": _v.ListOf(_v.Struct(Filter))},
     )
     """A list of filters."""
 

@@ -44,7 +44,7 @@ class FunctionCode(Model):
     s3_object_storage_mode: S3ObjectStorageMode | None = field(
         default=None,
         converter=to_s3_object_storage_mode,
-        metadata={"wire": "S3ObjectStorageMode", "check": _v.EnumStr()},
+        metadata={"wire": "S3ObjectStorageMode", "check": _v.EnumStr(S3ObjectStorageMode)},
     )
     """Specifies how the deployment package is stored. Valid values:
 

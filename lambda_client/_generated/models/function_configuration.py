@@ -62,7 +62,9 @@ class FunctionConfiguration(Model):
     """The function's Amazon Resource Name (ARN)."""
 
     runtime: Runtime | None = field(
-        default=None, converter=to_runtime, metadata={"wire": "Runtime", "check": _v.EnumStr()}
+        default=None,
+        converter=to_runtime,
+        metadata={"wire": "Runtime", "check": _v.EnumStr(Runtime)},
     )
     """The identifier of the function's runtime
     (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is
@@ -198,7 +200,7 @@ class FunctionConfiguration(Model):
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)."""
 
     state: State | None = field(
-        default=None, converter=to_state, metadata={"wire": "State", "check": _v.EnumStr()}
+        default=None, converter=to_state, metadata={"wire": "State", "check": _v.EnumStr(State)}
     )
     """The current state of the function. When the state is ``Inactive``, you can
     reactivate the function by invoking it."""
@@ -211,7 +213,7 @@ class FunctionConfiguration(Model):
     state_reason_code: StateReasonCode | None = field(
         default=None,
         converter=to_state_reason_code,
-        metadata={"wire": "StateReasonCode", "check": _v.EnumStr()},
+        metadata={"wire": "StateReasonCode", "check": _v.EnumStr(StateReasonCode)},
     )
     """The reason code for the function's current state. When the code is ``Creating``, you
     can't invoke or modify the function."""
@@ -219,7 +221,7 @@ class FunctionConfiguration(Model):
     last_update_status: LastUpdateStatus | None = field(
         default=None,
         converter=to_last_update_status,
-        metadata={"wire": "LastUpdateStatus", "check": _v.EnumStr()},
+        metadata={"wire": "LastUpdateStatus", "check": _v.EnumStr(LastUpdateStatus)},
     )
     """The status of the last update that was performed on the function. This is first set
     to ``Successful`` after function creation completes."""
@@ -232,7 +234,10 @@ class FunctionConfiguration(Model):
     last_update_status_reason_code: LastUpdateStatusReasonCode | None = field(
         default=None,
         converter=to_last_update_status_reason_code,
-        metadata={"wire": "LastUpdateStatusReasonCode", "check": _v.EnumStr()},
+        metadata={
+            "wire": "LastUpdateStatusReasonCode",
+            "check": _v.EnumStr(LastUpdateStatusReasonCode),
+        },
     )
     """The reason code for the last update that was performed on the function."""
 
@@ -262,7 +267,7 @@ class FunctionConfiguration(Model):
     package_type: PackageType | None = field(
         default=None,
         converter=to_package_type,
-        metadata={"wire": "PackageType", "check": _v.EnumStr()},
+        metadata={"wire": "PackageType", "check": _v.EnumStr(PackageType)},
     )
     """The type of deployment package. Set to ``Image`` for container image and set ``Zip``
     for .zip file archive."""
@@ -276,7 +281,10 @@ class FunctionConfiguration(Model):
     architectures: list[Architecture] | None = field(
         default=None,
         converter=to_architecture_list,
-        metadata={"wire": "Architectures", "check": _v.ListOf(_v.EnumStr(), min=1, max=1)},
+        metadata={
+            "wire": "Architectures",
+            "check": _v.ListOf(_v.EnumStr(Architecture), min=1, max=1),
+        },
     )
     """The instruction set architecture that the function supports. Architecture is a
     string array with one of the valid values. The default architecture value is

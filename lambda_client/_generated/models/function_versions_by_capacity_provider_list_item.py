@@ -26,7 +26,7 @@ class FunctionVersionsByCapacityProviderListItem(Model):
     """The Amazon Resource Name (ARN) of the function version."""
 
     state: State | None = field(
-        default=None, converter=to_state, metadata={"wire": "State", "check": _v.EnumStr()}
+        default=None, converter=to_state, metadata={"wire": "State", "check": _v.EnumStr(State)}
     )
     """The current state of the function version."""
 

@@ -76,7 +76,7 @@ class GetDurableExecutionResponse(Model):
     status: ExecutionStatus | None = field(
         default=None,
         converter=to_execution_status,
-        metadata={"wire": "Status", "check": _v.EnumStr()},
+        metadata={"wire": "Status", "check": _v.EnumStr(ExecutionStatus)},
     )
     """The durable execution has one of the following statuses:
 

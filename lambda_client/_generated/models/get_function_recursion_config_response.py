@@ -21,7 +21,7 @@ class GetFunctionRecursionConfigResponse(Model):
     recursive_loop: RecursiveLoop | None = field(
         default=None,
         converter=to_recursive_loop,
-        metadata={"wire": "RecursiveLoop", "check": _v.EnumStr()},
+        metadata={"wire": "RecursiveLoop", "check": _v.EnumStr(RecursiveLoop)},
     )
     """If your function's recursive loop detection configuration is ``Allow``, Lambda
     doesn't take any action when it detects your function being invoked as part of a

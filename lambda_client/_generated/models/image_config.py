@@ -3,14 +3,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["ImageConfig"]
+
+
+def _to_entry_point(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_command(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -20,13 +34,17 @@ class ImageConfig(Model):
     (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms)."""
 
     entry_point: list[str] | None = field(
-        default=None, metadata={"wire": "EntryPoint", "check": _v.ListOf(_v.Str(), min=0, max=1500)}
+        default=None,
+        converter=_to_entry_point,
+        metadata={"wire": "EntryPoint", "check": _v.ListOf(_v.Str(), min=0, max=1500)},
     )
     """Specifies the entry point to their application, which is typically the location of
     the runtime executable."""
 
     command: list[str] | None = field(
-        default=None, metadata={"wire": "Command", "check": _v.ListOf(_v.Str(), min=0, max=1500)}
+        default=None,
+        converter=_to_command,
+        metadata={"wire": "Command", "check": _v.ListOf(_v.Str(), min=0, max=1500)},
     )
     """Specifies parameters that you want to pass in with ENTRYPOINT."""
 

@@ -3,16 +3,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
-from ..enums import Architecture, to_architecture_list
+from ..enums import Architecture, to_architecture
 
 __all__ = ["InstanceRequirements"]
+
+
+def _to_architectures(
+    value: SequenceNotStr[Architecture | str] | None,
+) -> list[Architecture] | None:
+    return cast("list[Architecture] | None", _c.to_list(value, to_architecture))
+
+
+def _to_allowed_instance_types(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_excluded_instance_types(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -22,14 +42,18 @@ class InstanceRequirements(Model):
 
     architectures: list[Architecture] | None = field(
         default=None,
-        converter=to_architecture_list,
-        metadata={"wire": "Architectures", "check": _v.ListOf(_v.EnumStr(), min=1, max=1)},
+        converter=_to_architectures,
+        metadata={
+            "wire": "Architectures",
+            "check": _v.ListOf(_v.EnumStr(Architecture), min=1, max=1),
+        },
     )
     """A list of supported CPU architectures for compute instances. Valid values include
     ``x86_64`` and ``arm64``."""
 
     allowed_instance_types: list[str] | None = field(
         default=None,
+        converter=_to_allowed_instance_types,
         metadata={
             "wire": "AllowedInstanceTypes",
             "check": _v.ListOf(_v.Str(min=1, max=30), min=0, max=400),
@@ -40,6 +64,7 @@ class InstanceRequirements(Model):
 
     excluded_instance_types: list[str] | None = field(
         default=None,
+        converter=_to_excluded_instance_types,
         metadata={
             "wire": "ExcludedInstanceTypes",
             "check": _v.ListOf(_v.Str(min=1, max=30), min=0, max=400),

@@ -45,7 +45,7 @@ class InvocationRequest(Model):
             "wire": "InvocationType",
             "loc": "header",
             "name": "X-Amz-Invocation-Type",
-            "check": _v.EnumStr(),
+            "check": _v.EnumStr(InvocationType),
         },
     )
     """Choose from the following options.
@@ -74,7 +74,7 @@ class InvocationRequest(Model):
             "wire": "LogType",
             "loc": "header",
             "name": "X-Amz-Log-Type",
-            "check": _v.EnumStr(),
+            "check": _v.EnumStr(LogType),
         },
     )
     """Set to ``Tail`` to include the execution log in the response. Applies to

@@ -18,8 +18,8 @@ __all__ = ["InvocationResponse"]
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvocationResponse(Model):
-    status_code: int | None = field(
-        default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
+    status_code: int = field(
+        default=200, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
     )
     """The HTTP status code is in the 200 range for a successful request. For the
     ``RequestResponse`` invocation type, this status code is 200. For the ``Event``
@@ -49,8 +49,8 @@ class InvocationResponse(Model):
     )
     """The last 4 KB of the execution log, which is base64-encoded."""
 
-    payload: bytes | None = field(
-        default=None,
+    payload: bytes = field(
+        default=b"",
         repr=_redact,
         metadata={"wire": "Payload", "loc": "payload", "check": _v.Blob()},
     )
@@ -93,10 +93,10 @@ class InvocationResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvocationResponse:
         obj = object.__new__(InvocationResponse)
-        obj.status_code = None
+        obj.status_code = 200
         obj.function_error = None
         obj.log_result = None
-        obj.payload = None
+        obj.payload = b""
         obj.executed_version = None
         obj.durable_execution_arn = None
         obj.response_metadata = None

@@ -20,8 +20,8 @@ class InvokeAsyncResponse(Model):
     A success response (``202 Accepted``) indicates that the request is queued for
         invocation."""
 
-    status: int | None = field(
-        default=None, metadata={"wire": "Status", "loc": "statusCode", "check": _v.Int()}
+    status: int = field(
+        default=202, metadata={"wire": "Status", "loc": "statusCode", "check": _v.Int()}
     )
     """The status code."""
 
@@ -33,6 +33,6 @@ class InvokeAsyncResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeAsyncResponse:
         obj = object.__new__(InvokeAsyncResponse)
-        obj.status = None
+        obj.status = 202
         obj.response_metadata = None
         return obj

@@ -18,8 +18,8 @@ __all__ = ["InvokeResponseStreamUpdate"]
 class InvokeResponseStreamUpdate(Model):
     """A chunk of the streamed response payload."""
 
-    payload: bytes | None = field(
-        default=None,
+    payload: bytes = field(
+        default=b"",
         repr=_redact,
         metadata={"wire": "Payload", "loc": "eventpayload", "check": _v.Blob()},
     )
@@ -28,5 +28,5 @@ class InvokeResponseStreamUpdate(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeResponseStreamUpdate:
         obj = object.__new__(InvokeResponseStreamUpdate)
-        obj.payload = None
+        obj.payload = b""
         return obj

@@ -49,7 +49,7 @@ class InvokeWithResponseStreamRequest(Model):
             "wire": "LogType",
             "loc": "header",
             "name": "X-Amz-Log-Type",
-            "check": _v.EnumStr(),
+            "check": _v.EnumStr(LogType),
         },
     )
     """Set to ``Tail`` to include the execution log in the response. Applies to
@@ -103,7 +103,7 @@ class InvokeWithResponseStreamRequest(Model):
             "wire": "InvocationType",
             "loc": "header",
             "name": "X-Amz-Invocation-Type",
-            "check": _v.EnumStr(),
+            "check": _v.EnumStr(ResponseStreamingInvocationType),
         },
     )
     """Use one of the following options:

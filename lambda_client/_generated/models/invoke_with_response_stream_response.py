@@ -10,7 +10,7 @@ from attrs import define, field, setters
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
-from ..._runtime.streaming import EventStream
+from ..._runtime.streaming import EventStream, no_events
 from .invoke_response_stream_update import InvokeResponseStreamUpdate
 from .invoke_with_response_stream_complete_event import InvokeWithResponseStreamCompleteEvent
 
@@ -19,8 +19,8 @@ __all__ = ["InvokeWithResponseStreamResponse"]
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeWithResponseStreamResponse(Model):
-    status_code: int | None = field(
-        default=None, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
+    status_code: int = field(
+        default=200, metadata={"wire": "StatusCode", "loc": "statusCode", "check": _v.Int()}
     )
     """For a successful request, the HTTP status code is in the 200 range. For the
     ``RequestResponse`` invocation type, this status code is 200. For the ``DryRun``
@@ -38,10 +38,11 @@ class InvokeWithResponseStreamResponse(Model):
     """The version of the function that executed. When you invoke a function with an alias,
     this indicates which version the alias resolved to."""
 
-    event_stream: (
-        EventStream[InvokeResponseStreamUpdate | InvokeWithResponseStreamCompleteEvent] | None
-    ) = field(
-        default=None,
+    event_stream: EventStream[
+        InvokeResponseStreamUpdate | InvokeWithResponseStreamCompleteEvent
+    ] = field(
+        factory=no_events,
+        eq=False,
         metadata={
             "wire": "EventStream",
             "loc": "eventstream",
@@ -73,9 +74,9 @@ class InvokeWithResponseStreamResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeWithResponseStreamResponse:
         obj = object.__new__(InvokeWithResponseStreamResponse)
-        obj.status_code = None
+        obj.status_code = 200
         obj.executed_version = None
-        obj.event_stream = None
+        obj.event_stream = no_events()
         obj.response_stream_content_type = None
         obj.response_metadata = None
         return obj

@@ -31,7 +31,7 @@ class KafkaSchemaRegistryAccessConfig(Model):
     type: KafkaSchemaRegistryAuthType | None = field(
         default=None,
         converter=to_kafka_schema_registry_auth_type,
-        metadata={"wire": "Type", "check": _v.EnumStr()},
+        metadata={"wire": "Type", "check": _v.EnumStr(KafkaSchemaRegistryAuthType)},
     )
     """The type of authentication Lambda uses to access your schema registry.
 

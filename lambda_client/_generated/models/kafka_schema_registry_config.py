@@ -3,18 +3,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import SchemaRegistryEventRecordFormat, to_schema_registry_event_record_format
 from .kafka_schema_registry_access_config import KafkaSchemaRegistryAccessConfig
 from .kafka_schema_validation_config import KafkaSchemaValidationConfig
 
 __all__ = ["KafkaSchemaRegistryConfig"]
+
+
+def _to_access_configs(
+    value: SequenceNotStr[KafkaSchemaRegistryAccessConfig] | None,
+) -> list[KafkaSchemaRegistryAccessConfig] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[KafkaSchemaRegistryAccessConfig] | None", _c.to_list(value))
+
+
+def _to_schema_validation_configs(
+    value: SequenceNotStr[KafkaSchemaValidationConfig] | None,
+) -> list[KafkaSchemaValidationConfig] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[KafkaSchemaValidationConfig] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -38,7 +56,10 @@ class KafkaSchemaRegistryConfig(Model):
     event_record_format: SchemaRegistryEventRecordFormat | None = field(
         default=None,
         converter=to_schema_registry_event_record_format,
-        metadata={"wire": "EventRecordFormat", "check": _v.EnumStr()},
+        metadata={
+            "wire": "EventRecordFormat",
+            "check": _v.EnumStr(SchemaRegistryEventRecordFormat),
+        },
     )
     """The record format that Lambda delivers to your function after schema validation.
 
@@ -55,6 +76,7 @@ class KafkaSchemaRegistryConfig(Model):
 
     access_configs: list[KafkaSchemaRegistryAccessConfig] | None = field(
         default=None,
+        converter=_to_access_configs,
         metadata={
             "wire": "AccessConfigs",
             "check": _v.ListOf(_v.Struct(KafkaSchemaRegistryAccessConfig)),
@@ -65,6 +87,7 @@ class KafkaSchemaRegistryConfig(Model):
 
     schema_validation_configs: list[KafkaSchemaValidationConfig] | None = field(
         default=None,
+        converter=_to_schema_validation_configs,
         metadata={
             "wire": "SchemaValidationConfigs",
             "check": _v.ListOf(_v.Struct(KafkaSchemaValidationConfig)),

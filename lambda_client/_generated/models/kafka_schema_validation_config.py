@@ -23,7 +23,7 @@ class KafkaSchemaValidationConfig(Model):
     attribute: KafkaSchemaValidationAttribute | None = field(
         default=None,
         converter=to_kafka_schema_validation_attribute,
-        metadata={"wire": "Attribute", "check": _v.EnumStr()},
+        metadata={"wire": "Attribute", "check": _v.EnumStr(KafkaSchemaValidationAttribute)},
     )
     """The attributes you want your schema registry to validate and filter for. If you
     selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the

@@ -44,7 +44,7 @@ class LayerVersionsListItem(Model):
         converter=to_architecture_list,
         metadata={
             "wire": "CompatibleArchitectures",
-            "check": _v.ListOf(_v.EnumStr(), min=0, max=2),
+            "check": _v.ListOf(_v.EnumStr(Architecture), min=0, max=2),
         },
     )
     """A list of compatible instruction set architectures
@@ -53,7 +53,10 @@ class LayerVersionsListItem(Model):
     compatible_runtimes: list[Runtime] | None = field(
         default=None,
         converter=to_runtime_list,
-        metadata={"wire": "CompatibleRuntimes", "check": _v.ListOf(_v.EnumStr(), min=0, max=15)},
+        metadata={
+            "wire": "CompatibleRuntimes",
+            "check": _v.ListOf(_v.EnumStr(Runtime), min=0, max=15),
+        },
     )
     """The layer's compatible runtimes.
 

@@ -17,7 +17,11 @@ class ListCapacityProvidersRequest(Model):
     state: CapacityProviderState | None = field(
         default=None,
         converter=to_capacity_provider_state,
-        metadata={"wire": "State", "loc": "querystring", "check": _v.EnumStr()},
+        metadata={
+            "wire": "State",
+            "loc": "querystring",
+            "check": _v.EnumStr(CapacityProviderState),
+        },
     )
     """Filter capacity providers by their current state."""
 

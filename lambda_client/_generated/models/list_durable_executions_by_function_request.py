@@ -4,14 +4,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
-from ..enums import ExecutionStatus, to_execution_status_list
+from ..enums import ExecutionStatus, to_execution_status
 
 __all__ = ["ListDurableExecutionsByFunctionRequest"]
+
+
+def _to_statuses(
+    value: SequenceNotStr[ExecutionStatus | str] | None,
+) -> list[ExecutionStatus] | None:
+    return cast("list[ExecutionStatus] | None", _c.to_list(value, to_execution_status))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -42,11 +51,11 @@ class ListDurableExecutionsByFunctionRequest(Model):
 
     statuses: list[ExecutionStatus] | None = field(
         default=None,
-        converter=to_execution_status_list,
+        converter=_to_statuses,
         metadata={
             "wire": "Statuses",
             "loc": "querystring",
-            "check": _v.ListOf(_v.EnumStr(), min=1, max=10),
+            "check": _v.ListOf(_v.EnumStr(ExecutionStatus), min=1, max=10),
         },
     )
     """Filters the executions by status. Specify one of the following values:

@@ -26,7 +26,11 @@ class ListFunctionsRequest(Model):
     function_version: FunctionVersion | None = field(
         default=None,
         converter=to_function_version,
-        metadata={"wire": "FunctionVersion", "loc": "querystring", "check": _v.EnumStr()},
+        metadata={
+            "wire": "FunctionVersion",
+            "loc": "querystring",
+            "check": _v.EnumStr(FunctionVersion),
+        },
     )
     """Set to ``ALL`` to include entries for all published versions of each function."""
 

@@ -22,7 +22,11 @@ class ListLayerVersionsRequest(Model):
     compatible_architecture: Architecture | None = field(
         default=None,
         converter=to_architecture,
-        metadata={"wire": "CompatibleArchitecture", "loc": "querystring", "check": _v.EnumStr()},
+        metadata={
+            "wire": "CompatibleArchitecture",
+            "loc": "querystring",
+            "check": _v.EnumStr(Architecture),
+        },
     )
     """The compatible instruction set architecture
     (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html)."""
@@ -30,7 +34,7 @@ class ListLayerVersionsRequest(Model):
     compatible_runtime: Runtime | None = field(
         default=None,
         converter=to_runtime,
-        metadata={"wire": "CompatibleRuntime", "loc": "querystring", "check": _v.EnumStr()},
+        metadata={"wire": "CompatibleRuntime", "loc": "querystring", "check": _v.EnumStr(Runtime)},
     )
     """A runtime identifier.
 

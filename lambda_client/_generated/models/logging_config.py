@@ -27,7 +27,9 @@ class LoggingConfig(Model):
     """The function's Amazon CloudWatch Logs configuration settings."""
 
     log_format: LogFormat | None = field(
-        default=None, converter=to_log_format, metadata={"wire": "LogFormat", "check": _v.EnumStr()}
+        default=None,
+        converter=to_log_format,
+        metadata={"wire": "LogFormat", "check": _v.EnumStr(LogFormat)},
     )
     """The format in which Lambda sends your function's application and system logs to
     CloudWatch. Select between plain text and structured JSON."""
@@ -35,7 +37,7 @@ class LoggingConfig(Model):
     application_log_level: ApplicationLogLevel | None = field(
         default=None,
         converter=to_application_log_level,
-        metadata={"wire": "ApplicationLogLevel", "check": _v.EnumStr()},
+        metadata={"wire": "ApplicationLogLevel", "check": _v.EnumStr(ApplicationLogLevel)},
     )
     """Set this property to filter the application logs for your function that Lambda sends
     to CloudWatch. Lambda only sends application logs at the selected level of detail
@@ -44,7 +46,7 @@ class LoggingConfig(Model):
     system_log_level: SystemLogLevel | None = field(
         default=None,
         converter=to_system_log_level,
-        metadata={"wire": "SystemLogLevel", "check": _v.EnumStr()},
+        metadata={"wire": "SystemLogLevel", "check": _v.EnumStr(SystemLogLevel)},
     )
     """Set this property to filter the system logs for your function that Lambda sends to
     CloudWatch. Lambda only sends system logs at the selected level of detail and lower,

@@ -41,7 +41,9 @@ class Operation(Model):
     """The customer-provided name for this operation."""
 
     type: OperationType | None = field(
-        default=None, converter=to_operation_type, metadata={"wire": "Type", "check": _v.EnumStr()}
+        default=None,
+        converter=to_operation_type,
+        metadata={"wire": "Type", "check": _v.EnumStr(OperationType)},
     )
     """The type of operation."""
 
@@ -65,7 +67,7 @@ class Operation(Model):
     status: OperationStatus | None = field(
         default=None,
         converter=to_operation_status,
-        metadata={"wire": "Status", "check": _v.EnumStr()},
+        metadata={"wire": "Status", "check": _v.EnumStr(OperationStatus)},
     )
     """The current status of the operation."""
 

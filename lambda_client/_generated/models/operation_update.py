@@ -27,12 +27,13 @@ class OperationUpdate(Model):
     """The unique identifier for this operation."""
 
     type: OperationType = field(
-        converter=to_operation_type, metadata={"wire": "Type", "check": _v.EnumStr()}
+        converter=to_operation_type, metadata={"wire": "Type", "check": _v.EnumStr(OperationType)}
     )
     """The type of operation to update."""
 
     action: OperationAction = field(
-        converter=to_operation_action, metadata={"wire": "Action", "check": _v.EnumStr()}
+        converter=to_operation_action,
+        metadata={"wire": "Action", "check": _v.EnumStr(OperationAction)},
     )
     """The action to take on the operation."""
 

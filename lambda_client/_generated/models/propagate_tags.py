@@ -3,16 +3,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
 from ..._runtime.model import Model
 from ..enums import PropagateTagsMode, to_propagate_tags_mode
 
 __all__ = ["PropagateTags"]
+
+
+def _to_explicit_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return cast("dict[str, str] | None", _c.to_dict(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -23,13 +31,14 @@ class PropagateTags(Model):
     mode: PropagateTagsMode | None = field(
         default=None,
         converter=to_propagate_tags_mode,
-        metadata={"wire": "Mode", "check": _v.EnumStr()},
+        metadata={"wire": "Mode", "check": _v.EnumStr(PropagateTagsMode)},
     )
     """The tag propagation mode. Set to ``Explicit`` to propagate the tags specified in
     ``ExplicitTags`` to managed resources. Set to ``None`` to disable tag propagation."""
 
     explicit_tags: dict[str, str] | None = field(
         default=None,
+        converter=_to_explicit_tags,
         metadata={
             "wire": "ExplicitTags",
             "check": _v.MapOf(_v.Str(min=1, max=128), _v.Str(min=0, max=256), min=0, max=40),

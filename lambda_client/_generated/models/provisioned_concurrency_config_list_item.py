@@ -48,7 +48,7 @@ class ProvisionedConcurrencyConfigListItem(Model):
     status: ProvisionedConcurrencyStatusEnum | None = field(
         default=None,
         converter=to_provisioned_concurrency_status_enum,
-        metadata={"wire": "Status", "check": _v.EnumStr()},
+        metadata={"wire": "Status", "check": _v.EnumStr(ProvisionedConcurrencyStatusEnum)},
     )
     """The status of the allocation process."""
 

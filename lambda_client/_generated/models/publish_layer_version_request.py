@@ -3,14 +3,28 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
-from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
+from ..enums import Architecture, Runtime, to_architecture, to_runtime
 from .layer_version_content_input import LayerVersionContentInput
 
 __all__ = ["PublishLayerVersionRequest"]
+
+
+def _to_compatible_architectures(
+    value: SequenceNotStr[Architecture | str] | None,
+) -> list[Architecture] | None:
+    return cast("list[Architecture] | None", _c.to_list(value, to_architecture))
+
+
+def _to_compatible_runtimes(value: SequenceNotStr[Runtime | str] | None) -> list[Runtime] | None:
+    return cast("list[Runtime] | None", _c.to_list(value, to_runtime))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -32,10 +46,10 @@ class PublishLayerVersionRequest(Model):
 
     compatible_architectures: list[Architecture] | None = field(
         default=None,
-        converter=to_architecture_list,
+        converter=_to_compatible_architectures,
         metadata={
             "wire": "CompatibleArchitectures",
-            "check": _v.ListOf(_v.EnumStr(), min=0, max=2),
+            "check": _v.ListOf(_v.EnumStr(Architecture), min=0, max=2),
         },
     )
     """A list of compatible instruction set architectures
@@ -43,8 +57,11 @@ class PublishLayerVersionRequest(Model):
 
     compatible_runtimes: list[Runtime] | None = field(
         default=None,
-        converter=to_runtime_list,
-        metadata={"wire": "CompatibleRuntimes", "check": _v.ListOf(_v.EnumStr(), min=0, max=15)},
+        converter=_to_compatible_runtimes,
+        metadata={
+            "wire": "CompatibleRuntimes",
+            "check": _v.ListOf(_v.EnumStr(Runtime), min=0, max=15),
+        },
     )
     """A list of compatible function runtimes
     (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used for

@@ -60,6 +60,6 @@ class PublishVersionRequest(Model):
     publish_to: FunctionVersionLatestPublished | None = field(
         default=None,
         converter=to_function_version_latest_published,
-        metadata={"wire": "PublishTo", "check": _v.EnumStr()},
+        metadata={"wire": "PublishTo", "check": _v.EnumStr(FunctionVersionLatestPublished)},
     )
     """Specifies where to publish the function version or configuration."""

@@ -37,7 +37,8 @@ class PutFunctionRecursionConfigRequest(Model):
     name, it is limited to 64 characters in length."""
 
     recursive_loop: RecursiveLoop = field(
-        converter=to_recursive_loop, metadata={"wire": "RecursiveLoop", "check": _v.EnumStr()}
+        converter=to_recursive_loop,
+        metadata={"wire": "RecursiveLoop", "check": _v.EnumStr(RecursiveLoop)},
     )
     """If you set your function's recursive loop detection configuration to ``Allow``,
     Lambda doesn't take any action when it detects your function being invoked as part

@@ -21,7 +21,7 @@ class PutFunctionRecursionConfigResponse(Model):
     recursive_loop: RecursiveLoop | None = field(
         default=None,
         converter=to_recursive_loop,
-        metadata={"wire": "RecursiveLoop", "check": _v.EnumStr()},
+        metadata={"wire": "RecursiveLoop", "check": _v.EnumStr(RecursiveLoop)},
     )
     """The status of your function's recursive loop detection configuration.
 

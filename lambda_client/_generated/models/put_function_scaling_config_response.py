@@ -19,7 +19,9 @@ __all__ = ["PutFunctionScalingConfigResponse"]
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PutFunctionScalingConfigResponse(Model):
     function_state: State | None = field(
-        default=None, converter=to_state, metadata={"wire": "FunctionState", "check": _v.EnumStr()}
+        default=None,
+        converter=to_state,
+        metadata={"wire": "FunctionState", "check": _v.EnumStr(State)},
     )
     """The current state of the function after applying the scaling configuration."""
 

@@ -41,7 +41,7 @@ class PutProvisionedConcurrencyConfigResponse(Model):
     status: ProvisionedConcurrencyStatusEnum | None = field(
         default=None,
         converter=to_provisioned_concurrency_status_enum,
-        metadata={"wire": "Status", "check": _v.EnumStr()},
+        metadata={"wire": "Status", "check": _v.EnumStr(ProvisionedConcurrencyStatusEnum)},
     )
     """The status of the allocation process."""
 

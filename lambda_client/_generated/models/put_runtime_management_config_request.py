@@ -37,7 +37,8 @@ class PutRuntimeManagementConfigRequest(Model):
     name, it is limited to 64 characters in length."""
 
     update_runtime_on: UpdateRuntimeOn = field(
-        converter=to_update_runtime_on, metadata={"wire": "UpdateRuntimeOn", "check": _v.EnumStr()}
+        converter=to_update_runtime_on,
+        metadata={"wire": "UpdateRuntimeOn", "check": _v.EnumStr(UpdateRuntimeOn)},
     )
     """Specify the runtime update mode.
 

@@ -21,7 +21,7 @@ class PutRuntimeManagementConfigResponse(Model):
     update_runtime_on: UpdateRuntimeOn | None = field(
         default=None,
         converter=to_update_runtime_on,
-        metadata={"wire": "UpdateRuntimeOn", "check": _v.EnumStr()},
+        metadata={"wire": "UpdateRuntimeOn", "check": _v.EnumStr(UpdateRuntimeOn)},
     )
     """The runtime update mode."""
 

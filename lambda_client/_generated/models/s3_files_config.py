@@ -22,7 +22,7 @@ class S3FilesConfig(Model):
     direct_s3_read: DirectS3Read | None = field(
         default=None,
         converter=to_direct_s3_read,
-        metadata={"wire": "DirectS3Read", "check": _v.EnumStr()},
+        metadata={"wire": "DirectS3Read", "check": _v.EnumStr(DirectS3Read)},
     )
     """Specifies if a function reads from the file system for the lowest latency, or
     through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the highest

@@ -3,16 +3,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime import wire as _w
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
-from ..enums import EndPointType, to_end_point_type_keyed
+from ..enums import EndPointType, to_end_point_type
 
 __all__ = ["SelfManagedEventSource"]
+
+
+def _to_endpoints(
+    value: Mapping[EndPointType | str, SequenceNotStr[str]] | None,
+) -> dict[EndPointType, list[str]] | None:
+    return cast(
+        "dict[EndPointType, list[str]] | None", _c.to_dict(value, to_end_point_type, _c.to_list)
+    )
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -21,11 +32,14 @@ class SelfManagedEventSource(Model):
 
     endpoints: dict[EndPointType, list[str]] | None = field(
         default=None,
-        converter=to_end_point_type_keyed,
+        converter=_to_endpoints,
         metadata={
             "wire": "Endpoints",
             "check": _v.MapOf(
-                _v.EnumStr(), _v.ListOf(_v.Str(min=1, max=300), min=1, max=10), min=1, max=2
+                _v.EnumStr(EndPointType),
+                _v.ListOf(_v.Str(min=1, max=300), min=1, max=10),
+                min=1,
+                max=2,
             ),
         },
     )

@@ -41,7 +41,10 @@ class SelfManagedKafkaEventSourceConfig(Model):
     consumption_mode: KafkaEventSourceMappingConsumptionMode | None = field(
         default=None,
         converter=to_kafka_event_source_mapping_consumption_mode,
-        metadata={"wire": "ConsumptionMode", "check": _v.EnumStr()},
+        metadata={
+            "wire": "ConsumptionMode",
+            "check": _v.EnumStr(KafkaEventSourceMappingConsumptionMode),
+        },
     )
     """The mode that Lambda uses to consume records from your self-managed Apache Kafka
     topic. Valid values are the following:

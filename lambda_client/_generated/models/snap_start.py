@@ -22,7 +22,7 @@ class SnapStart(Model):
     apply_on: SnapStartApplyOn | None = field(
         default=None,
         converter=to_snap_start_apply_on,
-        metadata={"wire": "ApplyOn", "check": _v.EnumStr()},
+        metadata={"wire": "ApplyOn", "check": _v.EnumStr(SnapStartApplyOn)},
     )
     """Set to ``PublishedVersions`` to create a snapshot of the initialized execution
     environment when you publish a function version."""

@@ -28,7 +28,7 @@ class SnapStartResponse(Model):
     apply_on: SnapStartApplyOn | None = field(
         default=None,
         converter=to_snap_start_apply_on,
-        metadata={"wire": "ApplyOn", "check": _v.EnumStr()},
+        metadata={"wire": "ApplyOn", "check": _v.EnumStr(SnapStartApplyOn)},
     )
     """When set to ``PublishedVersions``, Lambda creates a snapshot of the execution
     environment when you publish a function version."""
@@ -36,7 +36,7 @@ class SnapStartResponse(Model):
     optimization_status: SnapStartOptimizationStatus | None = field(
         default=None,
         converter=to_snap_start_optimization_status,
-        metadata={"wire": "OptimizationStatus", "check": _v.EnumStr()},
+        metadata={"wire": "OptimizationStatus", "check": _v.EnumStr(SnapStartOptimizationStatus)},
     )
     """When you provide a qualified Amazon Resource Name (ARN)
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html#versioning-versions-using),

@@ -23,7 +23,7 @@ class SourceAccessConfiguration(Model):
     type: SourceAccessType | None = field(
         default=None,
         converter=to_source_access_type,
-        metadata={"wire": "Type", "check": _v.EnumStr()},
+        metadata={"wire": "Type", "check": _v.EnumStr(SourceAccessType)},
     )
     """The type of authentication protocol, VPC components, or virtual host for your event
     source. For example: ``"Type":"SASL_SCRAM_512_AUTH"``.

@@ -3,12 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime.model import Model
 
 __all__ = ["TagResourceRequest"]
+
+
+def _to_tags(value: Mapping[str, str]) -> dict[str, str]:
+    if value is None or isinstance(value, dict):
+        return value
+    return cast("dict[str, str]", _c.to_dict(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -19,6 +29,10 @@ class TagResourceRequest(Model):
     """The resource's Amazon Resource Name (ARN)."""
 
     tags: dict[str, str] = field(
-        metadata={"wire": "Tags", "check": _v.MapOf(_v.Str(min=1, max=128), _v.Str(min=0, max=256))}
+        converter=_to_tags,
+        metadata={
+            "wire": "Tags",
+            "check": _v.MapOf(_v.Str(min=1, max=128), _v.Str(min=0, max=256)),
+        },
     )
     """A list of tags to apply to the resource."""

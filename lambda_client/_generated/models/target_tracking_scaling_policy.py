@@ -25,7 +25,10 @@ class TargetTrackingScalingPolicy(Model):
 
     predefined_metric_type: CapacityProviderPredefinedMetricType | None = field(
         converter=to_capacity_provider_predefined_metric_type,
-        metadata={"wire": "PredefinedMetricType", "check": _v.EnumStr()},
+        metadata={
+            "wire": "PredefinedMetricType",
+            "check": _v.EnumStr(CapacityProviderPredefinedMetricType),
+        },
     )
     """The predefined metric type to track for scaling decisions."""
 

@@ -23,7 +23,7 @@ class TenancyConfig(Model):
 
     tenant_isolation_mode: TenantIsolationMode | None = field(
         converter=to_tenant_isolation_mode,
-        metadata={"wire": "TenantIsolationMode", "check": _v.EnumStr()},
+        metadata={"wire": "TenantIsolationMode", "check": _v.EnumStr(TenantIsolationMode)},
     )
     """Tenant isolation mode allows for invocation to be sent to a corresponding execution
     environment dedicated to a specific tenant ID."""

@@ -19,6 +19,8 @@ class TracingConfig(Model):
     configuration. To sample and record incoming requests, set ``Mode`` to ``Active``."""
 
     mode: TracingMode | None = field(
-        default=None, converter=to_tracing_mode, metadata={"wire": "Mode", "check": _v.EnumStr()}
+        default=None,
+        converter=to_tracing_mode,
+        metadata={"wire": "Mode", "check": _v.EnumStr(TracingMode)},
     )
     """The tracing mode."""

@@ -20,7 +20,9 @@ class TracingConfigResponse(Model):
     """The function's X-Ray tracing configuration."""
 
     mode: TracingMode | None = field(
-        default=None, converter=to_tracing_mode, metadata={"wire": "Mode", "check": _v.EnumStr()}
+        default=None,
+        converter=to_tracing_mode,
+        metadata={"wire": "Mode", "check": _v.EnumStr(TracingMode)},
     )
     """The tracing mode."""
 

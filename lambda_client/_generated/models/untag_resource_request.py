@@ -3,12 +3,22 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["UntagResourceRequest"]
+
+
+def _to_tag_keys(value: SequenceNotStr[str]) -> list[str]:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str]", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -19,11 +29,12 @@ class UntagResourceRequest(Model):
     """The resource's Amazon Resource Name (ARN)."""
 
     tag_keys: list[str] = field(
+        converter=_to_tag_keys,
         metadata={
             "wire": "TagKeys",
             "loc": "querystring",
             "name": "tagKeys",
             "check": _v.ListOf(_v.Str(min=1, max=128)),
-        }
+        },
     )
     """A list of tag keys to remove from the resource."""

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
-from ..enums import FunctionResponseType, to_function_response_type_list
+from ..enums import FunctionResponseType, to_function_response_type
 from .amazon_managed_kafka_event_source_config import AmazonManagedKafkaEventSourceConfig
 from .destination_config import DestinationConfig
 from .document_db_event_source_config import DocumentDBEventSourceConfig
@@ -20,6 +24,20 @@ from .self_managed_kafka_event_source_config import SelfManagedKafkaEventSourceC
 from .source_access_configuration import SourceAccessConfiguration
 
 __all__ = ["UpdateEventSourceMappingRequest"]
+
+
+def _to_source_access_configurations(
+    value: SequenceNotStr[SourceAccessConfiguration] | None,
+) -> list[SourceAccessConfiguration] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[SourceAccessConfiguration] | None", _c.to_list(value))
+
+
+def _to_function_response_types(
+    value: SequenceNotStr[FunctionResponseType | str] | None,
+) -> list[FunctionResponseType] | None:
+    return cast("list[FunctionResponseType] | None", _c.to_list(value, to_function_response_type))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -201,6 +219,7 @@ class UpdateEventSourceMappingRequest(Model):
 
     source_access_configurations: list[SourceAccessConfiguration] | None = field(
         default=None,
+        converter=_to_source_access_configurations,
         metadata={
             "wire": "SourceAccessConfigurations",
             "check": _v.ListOf(_v.Struct(SourceAccessConfiguration), min=0, max=23),
@@ -211,8 +230,11 @@ class UpdateEventSourceMappingRequest(Model):
 
     function_response_types: list[FunctionResponseType] | None = field(
         default=None,
-        converter=to_function_response_type_list,
-        metadata={"wire": "FunctionResponseTypes", "check": _v.ListOf(_v.EnumStr(), min=0, max=1)},
+        converter=_to_function_response_types,
+        metadata={
+            "wire": "FunctionResponseTypes",
+            "check": _v.ListOf(_v.EnumStr(FunctionResponseType), min=0, max=1),
+        },
     )
     """(Kinesis, DynamoDB Streams, Amazon MSK, self-managed Apache Kafka, and Amazon SQS) A
     list of current response type enums applied to the event source mapping."""

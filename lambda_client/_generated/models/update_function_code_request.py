@@ -3,21 +3,31 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.fields import redact as _redact
 from ..._runtime.model import Model
 from ..enums import (
     Architecture,
     FunctionVersionLatestPublished,
     S3ObjectStorageMode,
-    to_architecture_list,
+    to_architecture,
     to_function_version_latest_published,
     to_s3_object_storage_mode,
 )
 
 __all__ = ["UpdateFunctionCodeRequest"]
+
+
+def _to_architectures(
+    value: SequenceNotStr[Architecture | str] | None,
+) -> list[Architecture] | None:
+    return cast("list[Architecture] | None", _c.to_list(value, to_architecture))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -72,7 +82,7 @@ class UpdateFunctionCodeRequest(Model):
     s3_object_storage_mode: S3ObjectStorageMode | None = field(
         default=None,
         converter=to_s3_object_storage_mode,
-        metadata={"wire": "S3ObjectStorageMode", "check": _v.EnumStr()},
+        metadata={"wire": "S3ObjectStorageMode", "check": _v.EnumStr(S3ObjectStorageMode)},
     )
     """Specifies how the deployment package is stored. Valid values:
 
@@ -91,8 +101,11 @@ class UpdateFunctionCodeRequest(Model):
 
     architectures: list[Architecture] | None = field(
         default=None,
-        converter=to_architecture_list,
-        metadata={"wire": "Architectures", "check": _v.ListOf(_v.EnumStr(), min=1, max=1)},
+        converter=_to_architectures,
+        metadata={
+            "wire": "Architectures",
+            "check": _v.ListOf(_v.EnumStr(Architecture), min=1, max=1),
+        },
     )
     """The instruction set architecture that the function supports. Enter a string array
     with one of the valid values (arm64 or x86_64). The default value is ``x86_64``."""
@@ -104,7 +117,7 @@ class UpdateFunctionCodeRequest(Model):
     publish_to: FunctionVersionLatestPublished | None = field(
         default=None,
         converter=to_function_version_latest_published,
-        metadata={"wire": "PublishTo", "check": _v.EnumStr()},
+        metadata={"wire": "PublishTo", "check": _v.EnumStr(FunctionVersionLatestPublished)},
     )
     """Specifies where to publish the function version or configuration."""
 

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 from ..enums import Runtime, to_runtime
 from .accelerator_config import AcceleratorConfig
@@ -23,6 +27,20 @@ from .tracing_config import TracingConfig
 from .vpc_config import VpcConfig
 
 __all__ = ["UpdateFunctionConfigurationRequest"]
+
+
+def _to_layers(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_file_system_configs(
+    value: SequenceNotStr[FileSystemConfig] | None,
+) -> list[FileSystemConfig] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[FileSystemConfig] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -102,7 +120,9 @@ class UpdateFunctionConfigurationRequest(Model):
     """Environment variables that are accessible from function code during execution."""
 
     runtime: Runtime | None = field(
-        default=None, converter=to_runtime, metadata={"wire": "Runtime", "check": _v.EnumStr()}
+        default=None,
+        converter=to_runtime,
+        metadata={"wire": "Runtime", "check": _v.EnumStr(Runtime)},
     )
     """The identifier of the function's runtime
     (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is
@@ -175,7 +195,9 @@ class UpdateFunctionConfigurationRequest(Model):
     this option to avoid modifying a function that has changed since you last read it."""
 
     layers: list[str] | None = field(
-        default=None, metadata={"wire": "Layers", "check": _v.ListOf(_v.Str(min=1, max=2048))}
+        default=None,
+        converter=_to_layers,
+        metadata={"wire": "Layers", "check": _v.ListOf(_v.Str(min=1, max=2048))},
     )
     """A list of function layers
     (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to
@@ -184,6 +206,7 @@ class UpdateFunctionConfigurationRequest(Model):
 
     file_system_configs: list[FileSystemConfig] | None = field(
         default=None,
+        converter=_to_file_system_configs,
         metadata={
             "wire": "FileSystemConfigs",
             "check": _v.ListOf(_v.Struct(FileSystemConfig), min=0, max=1),

@@ -46,7 +46,7 @@ class UpdateFunctionUrlConfigRequest(Model):
     auth_type: FunctionUrlAuthType | None = field(
         default=None,
         converter=to_function_url_auth_type,
-        metadata={"wire": "AuthType", "check": _v.EnumStr()},
+        metadata={"wire": "AuthType", "check": _v.EnumStr(FunctionUrlAuthType)},
     )
     """The type of authentication that your function URL uses. Set to ``AWS_IAM`` if you
     want to restrict access to authenticated users only. Set to ``NONE`` if you want to
@@ -62,7 +62,7 @@ class UpdateFunctionUrlConfigRequest(Model):
     invoke_mode: InvokeMode | None = field(
         default=None,
         converter=to_invoke_mode,
-        metadata={"wire": "InvokeMode", "check": _v.EnumStr()},
+        metadata={"wire": "InvokeMode", "check": _v.EnumStr(InvokeMode)},
     )
     """Use one of the following options:
 

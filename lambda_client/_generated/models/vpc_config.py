@@ -3,12 +3,28 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from attrs import define, field, setters
 
+from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
+from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model import Model
 
 __all__ = ["VpcConfig"]
+
+
+def _to_subnet_ids(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
+
+
+def _to_security_group_ids(value: SequenceNotStr[str] | None) -> list[str] | None:
+    if value is None or isinstance(value, list):
+        return value
+    return cast("list[str] | None", _c.to_list(value))
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -19,12 +35,14 @@ class VpcConfig(Model):
 
     subnet_ids: list[str] | None = field(
         default=None,
+        converter=_to_subnet_ids,
         metadata={"wire": "SubnetIds", "check": _v.ListOf(_v.Str(min=0, max=1024), min=0, max=16)},
     )
     """A list of VPC subnet IDs."""
 
     security_group_ids: list[str] | None = field(
         default=None,
+        converter=_to_security_group_ids,
         metadata={
             "wire": "SecurityGroupIds",
             "check": _v.ListOf(_v.Str(min=0, max=1024), min=0, max=5),
