@@ -15,6 +15,7 @@ meanwhile. The scan must cover every exception class the library raises.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -38,6 +39,7 @@ from lambda_client import (
     errors,
     models,
 )
+from lambda_client._runtime.blocking import LoopThread
 from lambda_client._runtime.eventstream import FrameEncodeError, HeaderType, encode_message
 from lambda_client._runtime.exceptions import ForeignCause, LambdaClientError
 from lambda_client._runtime.http import HttpRequest, HttpResponse
@@ -484,6 +486,72 @@ async def event_streams(scan: Scan) -> None:
             await scan.expect(label, kind, consume)
 
 
+async def function_urls(scan: Scan) -> None:
+    """A function URL's answers quoting the signed request back, each status."""
+
+    def quoting_answer(status: int, code: str | None) -> Callable[[Received], Reply]:
+        def reply(seen: Received) -> Reply:
+            scan.signed(seen.headers)
+            text = " ".join(f"{k}={v}" for k, v in seen.headers.items())
+            headers = {"Retry-After": "60"}
+            if code is not None:
+                headers["x-amzn-ErrorType"] = code
+            body = json.dumps({"message": text}).encode() if code else text.encode()
+            return Reply(status=status, headers=headers, body=body)
+
+        return reply
+
+    cases: list[tuple[int, str | None, type[BaseException]]] = [
+        (403, "InvalidSignatureException", errors.FunctionUrlAuthError),
+        (413, "RequestEntityTooLargeException", errors.FunctionUrlPayloadTooLargeError),
+        (429, "TooManyRequestsException", errors.FunctionUrlThrottledError),
+        (502, None, errors.FunctionUrlFunctionError),
+        (418, None, errors.FunctionUrlHTTPError),
+    ]
+    for status, code, kind in cases:
+        async with (
+            FaultServer(then=quoting_answer(status, code), max_requests=5) as fault,
+            client(fault.url) as c,
+        ):
+            url = c.function_url(fault.url, region="us-east-1")
+            await scan.expect(
+                f"function URL {status} quoting the request",
+                kind,
+                # The body is the caller's own content, not a modelled
+                # sensitive member: the function may answer with it.
+                lambda url=url: url.post("/orders", json={"id": 1}),  # type: ignore[misc]
+            )
+
+    def not_json(seen: Received) -> Reply:
+        scan.signed(seen.headers)
+        return Reply(status=200, body=f"{{{SESSION_TOKEN}".encode())
+
+    async with FaultServer(then=not_json, max_requests=5) as fault, client(fault.url) as c:
+        url = c.function_url(fault.url, region="us-east-1")
+
+        async def read_json() -> None:
+            response = await url.get("/")
+            await response.json()
+
+        await scan.expect("function URL body not JSON", errors.DeserializationError, read_json)
+
+
+async def two_loops(scan: Scan) -> None:
+    """A client in use on another running loop refuses this one."""
+    c = client(f"http://127.0.0.1:{closed_port()}")
+    elsewhere = LoopThread("secrets-other-loop")
+    try:
+        with contextlib.suppress(errors.ConnectError):
+            await asyncio.to_thread(elsewhere.run, c.get_function(function_name="f"))
+        await scan.expect(
+            "two running loops",
+            errors.EventLoopError,
+            lambda: c.invoke(function_name="f", payload=PAYLOAD_SECRET),
+        )
+    finally:
+        await asyncio.to_thread(elsewhere.close, c.close())
+
+
 async def bad_input(scan: Scan) -> None:
     async with fake_client(scan, lambda _r: HttpResponse(status=200, headers={})) as c:
         await scan.expect(
@@ -631,6 +699,7 @@ async def credentials_and_config(scan: Scan, home: Path) -> None:
         errors.ConfigError,
         lambda: LambdaClient(profile="broken", credentials=CREDENTIALS),
     )
+    config.write_text("")
 
     # An advisory refresh that fails is logged, then the call goes on.
     now = datetime.now(UTC)
@@ -743,6 +812,8 @@ async def run_every_failure(
     await service_errors(scan)
     await unreadable_answers(scan)
     await event_streams(scan)
+    await function_urls(scan)
+    await two_loops(scan)
     await bad_input(scan)
     await waiters(scan)
     await credentials_and_config(scan, home)
@@ -765,7 +836,7 @@ async def test_no_secret_in_any_exception_or_log_record(
 
     # Every class the library raises was raised above; the two bases it
     # never raises itself are covered through their subclasses.
-    never_raised_itself = {errors.ServiceError, errors.WaiterError}
+    never_raised_itself = {errors.ServiceError, errors.WaiterError, errors.FunctionUrlError}
     raised = classes_raised(scan)
     missing = library_exception_classes() - never_raised_itself - raised
     assert not missing, sorted(c.__qualname__ for c in missing)

@@ -42,7 +42,7 @@ from lambda_client._runtime.retry import RetryQuota
 from lambda_client.models import InvokeWithResponseStreamCompleteEvent
 from tests.fuzz.strategies import DATES, JUNK, TEXT, bodies, dumps, fuzz_settings, headers
 
-#: Examples per operation in ``make test``: 88 operations, 2,200 examples.
+#: Examples per operation in ``make test``: 91 operations, 2,275 examples.
 EXAMPLES_PER_OPERATION = 25
 STREAM_EXAMPLES = 400
 
