@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import logging
 import os
 import random
 import signal
@@ -345,6 +346,18 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+class _CountRecords(logging.Handler):
+    """Counts the library's log records by logger and level instead of
+    printing them: under injected faults its warnings are expected."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[f"{record.name} {record.levelname}"] += 1
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     if args.serve:
@@ -356,8 +369,18 @@ def main(argv: list[str] | None = None) -> None:
         )
         asyncio.run(serve(plan, args.max_seconds))
         return
+    library = logging.getLogger("lambda_client")
+    records = _CountRecords()
+    library.addHandler(records)
+    library.propagate = False
     report = asyncio.run(soak(args))
-    data = {**asdict(report), "rss_growth": report.rss_growth}
+    data = {
+        **asdict(report),
+        "rss_growth": report.rss_growth,
+        "log_records_warning_and_above": {
+            key: n for key, n in sorted(records.counts.items()) if not key.endswith(" DEBUG")
+        },
+    }
     print(json.dumps(data, indent=2))
     if args.json:
         with open(args.json, "w") as f:
