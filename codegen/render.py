@@ -116,6 +116,8 @@ def _environment() -> jinja2.Environment:
         autoescape=False,  # noqa: S701 - renders Python source, not HTML
     )
     env.filters["docstring"] = docs.docstring
+    env.filters["summary"] = docs.summary
+    env.filters["argument_doc"] = docs.argument
     env.filters["snake"] = naming.snake_case
     env.filters["field_annotation"] = field_annotation
     env.filters["field_arguments"] = field_arguments
@@ -129,10 +131,12 @@ def _environment() -> jinja2.Environment:
 def render_sources(service: Service) -> dict[str, str]:
     """Relative path under ``_generated`` -> unformatted source."""
     env = _environment()
+    env.filters["docstring"] = docs.docstring_filter(docs.reference_targets(service))
     modules = {s.name: s.module for s in service.structures}
     if len(set(modules.values())) != len(modules):
         raise ValueError("two structures map to the same module name")
-    common = {"service": service, "modules": modules}
+    error_summaries = {e.name: docs.summary(e.documentation) for e in service.errors}
+    common = {"service": service, "modules": modules, "error_summaries": error_summaries}
     out: dict[str, str] = {"__init__.py": env.get_template("_header.jinja").render(**common)}
     model = env.get_template("model.py.jinja")
     for struct in service.structures:
