@@ -72,8 +72,8 @@ __all__ = [
 class AliasLimitExceededException(ServiceError):
     """Lambda couldn't create the alias because your Amazon Web Services account has
     exceeded the maximum number of aliases allowed per Lambda function. For more
-    information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "AliasLimitExceededException"
     fault: ClassVar[str] = "client"
@@ -83,6 +83,7 @@ class AliasLimitExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class CallbackTimeoutException(ServiceError):
@@ -97,12 +98,13 @@ class CallbackTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class CapacityProviderLimitExceededException(ServiceError):
     """The maximum number of capacity providers for your account has been exceeded. For
-    more information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)"""
+    more information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)"""
 
     error_code: ClassVar[str] = "CapacityProviderLimitExceededException"
     fault: ClassVar[str] = "client"
@@ -112,6 +114,7 @@ class CapacityProviderLimitExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class CodeArtifactUserDeletedException(ServiceError):
@@ -127,12 +130,13 @@ class CodeArtifactUserDeletedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class CodeArtifactUserFailedException(ServiceError):
     """The Lambda function couldn't be invoked because provisioning of its code artifact
     user failed. Update the function's code package or check the Lambda function's
-    ``State`` and ``StateReasonCode`` for additional context."""
+    `State` and `StateReasonCode` for additional context."""
 
     error_code: ClassVar[str] = "CodeArtifactUserFailedException"
     fault: ClassVar[str] = "client"
@@ -142,12 +146,13 @@ class CodeArtifactUserFailedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class CodeArtifactUserPendingException(ServiceError):
     """The Lambda function couldn't be invoked because its code artifact user is still
-    being provisioned. Wait for the function's ``State`` to become ``Active`` and try
-    the request again."""
+    being provisioned. Wait for the function's `State` to become `Active` and try the
+    request again."""
 
     error_code: ClassVar[str] = "CodeArtifactUserPendingException"
     fault: ClassVar[str] = "client"
@@ -157,6 +162,7 @@ class CodeArtifactUserPendingException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class CodeSigningConfigNotFoundException(ServiceError):
@@ -174,8 +180,8 @@ class CodeSigningConfigNotFoundException(ServiceError):
 
 class CodeStorageExceededException(ServiceError):
     """Your Amazon Web Services account has exceeded its maximum total code size. For more
-    information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "CodeStorageExceededException"
     fault: ClassVar[str] = "client"
@@ -185,6 +191,7 @@ class CodeStorageExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class CodeVerificationFailedException(ServiceError):
@@ -215,6 +222,7 @@ class DurableExecutionAlreadyStartedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class EC2AccessDeniedException(ServiceError):
@@ -319,8 +327,8 @@ class EFSMountTimeoutException(ServiceError):
 class ENILimitReachedException(ServiceError):
     """Lambda couldn't create an elastic network interface in the VPC, specified as part of
     Lambda function configuration, because the limit for network interfaces has been
-    reached. For more information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    reached. For more information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "ENILimitReachedException"
     fault: ClassVar[str] = "server"
@@ -335,9 +343,9 @@ class ENILimitReachedException(ServiceError):
 class ENINotReadyException(ServiceError):
     """Lambda couldn't invoke the Lambda function because the elastic network interface
     (ENI) configured for its VPC connection isn't ready yet. Wait a few moments and try
-    the request again. For more information about VPC configuration, see Configuring a
-    Lambda function to access resources in a VPC
-    (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html)."""
+    the request again. For more information about VPC configuration, see [Configuring a
+    Lambda function to access resources in a
+    VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html)."""
 
     error_code: ClassVar[str] = "ENINotReadyException"
     fault: ClassVar[str] = "server"
@@ -347,12 +355,13 @@ class ENINotReadyException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class FunctionVersionsPerCapacityProviderLimitExceededException(ServiceError):
     """The maximum number of function versions that can be associated with a single
-    capacity provider has been exceeded. For more information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    capacity provider has been exceeded. For more information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "FunctionVersionsPerCapacityProviderLimitExceededException"
     fault: ClassVar[str] = "client"
@@ -362,6 +371,7 @@ class FunctionVersionsPerCapacityProviderLimitExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class InvalidCodeSignatureException(ServiceError):
@@ -389,6 +399,7 @@ class InvalidParameterValueException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class InvalidRequestContentException(ServiceError):
@@ -403,6 +414,7 @@ class InvalidRequestContentException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class InvalidRuntimeException(ServiceError):
@@ -516,10 +528,10 @@ class KMSNotFoundException(ServiceError):
 
 class ModeNotSupportedException(ServiceError):
     """The Lambda function doesn't support the invocation mode requested. For example,
-    calling ``Invoke`` with ``InvocationType=RequestResponse`` on a function configured
-    for asynchronous-only invocation, or vice versa. For more information about
-    invocation types, see Invoking Lambda functions
-    (https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html)."""
+    calling `Invoke` with `InvocationType=RequestResponse` on a function configured for
+    asynchronous-only invocation, or vice versa. For more information about invocation
+    types, see [Invoking Lambda
+    functions](https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html)."""
 
     error_code: ClassVar[str] = "ModeNotSupportedException"
     fault: ClassVar[str] = "client"
@@ -529,6 +541,7 @@ class ModeNotSupportedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class NoPublishedVersionException(ServiceError):
@@ -542,12 +555,13 @@ class NoPublishedVersionException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class PolicyLengthExceededException(ServiceError):
     """The permissions policy for the resource is too large. For more information, see
-    Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "PolicyLengthExceededException"
     fault: ClassVar[str] = "client"
@@ -563,15 +577,10 @@ class PreconditionFailedException(ServiceError):
     """The RevisionId provided does not match the latest RevisionId for the Lambda function
     or alias.
 
-    -
-
-    For AddPermission and RemovePermission API operations: Call ``GetPolicy`` to
-    retrieve the latest RevisionId for your resource.
-
-    -
-
-    For all other API operations: Call ``GetFunction`` or ``GetAlias`` to retrieve the
-    latest RevisionId for your resource."""
+    - **For AddPermission and RemovePermission API operations:** Call `GetPolicy` to
+      retrieve the latest RevisionId for your resource.
+    - **For all other API operations:** Call `GetFunction` or `GetAlias` to retrieve the
+      latest RevisionId for your resource."""
 
     error_code: ClassVar[str] = "PreconditionFailedException"
     fault: ClassVar[str] = "client"
@@ -581,6 +590,7 @@ class PreconditionFailedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class ProvisionedConcurrencyConfigNotFoundException(ServiceError):
@@ -608,6 +618,7 @@ class PublicPolicyException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class RecursiveInvocationException(ServiceError):
@@ -622,12 +633,13 @@ class RecursiveInvocationException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class RequestTooLargeException(ServiceError):
-    """The request payload exceeded the ``Invoke`` request body JSON input quota. For more
-    information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    """The request payload exceeded the `Invoke` request body JSON input quota. For more
+    information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "RequestTooLargeException"
     fault: ClassVar[str] = "client"
@@ -650,6 +662,7 @@ class ResourceConflictException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class ResourceInUseException(ServiceError):
@@ -692,6 +705,7 @@ class ResourceNotReadyException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class S3FilesMountConnectivityException(ServiceError):
@@ -706,6 +720,7 @@ class S3FilesMountConnectivityException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class S3FilesMountFailureException(ServiceError):
@@ -720,6 +735,7 @@ class S3FilesMountFailureException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class S3FilesMountTimeoutException(ServiceError):
@@ -734,6 +750,7 @@ class S3FilesMountTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class SerializedRequestEntityTooLargeException(ServiceError):
@@ -748,6 +765,7 @@ class SerializedRequestEntityTooLargeException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The error type."""
 
 
 class ServiceException(ServiceError):
@@ -765,11 +783,11 @@ class ServiceException(ServiceError):
 
 class ServiceQuotaExceededException(ServiceError):
     """The request would exceed a service quota. For more information about Lambda service
-    quotas, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). To
-    request a quota increase, see Requesting a quota increase
-    (https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html)
-    in the Service Quotas User Guide."""
+    quotas, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). To
+    request a quota increase, see [Requesting a quota
+    increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html)
+    in the *Service Quotas User Guide*."""
 
     error_code: ClassVar[str] = "ServiceQuotaExceededException"
     fault: ClassVar[str] = "client"
@@ -779,11 +797,12 @@ class ServiceQuotaExceededException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class SnapStartException(ServiceError):
-    """The ``afterRestore()`` runtime hook
-    (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html)
+    """The `afterRestore()` [runtime
+    hook](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html)
     encountered an error. For more information, check the Amazon CloudWatch logs."""
 
     error_code: ClassVar[str] = "SnapStartException"
@@ -797,9 +816,9 @@ class SnapStartException(ServiceError):
 
 
 class SnapStartNotReadyException(ServiceError):
-    """Lambda is initializing your function. You can invoke the function when the function
-    state (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html) becomes
-    ``Active``."""
+    """Lambda is initializing your function. You can invoke the function when the [function
+    state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html) becomes
+    `Active`."""
 
     error_code: ClassVar[str] = "SnapStartNotReadyException"
     fault: ClassVar[str] = "client"
@@ -816,8 +835,8 @@ class SnapStartRegenerationFailureException(ServiceError):
     SnapStart-enabled functions periodically regenerate snapshots when their underlying
     runtime or dependencies change; this regeneration failed. Wait for Lambda to retry,
     or update the function's configuration to trigger a new snapshot. For more
-    information, see Lambda SnapStart
-    (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)."""
+    information, see [Lambda
+    SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)."""
 
     error_code: ClassVar[str] = "SnapStartRegenerationFailureException"
     fault: ClassVar[str] = "client"
@@ -827,6 +846,7 @@ class SnapStartRegenerationFailureException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
 
 
 class SnapStartTimeoutException(ServiceError):
@@ -857,8 +877,8 @@ class SubnetIPAddressLimitReachedException(ServiceError):
 
 
 class TooManyRequestsException(ServiceError):
-    """The request throughput limit was exceeded. For more information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests)."""
+    """The request throughput limit was exceeded. For more information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests)."""
 
     error_code: ClassVar[str] = "TooManyRequestsException"
     fault: ClassVar[str] = "client"
@@ -871,12 +891,13 @@ class TooManyRequestsException(ServiceError):
         ("reason", "Reason", "body", "Reason", to_throttle_reason),
     )
     retry_after_seconds: str | None
+    """The number of seconds the caller should wait before retrying."""
     type: str | None
     reason: ThrottleReason | None
 
 
 class UnsupportedMediaTypeException(ServiceError):
-    """The content type of the ``Invoke`` request body is not JSON."""
+    """The content type of the `Invoke` request body is not JSON."""
 
     error_code: ClassVar[str] = "UnsupportedMediaTypeException"
     fault: ClassVar[str] = "client"
@@ -946,3 +967,4 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
     "TooManyRequestsException": TooManyRequestsException,
     "UnsupportedMediaTypeException": UnsupportedMediaTypeException,
 }
+"""Exception class for each error code of the model (the code is the error shape's name)."""
