@@ -17,12 +17,12 @@ __all__ = ["BlockingLambdaClient"]
 
 class BlockingLambdaClient(GeneratedBlockingOperations):
     """Every Lambda operation as a synchronous method with the same names,
-    arguments and return types as :class:`~lambda_client.LambdaClient`.
+    arguments and return types as [`LambdaClient`][lambda_client.LambdaClient].
 
     The async client runs on a private event-loop thread; any number of
     threads may call one blocking client at once. Use it as a context manager
-    or call :meth:`close`. Do not call it from inside a running event loop:
-    use :class:`~lambda_client.LambdaClient` there.
+    or call `close()`. Do not call it from inside a running event loop:
+    use [`LambdaClient`][lambda_client.LambdaClient] there.
     """
 
     def __init__(

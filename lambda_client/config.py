@@ -32,7 +32,7 @@ def _positive(_inst: object, attribute: object, value: Any) -> None:
 
 @define(frozen=True, kw_only=True)
 class ClientConfig:
-    """Settings of one :class:`~lambda_client.LambdaClient`."""
+    """Settings of one [`LambdaClient`][lambda_client.LambdaClient]."""
 
     #: Seconds to establish a TCP/TLS connection.
     connect_timeout: float = field(default=10.0, validator=_positive)

@@ -1,6 +1,6 @@
 """AWS credentials and where they come from.
 
-:class:`CredentialResolver` looks, in order, at credentials passed in, at the
+`CredentialResolver` looks, in order, at credentials passed in, at the
 environment (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``,
 ``AWS_SESSION_TOKEN``) and finally at the full AWS credential chain as
 botocore implements it (profiles, SSO, assume-role, web identity,
@@ -212,14 +212,16 @@ class CredentialResolver:
 
     def ready(self) -> Credentials | None:
         """Credentials that never need refreshing, once found (explicit or
-        from the environment), without a trip through :meth:`get`."""
+        from the environment), without a trip through `get()`."""
         return self._explicit or self._from_env
 
     async def get(self) -> Credentials:
         """Current credentials, refreshed first if they are about to expire.
 
-        Raises :class:`NoCredentialsError` when no source has credentials and
-        :class:`CredentialsError` when a source fails.
+        Raises [`NoCredentialsError`][lambda_client.errors.NoCredentialsError]
+        when no source has credentials and
+        [`CredentialsError`][lambda_client.errors.CredentialsError] when a
+        source fails.
         """
         if self._explicit is not None:
             return self._explicit

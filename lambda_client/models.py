@@ -42,7 +42,8 @@ def from_dict(cls: type[M], data: Any) -> M:
     """Build a model from a boto3-style dict (``{"FunctionName": ...}``).
 
     Unknown keys, missing required members and wrong types raise
-    :class:`~lambda_client.errors.ParamValidationError` naming each path.
+    [`ParamValidationError`][lambda_client.errors.ParamValidationError]
+    naming each path.
     """
     from cattrs.errors import BaseValidationError
     from cattrs.v import transform_error

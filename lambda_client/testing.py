@@ -1,6 +1,6 @@
 """A local Lambda endpoint for tests, demos and notebooks.
 
-:class:`LocalLambda` runs moto's server in this process on 127.0.0.1 in its
+`LocalLambda` runs moto's server in this process on 127.0.0.1 in its
 Docker-free mode: functions are stored and managed like real ones, and an
 invocation returns its payload. It needs ``moto[server]``, which is not a
 dependency of lambda_client; install it where you use this.

@@ -1,24 +1,24 @@
 """The exception tree. Every exception the library raises derives from
-:class:`LambdaClientError`; foreign exceptions are wrapped with ``from``.
+`LambdaClientError`; foreign exceptions are wrapped with ``from``.
 
-::
-
-    LambdaClientError
-    ├── ConfigError                      bad configuration (also a ValueError)
-    ├── ParamValidationError             bad input, caught before sending (also a ValueError)
-    ├── EndpointResolutionError          no endpoint for these settings (also a ValueError)
-    ├── CredentialsError
-    │   └── NoCredentialsError
-    ├── TransportError                   the HTTP exchange failed
-    │   ├── ConnectError                 never reached the server: safe to resend
-    │   │   └── ConnectTimeoutError
-    │   ├── ReadTimeoutError             sent, no answer in time: the server may have acted
-    │   └── ConnectionClosedError        sent, answer cut off: the server may have acted
-    ├── DeserializationError             the response could not be understood
-    ├── EventStreamError                 a response stream frame was bad
-    └── ServiceError                     the service answered with an error
-        ├── UnknownServiceError          an error code the model does not know
-        └── <one class per modelled error shape>   (lambda_client.errors)
+```text
+LambdaClientError
+├── ConfigError                      bad configuration (also a ValueError)
+├── ParamValidationError             bad input, caught before sending (also a ValueError)
+├── EndpointResolutionError          no endpoint for these settings (also a ValueError)
+├── CredentialsError
+│   └── NoCredentialsError
+├── TransportError                   the HTTP exchange failed
+│   ├── ConnectError                 never reached the server: safe to resend
+│   │   └── ConnectTimeoutError
+│   ├── ReadTimeoutError             sent, no answer in time: the server may have acted
+│   └── ConnectionClosedError        sent, answer cut off: the server may have acted
+├── DeserializationError             the response could not be understood
+├── EventStreamError                 a response stream frame was bad
+└── ServiceError                     the service answered with an error
+    ├── UnknownServiceError          an error code the model does not know
+    └── <one class per modelled error shape>   (lambda_client.errors)
+```
 """
 
 from __future__ import annotations

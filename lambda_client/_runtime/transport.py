@@ -1,9 +1,9 @@
 """The single seam between the client and the network.
 
-Everything above this module speaks :class:`HttpRequest` / :class:`HttpResponse`
+Everything above this module speaks `HttpRequest` / `HttpResponse`
 and the exception tree; nothing above it imports aiohttp. Which failures mean
 "the request never left" and which mean "the server may have acted on it" is
-decided once, in :func:`_translate`, because the retry policy trusts
+decided once, in `_translate()`, because the retry policy trusts
 that answer when deciding whether an Invoke may be resent.
 """
 
@@ -134,7 +134,7 @@ def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Excepti
 
 @contextlib.contextmanager
 def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
-    """Context-manager form of :func:`_translate` for the less travelled paths."""
+    """Context-manager form of `_translate()` for the less travelled paths."""
     try:
         yield
     except Exception as e:
@@ -242,9 +242,9 @@ class _Stream:
 
 
 class AiohttpTransport:
-    """Sends requests over one lazily created :class:`aiohttp.ClientSession`.
+    """Sends requests over one lazily created `aiohttp.ClientSession`.
 
-    The session (and its pool) is created on the first :meth:`send`, inside the
+    The session (and its pool) is created on the first `send()`, inside the
     running loop, so the transport itself may be built anywhere. The pool is
     bounded by ``max_pool_connections``; a request waits at most
     ``pool_timeout`` for a free connection.
