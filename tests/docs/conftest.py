@@ -84,8 +84,11 @@ def _chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Module scope: Playwright's sync API runs its own event loop on this
+    # thread while it is open, which the asyncio tests that follow must not
+    # find there.
     executable = _chromium()
     if executable is None:
         if os.environ.get("CI"):
