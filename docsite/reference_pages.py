@@ -95,7 +95,11 @@ def _by_kind(kind: str) -> list[Entry]:
 
 
 def page_markdown(entry: Entry) -> str:
-    options = "".join(f"      {line}\n" for line in _OPTIONS[entry.kind])
+    lines = list(_OPTIONS[entry.kind])
+    if _is_service_error(entry):
+        # Its members are in the list docsite/griffe_model_attributes.py adds.
+        lines.append("members: false")
+    options = "".join(f"      {line}\n" for line in lines)
     return (
         f"---\ntitle: {entry.name}\n---\n\n"
         f"::: {entry.identifier}\n"
@@ -105,8 +109,12 @@ def page_markdown(entry: Entry) -> str:
         f"      show_root_full_path: false\n"
         f"{options}"
         f"{_enum_values(entry) if entry.kind == 'enums' else ''}"
-        f"{_error_facts(entry) if entry.obj in errors.ERRORS_BY_CODE.values() else ''}"
+        f"{_error_facts(entry) if _is_service_error(entry) else ''}"
     )
+
+
+def _is_service_error(entry: Entry) -> bool:
+    return entry.kind == "errors" and entry.obj in errors.ERRORS_BY_CODE.values()
 
 
 def _error_facts(entry: Entry) -> str:
