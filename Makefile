@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck codegen-check pytest docs venv demo bench clean
+.PHONY: test lint typecheck codegen-check pytest docs venv demo bench clean update-model
 
 venv: $(STAMP)
 
@@ -38,12 +38,26 @@ docs: venv
 test: lint typecheck codegen-check docs pytest
 test: export LAMBDA_CLIENT_DOCS_SITE = $(CURDIR)/build/site
 
+# Moves the project to the newest botocore model on the package index (or
+# TO=VERSION): bumps the dev pins, reinstalls, regenerates, and adds the API
+# changelog entry to docs/api-changes.md. A second run is a no-op.
+update-model: venv
+	$(BIN)/python -m codegen --update $(if $(TO),--to $(TO))
+	touch $(STAMP)
+
 demo: venv
 	$(BIN)/python demo/tour.py
 
 # Benchmarks vs aiobotocore, aws-sdk-lambda (Python 3.12; left out if absent)
-# and raw aiohttp; writes bench/results/ and docs/performance.md.
-bench: venv
+# and raw aiohttp; writes bench/results/ and docs/performance.md. aiobotocore
+# lives in its own environment: it accepts only the botocore releases of its
+# own, which the dev pin (the model the client is generated from) moves past.
+AIOBOTOCORE_ENV := bench/.venv-aiobotocore/.installed
+
+$(AIOBOTOCORE_ENV): bench/requirements-aiobotocore.txt bench/setup_aiobotocore.sh $(STAMP)
+	bash bench/setup_aiobotocore.sh
+
+bench: venv $(AIOBOTOCORE_ENV)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	test -x bench/.venv312/bin/python || bash bench/setup_smithy.sh || echo "aws-sdk-lambda left out: no Python 3.12"
 	$(BIN)/python -m bench

@@ -21,6 +21,15 @@ THROTTLING_ERRORS: Final = frozenset({"TooManyRequestsException", "EC2ThrottledE
 #: Module names that would shadow something the package needs.
 RESERVED_MODULES: Final = frozenset({"__init__", "enums", "errors"})
 
+
+def _on_status(state: str, *statuses: str) -> list[dict[str, object]]:
+    """Acceptors, in the model's format, moving to ``state`` on each ``Status``."""
+    return [
+        {"matcher": "path", "argument": "Status", "state": state, "expected": status}
+        for status in statuses
+    ]
+
+
 #: Waiters people write by hand today, in the model's own waiter format so
 #: the generator treats them exactly like the model's six.
 EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
@@ -76,16 +85,52 @@ EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
     "DurableExecutionFinished": {
         "description": (
             "Waits until a durable execution succeeds; fails when it ends FAILED, "
-            "TIMED_OUT or STOPPED."
+            "TIMED_OUT or STOPPED, or is being deleted (its outcome is gone). "
+            "A PAUSING or PAUSED execution has not finished: the waiter keeps "
+            "polling until it is resumed and ends, or its limits run out."
         ),
         "operation": "GetDurableExecution",
         "delay": 2,
         "maxAttempts": 450,
         "acceptors": [
-            {"matcher": "path", "argument": "Status", "state": "success", "expected": "SUCCEEDED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "FAILED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "TIMED_OUT"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "STOPPED"},
+            *_on_status("success", "SUCCEEDED"),
+            *_on_status("failure", "FAILED", "TIMED_OUT", "STOPPED", "DELETING"),
+            # Named, so that a timeout says where the execution was stuck.
+            *_on_status("retry", "RUNNING", "PAUSING", "PAUSED"),
+        ],
+    },
+    # PauseDurableExecution answers while the execution is still RUNNING; it
+    # turns PAUSING until the running invocation reaches its next checkpoint
+    # (at most the function's timeout, 15 minutes), then PAUSED.
+    "DurableExecutionPaused": {
+        "description": (
+            "Waits until a durable execution is PAUSED (after PauseDurableExecution); "
+            "fails when it ends or is being deleted first."
+        ),
+        "operation": "GetDurableExecution",
+        "delay": 2,
+        "maxAttempts": 450,
+        "acceptors": [
+            *_on_status("success", "PAUSED"),
+            *_on_status("retry", "RUNNING", "PAUSING"),
+            *_on_status("failure", "SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED", "DELETING"),
+        ],
+    },
+    # DeleteDurableExecution accepts only ended executions; the execution is
+    # DELETING until it is gone.
+    "DurableExecutionDeleted": {
+        "description": (
+            "Waits until a deleted durable execution no longer exists; fails when it "
+            "has not ended (RUNNING, PAUSING, PAUSED), which DeleteDurableExecution refuses."
+        ),
+        "operation": "GetDurableExecution",
+        "delay": 5,
+        "maxAttempts": 120,
+        "acceptors": [
+            {"matcher": "error", "state": "success", "expected": "ResourceNotFoundException"},
+            *_on_status("failure", "RUNNING", "PAUSING", "PAUSED"),
+            # DELETING, or the ended status just before deletion starts.
+            {"matcher": "error", "state": "retry", "expected": False},
         ],
     },
 }

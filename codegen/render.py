@@ -36,7 +36,8 @@ def _check_expr(ref: TypeRef) -> str:
         "blob": "Blob",
     }
     if ref.kind in simple:
-        value = bounds()
+        # Enum checks know their enum: ClientConfig(strict_enums=True) lists its values.
+        value = bounds(ref.shape) if ref.kind == "enum" else bounds()
         if ref.kind in ("integer", "long") and ref.min is not None:
             value = value.replace(f"min={ref.min!r}", f"min={int(ref.min)}")
         return f"_v.{simple[ref.kind]}({value})"
@@ -58,31 +59,46 @@ def _check_expr(ref: TypeRef) -> str:
 
 
 def field_annotation(member: Member) -> str:
-    if member.required and not member.nullable:
+    if member.guaranteed or (member.required and not member.nullable):
         return member.type.annotation
     return f"{member.type.annotation} | None"
 
 
 def argument_annotation(member: Member) -> str:
-    """What callers may pass: enum members or plain strings."""
-    ref = member.type
+    """What callers may pass: enum members or plain strings, any Sequence or Mapping."""
     if member.flexible_payload:
         return "InvokePayload" if member.required else "InvokePayload | None"
-    if ref.kind == "enum":
-        base = f"{ref.annotation} | str"
-    elif ref.kind == "list" and ref.item is not None and ref.item.kind == "enum":
-        base = f"Sequence[{ref.item.annotation} | str]"
-    elif ref.kind == "map" and ref.key is not None and ref.key.kind == "enum":
-        base = f"Mapping[{ref.key.annotation} | str, Any]"
-    else:
-        base = ref.annotation
+    base = member.type.input_annotation
     return base if member.required else f"{base} | None"
+
+
+def collection_converter(member: Member) -> str:
+    """The constructor converter of a collection member, as Python source."""
+    assert member.converter is not None and member.converter_body is not None
+    result = field_annotation(member)
+    lines = [f"def {member.converter}(value: {argument_annotation(member)}) -> {result}:"]
+    if member.converter_body in ("_c.to_list(value)", "_c.to_dict(value)"):
+        # Constructors call this for every such member, given or not: the
+        # common cases return without a second call.
+        concrete = "list" if member.type.kind == "list" else "dict"
+        lines += [f"    if value is None or isinstance(value, {concrete}):", "        return value"]
+    # The helpers return Any: a value of the wrong type comes back unchanged
+    # for validation to name. For the types the signature admits, it is this.
+    lines.append(f'    return cast("{result}", {member.converter_body})')
+    return "\n".join(lines)
 
 
 def field_arguments(member: Member) -> str:
     args = []
-    if not member.required:
+    if member.factory is not None:
+        args.append(f"factory={member.factory}")
+    elif member.default is not None:
+        args.append(f"default={member.default}")
+    elif not member.required:
         args.append("default=None")
+    if member.type.kind == "eventstream":
+        # A live stream is not a value: two outputs are equal without it.
+        args.append("eq=False")
     if member.converter:
         args.append(f"converter={member.converter}")
     if member.type.sensitive:
@@ -122,6 +138,7 @@ def _environment() -> jinja2.Environment:
     env.filters["field_annotation"] = field_annotation
     env.filters["field_arguments"] = field_arguments
     env.filters["argument_annotation"] = argument_annotation
+    env.filters["collection_converter"] = collection_converter
     env.filters["error_annotation"] = error_annotation
     env.filters["reader_statements"] = wire.reader_statements
     env.filters["uses_reader_helpers"] = wire.uses_helpers

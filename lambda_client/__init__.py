@@ -6,13 +6,23 @@ from .blocking import BlockingLambdaClient
 from .client import LambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
+from .function_url import (
+    BlockingFunctionUrl,
+    BlockingFunctionUrlResponse,
+    FunctionUrl,
+    FunctionUrlResponse,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BlockingFunctionUrl",
+    "BlockingFunctionUrlResponse",
     "BlockingLambdaClient",
     "ClientConfig",
     "Credentials",
+    "FunctionUrl",
+    "FunctionUrlResponse",
     "LambdaClient",
     "__version__",
     "errors",

@@ -9,8 +9,9 @@ from ._generated.blocking_client import GeneratedBlockingOperations
 from ._runtime.blocking import LoopThread
 from ._runtime.transport import Transport
 from .client import LambdaClient
-from .config import ClientConfig
+from .config import ClientConfig, RetryMode
 from .credentials import Credentials
+from .function_url import AuthType, BlockingFunctionUrl
 
 __all__ = ["BlockingLambdaClient"]
 
@@ -44,14 +45,69 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
             transport=transport,
         )
         self._runner = LoopThread()
+        self._view = False
 
     @property
     def async_client(self) -> LambdaClient:
         """The async client underneath (use it only on ``loop``)."""
         return self._client
 
+    def function_url(
+        self,
+        url: str,
+        *,
+        region: str | None = None,
+        auth: AuthType = "AWS_IAM",
+        raise_for_status: bool = True,
+        retry_sent: bool | None = None,
+    ) -> BlockingFunctionUrl:
+        """Blocking form of :meth:`lambda_client.LambdaClient.function_url`,
+        which documents the arguments::
+
+            furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
+            resp = furl.post("/orders", json={"id": 1})
+            with furl.stream("GET", "/report") as resp:
+                for chunk in resp.iter_bytes():
+                    ...
+        """
+        return BlockingFunctionUrl(
+            self._runner,
+            self._client.function_url(
+                url,
+                region=region,
+                auth=auth,
+                raise_for_status=raise_for_status,
+                retry_sent=retry_sent,
+            ),
+        )
+
+    def with_options(
+        self,
+        *,
+        read_timeout: float | None = None,
+        connect_timeout: float | None = None,
+        max_attempts: int | None = None,
+        retry_mode: RetryMode | None = None,
+    ) -> Self:
+        """A view whose calls use other timeouts or retries, sharing this
+        client's pool, loop thread, credentials and retry quota (see
+        :meth:`LambdaClient.with_options`). Closing the view does nothing."""
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        view._client = self._client.with_options(
+            read_timeout=read_timeout,
+            connect_timeout=connect_timeout,
+            max_attempts=max_attempts,
+            retry_mode=retry_mode,
+        )
+        view._view = True
+        return view
+
     def close(self) -> None:
-        """Close the connection pool and stop the loop thread. Idempotent."""
+        """Close the connection pool and stop the loop thread. Idempotent.
+        A view made by :meth:`with_options` owns neither: closing it does nothing."""
+        if self._view:
+            return
         self._runner.close(self._client.close())
 
     def __enter__(self) -> Self:

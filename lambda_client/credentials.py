@@ -24,6 +24,7 @@ from typing import Any
 
 from attrs import define, field
 
+from ._runtime import logs
 from ._runtime.exceptions import ConfigError, CredentialsError, NoCredentialsError
 
 __all__ = [
@@ -200,9 +201,17 @@ class CredentialResolver:
         credentials: Credentials | None = None,
         profile: str | None = None,
         env: Mapping[str, str] | None = None,
+        chain_profile: str | None = None,
     ) -> None:
         self._explicit = credentials
+        if credentials is not None:
+            logs.credentials_found(
+                source="explicit",
+                expiration=None if credentials.expiration is None else _iso(credentials.expiration),
+            )
         self._profile = profile
+        #: The profile the client's settings came from; the chain uses it too.
+        self._settings_profile = chain_profile
         self._env = env
         self._from_env: Credentials | None = None
         self._chain: _RefreshingCache | None = None
@@ -233,10 +242,17 @@ class CredentialResolver:
                 found = _credentials_from_env(env)
                 if found is not None:
                     self._from_env = found
+                    logs.credentials_found(source="environment")
                     return found
-            # botocore only sees os.environ, so an AWS_PROFILE from a
-            # substitute env is handed over explicitly.
-            self._chain_profile = self._profile or env.get("AWS_PROFILE") or None
+            # botocore only sees os.environ, so a profile named in a
+            # substitute env is handed over explicitly (botocore's order).
+            self._chain_profile = (
+                self._profile
+                or self._settings_profile
+                or env.get("AWS_DEFAULT_PROFILE")
+                or env.get("AWS_PROFILE")
+                or None
+            )
             self._chain = _RefreshingCache(self._fetch_from_chain)
         return await self._chain.get()
 
@@ -273,6 +289,14 @@ class CredentialResolver:
             raise CredentialsError(
                 f"The AWS credential chain failed{where}: {type(e).__name__}: {e}"
             ) from e
+        logs.credentials_found(
+            source="botocore",
+            # botocore's name for the provider: "shared-credentials-file",
+            # "assume-role", "sso", "container-role", "iam-role", ...
+            method=str(getattr(source, "method", None) or "unknown"),
+            profile=profile,
+            expiration=None if expiry is None else _iso(expiry),
+        )
         if expiry is None and callable(getattr(source, "refresh_needed", None)):
             # Refreshable, but the expiry could not be read: ask botocore
             # again soon rather than holding these forever.
@@ -310,6 +334,10 @@ def _credentials_from_env(env: Mapping[str, str]) -> Credentials | None:
         secret_access_key=secret_key,
         session_token=env.get("AWS_SESSION_TOKEN") or None,
     )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def _botocore_expiry(source: Any) -> datetime | None:

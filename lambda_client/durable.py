@@ -111,6 +111,9 @@ class DurableServiceBackend:
 
     The other durable-execution operations (``get_durable_execution``,
     ``get_durable_execution_history``, ``stop_durable_execution``,
+    ``pause_durable_execution`` / ``resume_durable_execution`` /
+    ``delete_durable_execution`` with their waiters
+    ``wait_until_durable_execution_paused`` / ``_finished`` / ``_deleted``,
     ``send_durable_execution_callback_success`` ...) are on `client`.
     """
 

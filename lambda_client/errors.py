@@ -21,6 +21,16 @@ from ._runtime.exceptions import (
     TransportError,
     UnknownServiceError,
 )
+from ._runtime.function_url_errors import (
+    FunctionUrlAuthError,
+    FunctionUrlError,
+    FunctionUrlFunctionError,
+    FunctionUrlHTTPError,
+    FunctionUrlPayloadTooLargeError,
+    FunctionUrlThrottledError,
+)
+from ._runtime.loops import EventLoopError
+from ._runtime.tls import InsecureConnectionWarning
 from .paginator import PaginationError
 from .waiter import WaiterError, WaiterFailureError, WaiterTimeoutError, WaiterUnexpectedError
 
@@ -33,7 +43,15 @@ __all__ = [
     "CredentialsError",
     "DeserializationError",
     "EndpointResolutionError",
+    "EventLoopError",
     "EventStreamError",
+    "FunctionUrlAuthError",
+    "FunctionUrlError",
+    "FunctionUrlFunctionError",
+    "FunctionUrlHTTPError",
+    "FunctionUrlPayloadTooLargeError",
+    "FunctionUrlThrottledError",
+    "InsecureConnectionWarning",
     "InvalidFrameError",
     "LambdaClientError",
     "NoCredentialsError",

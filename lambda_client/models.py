@@ -29,12 +29,17 @@ def to_dict(obj: Any) -> dict[str, Any]:
     data: dict[str, Any] = dict_converter().unstructure(obj)
     metadata = getattr(obj, "response_metadata", None)
     if metadata is not None:
-        data["ResponseMetadata"] = {
-            "RequestId": metadata.request_id or "",
-            "HTTPStatusCode": metadata.http_status_code,
-            "HTTPHeaders": {k.lower(): v for k, v in metadata.http_headers.items()},
-            "RetryAttempts": metadata.attempts - 1,
-        }
+        # botocore's keys: RequestId only when the response carried one.
+        shown: dict[str, Any] = {}
+        if metadata.request_id is not None:
+            shown["RequestId"] = metadata.request_id
+        shown["HTTPStatusCode"] = metadata.http_status_code
+        shown["HTTPHeaders"] = {k.lower(): v for k, v in metadata.http_headers.items()}
+        shown["RetryAttempts"] = metadata.attempts - 1
+        if metadata.max_attempts is not None and metadata.attempts >= metadata.max_attempts:
+            # As botocore's standard mode: the last allowed attempt is marked.
+            shown["MaxAttemptsReached"] = True
+        data["ResponseMetadata"] = shown
     return data
 
 

@@ -20,7 +20,6 @@ from .exceptions import EndpointResolutionError
 
 __all__ = [
     "ResolvedEndpoint",
-    "configured_endpoint_url",
     "evaluate_rule_set",
     "resolve_endpoint",
 ]
@@ -83,21 +82,6 @@ def _resolve(
         if spec.get("builtIn") in builtins
     }
     return evaluate_rule_set(RULESET, PARTITIONS, params).url
-
-
-def configured_endpoint_url(env: Mapping[str, str]) -> str | None:
-    """The endpoint URL configured through the environment, if any.
-
-    ``AWS_ENDPOINT_URL_LAMBDA`` wins over ``AWS_ENDPOINT_URL``; both are
-    ignored when ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` is ``true``.
-    """
-    if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
-        return None
-    for name in ("AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"):
-        value = env.get(name, "").strip()
-        if value:
-            return value
-    return None
 
 
 def _check_endpoint_url(url: str) -> None:

@@ -36,6 +36,8 @@ class LambdaClientError(Exception):
     """
 
     attempts: int | None = None
+    #: The call's limit on attempts (set with ``attempts``).
+    max_attempts: int | None = None
     retry_stop_reason: str | None = None
 
 
@@ -168,13 +170,25 @@ class ServiceError(LambdaClientError):
     @property
     def response(self) -> dict[str, Any]:
         """The error as botocore's ``ClientError.response`` shapes it."""
+        metadata: dict[str, Any] = {}
+        if self.request_id is not None:
+            # botocore leaves the key out when the response has no request id.
+            metadata["RequestId"] = self.request_id
+        metadata["HTTPStatusCode"] = self.status_code
+        metadata["HTTPHeaders"] = {k.lower(): v for k, v in self.headers.items()}
+        if self.attempts is not None:
+            # Retries, not attempts, as botocore counts them; and why the
+            # retrying stopped, under botocore's keys, where it says so.
+            metadata["RetryAttempts"] = self.attempts - 1
+            if self.max_attempts is not None and self.attempts >= self.max_attempts:
+                # botocore's standard mode marks the last allowed attempt,
+                # whether or not its error could have been retried.
+                metadata["MaxAttemptsReached"] = True
+            if (self.retry_stop_reason or "").endswith("retry quota exhausted"):
+                metadata["RetryQuotaReached"] = True
         out: dict[str, Any] = {
             "Error": {"Code": self.code, "Message": self.message or ""},
-            "ResponseMetadata": {
-                "RequestId": self.request_id or "",
-                "HTTPStatusCode": self.status_code,
-                "HTTPHeaders": {k.lower(): v for k, v in self.headers.items()},
-            },
+            "ResponseMetadata": metadata,
         }
         for key, value in self.fields.items():
             if value is not None:

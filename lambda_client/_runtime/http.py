@@ -65,3 +65,5 @@ class ResponseMetadata:
     total_retry_delay: float
     #: The ``amz-sdk-invocation-id`` shared by all attempts of the call.
     invocation_id: str
+    #: The call's limit on attempts.
+    max_attempts: int | None = None

@@ -33,6 +33,7 @@ from .retry import (
     server_clock_offset,
 )
 from .signer import SigV4Signer
+from .telemetry import CallWatch, Observer
 from .transport import Transport
 from .validate import validate
 
@@ -105,6 +106,10 @@ class Pipeline:
         #: Seconds between the local clock and the service's, learned from a
         #: signature-time error; every later request is signed with it.
         self.clock_offset = 0.0
+        #: Logs and telemetry; its hooks below are skipped when nothing listens.
+        self.observer = Observer(
+            config=config, endpoint=endpoint, region=signer.region, max_attempts=self.max_attempts
+        )
 
     def prepare(self, op: OperationSpec[Any, Any], request: Any) -> HttpRequest:
         """Fill idempotency tokens, validate and serialize: everything that
@@ -114,7 +119,7 @@ class Pipeline:
                 # One token per call; every attempt of the call reuses it.
                 setattr(request, attr, str(uuid.uuid4()))
         if self.config.validate_params:
-            validate(op.name, request)
+            validate(op.name, request, strict_enums=self.config.strict_enums)
         endpoint = self.endpoint
         http = serialize_request(
             op, request, scheme=endpoint.scheme, host=endpoint.host, base_path=endpoint.base_path
@@ -128,10 +133,16 @@ class Pipeline:
                 headers.setdefault("x-amzn-trace-id", trace_id)
         return http
 
-    async def send_once(self, op: OperationSpec[Any, Any], http: HttpRequest) -> HttpResponse:
+    async def send_once(
+        self, op: OperationSpec[Any, Any], http: HttpRequest, watch: CallWatch | None = None
+    ) -> HttpResponse:
         """Sign and send one attempt."""
         credentials = self.credentials.ready() or await self.credentials.get()
+        if watch is not None:
+            watch.signing()
         self.signer.sign(http, credentials, now=self.clock() + self.clock_offset)
+        if watch is not None:
+            watch.signed()
         return await self.transport.send(
             http,
             read_timeout=self.invoke_read_timeout if op.invokes_function else self.read_timeout,
@@ -140,6 +151,7 @@ class Pipeline:
 
     async def call(self, op: OperationSpec[I, O], request: I) -> O:
         http = self.prepare(op, request)
+        watch = self.observer.begin(op, request, http)
         max_attempts = self.max_attempts
         attempt = 0
         spent = 0
@@ -149,11 +161,13 @@ class Pipeline:
             attempt += 1
             http.headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
             if self.limiter is not None:
-                await self._rate_limit(self.limiter)
+                await self._rate_limit(self.limiter, watch)
             sent_at = self.clock()
             error: LambdaClientError
             try:
-                response = await self.send_once(op, http)
+                response = await self.send_once(op, http, watch)
+                if watch is not None:
+                    watch.received(response)
                 if 200 <= response.status < 300:
                     if self.limiter is not None:
                         self.limiter.record(throttled=False)
@@ -164,13 +178,21 @@ class Pipeline:
                         if response.stream is not None:
                             await response.stream.aclose()
                         raise
-                    self._attach_metadata(output, response, http, attempt, total_delay)
+                    self._attach_metadata(
+                        output, response, http, attempt, total_delay, max_attempts
+                    )
+                    if watch is not None:
+                        watch.succeeded(output, attempt, max_attempts)
                     return output
                 # Reading a streamed error body can fail too; that failure is
                 # classified like any other transport error of this attempt.
                 error = await self.error_for(op, response)
             except TransportError as e:
                 error = e
+            except BaseException as e:
+                if watch is not None:
+                    watch.escaped(e, attempt)
+                raise
             decision = classify(op, error, retry_sent_invokes=self.config.retry_sent_invokes)
             if self.limiter is not None:
                 self.limiter.record(throttled=decision.kind == "throttle")
@@ -181,11 +203,16 @@ class Pipeline:
                     # Kept even when this call may not retry (its attempts are
                     # used up): the client's later calls are then signed right.
                     self.clock_offset = offset
+                    self.observer.clock_corrected(op, offset, error)
             stop, delay, cost = self._next_step(
                 decision, attempt, max_attempts, offset=offset, skew_corrected=skew_corrected
             )
+            if watch is not None:
+                watch.failed(error, decision, attempt, max_attempts, stop, delay)
             if stop is not None:
+                self.observer.stopped(op, request, http, error, decision, stop)
                 error.attempts = attempt
+                error.max_attempts = max_attempts
                 error.retry_stop_reason = stop
                 error.add_note(f"lambda_client: {attempt} attempt(s) made; stopped: {stop}")
                 raise error
@@ -193,7 +220,7 @@ class Pipeline:
             spent += cost
             if delay > 0:
                 total_delay += delay
-                await self.sleep(delay)
+                await (self.sleep(delay) if watch is None else watch.wait(self.sleep, delay))
 
     def _next_step(
         self,
@@ -235,13 +262,21 @@ class Pipeline:
             delay = max(delay, decision.retry_after)
         return None, delay, cost
 
-    async def _rate_limit(self, limiter: AdaptiveRateLimiter) -> None:
+    async def _rate_limit(self, limiter: AdaptiveRateLimiter, watch: CallWatch | None) -> None:
         while (wait := limiter.delay_before_send()) > 0:
-            await self.sleep(wait)
+            if watch is None:
+                await self.sleep(wait)
+            else:
+                await watch.wait(self.sleep, wait, backoff=False)
 
     @staticmethod
     def _attach_metadata(
-        output: object, response: HttpResponse, http: HttpRequest, attempts: int, delay: float
+        output: object,
+        response: HttpResponse,
+        http: HttpRequest,
+        attempts: int,
+        delay: float,
+        max_attempts: int | None = None,
     ) -> None:
         if output is None or not hasattr(output, "response_metadata"):
             return
@@ -253,6 +288,7 @@ class Pipeline:
             attempts=attempts,
             total_retry_delay=delay,
             invocation_id=http.headers["amz-sdk-invocation-id"],
+            max_attempts=max_attempts,
         )
 
     async def error_for(self, op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:

@@ -7,7 +7,7 @@ Where each member goes is read once per model class from its field metadata
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +16,7 @@ import attrs
 
 from . import jsonload
 from . import validate as _v
+from .coerce import NOT_LISTS
 from .exceptions import DeserializationError, ServiceError, UnknownServiceError
 from .http import HttpRequest, HttpResponse
 from .operation import OperationSpec, load_model
@@ -147,7 +148,7 @@ def serialize_request(
         if value is None:
             continue
         key = _encode(wire)
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, Sequence) and not isinstance(value, NOT_LISTS):
             pairs.extend(f"{key}={_encode(_scalar_text(item))}" for item in value)
         else:
             pairs.append(f"{key}={_encode(_scalar_text(value))}")
@@ -338,11 +339,14 @@ def parse_output(op: OperationSpec[Any, Any], response: HttpResponse) -> Any:
                 ) from e
     if plan.status is not None:
         setattr(obj, plan.status, response.status)
-    if plan.event_stream is not None and response.stream is not None:
-        from .streaming import EventStream, event_parser
+    if plan.event_stream is not None:
+        from .streaming import BufferedBody, EventStream, event_parser
 
+        # A transport that read the body whole (a test double, a proxy that
+        # buffers) still yields the events in it: the member is always a stream.
+        body = response.stream if response.stream is not None else BufferedBody(response.body)
         attr, events = plan.event_stream
-        setattr(obj, attr, EventStream(response.stream, event_parser(events, op.name)))
+        setattr(obj, attr, EventStream(body, event_parser(events, op.name)))
     return obj
 
 

@@ -61,6 +61,27 @@ _SKEW_MESSAGE = re.compile(r"signature (has )?expired|not yet current|too skewed
 # in the following state: Pending".
 _IN_PROGRESS = re.compile(r"in progress|currently in the following state", re.I)
 
+#: 409 conflicts that no wait resolves, whatever their text says: the
+#: function must be updated first. Code -> why, for ``retry_stop_reason``.
+PERMANENT_CONFLICTS = {
+    "RuntimeAliasDeletedException": (
+        "the function's runtime alias no longer exists; update the function to an available one"
+    ),
+    "RuntimeVersionDeletedException": (
+        "the function's runtime version no longer exists; update the function to an "
+        "available runtime version or alias"
+    ),
+}
+#: Operations whose ResourceConflictException means the durable execution is
+#: in a state the request does not accept (DeleteDurableExecution: not ended
+#: yet, which can take up to a year; Pause/Resume: ended, or not running or
+#: paused). Whether and when that changes is the execution's business, so the
+#: conflict is raised at once, whatever its text; GetDurableExecution and the
+#: durable-execution waiters tell the state.
+DURABLE_STATE_OPERATIONS = frozenset(
+    {"DeleteDurableExecution", "PauseDurableExecution", "ResumeDurableExecution"}
+)
+
 
 @frozen
 class Decision:
@@ -130,6 +151,12 @@ def classify(
         return Decision(True, f"{code}: clock skew", "skew")
     if error.is_throttling or code in THROTTLING_CODES or error.status_code == 429:
         return Decision(True, f"{code}: throttled", "throttle", _retry_after(error))
+    if code in PERMANENT_CONFLICTS:
+        return Decision(False, f"{code}: {PERMANENT_CONFLICTS[code]}")
+    if code == "ResourceConflictException" and op.name in DURABLE_STATE_OPERATIONS:
+        return Decision(
+            False, f"{code}: the durable execution's state does not allow {op.name} now"
+        )
     if code == "ResourceConflictException" or error.status_code == 409:
         text = " ".join(str(v) for v in (error.message, getattr(error, "type", None)) if v)
         if _IN_PROGRESS.search(text):

@@ -106,7 +106,10 @@ def _overrides(cls: type, *, wire_dicts: bool = False) -> dict[str, Any]:
         if loc is not None and (not wire_dicts or loc in _NOT_IN_DICTS):
             out[f.name] = override(omit=True)
         elif "wire" in f.metadata:
-            out[f.name] = override(rename=f.metadata["wire"])
+            # Unset members (None) are left out of dicts; members every
+            # response has (a status, a body) are kept even at their default.
+            always = f.default is not None and f.default is not attrs.NOTHING
+            out[f.name] = override(rename=f.metadata["wire"], omit_if_default=not always)
     return out
 
 

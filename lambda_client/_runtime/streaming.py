@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -19,6 +20,23 @@ if TYPE_CHECKING:
 E = TypeVar("E")
 
 
+class _EndSignal:
+    """Tells a watcher, once, that a stream ended: ``None`` at its end, the
+    exception that ended it, or ``GeneratorExit`` when the consumer closed
+    or dropped it first. Held by the stream and by its iterator, and
+    referring to neither, so that it adds no reference cycle."""
+
+    __slots__ = ("callback",)
+
+    def __init__(self) -> None:
+        self.callback: Callable[[BaseException | None], None] | None = None
+
+    def fire(self, error: BaseException | None) -> None:
+        callback, self.callback = self.callback, None
+        if callback is not None:
+            callback(error)
+
+
 class EventStream(Generic[E]):
     """An async iterator of typed events, decoded from the socket as frames
     arrive. ``aclose()`` or ``async with`` releases the connection at once;
@@ -29,11 +47,19 @@ class EventStream(Generic[E]):
         self._stream = stream
         self._parse = parse
         self._iterator: AsyncIterator[E] | None = None
+        self._end = _EndSignal()
         # Set by the blocking client, whose callers iterate synchronously.
         self._runner: LoopThread | None = None
 
     def bind(self, runner: LoopThread) -> None:
         self._runner = runner
+
+    def on_end(self, callback: Callable[[BaseException | None], None]) -> None:
+        """Call ``callback`` once when the stream ends, fails, or is closed
+        or dropped before its end (telemetry ends the call's span there)."""
+        self._end.callback = callback
+        finalizer = weakref.finalize(self, self._end.fire, GeneratorExit())
+        finalizer.atexit = False
 
     def __iter__(self) -> Iterator[E]:
         """Synchronous iteration, for streams returned by the blocking client."""
@@ -51,13 +77,14 @@ class EventStream(Generic[E]):
 
     def __aiter__(self) -> AsyncIterator[E]:
         if self._iterator is None:
-            self._iterator = _events(self._stream, self._parse)
+            self._iterator = _events(self._stream, self._parse, self._end)
         return self._iterator
 
     async def aclose(self) -> None:
         if self._iterator is not None:
             await self._iterator.aclose()  # type: ignore[attr-defined]
         await self._stream.aclose()
+        self._end.fire(GeneratorExit())
 
     async def __aenter__(self) -> EventStream[E]:
         return self
@@ -74,8 +101,34 @@ class EventStream(Generic[E]):
         return f"<EventStream of {type(self._stream).__name__}>"
 
 
+class BufferedBody:
+    """A body already read whole, served as a :class:`ResponseStream`."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        if self._body:
+            yield self._body
+
+    async def aclose(self) -> None:
+        self._body = b""
+
+
+def no_events() -> EventStream[Any]:
+    """An event stream that ends at once: the event-stream member of an
+    output built by hand (a stub's response) until events are given."""
+    return EventStream(BufferedBody(b""), _no_event)
+
+
+def _no_event(message: EventMessage) -> None:
+    return None
+
+
 async def _events(
-    stream: ResponseStream, parse: Callable[[EventMessage], E | None]
+    stream: ResponseStream, parse: Callable[[EventMessage], E | None], end: _EndSignal
 ) -> AsyncIterator[E]:
     # Not a method: a suspended generator holding the EventStream that holds
     # it is a reference cycle, so a consumer that breaks out of its loop and
@@ -86,8 +139,14 @@ async def _events(
             event = parse(message)
             if event is not None:
                 yield event
-    finally:
-        await stream.aclose()
+    except BaseException as e:
+        try:
+            await stream.aclose()
+        finally:
+            end.fire(e)
+        raise
+    await stream.aclose()
+    end.fire(None)
 
 
 def event_parser(events: Mapping[str, type], operation: str) -> Callable[[EventMessage], Any]:

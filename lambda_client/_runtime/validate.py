@@ -10,15 +10,26 @@ stale pattern would reject valid input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import attrs
 
+from .coerce import NOT_LISTS
 from .exceptions import ParamValidationError
 
-Problems = list[tuple[str, str]]
+
+class Problems(list[tuple[str, str]]):
+    """The ``(path, problem)`` pairs found so far, and how strictly to look."""
+
+    __slots__ = ("strict_enums",)
+
+    def __init__(self, *, strict_enums: bool = False) -> None:
+        super().__init__()
+        #: Reject enum values the model does not know (``ClientConfig.strict_enums``).
+        self.strict_enums = strict_enums
 
 
 class Check:
@@ -112,14 +123,35 @@ class Timestamp(Check):
 
 
 class EnumStr(_Sized):
-    """Enum values are checked for type only: values newer than this model are allowed."""
+    """Enum values are checked for type only unless ``strict_enums`` is on:
+    by default values newer than this model are allowed (enums are open)."""
 
-    __slots__ = ()
+    __slots__ = ("enum", "known")
+
+    def __init__(
+        self, enum: type[Enum] | None = None, min: int | None = None, max: int | None = None
+    ) -> None:
+        super().__init__(min, max)
+        self.enum = enum
+        # Iterating an enum class yields its declared members only, never the
+        # pseudo-members that unknown values parsed earlier became.
+        self.known = frozenset(m.value for m in enum) if enum is not None else frozenset()
 
     def check(self, value: Any, path: str, problems: Problems) -> None:
         if not isinstance(value, str):
             problems.append((path, f"expected str or enum member, got {_type_name(value)}"))
             return
+        if problems.strict_enums and self.enum is not None:
+            text = value.value if isinstance(value, Enum) else value
+            if text not in self.known:
+                allowed = ", ".join(repr(m.value) for m in self.enum)
+                problems.append(
+                    (
+                        path,
+                        f"{text!r} is not a known {self.enum.__name__} value; allowed: {allowed}",
+                    )
+                )
+                return
         self._bounds(len(value), path, problems)
 
 
@@ -133,7 +165,8 @@ class ListOf(_Sized):
     unit = "number of items"
 
     def check(self, value: Any, path: str, problems: Problems) -> None:
-        if not isinstance(value, (list, tuple)):
+        # A str is a Sequence too, but never a list of anything here.
+        if isinstance(value, NOT_LISTS) or not isinstance(value, Sequence):
             problems.append((path, f"expected list, got {_type_name(value)}"))
             return
         self._bounds(len(value), path, problems)
@@ -161,11 +194,13 @@ class MapOf(_Sized):
             return
         self._bounds(len(value), path, problems)
         for key, item in value.items():
-            self.key.check(key, f"{path} key {key!r}", problems)
+            # Enum keys by their value ('KAFKA_BOOTSTRAP_SERVERS'), as the caller wrote them.
+            shown = repr(str.__str__(key)) if isinstance(key, str) else repr(key)
+            self.key.check(key, f"{path} key {shown}", problems)
             if item is None:
-                problems.append((f"{path}[{key!r}]", "must not be None"))
+                problems.append((f"{path}[{shown}]", "must not be None"))
             else:
-                self.value.check(item, f"{path}[{key!r}]", problems)
+                self.value.check(item, f"{path}[{shown}]", problems)
 
 
 class Struct(Check):
@@ -215,9 +250,9 @@ def check_fields(obj: object, prefix: str, problems: Problems) -> None:
         check.check(value, prefix + name, problems)
 
 
-def validate(operation: str, request: object) -> None:
+def validate(operation: str, request: object, *, strict_enums: bool = False) -> None:
     """Raise `ParamValidationError` listing every problem, if any."""
-    problems: Problems = []
+    problems = Problems(strict_enums=strict_enums)
     check_fields(request, "", problems)
     if problems:
         raise ParamValidationError(operation, problems)

@@ -75,9 +75,10 @@ def sample(name: str, annotation: str) -> tuple[Any, list[str]]:
         return True, ["true"]
     if kinds == ["datetime", "None"]:
         return STARTED, ["2026-01-02T03:04:05Z"]
-    if annotation.startswith("Sequence["):
-        enum = getattr(models, annotation.removeprefix("Sequence[").split("|")[0].strip())
-        members = list(enum)[:2]
+    if annotation.startswith("SequenceNotStr["):
+        enum = getattr(models, annotation.removeprefix("SequenceNotStr[").split("|")[0].strip())
+        # A tuple: list parameters take any Sequence.
+        members = tuple(enum)[:2]
         return members, [m.value for m in members]
     if len(kinds) == 3 and kinds[1:] == ["str", "None"]:
         member = next(iter(getattr(models, kinds[0])))

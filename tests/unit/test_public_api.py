@@ -15,14 +15,20 @@ from lambda_client._generated.operations import OPERATIONS
 
 MODEL = load_model().service
 SHAPES = MODEL["shapes"]
+OPERATION_METHODS = {xform_name(name) for name in MODEL["operations"]}
+ERROR_SHAPES = {name for name, shape in SHAPES.items() if shape.get("exception")}
 
 
 def test_top_level_names() -> None:
     assert sorted(lambda_client.__all__) == sorted(
         [
+            "BlockingFunctionUrl",
+            "BlockingFunctionUrlResponse",
             "BlockingLambdaClient",
             "ClientConfig",
             "Credentials",
+            "FunctionUrl",
+            "FunctionUrlResponse",
             "LambdaClient",
             "__version__",
             "errors",
@@ -35,7 +41,9 @@ def test_top_level_names() -> None:
 
 
 def test_every_operation_is_a_keyword_only_async_method() -> None:
-    assert len(MODEL["operations"]) == 88
+    # Every operation of the pinned model, whatever their number.
+    operations = {name for name in dir(LambdaClient) if name in OPERATION_METHODS}
+    assert operations == set(OPERATION_METHODS)
     for op_name, op in MODEL["operations"].items():
         method = getattr(LambdaClient, xform_name(op_name))
         assert inspect.iscoroutinefunction(method), op_name
@@ -56,7 +64,8 @@ def test_every_structure_is_an_attrs_model_with_wire_names() -> None:
         for name, shape in SHAPES.items()
         if shape["type"] == "structure" and not shape.get("exception")
     ]
-    assert len(structures) + 56 == 328
+    enums = {n for n, s in SHAPES.items() if s["type"] == "string" and "enum" in s}
+    assert set(structures) | enums <= set(models.__all__)
     for name in structures:
         cls = getattr(models, name)
         assert attrs.has(cls), name
@@ -73,9 +82,9 @@ def test_every_enum_is_exposed_under_its_model_name() -> None:
 
 
 def test_every_error_shape_is_a_typed_exception() -> None:
-    shapes = [n for n, s in SHAPES.items() if s.get("exception")]
-    assert len(shapes) == 56
-    for name in shapes:
+    assert set(errors.ERRORS_BY_CODE) == ERROR_SHAPES
+    assert set(errors.__all__) >= ERROR_SHAPES
+    for name in ERROR_SHAPES:
         cls = getattr(errors, name)
         assert issubclass(cls, errors.ServiceError)
         assert issubclass(cls, errors.LambdaClientError)
@@ -96,6 +105,16 @@ def test_operation_descriptors_match_the_model() -> None:
         assert (spec.http_method, spec.uri) == (http["method"], http["requestUri"])
 
 
+def test_environment_names() -> None:
+    assert issubclass(errors.EventLoopError, errors.LambdaClientError)
+    assert issubclass(errors.EventLoopError, RuntimeError)
+    assert issubclass(errors.InsecureConnectionWarning, UserWarning)
+    assert {"EventLoopError", "InsecureConnectionWarning"} <= set(errors.__all__)
+    for cls in (LambdaClient, lambda_client.BlockingLambdaClient):
+        params = inspect.signature(cls.with_options).parameters
+        assert list(params)[1:] == ["read_timeout", "connect_timeout", "max_attempts", "retry_mode"]
+
+
 def test_config_and_credentials_names() -> None:
     fields = {f.name for f in attrs.fields(ClientConfig)}
     assert {
@@ -105,6 +124,50 @@ def test_config_and_credentials_names() -> None:
         "retry_mode",
         "max_pool_connections",
         "user_agent_extra",
+        "verify",
+        "client_cert",
+        "proxies",
+        "proxies_config",
+        "ignore_configured_endpoint_urls",
+        "user_agent_appid",
+        "telemetry",
+        "strict_enums",
+        "propagate_client_context",
     } <= fields
     creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")
     assert "s3cret" not in repr(creds) and "TOKEN-9f2" not in repr(creds)
+
+
+def test_function_url_names() -> None:
+    from lambda_client import BlockingLambdaClient, FunctionUrl, FunctionUrlResponse
+    from lambda_client.function_url import BlockingFunctionUrl, RequestOptions
+
+    for owner in (LambdaClient, BlockingLambdaClient):
+        params = inspect.signature(owner.function_url).parameters
+        assert list(params) == ["self", "url", "region", "auth", "raise_for_status", "retry_sent"]
+        assert params["region"].default is None and params["auth"].default == "AWS_IAM"
+        assert params["region"].kind is inspect.Parameter.KEYWORD_ONLY
+    keywords = ["params", "headers", "content", "json", "raise_for_status", "retry_sent"]
+    assert list(RequestOptions.__annotations__) == keywords
+    for owner in (FunctionUrl, BlockingFunctionUrl):
+        request = inspect.signature(owner.request).parameters
+        assert list(request) == ["self", "method", "path", *keywords]
+        assert request["path"].default == "/"
+        for verb in ("get", "post", "put", "patch", "delete", "stream"):
+            assert hasattr(owner, verb), verb
+    for name in ("request_id", "read", "text", "json", "iter_bytes", "aclose", "__aenter__"):
+        assert hasattr(FunctionUrlResponse, name), name
+    assert inspect.iscoroutinefunction(FunctionUrl.request)
+    assert inspect.isasyncgenfunction(FunctionUrlResponse.iter_bytes)
+    for name in (
+        "FunctionUrlError",
+        "FunctionUrlAuthError",
+        "FunctionUrlPayloadTooLargeError",
+        "FunctionUrlThrottledError",
+        "FunctionUrlFunctionError",
+        "FunctionUrlHTTPError",
+    ):
+        cls = getattr(errors, name)
+        assert name in errors.__all__
+        assert issubclass(cls, errors.FunctionUrlError)
+        assert issubclass(cls, errors.LambdaClientError)
