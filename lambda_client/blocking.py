@@ -61,14 +61,17 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         raise_for_status: bool = True,
         retry_sent: bool | None = None,
     ) -> BlockingFunctionUrl:
-        """Blocking form of :meth:`lambda_client.LambdaClient.function_url`,
-        which documents the arguments::
+        """Blocking form of
+        [`LambdaClient.function_url`][lambda_client.LambdaClient.function_url],
+        which documents the arguments:
 
-            furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
-            resp = furl.post("/orders", json={"id": 1})
-            with furl.stream("GET", "/report") as resp:
-                for chunk in resp.iter_bytes():
-                    ...
+        ```python
+        furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
+        resp = furl.post("/orders", json={"id": 1})
+        with furl.stream("GET", "/report") as resp:
+            for chunk in resp.iter_bytes():
+                ...
+        ```
         """
         return BlockingFunctionUrl(
             self._runner,
@@ -91,7 +94,8 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
     ) -> Self:
         """A view whose calls use other timeouts or retries, sharing this
         client's pool, loop thread, credentials and retry quota (see
-        :meth:`LambdaClient.with_options`). Closing the view does nothing."""
+        [`LambdaClient.with_options`][lambda_client.LambdaClient.with_options]).
+        Closing the view does nothing."""
         view = object.__new__(type(self))
         view.__dict__.update(self.__dict__)
         view._client = self._client.with_options(
@@ -105,7 +109,9 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
 
     def close(self) -> None:
         """Close the connection pool and stop the loop thread. Idempotent.
-        A view made by :meth:`with_options` owns neither: closing it does nothing."""
+        A view made by
+        [`with_options()`][lambda_client.BlockingLambdaClient.with_options]
+        owns neither: closing it does nothing."""
         if self._view:
             return
         self._runner.close(self._client.close())

@@ -1,17 +1,17 @@
 """Calling Lambda function URLs: signed, streamed, retried where safe.
 
-::
+```python
+furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
+resp = await furl.post("/orders", json={"id": 1})
+async with furl.stream("POST", "/report", json={}) as resp:
+    async for chunk in resp.iter_bytes():
+        ...
+```
 
-    furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
-    resp = await furl.post("/orders", json={"id": 1})
-    async with furl.stream("POST", "/report", json={}) as resp:
-        async for chunk in resp.iter_bytes():
-            ...
-
-A :class:`FunctionUrl` is a view on its client: it sends through the
-client's connection pool and transport, with its credentials, timeouts,
-retry settings and clock. The rules it follows (what is signed, what is
-retried, what raises) are in docs/design/function-urls.md.
+A [`FunctionUrl`][lambda_client.FunctionUrl] is a view on its client: it
+sends through the client's connection pool and transport, with its
+credentials, timeouts, retry settings and clock. The rules it follows (what
+is signed, what is retried, what raises) are in docs/design/function-urls.md.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ _SIGNING_NAME = "lambda"
 
 
 class RequestOptions(TypedDict, total=False):
-    """The keywords every :class:`FunctionUrl` method takes after the path."""
+    """The keywords every [`FunctionUrl`][lambda_client.FunctionUrl] method takes after the path."""
 
     #: Query parameters: a mapping (a list value repeats the name) or a
     #: sequence of ``(name, value)`` pairs; str, int or float values, given
@@ -102,11 +102,14 @@ def _charset(content_type: str | None) -> str:
 class FunctionUrlResponse:
     """The answer of a function URL.
 
-    A response from :meth:`FunctionUrl.request` (and ``get``, ``post``...)
-    has its body read already. One from :meth:`FunctionUrl.stream` holds its
-    connection until the body is read to the end, :meth:`aclose` is called
-    or the ``async with`` block ends; :meth:`iter_bytes` hands over each
-    chunk as it arrives.
+    A response from [`FunctionUrl.request`][lambda_client.FunctionUrl.request]
+    (and ``get``, ``post``...) has its body read already. One from
+    [`FunctionUrl.stream`][lambda_client.FunctionUrl.stream] holds its
+    connection until the body is read to the end,
+    [`aclose()`][lambda_client.FunctionUrlResponse.aclose] is called or the
+    ``async with`` block ends;
+    [`iter_bytes()`][lambda_client.FunctionUrlResponse.iter_bytes] hands over
+    each chunk as it arrives.
     """
 
     def __init__(self, answer: Answer, *, method: str, url: str) -> None:
@@ -152,8 +155,11 @@ class FunctionUrlResponse:
         return body.decode(encoding or _charset(self.headers.get("content-type")), "replace")
 
     async def json(self) -> Any:
-        """The body parsed as JSON; :class:`~lambda_client.errors.DeserializationError`
-        if it is not JSON."""
+        """The body parsed as JSON.
+
+        Raises:
+            DeserializationError: The body is not JSON.
+        """
         body = await self.read()
         try:
             return jsonload.loads(body)
@@ -208,12 +214,14 @@ class FunctionUrlResponse:
 
 class FunctionUrl:
     """A Lambda function URL, called through its client (made by
-    :meth:`LambdaClient.function_url <lambda_client.LambdaClient.function_url>`).
+    [`LambdaClient.function_url`][lambda_client.LambdaClient.function_url]).
 
     Every method takes the path as text (``"/orders/a b"`` is sent as
-    ``/orders/a%20b``) and the keywords of :class:`RequestOptions`. A
-    answer of 400 or above raises a :class:`~lambda_client.errors.FunctionUrlError`
-    subclass (see ``raise_for_status``).
+    ``/orders/a%20b``) and the keywords of
+    [`RequestOptions`][lambda_client.function_url.RequestOptions]. An answer
+    of 400 or above raises a
+    [`FunctionUrlError`][lambda_client.errors.FunctionUrlError] subclass (see
+    ``raise_for_status``).
     """
 
     def __init__(
@@ -280,11 +288,13 @@ class FunctionUrl:
         self, method: str, path: str = "/", **options: Unpack[RequestOptions]
     ) -> FunctionUrlStream:
         """Send one request and hand over the answer as soon as its headers
-        arrive, for a ``RESPONSE_STREAM`` function::
+        arrive, for a ``RESPONSE_STREAM`` function:
 
-            async with furl.stream("POST", "/report", json={}) as resp:
-                async for chunk in resp.iter_bytes():
-                    ...
+        ```python
+        async with furl.stream("POST", "/report", json={}) as resp:
+            async for chunk in resp.iter_bytes():
+                ...
+        ```
 
         The connection is given back when the block ends, whatever happens in it.
         """
@@ -380,8 +390,9 @@ class FunctionUrlStream:
 
 
 class BlockingFunctionUrlResponse:
-    """:class:`FunctionUrlResponse` for synchronous code (from
-    :class:`BlockingFunctionUrl`): the same attributes, with plain methods."""
+    """[`FunctionUrlResponse`][lambda_client.FunctionUrlResponse] for
+    synchronous code (from [`BlockingFunctionUrl`][lambda_client.BlockingFunctionUrl]):
+    the same attributes, with plain methods."""
 
     def __init__(self, runner: LoopThread, response: FunctionUrlResponse) -> None:
         self._runner = runner
@@ -442,7 +453,8 @@ class BlockingFunctionUrlResponse:
 
 
 class BlockingFunctionUrlStream:
-    """``with furl.stream(...) as resp:`` for :class:`BlockingFunctionUrl`."""
+    """``with furl.stream(...) as resp:`` for
+    [`BlockingFunctionUrl`][lambda_client.BlockingFunctionUrl]."""
 
     def __init__(self, runner: LoopThread, stream: FunctionUrlStream) -> None:
         self._runner = runner
@@ -463,9 +475,10 @@ class BlockingFunctionUrlStream:
 
 
 class BlockingFunctionUrl:
-    """:class:`FunctionUrl` for synchronous code (made by
-    :meth:`BlockingLambdaClient.function_url <lambda_client.BlockingLambdaClient.function_url>`):
-    the same methods and keywords, returning :class:`BlockingFunctionUrlResponse`."""
+    """[`FunctionUrl`][lambda_client.FunctionUrl] for synchronous code (made by
+    [`BlockingLambdaClient.function_url`][lambda_client.BlockingLambdaClient.function_url]):
+    the same methods and keywords, returning
+    [`BlockingFunctionUrlResponse`][lambda_client.BlockingFunctionUrlResponse]."""
 
     def __init__(self, runner: LoopThread, furl: FunctionUrl) -> None:
         self._runner = runner
