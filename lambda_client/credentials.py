@@ -80,11 +80,14 @@ class Credentials:
     """One set of AWS credentials. The repr hides the secret and the token."""
 
     access_key_id: str = field(validator=_non_empty)
+    """The access key id."""
     secret_access_key: str = field(validator=_non_empty, repr=_redact)
+    """The secret access key (hidden in the repr)."""
     session_token: str | None = field(default=None, repr=_redact)
-    #: When temporary credentials stop working (timezone-aware); ``None`` for
-    #: long-term keys.
+    """The session token of temporary credentials (hidden in the repr)."""
     expiration: datetime | None = field(default=None, validator=_tz_aware)
+    """When temporary credentials stop working (timezone-aware); ``None`` for
+    long-term keys."""
 
 
 # A fetch returns the credentials and the time after which they must not be

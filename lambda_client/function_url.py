@@ -59,24 +59,24 @@ _SIGNING_NAME = "lambda"
 class RequestOptions(TypedDict, total=False):
     """The keywords every [`FunctionUrl`][lambda_client.FunctionUrl] method takes after the path."""
 
-    #: Query parameters: a mapping (a list value repeats the name) or a
-    #: sequence of ``(name, value)`` pairs; str, int or float values, given
-    #: as text and encoded once.
     params: Params | None
-    #: Extra request headers.
+    """Query parameters: a mapping (a list value repeats the name) or a
+    sequence of ``(name, value)`` pairs; str, int or float values, given
+    as text and encoded once."""
     headers: Mapping[str, str] | None
-    #: The body as bytes or str (sent as ``text/plain; charset=utf-8``
-    #: unless ``headers`` names a type).
+    """Extra request headers."""
     content: Content | None
-    #: The body as any JSON value (sent as ``application/json``).
+    """The body as bytes or str (sent as ``text/plain; charset=utf-8``
+    unless ``headers`` names a type)."""
     json: Any
-    #: Raise for every answer of 400 or above (True), or only for those AWS
-    #: generated, returning the function's own (False). Default: the
-    #: FunctionUrl's setting.
+    """The body as any JSON value (sent as ``application/json``)."""
     raise_for_status: bool | None
-    #: Send a non-idempotent request again after it may have reached the
-    #: function. Default: the FunctionUrl's setting.
+    """Raise for every answer of 400 or above (True), or only for those AWS
+    generated, returning the function's own (False). Default: the
+    FunctionUrl's setting."""
     retry_sent: bool | None
+    """Send a non-idempotent request again after it may have reached the
+    function. Default: the FunctionUrl's setting."""
 
 
 def _check(options: RequestOptions) -> None:
@@ -114,15 +114,16 @@ class FunctionUrlResponse:
 
     def __init__(self, answer: Answer, *, method: str, url: str) -> None:
         raw = answer.raw
-        #: HTTP status code.
         self.status: int = raw.status
-        #: Response headers; names are case-insensitive, repeated ones kept (``getall``).
+        """HTTP status code."""
         self.headers: CIMultiDictProxy[str] = answer.headers
-        #: The request's method, and its URL without the query string.
-        self.method = method
-        self.url = url
-        #: Attempts the call made, this one included.
-        self.attempts = answer.attempts
+        """Response headers; names are case-insensitive, repeated ones kept (``getall``)."""
+        self.method: str = method
+        """The request's method."""
+        self.url: str = url
+        """The request's URL, without the query string."""
+        self.attempts: int = answer.attempts
+        """Attempts the call made, this one included."""
         self._stream = raw.stream
         self._body: bytes | None = raw.body if raw.stream is None else None
         self._started = False

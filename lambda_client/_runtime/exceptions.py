@@ -36,9 +36,13 @@ class LambdaClientError(Exception):
     """
 
     attempts: int | None = None
-    #: The call's limit on attempts (set with ``attempts``).
+    """Attempts the call made, the last one included (``None`` for an error
+    that did not come from an attempt, such as a validation error)."""
     max_attempts: int | None = None
+    """The call's limit on attempts (set with ``attempts``)."""
     retry_stop_reason: str | None = None
+    """Why the call stopped retrying, e.g.
+    ``'ServiceException: transient; all 3 attempts used'``."""
 
 
 class ConfigError(LambdaClientError, ValueError):
@@ -126,14 +130,14 @@ class ServiceError(LambdaClientError):
     against botocore's ``ClientError`` keeps working.
     """
 
-    #: Wire code of the modelled error; instances carry the code actually received.
     error_code: ClassVar[str] = ""
-    #: ``"client"`` or ``"server"``, from the model.
+    """Wire code of the modelled error; instances carry the code actually received."""
     fault: ClassVar[str] = "client"
-    #: HTTP status the model gives this error.
+    """``"client"`` or ``"server"``, from the model."""
     default_status: ClassVar[int] = 400
-    #: Throttling errors slow the client down (retry policy reads this).
+    """HTTP status the model gives this error."""
     is_throttling: ClassVar[bool] = False
+    """Throttling errors slow the client down (retry policy reads this)."""
 
     Members: TypeAlias = tuple[tuple[str, str, str, str, Callable[[Any], Any] | None], ...]
     #: ``(attribute, wire name, location, location name, converter)`` per
@@ -160,8 +164,8 @@ class ServiceError(LambdaClientError):
         self.request_id = request_id
         self.headers: Mapping[str, str] = headers or {}
         self.operation = operation
-        #: Modelled members as received, under their wire names.
         self.fields: dict[str, Any] = dict(fields or {})
+        """Modelled members as received, under their wire names."""
         for attr, wire, _location, _name, convert in self._members:
             if attr != "message":
                 value = self.fields.get(wire)

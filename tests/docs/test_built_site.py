@@ -13,9 +13,11 @@ import inspect
 import json
 import re
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import attrs
 import pytest
 
 import lambda_client
@@ -156,6 +158,62 @@ def test_signatures_link_the_models_they_take_and_return(site: Path, page: str, 
                     unlinked.append(f"{name}: {type_name}")
     assert unlinked == []
     assert checked > 150  # every operation's request members and response
+
+
+def _signature(html: str, identifier: str) -> str | None:
+    """The rendered signature of one object's entry, as text."""
+    start = html.index(f'id="{identifier}"')
+    end = html.find("<h", start + 1)
+    match = re.search(r'<div class="[^"]*doc-signature[^"]*">(.*?)</div>', html[start:end], re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", match.group(1))).split()) if match else None
+
+
+@pytest.mark.parametrize("cls", [lambda_client.ClientConfig, lambda_client.Credentials])
+def test_every_setting_is_on_the_config_page_with_its_default(site: Path, cls: type) -> None:
+    """Each attrs field has its entry, showing its default (not the field() call)."""
+    html = (site / "reference" / "config" / "index.html").read_text(encoding="utf-8")
+    assert "field(" not in html and "_positive" not in html
+    missing, wrong = [], []
+    for field in attrs.fields(cls):
+        identifier = f"lambda_client.{cls.__name__}.{field.name}"
+        if f'id="{identifier}"' not in html:
+            missing.append(field.name)
+            continue
+        # "name: type = default"; no value for a required field.
+        shown = _signature(html, identifier)
+        annotation = field.type if isinstance(field.type, str) else str(field.type)
+        expected = f"{field.name}: {annotation}"
+        if field.default is not attrs.NOTHING:
+            expected += f" = {field.default!r}"
+        if shown != expected:
+            wrong.append(f"{shown!r} (expected {expected!r})")
+    assert missing == [] and wrong == []
+
+
+def test_function_url_options_and_response_attributes_are_documented(site: Path) -> None:
+    """Each request keyword and response attribute has its entry; those set
+    in __init__ show their type and no value (the expression they are
+    computed from means nothing to a reader)."""
+    from lambda_client.function_url import RequestOptions
+
+    html = (site / "reference" / "function-urls" / "index.html").read_text(encoding="utf-8")
+    names = [
+        f"lambda_client.function_url.RequestOptions.{k}" for k in RequestOptions.__annotations__
+    ]
+    assert [n for n in names if f'id="{n}"' not in html] == []
+    shown = {
+        name: _signature(html, f"lambda_client.FunctionUrlResponse.{name}")
+        if f'id="lambda_client.FunctionUrlResponse.{name}"' in html
+        else None
+        for name in ("status", "headers", "method", "url", "attempts")
+    }
+    assert shown == {
+        "status": "status: int",
+        "headers": "headers: CIMultiDictProxy[str]",
+        "method": "method: str",
+        "url": "url: str",
+        "attempts": "attempts: int",
+    }
 
 
 def test_get_function_documents_its_errors_with_links(site: Path) -> None:
