@@ -208,7 +208,9 @@ def _error_tree() -> str:
     def walk(cls: type, depth: int) -> Iterator[str]:
         entry = public[cls]
         extra = [b.__name__ for b in cls.__bases__ if b not in public]
-        also = f" (also a `{'`, `'.join(extra)}`)" if extra and depth else ""
+        also = f" ({'also ' if depth else ''}a `{'`, `'.join(extra)}`)" if extra else ""
+        if cls is errors.LambdaClientError:
+            also = ""
         yield f"{'    ' * depth}- {_link(entry)}{also}: {entry.summary}"
         for child in children(cls):
             yield from walk(child, depth + 1)
@@ -216,7 +218,11 @@ def _error_tree() -> str:
             count = len(modelled)
             yield f"{'    ' * (depth + 1)}- one class per modelled error ({count}), listed below"
 
-    roots = [cls for cls in public if not any(b in public for b in cls.__bases__)]
+    # The exception tree first; then the warnings, which are not raised.
+    roots = sorted(
+        (cls for cls in public if not any(b in public for b in cls.__bases__)),
+        key=lambda c: (c is not errors.LambdaClientError, c.__name__.lower()),
+    )
     return "\n".join(line for root in roots for line in walk(root, 0))
 
 
