@@ -177,3 +177,38 @@ def test_models_are_keyword_only_with_none_defaults() -> None:
     with pytest.raises(TypeError):
         models.VpcConfig(["subnet"])  # type: ignore[misc]
     assert models.VpcConfig().subnet_ids is None
+
+
+def test_every_error_is_built_from_its_members_by_keyword() -> None:
+    from lambda_client._generated.errors import ERRORS_BY_CODE
+
+    for code, cls in ERRORS_BY_CODE.items():
+        bare = cls()
+        assert (bare.code, bare.status_code, bare.request_id, bare.message) == (
+            code,
+            cls.default_status,
+            None,
+            None,
+        )
+        members = {attr: f"{attr}-value" for attr, *_ in cls._members}
+        built = cls(**members, request_id="req-9")
+        for attr, wire, *_ in cls._members:
+            assert str(getattr(built, attr)) == f"{attr}-value", (code, attr)
+            if attr != "message":
+                assert built.fields[wire] == f"{attr}-value", (code, attr)
+        assert built.request_id == "req-9"
+
+
+def test_error_keywords_match_what_a_parsed_error_holds() -> None:
+    built = errors.TooManyRequestsException(
+        message="slow", retry_after_seconds="1", reason="CallerRateLimitExceeded", type="User"
+    )
+    assert built.reason is models.ThrottleReason.CALLER_RATE_LIMIT_EXCEEDED
+    assert built.response == {
+        "Error": {"Code": "TooManyRequestsException", "Message": "slow"},
+        "ResponseMetadata": {"RequestId": "", "HTTPStatusCode": 429, "HTTPHeaders": {}},
+        "retryAfterSeconds": "1",
+        "Type": "User",
+        "Reason": "CallerRateLimitExceeded",
+    }
+    assert str(built) == "TooManyRequestsException: slow"
