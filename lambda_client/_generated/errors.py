@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from .._runtime.exceptions import ServiceError
 from .enums import ThrottleReason, to_throttle_reason
@@ -84,6 +85,34 @@ class AliasLimitExceededException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "AliasLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CallbackTimeoutException(ServiceError):
     """The callback ID token has either expired or the callback associated with the token
@@ -97,6 +126,34 @@ class CallbackTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CallbackTimeoutException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CapacityProviderLimitExceededException(ServiceError):
@@ -113,6 +170,34 @@ class CapacityProviderLimitExceededException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CapacityProviderLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeArtifactUserDeletedException(ServiceError):
     """The Lambda function couldn't be invoked because its code artifact user has been
@@ -127,6 +212,34 @@ class CodeArtifactUserDeletedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeArtifactUserFailedException(ServiceError):
@@ -143,6 +256,34 @@ class CodeArtifactUserFailedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserFailedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeArtifactUserPendingException(ServiceError):
     """The Lambda function couldn't be invoked because its code artifact user is still
@@ -158,6 +299,34 @@ class CodeArtifactUserPendingException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserPendingException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeSigningConfigNotFoundException(ServiceError):
     """The specified code signing configuration does not exist."""
@@ -170,6 +339,34 @@ class CodeSigningConfigNotFoundException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeSigningConfigNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeStorageExceededException(ServiceError):
@@ -186,6 +383,34 @@ class CodeStorageExceededException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeStorageExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeVerificationFailedException(ServiceError):
     """The code signature failed one or more of the validation checks for signature
@@ -200,6 +425,34 @@ class CodeVerificationFailedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeVerificationFailedException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class DurableExecutionAlreadyStartedException(ServiceError):
@@ -216,6 +469,34 @@ class DurableExecutionAlreadyStartedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "DurableExecutionAlreadyStartedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class EC2AccessDeniedException(ServiceError):
     """Need additional permissions to configure VPC settings."""
@@ -228,6 +509,34 @@ class EC2AccessDeniedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EC2AccessDeniedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EC2ThrottledException(ServiceError):
@@ -243,6 +552,34 @@ class EC2ThrottledException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EC2ThrottledException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EC2UnexpectedException(ServiceError):
@@ -260,6 +597,36 @@ class EC2UnexpectedException(ServiceError):
     type: str | None
     ec2_error_code: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        ec2_error_code: str | None = None,
+        code: str = "EC2UnexpectedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+                ("EC2ErrorCode", ec2_error_code),
+            ),
+            operation=operation,
+        )
+
 
 class EFSIOException(ServiceError):
     """An error occurred when reading from or writing to a connected file system."""
@@ -272,6 +639,34 @@ class EFSIOException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSIOException",
+        status_code: int = 410,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EFSMountConnectivityException(ServiceError):
@@ -287,6 +682,34 @@ class EFSMountConnectivityException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountConnectivityException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class EFSMountFailureException(ServiceError):
     """The Lambda function couldn't mount the configured file system due to a permission or
@@ -301,6 +724,34 @@ class EFSMountFailureException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountFailureException",
+        status_code: int = 403,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class EFSMountTimeoutException(ServiceError):
     """The Lambda function made a network connection to the configured file system, but the
@@ -314,6 +765,34 @@ class EFSMountTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ENILimitReachedException(ServiceError):
@@ -330,6 +809,34 @@ class ENILimitReachedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ENILimitReachedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ENINotReadyException(ServiceError):
@@ -348,6 +855,34 @@ class ENINotReadyException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ENINotReadyException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class FunctionVersionsPerCapacityProviderLimitExceededException(ServiceError):
     """The maximum number of function versions that can be associated with a single
@@ -363,6 +898,34 @@ class FunctionVersionsPerCapacityProviderLimitExceededException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "FunctionVersionsPerCapacityProviderLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidCodeSignatureException(ServiceError):
     """The code signature failed the integrity check. If the integrity check fails, then
@@ -377,6 +940,34 @@ class InvalidCodeSignatureException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidCodeSignatureException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidParameterValueException(ServiceError):
     """One of the parameters in the request is not valid."""
@@ -389,6 +980,34 @@ class InvalidParameterValueException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidParameterValueException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class InvalidRequestContentException(ServiceError):
@@ -404,6 +1023,34 @@ class InvalidRequestContentException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidRequestContentException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidRuntimeException(ServiceError):
     """The runtime or runtime version specified is not supported."""
@@ -416,6 +1063,34 @@ class InvalidRuntimeException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidRuntimeException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class InvalidSecurityGroupIDException(ServiceError):
@@ -431,6 +1106,34 @@ class InvalidSecurityGroupIDException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidSecurityGroupIDException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidSubnetIDException(ServiceError):
     """The subnet ID provided in the Lambda function VPC configuration is not valid."""
@@ -444,6 +1147,34 @@ class InvalidSubnetIDException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidSubnetIDException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidZipFileException(ServiceError):
     """Lambda could not unzip the deployment package."""
@@ -456,6 +1187,34 @@ class InvalidZipFileException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidZipFileException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class KMSAccessDeniedException(ServiceError):
@@ -471,6 +1230,34 @@ class KMSAccessDeniedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSAccessDeniedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class KMSDisabledException(ServiceError):
     """Lambda couldn't decrypt the environment variables because the KMS key used is
@@ -484,6 +1271,34 @@ class KMSDisabledException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSDisabledException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class KMSInvalidStateException(ServiceError):
@@ -499,6 +1314,34 @@ class KMSInvalidStateException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSInvalidStateException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class KMSNotFoundException(ServiceError):
     """Lambda couldn't decrypt the environment variables because the KMS key was not found.
@@ -512,6 +1355,34 @@ class KMSNotFoundException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSNotFoundException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ModeNotSupportedException(ServiceError):
@@ -530,6 +1401,34 @@ class ModeNotSupportedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ModeNotSupportedException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class NoPublishedVersionException(ServiceError):
     """The function has no published versions available."""
@@ -542,6 +1441,34 @@ class NoPublishedVersionException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "NoPublishedVersionException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class PolicyLengthExceededException(ServiceError):
@@ -557,6 +1484,34 @@ class PolicyLengthExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PolicyLengthExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class PreconditionFailedException(ServiceError):
@@ -582,6 +1537,34 @@ class PreconditionFailedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PreconditionFailedException",
+        status_code: int = 412,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ProvisionedConcurrencyConfigNotFoundException(ServiceError):
     """The specified configuration does not exist."""
@@ -594,6 +1577,34 @@ class ProvisionedConcurrencyConfigNotFoundException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ProvisionedConcurrencyConfigNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class PublicPolicyException(ServiceError):
@@ -609,6 +1620,34 @@ class PublicPolicyException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PublicPolicyException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class RecursiveInvocationException(ServiceError):
     """Lambda has detected your function being invoked in a recursive loop with other
@@ -622,6 +1661,34 @@ class RecursiveInvocationException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RecursiveInvocationException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class RequestTooLargeException(ServiceError):
@@ -638,6 +1705,34 @@ class RequestTooLargeException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RequestTooLargeException",
+        status_code: int = 413,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ResourceConflictException(ServiceError):
     """The resource already exists, or another operation is in progress."""
@@ -650,6 +1745,34 @@ class ResourceConflictException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceConflictException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ResourceInUseException(ServiceError):
@@ -666,6 +1789,34 @@ class ResourceInUseException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceInUseException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ResourceNotFoundException(ServiceError):
     """The resource specified in the request does not exist."""
@@ -678,6 +1829,34 @@ class ResourceNotFoundException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ResourceNotReadyException(ServiceError):
@@ -693,6 +1872,34 @@ class ResourceNotReadyException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceNotReadyException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class S3FilesMountConnectivityException(ServiceError):
     """The Lambda function couldn't make a network connection to the configured S3 Files
@@ -706,6 +1913,34 @@ class S3FilesMountConnectivityException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountConnectivityException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class S3FilesMountFailureException(ServiceError):
@@ -721,6 +1956,34 @@ class S3FilesMountFailureException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountFailureException",
+        status_code: int = 403,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class S3FilesMountTimeoutException(ServiceError):
     """The Lambda function made a network connection to the configured S3 Files access
@@ -734,6 +1997,34 @@ class S3FilesMountTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SerializedRequestEntityTooLargeException(ServiceError):
@@ -749,6 +2040,34 @@ class SerializedRequestEntityTooLargeException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SerializedRequestEntityTooLargeException",
+        status_code: int = 413,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ServiceException(ServiceError):
     """The Lambda service encountered an internal error."""
@@ -761,6 +2080,34 @@ class ServiceException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ServiceException",
+        status_code: int = 500,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ServiceQuotaExceededException(ServiceError):
@@ -780,6 +2127,34 @@ class ServiceQuotaExceededException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ServiceQuotaExceededException",
+        status_code: int = 402,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class SnapStartException(ServiceError):
     """The ``afterRestore()`` runtime hook
@@ -795,6 +2170,34 @@ class SnapStartException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class SnapStartNotReadyException(ServiceError):
     """Lambda is initializing your function. You can invoke the function when the function
@@ -809,6 +2212,34 @@ class SnapStartNotReadyException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartNotReadyException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SnapStartRegenerationFailureException(ServiceError):
@@ -828,6 +2259,34 @@ class SnapStartRegenerationFailureException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartRegenerationFailureException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class SnapStartTimeoutException(ServiceError):
     """Lambda couldn't restore the snapshot within the timeout limit."""
@@ -840,6 +2299,34 @@ class SnapStartTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SubnetIPAddressLimitReachedException(ServiceError):
@@ -854,6 +2341,34 @@ class SubnetIPAddressLimitReachedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SubnetIPAddressLimitReachedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class TooManyRequestsException(ServiceError):
@@ -874,6 +2389,38 @@ class TooManyRequestsException(ServiceError):
     type: str | None
     reason: ThrottleReason | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        retry_after_seconds: str | None = None,
+        type: str | None = None,
+        reason: ThrottleReason | str | None = None,
+        code: str = "TooManyRequestsException",
+        status_code: int = 429,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("retryAfterSeconds", retry_after_seconds),
+                ("Type", type),
+                ("Reason", reason),
+            ),
+            operation=operation,
+        )
+
 
 class UnsupportedMediaTypeException(ServiceError):
     """The content type of the ``Invoke`` request body is not JSON."""
@@ -886,6 +2433,43 @@ class UnsupportedMediaTypeException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "UnsupportedMediaTypeException",
+        status_code: int = 415,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
+
+def _with_members(fields: Mapping[str, Any] | None, *members: tuple[str, Any]) -> dict[str, Any]:
+    """The wire-named fields, with the members given by keyword set over them."""
+    out = dict(fields or {})
+    for wire, value in members:
+        if value is not None:
+            out[wire] = value
+    return out
 
 
 ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
