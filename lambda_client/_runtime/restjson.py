@@ -16,7 +16,12 @@ import attrs
 
 from . import jsonload
 from . import validate as _v
-from .exceptions import DeserializationError, ServiceError, UnknownServiceError
+from .exceptions import (
+    DeserializationError,
+    ParamValidationError,
+    ServiceError,
+    UnknownServiceError,
+)
 from .http import HttpRequest, HttpResponse
 from .operation import OperationSpec, load_model
 from .serde import converter, parse_timestamp
@@ -66,6 +71,9 @@ def _encode_label(text: str) -> str:
                 _encoded_labels.clear()
             _encoded_labels[text] = encoded
     return encoded
+
+
+_EMPTY_LABEL = "must not be empty: it is a segment of the request's URI path"
 
 
 @attrs.frozen
@@ -133,6 +141,11 @@ def serialize_request(
 ) -> HttpRequest:
     plan = request_plan(type(request))
     path = op.path_template
+    empty = [(attr, _EMPTY_LABEL) for _p, attr in plan.labels if getattr(request, attr) == ""]
+    if empty:
+        # "/functions/" is another resource than "/functions/{name}" (smithy
+        # forbids empty labels; botocore sends them).
+        raise ParamValidationError(op.name, empty)
     for placeholder, attr in plan.greedy:
         if placeholder in path:
             value = _scalar_text(getattr(request, attr))

@@ -87,3 +87,15 @@ async def test_validation_can_be_turned_off(transport: FakeTransport) -> None:
     )
     await client.get_function(function_name="f" * 300)
     assert len(transport.requests) == 1
+
+
+async def test_an_empty_path_label_is_refused_before_sending(
+    client: LambdaClient, transport: FakeTransport
+) -> None:
+    # DELETE /2020-04-22/code-signing-configs/ would name another resource.
+    with pytest.raises(errors.ParamValidationError) as info:
+        await client.delete_code_signing_config(code_signing_config_arn="")
+    assert info.value.errors == [
+        ("code_signing_config_arn", "must not be empty: it is a segment of the request's URI path")
+    ]
+    assert transport.requests == []
