@@ -72,8 +72,11 @@ def _enum_values(cls: type[OpenEnum]) -> st.SearchStrategy[Any]:
     return st.one_of(known, known, known, unknown)
 
 
-def value_of(tp: Any, check: Any, *, header: bool = False) -> st.SearchStrategy[Any]:
-    """A valid value for a field annotated ``tp`` with validation ``check``."""
+def value_of(
+    tp: Any, check: Any, *, header: bool = False, label: bool = False
+) -> st.SearchStrategy[Any]:
+    """A valid value for a field annotated ``tp`` with validation ``check``
+    (``header``/``label``: bound to an HTTP header or a URI path segment)."""
     tp = _strip_optional(tp)
     if isinstance(check, v.Struct):
         return instances(check.cls)
@@ -94,6 +97,9 @@ def value_of(tp: Any, check: Any, *, header: bool = False) -> st.SearchStrategy[
         return _enum_values(tp)
     if isinstance(check, v.Str):
         low, high = _sized(check, 12)
+        if label:
+            # The client refuses an empty path segment.
+            low, high = max(low, 1), max(high, 1)
         if header:
             return _HEADER_TEXT.filter(lambda s: low <= len(s) <= high)
         return st.text(_TEXT_ALPHABET, min_size=low, max_size=high)
@@ -130,7 +136,9 @@ def instances(cls: type[Any]) -> st.SearchStrategy[Any]:
         if loc == "statusCode":
             strategy: st.SearchStrategy[Any] = st.sampled_from([200, 202, 204])
         else:
-            strategy = value_of(f.type, f.metadata.get("check"), header=loc == "header")
+            strategy = value_of(
+                f.type, f.metadata.get("check"), header=loc == "header", label=loc == "uri"
+            )
         (required if f.default is attrs.NOTHING else optional)[f.name] = strategy
     return st.fixed_dictionaries(required, optional=optional).map(lambda kw: cls(**kw))
 

@@ -1,0 +1,49 @@
+"""The pytest plugin of lambda_client, registered through the ``pytest11``
+entry point: installing lambda_client makes the ``lambda_stub`` fixture
+available to every test.
+
+It imports nothing but pytest until a test asks for the fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from . import LambdaStub
+
+_OUTCOME = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call":
+        item.stash[_OUTCOME] = report.passed
+    return report
+
+
+@pytest.fixture
+def lambda_stub(request: pytest.FixtureRequest) -> Iterator[LambdaStub]:
+    """A fresh :class:`~lambda_client.testing.LambdaStub` per test.
+
+    After the test it closes the blocking clients the stub made, and fails
+    a test that passed although a call found no queued answer (code under
+    test that catches every exception would otherwise hide it).
+    """
+    from . import LambdaStub
+
+    stub = LambdaStub()
+    yield stub
+    stub.close()
+    unanswered = stub.unanswered
+    if unanswered and request.node.stash.get(_OUTCOME, False):
+        pytest.fail(
+            "the test passed, but calls found no queued answer:\n" + "\n".join(unanswered),
+            pytrace=False,
+        )
