@@ -46,9 +46,9 @@ def from_dict(cls: type[M], data: Any) -> M:
     Every value's type is checked as the model is built: unknown keys,
     missing required members and wrong types (a string where a list belongs,
     ``"128"`` for a number) raise
-    :class:`~lambda_client.errors.ParamValidationError` naming each path
+    ``ParamValidationError`` naming each path
     (``VpcConfig.SubnetIds``). An output's ``ResponseMetadata``, as
-    :func:`to_dict` and boto3 write it, becomes its ``response_metadata``.
+    ``to_dict`` and boto3 write it, becomes its ``response_metadata``.
     """
     from cattrs.errors import BaseValidationError
 

@@ -1,20 +1,20 @@
 """The transport seam: the one place a client touches the network.
 
-A client sends every request through a :class:`Transport`; by default an
-:class:`AiohttpTransport`. Pass another as ``LambdaClient(...,
-transport=...)`` to record, replay, fault-inject or stub
-(:attr:`lambda_client.testing.LambdaStub.transport`) what goes over the wire.
+A client sends every request through a ``Transport``; by default an
+``AiohttpTransport``. Pass another as ``LambdaClient(..., transport=...)``
+to record, replay, fault-inject or stub (``LambdaStub.transport`` of
+``lambda_client.testing``) what goes over the wire.
 
-A transport receives each attempt as an :class:`HttpRequest`, already
-serialised and signed: it must send it exactly as given (the signature
-covers the path, query, headers and body) and return the
-:class:`HttpResponse`, whatever its status. Network failures are raised as
-the library's :class:`~lambda_client.errors.TransportError` subclasses,
-because the retry policy reads them: :class:`~lambda_client.errors.ConnectError`
-when the request never left (always safe to resend),
-:class:`~lambda_client.errors.ReadTimeoutError` or
-:class:`~lambda_client.errors.ConnectionClosedError` once it may have reached
-the service (an ``Invoke`` is then not resent).
+A transport receives each attempt as an ``HttpRequest``, already serialised
+and signed: it must send it exactly as given (the signature covers the path,
+query, headers and body) and return the ``HttpResponse``, whatever its
+status. Network failures are raised as the library's ``TransportError``
+subclasses (``lambda_client.errors``), because the retry policy reads them:
+``ConnectError`` when the request never left (always safe to resend),
+``ReadTimeoutError`` or ``ConnectionClosedError`` once it may have reached
+the service (an ``Invoke`` is then not resent). ``close()`` releases
+whatever the transport holds; a client calls it once, from its own
+``close()``.
 """
 
 from ._runtime.http import HttpRequest, HttpResponse, ResponseStream

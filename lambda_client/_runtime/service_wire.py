@@ -1,10 +1,10 @@
 """The service's end of rest-json: requests read back into typed request
 objects, outputs and errors written as the HTTP responses Lambda sends.
 
-It is the mirror of :mod:`restjson` and reads the same field metadata
+It is the mirror of ``restjson`` and reads the same field metadata
 (``loc``/``name``/``wire``/``check``), so whatever the client writes can be
 read here and whatever is written here is what the client's parser reads.
-The test stub (:mod:`lambda_client.testing`) answers through it, which is how
+The test stub (``lambda_client.testing``) answers through it, which is how
 a stubbed call still runs serialisation, signing, retries and parsing.
 """
 
@@ -245,7 +245,7 @@ def _header_text(value: Any) -> str:
 
 def write_output(spec: OperationSpec[Any, Any], output: Any) -> WireResponse:
     """The 2xx response that parses into ``output``. The event stream member
-    (if any) is left out: its frames are written by :func:`write_event`."""
+    (if any) is left out: its frames are written by ``write_event``."""
     if spec.output_type is None:
         return WireResponse(status=spec.success_code, headers={})
     plan = response_plan(spec.output_type)

@@ -1,11 +1,11 @@
 """Testing code that uses lambda_client.
 
-- :class:`LambdaStub`: unit tests without a server. Queue typed answers
+- ``LambdaStub``: unit tests without a server. Queue typed answers
   (outputs, errors, raw HTTP, event streams); a client from
   ``stub.client()`` runs its whole pipeline against them, on a virtual
   clock, and ``stub.calls`` records what it sent. With pytest, the
   ``lambda_stub`` fixture gives a fresh stub to each test.
-- :class:`LocalLambda`: a local Lambda endpoint (moto's server) for tests
+- ``LocalLambda``: a local Lambda endpoint (moto's server) for tests
   that need a service that keeps state.
 """
 

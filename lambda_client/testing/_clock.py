@@ -9,7 +9,7 @@ import time
 class VirtualClock:
     """A clock for retries, back-off and waiters that never really sleeps.
 
-    :meth:`sleep` records the delay in :attr:`slept`, moves :meth:`time`
+    ``sleep`` records the delay in ``slept``, moves ``time``
     forward by it and returns at once (after letting other tasks run, as a
     real sleep would), so a waiter's ``timeout`` and a retry's back-off play
     out in full without taking any time.
@@ -21,7 +21,7 @@ class VirtualClock:
         self._now = time.time() if start is None else float(start)
 
     def time(self) -> float:
-        """Seconds since the epoch, as :func:`time.time` gives them."""
+        """Seconds since the epoch, as ``time.time`` gives them."""
         return self._now
 
     async def sleep(self, seconds: float) -> None:

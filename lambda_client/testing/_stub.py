@@ -43,7 +43,7 @@ class StubError(AssertionError):
     """The stub was misused or called unexpectedly.
 
     An ``AssertionError``, so it fails the test wherever it surfaces, and
-    never a :class:`~lambda_client.errors.LambdaClientError`, so code under
+    never a ``LambdaClientError``, so code under
     test that handles the client's errors does not handle this one.
     """
 
@@ -95,8 +95,8 @@ class _Frames:
 
 
 class StubTransport:
-    """A :class:`~lambda_client.transport.Transport` that answers from a
-    :class:`LambdaStub`'s queue. Closing it (the client's ``close()`` does)
+    """A ``Transport`` that answers from a
+    ``LambdaStub``'s queue. Closing it (the client's ``close()`` does)
     makes later requests through it fail as they would on a closed client."""
 
     def __init__(self, stub: LambdaStub) -> None:
@@ -129,22 +129,22 @@ def _problems_text(problems: Iterable[tuple[str, str]]) -> str:
 class LambdaStub:
     """Queued answers for a client under test, like botocore's ``Stubber``.
 
-    ::
-
-        stub = LambdaStub()
-        stub.add_error("get_function", errors.TooManyRequestsException(message="slow"))
-        stub.add_response("get_function", models.GetFunctionResponse(...))
-        async with stub.client() as client:
-            await client.get_function(function_name="f")   # retried once, no real sleep
-        stub.assert_all_consumed()
+    ```python
+    stub = LambdaStub()
+    stub.add_error("get_function", errors.TooManyRequestsException(message="slow"))
+    stub.add_response("get_function", models.GetFunctionResponse(...))
+    async with stub.client() as client:
+        await client.get_function(function_name="f")  # retried once, no real sleep
+    stub.assert_all_consumed()
+    ```
 
     Answers are used in the order they were queued, one per request (so one
     per attempt of a retried call). Each is checked against the model when
     queued; a call whose next answer is for another operation, or that
-    finds nothing queued, raises :class:`StubError`. Clients from
-    :meth:`client` and :meth:`blocking_client` wait on :attr:`clock`, a
-    :class:`VirtualClock`: retries, back-off and waiters take no real time,
-    and :attr:`slept` lists the delays.
+    finds nothing queued, raises ``StubError``. Clients from
+    ``client`` and ``blocking_client`` wait on ``clock``, a
+    ``VirtualClock``: retries, back-off and waiters take no real time,
+    and ``slept`` lists the delays.
     """
 
     def __init__(self, *, start_time: float | None = None) -> None:
@@ -296,7 +296,7 @@ class LambdaStub:
         """A transport answering from this stub, for
         ``LambdaClient(..., transport=stub.transport)``. Each access gives a
         new one (a client closes its transport); all share this stub's queue.
-        A client built this way keeps real time: :meth:`client` adds the
+        A client built this way keeps real time: ``client`` adds the
         virtual clock."""
         return StubTransport(self)
 
@@ -306,7 +306,7 @@ class LambdaStub:
         return self.clock.slept
 
     def client(self, **kwargs: Any) -> LambdaClient:
-        """A :class:`~lambda_client.LambdaClient` answered by this stub, on
+        """A ``LambdaClient`` answered by this stub, on
         the virtual clock. Keyword arguments go to the client (``config=``,
         ``region=``, ...); region and credentials default to stand-ins, so
         nothing is read from the environment or the AWS config files."""
@@ -315,7 +315,7 @@ class LambdaStub:
         return LambdaClient(**self._client_arguments(kwargs))
 
     def blocking_client(self, **kwargs: Any) -> BlockingLambdaClient:
-        """A :class:`~lambda_client.BlockingLambdaClient` answered by this
+        """A ``BlockingLambdaClient`` answered by this
         stub, on the virtual clock. Close it (``with``), or let the
         ``lambda_stub`` fixture close it after the test."""
         from ..blocking import BlockingLambdaClient
@@ -342,7 +342,7 @@ class LambdaStub:
     # -- checks --------------------------------------------------------------------
 
     def assert_all_consumed(self) -> None:
-        """Raise :class:`StubError` if a queued answer was never used, or if
+        """Raise ``StubError`` if a queued answer was never used, or if
         a call found no answer (in case the code under test swallowed that
         error)."""
         with self._lock:

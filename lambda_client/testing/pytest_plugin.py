@@ -30,7 +30,7 @@ def pytest_runtest_makereport(
 
 @pytest.fixture
 def lambda_stub(request: pytest.FixtureRequest) -> Iterator[LambdaStub]:
-    """A fresh :class:`~lambda_client.testing.LambdaStub` per test.
+    """A fresh ``LambdaStub`` per test.
 
     After the test it closes the blocking clients the stub made, and fails
     a test that passed although a call found no queued answer (code under
