@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck codegen-check pytest docs venv demo bench clean
+.PHONY: test lint typecheck codegen-check pytest docs package venv demo bench clean
 
 venv: $(STAMP)
 
@@ -32,7 +32,16 @@ pytest: venv
 docs: venv
 	$(BIN)/mkdocs build --strict --quiet
 
-test: lint typecheck codegen-check pytest docs
+# The sdist and the wheel built from it, as a release would build them,
+# then checked: metadata (twine) and contents (tests/packaging/check_dist.py).
+DIST := build/dist
+package: venv
+	rm -rf $(DIST)
+	$(BIN)/python -m build --no-isolation --outdir $(DIST) .
+	$(BIN)/twine check --strict $(DIST)/*
+	$(BIN)/python -m tests.packaging.check_dist $(DIST)
+
+test: lint typecheck codegen-check pytest docs package
 
 demo: venv
 	$(BIN)/python demo/tour.py
@@ -45,4 +54,4 @@ bench: venv
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build
