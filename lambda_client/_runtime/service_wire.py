@@ -14,7 +14,6 @@ import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -25,7 +24,7 @@ from .eventstream import encode_message
 from .exceptions import ServiceError
 from .http import HttpRequest
 from .operation import OperationSpec, load_model
-from .restjson import _iso8601, response_plan
+from .restjson import _dumps, _scalar_text, response_plan
 from .serde import converter, parse_timestamp
 
 JSON = "application/json"
@@ -228,21 +227,6 @@ class WireResponse:
     body: bytes = b""
 
 
-def _dumps(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _header_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return _iso8601(value)
-    if isinstance(value, str):
-        # Enum members are str subclasses; str.__str__ gives their wire value.
-        return str.__str__(value)
-    return str(value)
-
-
 def write_output(spec: OperationSpec[Any, Any], output: Any) -> WireResponse:
     """The 2xx response that parses into ``output``. The event stream member
     (if any) is left out: its frames are written by ``write_event``."""
@@ -263,7 +247,7 @@ def write_output(spec: OperationSpec[Any, Any], output: Any) -> WireResponse:
         if value is None:
             continue
         if loc == "header":
-            headers[f.metadata.get("name", f.metadata["wire"])] = _header_text(value)
+            headers[f.metadata.get("name", f.metadata["wire"])] = _scalar_text(value)
         elif loc == "statusCode":
             status = value
         elif loc == "payload" and isinstance(f.metadata.get("check"), _v.Blob):
@@ -296,7 +280,7 @@ def write_error(error: ServiceError) -> WireResponse:
     for _attr, wire, location, name, _convert in error._members:
         value = error.fields.get(wire)
         if location == "header" and value is not None:
-            headers[name] = _header_text(value)
+            headers[name] = _scalar_text(value)
     return WireResponse(status=error.status_code, headers=headers, body=_dumps(_error_body(error)))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING
 
+import pluggy
 import pytest
 
 if TYPE_CHECKING:
@@ -18,14 +19,15 @@ if TYPE_CHECKING:
 _OUTCOME = pytest.StashKey[bool]()
 
 
-@pytest.hookimpl(wrapper=True)
+# An old-style wrapper: every pytest the plugin may be loaded into has them.
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
+    outcome = yield
+    report = outcome.get_result()
     if report.when == "call":
         item.stash[_OUTCOME] = report.passed
-    return report
 
 
 @pytest.fixture
