@@ -2,7 +2,9 @@
 entry point: installing lambda_client makes the ``lambda_stub`` fixture
 available to every test.
 
-It imports nothing but pytest until a test asks for the fixture.
+pytest loads it at start-up, which imports lambda_client (its parent
+package) in every test run of an environment that has it installed; the
+stub itself is built only for the tests that ask for the fixture.
 """
 
 from __future__ import annotations

@@ -178,6 +178,15 @@ async def test_event_streams_deliver_their_events_and_end_with_an_error() -> Non
     assert seen == [models.InvokeResponseStreamUpdate(payload=b"part")]
 
 
+async def test_a_streaming_call_can_be_answered_with_an_error() -> None:
+    stub = LambdaStub()
+    stub.add_error("invoke_with_response_stream", errors.ResourceNotFoundException(message="no"))
+    async with stub.client() as client:
+        with pytest.raises(errors.ResourceNotFoundException, match="no"):
+            await client.invoke_with_response_stream(function_name="f")
+    stub.assert_all_consumed()
+
+
 async def test_raw_http_answers_reach_the_parser_as_they_are() -> None:
     stub = LambdaStub()
     stub.add_http(502, {"Content-Type": "text/html"}, "<html>Bad Gateway</html>")
