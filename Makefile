@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck codegen-check pytest docs package venv demo bench clean
+.PHONY: test lint typecheck codegen-check pytest docs venv demo bench clean
 
 venv: $(STAMP)
 
@@ -35,6 +35,7 @@ docs: venv
 # The sdist and the wheel built from it, as a release would build them,
 # then checked: metadata (twine) and contents (tests/packaging/check_dist.py).
 DIST := build/dist
+.PHONY: package
 package: venv
 	rm -rf $(DIST)
 	$(BIN)/python -m build --no-isolation --outdir $(DIST) .

@@ -16,12 +16,7 @@ import attrs
 
 from . import jsonload
 from . import validate as _v
-from .exceptions import (
-    DeserializationError,
-    ParamValidationError,
-    ServiceError,
-    UnknownServiceError,
-)
+from .exceptions import DeserializationError, ServiceError, UnknownServiceError
 from .http import HttpRequest, HttpResponse
 from .operation import OperationSpec, load_model
 from .serde import converter, parse_timestamp
@@ -143,6 +138,8 @@ def serialize_request(
     path = op.path_template
     empty = [(attr, _EMPTY_LABEL) for _p, attr in plan.labels if getattr(request, attr) == ""]
     if empty:
+        from .exceptions import ParamValidationError
+
         # "/functions/" is another resource than "/functions/{name}" (smithy
         # forbids empty labels; botocore sends them).
         raise ParamValidationError(op.name, empty)

@@ -7,7 +7,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from multidict import CIMultiDict
 
 from lambda_client import BlockingLambdaClient, Credentials, LambdaClient, errors, models
 from lambda_client.testing import LambdaStub
@@ -54,7 +53,7 @@ class NamedAfterThePath:
         self.loops.add(threading.get_ident())
         name = request.path.rsplit("/", 1)[-1]
         body = b'{"Configuration": {"FunctionName": "%s"}}' % name.encode()
-        return HttpResponse(status=200, headers=CIMultiDict(), body=body)
+        return HttpResponse(status=200, headers={}, body=body)
 
     async def close(self) -> None:
         pass

@@ -89,27 +89,6 @@ def test_models_module_is_lazy_and_lists_everything() -> None:
         models.NoSuchShape  # noqa: B018
 
 
-def test_operation_descriptors_match_the_model() -> None:
-    assert set(OPERATIONS) == set(MODEL["operations"])
-    for name, spec in OPERATIONS.items():
-        http = MODEL["operations"][name]["http"]
-        assert (spec.http_method, spec.uri) == (http["method"], http["requestUri"])
-
-
-def test_config_and_credentials_names() -> None:
-    fields = {f.name for f in attrs.fields(ClientConfig)}
-    assert {
-        "connect_timeout",
-        "read_timeout",
-        "max_attempts",
-        "retry_mode",
-        "max_pool_connections",
-        "user_agent_extra",
-    } <= fields
-    creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")
-    assert "s3cret" not in repr(creds) and "TOKEN-9f2" not in repr(creds)
-
-
 def test_testing_and_transport_names() -> None:
     # Tests outside the repository rely on these (DESIGN section 1, turn 2).
     import lambda_client.testing
@@ -150,3 +129,24 @@ def test_testing_and_transport_names() -> None:
     stub = LambdaStub()
     assert stub.calls == [] and stub.slept == []
     assert "transport" in inspect.signature(LambdaClient).parameters
+
+
+def test_operation_descriptors_match_the_model() -> None:
+    assert set(OPERATIONS) == set(MODEL["operations"])
+    for name, spec in OPERATIONS.items():
+        http = MODEL["operations"][name]["http"]
+        assert (spec.http_method, spec.uri) == (http["method"], http["requestUri"])
+
+
+def test_config_and_credentials_names() -> None:
+    fields = {f.name for f in attrs.fields(ClientConfig)}
+    assert {
+        "connect_timeout",
+        "read_timeout",
+        "max_attempts",
+        "retry_mode",
+        "max_pool_connections",
+        "user_agent_extra",
+    } <= fields
+    creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")
+    assert "s3cret" not in repr(creds) and "TOKEN-9f2" not in repr(creds)
