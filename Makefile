@@ -32,7 +32,17 @@ pytest: venv
 docs: venv
 	$(BIN)/mkdocs build --strict --quiet
 
-test: lint typecheck codegen-check pytest docs
+# The sdist and the wheel built from it, as a release would build them,
+# then checked: metadata (twine) and contents (tests/packaging/check_dist.py).
+DIST := build/dist
+.PHONY: package
+package: venv
+	rm -rf $(DIST)
+	$(BIN)/python -m build --no-isolation --outdir $(DIST) .
+	$(BIN)/twine check --strict $(DIST)/*
+	$(BIN)/python -m tests.packaging.check_dist $(DIST)
+
+test: lint typecheck codegen-check pytest docs package
 
 # Moves the project to the newest botocore model on the package index (or
 # TO=VERSION): bumps the dev pins, reinstalls, regenerates, and adds the API
@@ -59,4 +69,4 @@ bench: venv $(AIOBOTOCORE_ENV)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build
