@@ -1916,6 +1916,34 @@ class RuntimeAliasDeletedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RuntimeAliasDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class RuntimeVersionDeletedException(ServiceError):
     """The runtime version used by your function is no longer available. Update your
@@ -1929,6 +1957,34 @@ class RuntimeVersionDeletedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RuntimeVersionDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class S3FilesMountConnectivityException(ServiceError):

@@ -6,7 +6,7 @@ this. It fails (exit 1, every problem listed) unless:
 - the wheel holds the package and its metadata only: every tracked file of
   ``lambda_client/`` (``py.typed`` and the generated code included), the
   licence, the pytest plugin's entry point, the metadata users see on the
-  index (licence expression, project URLs, classifiers, Python floor);
+  index (licence expression, classifiers, Python floor);
 - the sdist holds what builds and tests the package: the package, the
   generator, the tests with their fixtures and licences, the documentation
   sources, and nothing of the benchmarks, CI, demo or build output;
@@ -149,11 +149,6 @@ def _metadata_problems(where: str, metadata: object) -> list[str]:
         problems.append(f"{where}: License-Expression is not Apache-2.0")
     if not metadata.get("Requires-Python"):  # type: ignore[attr-defined]
         problems.append(f"{where}: no Requires-Python")
-    urls = get_all("Project-URL") or []
-    labels = {url.split(",", 1)[0].strip() for url in urls}
-    for label in ("Homepage", "Documentation", "Source", "Issues"):
-        if label not in labels:
-            problems.append(f"{where}: no {label} project URL")
     classifiers = get_all("Classifier") or []
     for wanted in ("Typing :: Typed", "Framework :: AsyncIO", "Framework :: Pytest"):
         if wanted not in classifiers:

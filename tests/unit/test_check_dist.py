@@ -43,7 +43,6 @@ def test_a_wheel_with_strays_and_without_its_metadata_is_refused(tmp_path: Path)
     assert "wheel: missing the licence (dist-info/licenses/LICENSE)" in problems
     assert "wheel: the pytest11 entry point of the lambda_stub fixture is missing" in problems
     assert "wheel: License-Expression is not Apache-2.0" in problems
-    assert "wheel: no Source project URL" in problems
     if check_dist._tracked("lambda_client") is not None:  # in a git checkout
         assert any(p.startswith("wheel: tracked package files left out") for p in problems)
 
