@@ -33,9 +33,19 @@ pytest: venv
 docs: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
+# The sdist and the wheel built from it, as a release would build them,
+# then checked: metadata (twine) and contents (tests/packaging/check_dist.py).
+DIST := build/dist
+.PHONY: package
+package: venv
+	rm -rf $(DIST)
+	$(BIN)/python -m build --no-isolation --outdir $(DIST) .
+	$(BIN)/twine check --strict $(DIST)/*
+	$(BIN)/python -m tests.packaging.check_dist $(DIST)
+
 # The site is built first so that the docs tests (tests/docs: built HTML, a
 # headless browser) check it instead of building one of their own.
-test: lint typecheck codegen-check docs pytest
+test: lint typecheck codegen-check docs pytest package
 test: export LAMBDA_CLIENT_DOCS_SITE = $(CURDIR)/build/site
 
 # Moves the project to the newest botocore model on the package index (or
@@ -63,4 +73,4 @@ bench: venv $(AIOBOTOCORE_ENV)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build

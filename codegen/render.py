@@ -122,6 +122,13 @@ def error_annotation(ref: TypeRef) -> str:
     return f"{ref.annotation} | None"
 
 
+def error_argument(member: Member) -> str:
+    """An error member as a constructor keyword: optional, enums also as str."""
+    ref = member.type
+    base = f"{ref.annotation} | str" if ref.kind == "enum" else ref.annotation
+    return f"{base} | None"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -140,6 +147,7 @@ def _environment() -> jinja2.Environment:
     env.filters["argument_annotation"] = argument_annotation
     env.filters["collection_converter"] = collection_converter
     env.filters["error_annotation"] = error_annotation
+    env.filters["error_argument"] = error_argument
     env.filters["reader_statements"] = wire.reader_statements
     env.filters["uses_reader_helpers"] = wire.uses_helpers
     return env

@@ -7,6 +7,7 @@ from typing import Self
 
 from ._generated.blocking_client import GeneratedBlockingOperations
 from ._runtime.blocking import LoopThread
+from ._runtime.pipeline import Clock, Sleep
 from ._runtime.transport import Transport
 from .client import LambdaClient
 from .config import ClientConfig, RetryMode
@@ -35,6 +36,8 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         profile: str | None = None,
         config: ClientConfig | None = None,
         transport: Transport | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
         self._client = LambdaClient(
             region=region,
@@ -43,6 +46,8 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
             profile=profile,
             config=config,
             transport=transport,
+            clock=clock,
+            sleep=sleep,
         )
         self._runner = LoopThread()
         self._view = False

@@ -20,6 +20,8 @@ class LambdaClient(GeneratedOperations):
     ``credentials`` ([`Credentials`][lambda_client.Credentials]), ``profile``,
     ``config`` ([`ClientConfig`][lambda_client.ClientConfig]). Whatever is not given
     comes from the environment and the shared AWS config files.
+    ``transport`` replaces the network layer (``lambda_client.transport``;
+    ``LambdaStub.transport`` of ``lambda_client.testing`` in unit tests).
     """
 
     def function_url(

@@ -2,12 +2,14 @@
 (``models.FunctionConfiguration``, ``models.Runtime``). Classes are loaded on
 first use, so importing this module is cheap."""
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from ._generated import models as _generated
 from ._runtime.exceptions import ParamValidationError
+from ._runtime.http import ResponseMetadata
 
 if TYPE_CHECKING:
     from ._generated.models import *  # noqa: F403
@@ -46,30 +48,99 @@ def to_dict(obj: Any) -> dict[str, Any]:
 def from_dict(cls: type[M], data: Any) -> M:
     """Build a model from a boto3-style dict (``{"FunctionName": ...}``).
 
-    Unknown keys, missing required members and wrong types raise
+    Every value's type is checked as the model is built: unknown keys,
+    missing required members and wrong types (a string where a list belongs,
+    ``"128"`` for a number) raise
     [`ParamValidationError`][lambda_client.errors.ParamValidationError]
-    naming each path.
+    naming each path (``VpcConfig.SubnetIds``). An output's
+    ``ResponseMetadata``, as ``to_dict`` and boto3 write it, becomes its
+    ``response_metadata``.
     """
     from cattrs.errors import BaseValidationError
-    from cattrs.v import transform_error
 
     from ._runtime.serde import dict_converter
 
     if not (isinstance(cls, type) and attrs.has(cls)):
         raise TypeError(f"from_dict() takes a lambda_client model class, got {cls!r}")
+    name = cls.__name__
+    metadata: ResponseMetadata | None = None
+    takes_metadata = "response_metadata" in attrs.fields_dict(cls)
+    if takes_metadata and isinstance(data, Mapping) and "ResponseMetadata" in data:
+        data = dict(data)
+        metadata = _response_metadata(data.pop("ResponseMetadata"), f"{name}.ResponseMetadata")
     try:
         result: M = dict_converter().structure(data, cls)  # type: ignore[assignment]
     except BaseValidationError as e:
-        problems = [_split(line) for line in transform_error(e, path=cls.__name__)]
-        raise ParamValidationError(cls.__name__, problems) from e
+        raise ParamValidationError(name, _problems(e, name)) from e
     except (TypeError, ValueError) as e:
-        raise ParamValidationError(cls.__name__, [(cls.__name__, str(e))]) from e
+        raise ParamValidationError(name, [(name, str(e))]) from e
+    if metadata is not None:
+        result.response_metadata = metadata  # type: ignore[attr-defined]
     return result
 
 
-def _split(line: str) -> tuple[str, str]:
-    problem, _, path = line.rpartition(" @ ")
-    return (path or "?", problem or line)
+def _problems(error: BaseException, path: str) -> list[tuple[str, str]]:
+    """(path, problem) for every leaf of a cattrs error tree, with paths in
+    the dict's own terms: wire names, list indexes and map keys."""
+    from cattrs.errors import (
+        ClassValidationError,
+        ForbiddenExtraKeysError,
+        IterableValidationError,
+    )
+
+    out: list[tuple[str, str]] = []
+    if isinstance(error, ClassValidationError):
+        noted, unnoted = error.group_exceptions()
+        wire = {f.name: f.metadata.get("wire", f.name) for f in attrs.fields(error.cl)}
+        for exc, note in noted:
+            out += _problems(exc, f"{path}.{wire.get(note.name, note.name)}")
+        for exc in unnoted:
+            out += _problems(exc, path)
+    elif isinstance(error, IterableValidationError):
+        items, others = error.group_exceptions()
+        for exc, item in items:
+            out += _problems(exc, f"{path}[{item.index!r}]")
+        for exc in others:
+            out += _problems(exc, path)
+    elif isinstance(error, ForbiddenExtraKeysError):
+        out.append((path, f"unknown member(s): {', '.join(sorted(error.extra_fields))}"))
+    elif isinstance(error, KeyError):
+        out.append((path, "is required"))
+    else:
+        out.append((path, str(error)))
+    return out
+
+
+_METADATA_TYPES: dict[str, type] = {
+    "RequestId": str,
+    "HTTPStatusCode": int,
+    "HTTPHeaders": Mapping,
+    "RetryAttempts": int,
+}
+
+
+def _response_metadata(value: Any, path: str) -> ResponseMetadata:
+    """boto3's ``ResponseMetadata`` dict, checked, as a ResponseMetadata."""
+    if not isinstance(value, Mapping):
+        raise ParamValidationError(path, [(path, f"expected dict, got {type(value).__name__}")])
+    problems = [(f"{path}.{key}", "unknown member") for key in value if key not in _METADATA_TYPES]
+    for key, kind in _METADATA_TYPES.items():
+        item = value.get(key)
+        if item is not None and (not isinstance(item, kind) or isinstance(item, bool)):
+            problems.append(
+                (f"{path}.{key}", f"expected {kind.__name__}, got {type(item).__name__}")
+            )
+    if problems:
+        raise ParamValidationError(path, problems)
+    return ResponseMetadata(
+        request_id=value.get("RequestId") or None,
+        http_status_code=value.get("HTTPStatusCode", 200),
+        http_headers=dict(value.get("HTTPHeaders", {})),
+        attempts=value.get("RetryAttempts", 0) + 1,
+        # Not part of boto3's dict, so not recoverable from one.
+        total_retry_delay=0.0,
+        invocation_id="",
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from .._runtime.exceptions import ServiceError
 from .enums import ThrottleReason, to_throttle_reason
@@ -87,6 +88,34 @@ class AliasLimitExceededException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "AliasLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CallbackTimeoutException(ServiceError):
     """The callback ID token has either expired or the callback associated with the token
@@ -101,6 +130,34 @@ class CallbackTimeoutException(ServiceError):
     )
     type: str | None
     """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CallbackTimeoutException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CapacityProviderLimitExceededException(ServiceError):
@@ -118,6 +175,34 @@ class CapacityProviderLimitExceededException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CapacityProviderLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeArtifactUserDeletedException(ServiceError):
     """The Lambda function couldn't be invoked because its code artifact user has been
@@ -133,6 +218,34 @@ class CodeArtifactUserDeletedException(ServiceError):
     )
     type: str | None
     """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeArtifactUserFailedException(ServiceError):
@@ -150,6 +263,34 @@ class CodeArtifactUserFailedException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserFailedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeArtifactUserPendingException(ServiceError):
     """The Lambda function couldn't be invoked because its code artifact user is still
@@ -166,6 +307,34 @@ class CodeArtifactUserPendingException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserPendingException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeSigningConfigNotFoundException(ServiceError):
     """The specified code signing configuration does not exist."""
@@ -178,6 +347,34 @@ class CodeSigningConfigNotFoundException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeSigningConfigNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeStorageExceededException(ServiceError):
@@ -195,6 +392,34 @@ class CodeStorageExceededException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeStorageExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeVerificationFailedException(ServiceError):
     """The code signature failed one or more of the validation checks for signature
@@ -209,6 +434,34 @@ class CodeVerificationFailedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeVerificationFailedException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class DurableExecutionAlreadyStartedException(ServiceError):
@@ -226,6 +479,34 @@ class DurableExecutionAlreadyStartedException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "DurableExecutionAlreadyStartedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class EC2AccessDeniedException(ServiceError):
     """Need additional permissions to configure VPC settings."""
@@ -238,6 +519,34 @@ class EC2AccessDeniedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EC2AccessDeniedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EC2ThrottledException(ServiceError):
@@ -253,6 +562,34 @@ class EC2ThrottledException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EC2ThrottledException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EC2UnexpectedException(ServiceError):
@@ -270,6 +607,36 @@ class EC2UnexpectedException(ServiceError):
     type: str | None
     ec2_error_code: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        ec2_error_code: str | None = None,
+        code: str = "EC2UnexpectedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+                ("EC2ErrorCode", ec2_error_code),
+            ),
+            operation=operation,
+        )
+
 
 class EFSIOException(ServiceError):
     """An error occurred when reading from or writing to a connected file system."""
@@ -282,6 +649,34 @@ class EFSIOException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSIOException",
+        status_code: int = 410,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EFSMountConnectivityException(ServiceError):
@@ -297,6 +692,34 @@ class EFSMountConnectivityException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountConnectivityException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class EFSMountFailureException(ServiceError):
     """The Lambda function couldn't mount the configured file system due to a permission or
@@ -311,6 +734,34 @@ class EFSMountFailureException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountFailureException",
+        status_code: int = 403,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class EFSMountTimeoutException(ServiceError):
     """The Lambda function made a network connection to the configured file system, but the
@@ -324,6 +775,34 @@ class EFSMountTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ENILimitReachedException(ServiceError):
@@ -340,6 +819,34 @@ class ENILimitReachedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ENILimitReachedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ENINotReadyException(ServiceError):
@@ -359,6 +866,34 @@ class ENINotReadyException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ENINotReadyException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class FunctionVersionsPerCapacityProviderLimitExceededException(ServiceError):
     """The maximum number of function versions that can be associated with a single
@@ -375,6 +910,34 @@ class FunctionVersionsPerCapacityProviderLimitExceededException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "FunctionVersionsPerCapacityProviderLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidCodeSignatureException(ServiceError):
     """The code signature failed the integrity check. If the integrity check fails, then
@@ -389,6 +952,34 @@ class InvalidCodeSignatureException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidCodeSignatureException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidParameterValueException(ServiceError):
     """One of the parameters in the request is not valid."""
@@ -402,6 +993,34 @@ class InvalidParameterValueException(ServiceError):
     )
     type: str | None
     """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidParameterValueException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class InvalidRequestContentException(ServiceError):
@@ -418,6 +1037,34 @@ class InvalidRequestContentException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidRequestContentException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidRuntimeException(ServiceError):
     """The runtime or runtime version specified is not supported."""
@@ -430,6 +1077,34 @@ class InvalidRuntimeException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidRuntimeException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class InvalidSecurityGroupIDException(ServiceError):
@@ -445,6 +1120,34 @@ class InvalidSecurityGroupIDException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidSecurityGroupIDException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidSubnetIDException(ServiceError):
     """The subnet ID provided in the Lambda function VPC configuration is not valid."""
@@ -458,6 +1161,34 @@ class InvalidSubnetIDException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidSubnetIDException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidZipFileException(ServiceError):
     """Lambda could not unzip the deployment package."""
@@ -470,6 +1201,34 @@ class InvalidZipFileException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidZipFileException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class KMSAccessDeniedException(ServiceError):
@@ -485,6 +1244,34 @@ class KMSAccessDeniedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSAccessDeniedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class KMSDisabledException(ServiceError):
     """Lambda couldn't decrypt the environment variables because the KMS key used is
@@ -498,6 +1285,34 @@ class KMSDisabledException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSDisabledException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class KMSInvalidStateException(ServiceError):
@@ -513,6 +1328,34 @@ class KMSInvalidStateException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSInvalidStateException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class KMSNotFoundException(ServiceError):
     """Lambda couldn't decrypt the environment variables because the KMS key was not found.
@@ -526,6 +1369,34 @@ class KMSNotFoundException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSNotFoundException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ModeNotSupportedException(ServiceError):
@@ -545,6 +1416,34 @@ class ModeNotSupportedException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ModeNotSupportedException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class NoPublishedVersionException(ServiceError):
     """The function has no published versions available."""
@@ -558,6 +1457,34 @@ class NoPublishedVersionException(ServiceError):
     )
     type: str | None
     """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "NoPublishedVersionException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class PolicyLengthExceededException(ServiceError):
@@ -573,6 +1500,34 @@ class PolicyLengthExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PolicyLengthExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class PreconditionFailedException(ServiceError):
@@ -594,6 +1549,34 @@ class PreconditionFailedException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PreconditionFailedException",
+        status_code: int = 412,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ProvisionedConcurrencyConfigNotFoundException(ServiceError):
     """The specified configuration does not exist."""
@@ -606,6 +1589,34 @@ class ProvisionedConcurrencyConfigNotFoundException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ProvisionedConcurrencyConfigNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class PublicPolicyException(ServiceError):
@@ -622,6 +1633,34 @@ class PublicPolicyException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PublicPolicyException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class RecursiveInvocationException(ServiceError):
     """Lambda has detected your function being invoked in a recursive loop with other
@@ -636,6 +1675,34 @@ class RecursiveInvocationException(ServiceError):
     )
     type: str | None
     """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RecursiveInvocationException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class RequestTooLargeException(ServiceError):
@@ -652,6 +1719,34 @@ class RequestTooLargeException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RequestTooLargeException",
+        status_code: int = 413,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ResourceConflictException(ServiceError):
     """The resource already exists, or another operation is in progress."""
@@ -665,6 +1760,34 @@ class ResourceConflictException(ServiceError):
     )
     type: str | None
     """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceConflictException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ResourceInUseException(ServiceError):
@@ -681,6 +1804,34 @@ class ResourceInUseException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceInUseException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ResourceNotFoundException(ServiceError):
     """The resource specified in the request does not exist."""
@@ -693,6 +1844,34 @@ class ResourceNotFoundException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ResourceNotReadyException(ServiceError):
@@ -709,6 +1888,34 @@ class ResourceNotReadyException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceNotReadyException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class RuntimeAliasDeletedException(ServiceError):
     """The runtime alias for your function is no longer available. Update your function to
@@ -723,6 +1930,34 @@ class RuntimeAliasDeletedException(ServiceError):
     )
     type: str | None
     """Indicates the exception type for a deleted runtime alias."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RuntimeAliasDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class RuntimeVersionDeletedException(ServiceError):
@@ -739,6 +1974,34 @@ class RuntimeVersionDeletedException(ServiceError):
     type: str | None
     """Indicates the exception type for a deleted runtime version."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RuntimeVersionDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class S3FilesMountConnectivityException(ServiceError):
     """The Lambda function couldn't make a network connection to the configured S3 Files
@@ -753,6 +2016,34 @@ class S3FilesMountConnectivityException(ServiceError):
     )
     type: str | None
     """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountConnectivityException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class S3FilesMountFailureException(ServiceError):
@@ -769,6 +2060,34 @@ class S3FilesMountFailureException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountFailureException",
+        status_code: int = 403,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class S3FilesMountTimeoutException(ServiceError):
     """The Lambda function made a network connection to the configured S3 Files access
@@ -783,6 +2102,34 @@ class S3FilesMountTimeoutException(ServiceError):
     )
     type: str | None
     """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SerializedRequestEntityTooLargeException(ServiceError):
@@ -799,6 +2146,34 @@ class SerializedRequestEntityTooLargeException(ServiceError):
     type: str | None
     """The error type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SerializedRequestEntityTooLargeException",
+        status_code: int = 413,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ServiceException(ServiceError):
     """The Lambda service encountered an internal error."""
@@ -811,6 +2186,34 @@ class ServiceException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ServiceException",
+        status_code: int = 500,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ServiceQuotaExceededException(ServiceError):
@@ -831,6 +2234,34 @@ class ServiceQuotaExceededException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ServiceQuotaExceededException",
+        status_code: int = 402,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class SnapStartException(ServiceError):
     """The `afterRestore()` [runtime
@@ -846,6 +2277,34 @@ class SnapStartException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class SnapStartNotReadyException(ServiceError):
     """Lambda is initializing your function. You can invoke the function when the [function
@@ -860,6 +2319,34 @@ class SnapStartNotReadyException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartNotReadyException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SnapStartRegenerationFailureException(ServiceError):
@@ -880,6 +2367,34 @@ class SnapStartRegenerationFailureException(ServiceError):
     type: str | None
     """The exception type."""
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartRegenerationFailureException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class SnapStartTimeoutException(ServiceError):
     """Lambda couldn't restore the snapshot within the timeout limit."""
@@ -892,6 +2407,34 @@ class SnapStartTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SubnetIPAddressLimitReachedException(ServiceError):
@@ -906,6 +2449,34 @@ class SubnetIPAddressLimitReachedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SubnetIPAddressLimitReachedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class TooManyRequestsException(ServiceError):
@@ -927,6 +2498,38 @@ class TooManyRequestsException(ServiceError):
     type: str | None
     reason: ThrottleReason | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        retry_after_seconds: str | None = None,
+        type: str | None = None,
+        reason: ThrottleReason | str | None = None,
+        code: str = "TooManyRequestsException",
+        status_code: int = 429,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("retryAfterSeconds", retry_after_seconds),
+                ("Type", type),
+                ("Reason", reason),
+            ),
+            operation=operation,
+        )
+
 
 class UnsupportedMediaTypeException(ServiceError):
     """The content type of the `Invoke` request body is not JSON."""
@@ -939,6 +2542,43 @@ class UnsupportedMediaTypeException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "UnsupportedMediaTypeException",
+        status_code: int = 415,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
+
+def _with_members(fields: Mapping[str, Any] | None, *members: tuple[str, Any]) -> dict[str, Any]:
+    """The wire-named fields, with the members given by keyword set over them."""
+    out = dict(fields or {})
+    for wire, value in members:
+        if value is not None:
+            out[wire] = value
+    return out
 
 
 ERRORS_BY_CODE: dict[str, type[ServiceError]] = {

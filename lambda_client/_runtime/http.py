@@ -7,6 +7,22 @@ from typing import Protocol
 
 from attrs import define, field
 
+#: Headers that carry credentials: their values never appear in a repr.
+_SECRET_HEADERS = frozenset({"authorization", "x-amz-security-token"})
+
+
+def _headers_repr(headers: Mapping[str, str]) -> str:
+    shown = {
+        name: "<redacted>" if name.lower() in _SECRET_HEADERS else value
+        for name, value in headers.items()
+    }
+    return repr(shown)
+
+
+def _body_repr(body: bytes) -> str:
+    # Bodies carry payloads and environment variables: their size only.
+    return f"<{len(body)} bytes>"
+
 
 @define(kw_only=True, slots=True)
 class HttpRequest:
@@ -22,8 +38,8 @@ class HttpRequest:
     host: str
     path: str
     query: str = ""
-    headers: dict[str, str] = field(factory=dict)
-    body: bytes = b""
+    headers: dict[str, str] = field(factory=dict, repr=_headers_repr)
+    body: bytes = field(default=b"", repr=_body_repr)
 
     @property
     def url(self) -> str:
@@ -46,8 +62,8 @@ class HttpResponse:
     and ``body`` is empty; closing the stream releases the connection."""
 
     status: int
-    headers: Mapping[str, str]
-    body: bytes = b""
+    headers: Mapping[str, str] = field(repr=_headers_repr)
+    body: bytes = field(default=b"", repr=_body_repr)
     stream: ResponseStream | None = None
 
 

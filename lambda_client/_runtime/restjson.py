@@ -69,6 +69,9 @@ def _encode_label(text: str) -> str:
     return encoded
 
 
+_EMPTY_LABEL = "must not be empty: it is a segment of the request's URI path"
+
+
 @attrs.frozen
 class _RequestPlan:
     labels: tuple[tuple[str, str], ...]  # (placeholder, attribute)
@@ -134,6 +137,13 @@ def serialize_request(
 ) -> HttpRequest:
     plan = request_plan(type(request))
     path = op.path_template
+    empty = [(attr, _EMPTY_LABEL) for _p, attr in plan.labels if getattr(request, attr) == ""]
+    if empty:
+        from .exceptions import ParamValidationError
+
+        # "/functions/" is another resource than "/functions/{name}" (smithy
+        # forbids empty labels; botocore sends them).
+        raise ParamValidationError(op.name, empty)
     for placeholder, attr in plan.greedy:
         if placeholder in path:
             value = _scalar_text(getattr(request, attr))

@@ -83,13 +83,21 @@ def _bare_request_class() -> type[aiohttp.ClientRequest]:
 
 
 class Transport(Protocol):
-    """What the client needs from the network; tests substitute fakes."""
+    """What the client needs from the network (public as
+    ``lambda_client.transport.Transport``; its module says what a transport
+    must do)."""
 
     async def send(
         self, request: HttpRequest, *, read_timeout: float, stream: bool = False
-    ) -> HttpResponse: ...
+    ) -> HttpResponse:
+        """Send ``request`` as given; return the response (any status).
+        ``read_timeout`` bounds each silence while waiting for bytes; with
+        ``stream=True`` the body comes as ``HttpResponse.stream``."""
+        ...
 
-    async def close(self) -> None: ...
+    async def close(self) -> None:
+        """Release connections; called once, by the client's ``close()``."""
+        ...
 
 
 class _Stage(enum.Enum):

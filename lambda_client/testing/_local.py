@@ -14,8 +14,8 @@ import urllib.request
 from types import TracebackType
 from typing import Any, Self
 
-from ._runtime.exceptions import ConfigError
-from .credentials import Credentials
+from .._runtime.exceptions import ConfigError
+from ..credentials import Credentials
 
 #: moto accepts any credentials; these make that explicit.
 LOCAL_CREDENTIALS = Credentials(access_key_id="local", secret_access_key="local")  # noqa: S106
