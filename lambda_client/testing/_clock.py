@@ -16,8 +16,8 @@ class VirtualClock:
     """
 
     def __init__(self, start: float | None = None) -> None:
-        #: Every delay asked for, in order, in seconds.
         self.slept: list[float] = []
+        """Every delay asked for, in order, in seconds."""
         self._now = time.time() if start is None else float(start)
 
     def time(self) -> float:

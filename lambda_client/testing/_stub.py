@@ -53,14 +53,14 @@ class StubCall:
     """One request the stub received (one per attempt: a retried call
     appears once per attempt)."""
 
-    #: The client method it came through (``"get_function"``); None for a
-    #: request that matches no Lambda operation.
     operation: str | None
-    #: The typed request object, read back from what was sent
-    #: (``models.GetFunctionRequest(function_name="f")``).
+    """The client method it came through (``"get_function"``); None for a
+    request that matches no Lambda operation."""
     request: Any
-    #: The HTTP request exactly as signed and sent.
+    """The typed request object, read back from what was sent
+    (``models.GetFunctionRequest(function_name="f")``)."""
     http: HttpRequest
+    """The HTTP request exactly as signed and sent."""
 
 
 @attrs.frozen
@@ -148,11 +148,11 @@ class LambdaStub:
     """
 
     def __init__(self, *, start_time: float | None = None) -> None:
-        #: The clock stub clients sleep on (epoch seconds; now, unless
-        #: ``start_time`` is given).
-        self.clock = VirtualClock(start_time)
-        #: Every request received, in order.
+        self.clock: VirtualClock = VirtualClock(start_time)
+        """The clock stub clients sleep on (epoch seconds; now, unless
+        ``start_time`` is given)."""
         self.calls: list[StubCall] = []
+        """Every request received, in order."""
         self._queue: deque[_Answer] = deque()
         self._used = 0
         self._unanswered: list[str] = []

@@ -216,6 +216,31 @@ def test_function_url_options_and_response_attributes_are_documented(site: Path)
     }
 
 
+def test_stub_attributes_are_documented(site: Path) -> None:
+    html = (site / "reference" / "testing" / "index.html").read_text(encoding="utf-8")
+    shown = {
+        name: _signature(html, f"lambda_client.testing.{name}")
+        if f'id="lambda_client.testing.{name}"' in html
+        else None
+        for name in (
+            "StubCall.operation",
+            "StubCall.request",
+            "StubCall.http",
+            "LambdaStub.clock",
+            "LambdaStub.calls",
+            "VirtualClock.slept",
+        )
+    }
+    assert shown == {
+        "StubCall.operation": "operation: str | None",
+        "StubCall.request": "request: Any",
+        "StubCall.http": "http: HttpRequest",
+        "LambdaStub.clock": "clock: VirtualClock",
+        "LambdaStub.calls": "calls: list[StubCall]",
+        "VirtualClock.slept": "slept: list[float]",
+    }
+
+
 def test_get_function_documents_its_errors_with_links(site: Path) -> None:
     html = (site / "reference" / "client" / "index.html").read_text(encoding="utf-8")
     start = html.index('id="lambda_client.LambdaClient.get_function"')
