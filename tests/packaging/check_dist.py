@@ -56,6 +56,7 @@ SDIST_ALLOWED = frozenset(
         "codegen",
         "tests",
         "docs",
+        "docsite",
         "LICENSE",
         "README.md",
         "mkdocs.yml",
@@ -80,6 +81,7 @@ SDIST_REQUIRED = (
     "tests/unit/test_public_api.py",
     "docs/index.md",
     "docs/guides/testing.md",
+    "docsite/reference_pages.py",
 )
 WHEEL_REQUIRED = (
     "lambda_client/__init__.py",
@@ -175,7 +177,7 @@ def check_sdist(path: Path, version: str) -> list[str]:
         problems.append(f"sdist: unexpected top-level entries: {extra}")
     problems += [f"sdist: must not hold {n}" for n in _forbidden(names)]
     problems += [f"sdist: missing {n}" for n in SDIST_REQUIRED if n not in names]
-    for directory in ("lambda_client", "codegen", "tests", "docs"):
+    for directory in ("lambda_client", "codegen", "tests", "docs", "docsite"):
         tracked = _tracked(directory)
         if tracked is not None:
             missing = sorted(tracked - names)
