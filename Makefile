@@ -28,11 +28,25 @@ codegen-check: venv
 pytest: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-# Strict: a broken link or a missing page fails the build.
+# Strict: a broken link or a missing page fails the build. (The variable
+# silences the theme's notice about MkDocs 2.)
 docs: venv
-	$(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
-test: lint typecheck codegen-check pytest docs
+# The sdist and the wheel built from it, as a release would build them,
+# then checked: metadata (twine) and contents (tests/packaging/check_dist.py).
+DIST := build/dist
+.PHONY: package
+package: venv
+	rm -rf $(DIST)
+	$(BIN)/python -m build --no-isolation --outdir $(DIST) .
+	$(BIN)/twine check --strict $(DIST)/*
+	$(BIN)/python -m tests.packaging.check_dist $(DIST)
+
+# The site is built first so that the docs tests (tests/docs: built HTML, a
+# headless browser) check it instead of building one of their own.
+test: lint typecheck codegen-check docs pytest package
+test: export LAMBDA_CLIENT_DOCS_SITE = $(CURDIR)/build/site
 
 # Moves the project to the newest botocore model on the package index (or
 # TO=VERSION): bumps the dev pins, reinstalls, regenerates, and adds the API
@@ -69,4 +83,4 @@ soak: venv
 	$(BIN)/python -m bench.soak --json bench/results/soak.json $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build

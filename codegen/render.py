@@ -130,6 +130,13 @@ def error_annotation(ref: TypeRef) -> str:
     return f"{ref.annotation} | None"
 
 
+def error_argument(member: Member) -> str:
+    """An error member as a constructor keyword: optional, enums also as str."""
+    ref = member.type
+    base = f"{ref.annotation} | str" if ref.kind == "enum" else ref.annotation
+    return f"{base} | None"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -140,12 +147,15 @@ def _environment() -> jinja2.Environment:
         autoescape=False,  # noqa: S701 - renders Python source, not HTML
     )
     env.filters["docstring"] = docs.docstring
+    env.filters["summary"] = docs.summary
+    env.filters["argument_doc"] = docs.argument
     env.filters["snake"] = naming.snake_case
     env.filters["field_annotation"] = field_annotation
     env.filters["field_arguments"] = field_arguments
     env.filters["argument_annotation"] = argument_annotation
     env.filters["collection_converter"] = collection_converter
     env.filters["error_annotation"] = error_annotation
+    env.filters["error_argument"] = error_argument
     env.filters["reader_statements"] = wire.reader_statements
     env.filters["uses_reader_helpers"] = wire.uses_helpers
     return env
@@ -154,10 +164,12 @@ def _environment() -> jinja2.Environment:
 def render_sources(service: Service) -> dict[str, str]:
     """Relative path under ``_generated`` -> unformatted source."""
     env = _environment()
+    env.filters["docstring"] = docs.docstring_filter(docs.reference_targets(service))
     modules = {s.name: s.module for s in service.structures}
     if len(set(modules.values())) != len(modules):
         raise ValueError("two structures map to the same module name")
-    common = {"service": service, "modules": modules}
+    error_summaries = {e.name: docs.summary(e.documentation) for e in service.errors}
+    common = {"service": service, "modules": modules, "error_summaries": error_summaries}
     out: dict[str, str] = {"__init__.py": env.get_template("_header.jinja").render(**common)}
     model = env.get_template("model.py.jinja")
     for struct in service.structures:

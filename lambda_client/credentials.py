@@ -1,6 +1,6 @@
 """AWS credentials and where they come from.
 
-:class:`CredentialResolver` looks, in order, at credentials passed in, at the
+`CredentialResolver` looks, in order, at credentials passed in, at the
 environment (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``,
 ``AWS_SESSION_TOKEN``) and finally at the full AWS credential chain as
 botocore implements it (profiles, SSO, assume-role, web identity,
@@ -81,11 +81,14 @@ class Credentials:
     """One set of AWS credentials. The repr hides the secret and the token."""
 
     access_key_id: str = field(validator=_non_empty)
+    """The access key id."""
     secret_access_key: str = field(validator=_non_empty, repr=_redact)
+    """The secret access key (hidden in the repr)."""
     session_token: str | None = field(default=None, repr=_redact)
-    #: When temporary credentials stop working (timezone-aware); ``None`` for
-    #: long-term keys.
+    """The session token of temporary credentials (hidden in the repr)."""
     expiration: datetime | None = field(default=None, validator=_tz_aware)
+    """When temporary credentials stop working (timezone-aware); ``None`` for
+    long-term keys."""
 
 
 # A fetch returns the credentials and the time after which they must not be
@@ -224,14 +227,16 @@ class CredentialResolver:
 
     def ready(self) -> Credentials | None:
         """Credentials that never need refreshing, once found (explicit or
-        from the environment), without a trip through :meth:`get`."""
+        from the environment), without a trip through `get()`."""
         return self._explicit or self._from_env
 
     async def get(self) -> Credentials:
         """Current credentials, refreshed first if they are about to expire.
 
-        Raises :class:`NoCredentialsError` when no source has credentials and
-        :class:`CredentialsError` when a source fails.
+        Raises [`NoCredentialsError`][lambda_client.errors.NoCredentialsError]
+        when no source has credentials and
+        [`CredentialsError`][lambda_client.errors.CredentialsError] when a
+        source fails.
         """
         if self._explicit is not None:
             return self._explicit

@@ -11,9 +11,9 @@ synchronously, through one of two seams:
   ``get_durable_execution_state`` with boto3's PascalCase arguments and reads
   boto3-shaped dicts.
 
-:class:`DurableServiceBackend` serves both over a
-:class:`~lambda_client.BlockingLambdaClient`, so the calls get this library's
-retry policy, signing and connection pool. Importing this module does not
+`DurableServiceBackend` serves both over a
+[`BlockingLambdaClient`][lambda_client.BlockingLambdaClient], so the calls
+get this library's retry policy, signing and connection pool. Importing this module does not
 import the SDK; only the protocol methods need it.
 """
 
@@ -84,19 +84,23 @@ def _sdk() -> _Sdk:
 class DurableServiceBackend:
     """Lambda's durable-execution APIs for the AWS Durable Execution SDK.
 
-    Use it as the SDK's ``DurableServiceClient``::
+    Use it as the SDK's `DurableServiceClient`:
 
-        backend = DurableServiceBackend(region="us-east-1")
-        event = DurableExecutionInvocationInputWithClient.from_durable_execution_invocation_input(
-            DurableExecutionInvocationInput.from_json_dict(raw_event), backend
-        )
+    ```python
+    backend = DurableServiceBackend(region="us-east-1")
+    event = DurableExecutionInvocationInputWithClient.from_durable_execution_invocation_input(
+        DurableExecutionInvocationInput.from_json_dict(raw_event), backend
+    )
+    ```
 
-    or in place of a boto3 Lambda client::
+    or in place of a boto3 Lambda client:
 
-        @durable_execution(boto3_client=DurableServiceBackend())
-        def handler(event, context): ...
+    ```python
+    @durable_execution(boto3_client=DurableServiceBackend())
+    def handler(event, context): ...
+    ```
 
-    Arguments are those of :class:`~lambda_client.LambdaClient` (``transport``
+    Arguments are those of [`LambdaClient`][lambda_client.LambdaClient] (``transport``
     is a seam for tests); whatever is not given comes from the environment
     and the shared AWS config files.
     Calls retry under the client's policy (``config``); a checkpoint without a
@@ -111,7 +115,7 @@ class DurableServiceBackend:
     ``pause_durable_execution`` / ``resume_durable_execution`` /
     ``delete_durable_execution`` with their waiters
     ``wait_until_durable_execution_paused`` / ``_finished`` / ``_deleted``,
-    ``send_durable_execution_callback_success`` ...) are on :attr:`client`.
+    ``send_durable_execution_callback_success`` ...) are on `client`.
     """
 
     def __init__(

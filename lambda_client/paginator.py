@@ -23,8 +23,8 @@ class AsyncPaginator(Generic[P, T]):
     the typed responses. ``page_size`` is sent as the operation's
     ``MaxItems``; ``starting_token`` resumes from a previous ``NextMarker``.
     Paging stops when the marker is absent or empty, and raises
-    :class:`PaginationError` if the service hands back a marker it already
-    gave, instead of looping forever.
+    [`PaginationError`][lambda_client.errors.PaginationError] if the service
+    hands back a marker it already gave, instead of looping forever.
     """
 
     def __init__(

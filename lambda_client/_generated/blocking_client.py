@@ -182,7 +182,7 @@ __all__ = ["GeneratedBlockingOperations"]
 
 
 class GeneratedBlockingOperations:
-    """Each method runs its :class:`~lambda_client.LambdaClient` counterpart on a private loop thread."""
+    """Each method runs its [`LambdaClient`][lambda_client.LambdaClient] counterpart on a private loop thread."""
 
     _client: LambdaClient
     _runner: LoopThread
@@ -198,13 +198,13 @@ class GeneratedBlockingOperations:
         organization_id: str | None = None,
         revision_id: str | None = None,
     ) -> AddLayerVersionPermissionResponse:
-        """Adds permissions to the resource-based policy of a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use
-        this action to grant layer usage permission to other accounts. You can grant
+        """Adds permissions to the resource-based policy of a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        Use this action to grant layer usage permission to other accounts. You can grant
         permission to a single account, all accounts in an organization, or all Amazon
         Web Services accounts.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.add_layer_version_permission`, which documents the arguments.
+        Blocking form of [`LambdaClient.add_layer_version_permission`][lambda_client.LambdaClient.add_layer_version_permission], which documents the arguments.
         """
         return self._runner.run(
             self._client.add_layer_version_permission(
@@ -234,15 +234,15 @@ class GeneratedBlockingOperations:
         revision_id: str | None = None,
         principal_org_id: str | None = None,
     ) -> AddPermissionResponse:
-        """Grants a principal
-        (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying)
+        """Grants a
+        [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying)
         permission to use a function. You can apply the policy at the function level, or
         specify a qualifier to restrict access to a single version or alias. If you use
         a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that
         version or alias to invoke the function. Note: Lambda does not support adding
         policies to version $LATEST.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.add_permission`, which documents the arguments.
+        Blocking form of [`LambdaClient.add_permission`][lambda_client.LambdaClient.add_permission], which documents the arguments.
         """
         return self._runner.run(
             self._client.add_permission(
@@ -269,14 +269,14 @@ class GeneratedBlockingOperations:
         updates: SequenceNotStr[OperationUpdate] | None = None,
         client_token: str | None = None,
     ) -> CheckpointDurableExecutionResponse:
-        """Saves the progress of a durable function
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution
-        during runtime. This API is used by the Lambda durable functions SDK to
-        checkpoint completed steps and schedule asynchronous operations. You typically
-        don't need to call this API directly as the SDK handles checkpointing
+        """Saves the progress of a [durable
+        function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)
+        execution during runtime. This API is used by the Lambda durable functions SDK
+        to checkpoint completed steps and schedule asynchronous operations. You
+        typically don't need to call this API directly as the SDK handles checkpointing
         automatically.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.checkpoint_durable_execution`, which documents the arguments.
+        Blocking form of [`LambdaClient.checkpoint_durable_execution`][lambda_client.LambdaClient.checkpoint_durable_execution], which documents the arguments.
         """
         return self._runner.run(
             self._client.checkpoint_durable_execution(
@@ -296,12 +296,12 @@ class GeneratedBlockingOperations:
         description: str | None = None,
         routing_config: AliasRoutingConfiguration | None = None,
     ) -> AliasConfiguration:
-        """Creates an alias
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a
-        Lambda Event Function version. Use aliases to provide clients with a function
-        identifier that you can update to invoke a different version.
+        """Creates an
+        [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html)
+        for a Lambda Event Function version. Use aliases to provide clients with a
+        function identifier that you can update to invoke a different version.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.create_alias`, which documents the arguments.
+        Blocking form of [`LambdaClient.create_alias`][lambda_client.LambdaClient.create_alias], which documents the arguments.
         """
         return self._runner.run(
             self._client.create_alias(
@@ -329,7 +329,7 @@ class GeneratedBlockingOperations:
         """Creates a capacity provider that manages compute resources for Lambda Event
         Functions
 
-        Blocking form of :meth:`lambda_client.LambdaClient.create_capacity_provider`, which documents the arguments.
+        Blocking form of [`LambdaClient.create_capacity_provider`][lambda_client.LambdaClient.create_capacity_provider], which documents the arguments.
         """
         return self._runner.run(
             self._client.create_capacity_provider(
@@ -353,12 +353,12 @@ class GeneratedBlockingOperations:
         code_signing_policies: CodeSigningPolicies | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> CreateCodeSigningConfigResponse:
-        """Creates a code signing configuration. A code signing configuration
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)
+        """Creates a code signing configuration. A [code signing
+        configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)
         defines a list of allowed signing profiles and defines the code-signing
         validation policy (action to be taken if deployment validation checks fail).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.create_code_signing_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.create_code_signing_config`][lambda_client.LambdaClient.create_code_signing_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.create_code_signing_config(
@@ -404,7 +404,7 @@ class GeneratedBlockingOperations:
         """Creates a mapping between an event source and an Lambda Event Function. Lambda
         reads items from the event source and invokes the function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.create_event_source_mapping`, which documents the arguments.
+        Blocking form of [`LambdaClient.create_event_source_mapping`][lambda_client.LambdaClient.create_event_source_mapping], which documents the arguments.
         """
         return self._runner.run(
             self._client.create_event_source_mapping(
@@ -473,17 +473,16 @@ class GeneratedBlockingOperations:
         runtime_config: FunctionRuntimeConfig | None = None,
         accelerator_config: AcceleratorConfig | None = None,
     ) -> FunctionConfiguration:
-        """Creates a Lambda Event Function. To create a function, you need a deployment
-        package
-        (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and
-        an execution role
-        (https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role).
+        """Creates a Lambda Event Function. To create a function, you need a [deployment
+        package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html)
+        and an [execution
+        role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role).
         The deployment package is a .zip file archive or container image that contains
         your function code. The execution role grants the function permission to use
         Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming
         and X-Ray for request tracing.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.create_function`, which documents the arguments.
+        Blocking form of [`LambdaClient.create_function`][lambda_client.LambdaClient.create_function], which documents the arguments.
         """
         return self._runner.run(
             self._client.create_function(
@@ -533,7 +532,7 @@ class GeneratedBlockingOperations:
         function URL is a dedicated HTTP(S) endpoint that you can use to invoke your
         function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.create_function_url_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.create_function_url_config`][lambda_client.LambdaClient.create_function_url_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.create_function_url_config(
@@ -551,10 +550,10 @@ class GeneratedBlockingOperations:
         function_name: str,
         name: str,
     ) -> None:
-        """Deletes a Lambda Event Function alias
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+        """Deletes a Lambda Event Function
+        [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_alias`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_alias`][lambda_client.LambdaClient.delete_alias], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_alias(
@@ -571,7 +570,7 @@ class GeneratedBlockingOperations:
         """Deletes a capacity provider. You cannot delete a capacity provider that is
         currently being used by Lambda functions.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_capacity_provider`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_capacity_provider`][lambda_client.LambdaClient.delete_capacity_provider], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_capacity_provider(
@@ -587,7 +586,7 @@ class GeneratedBlockingOperations:
         """Deletes the code signing configuration. You can delete the code signing
         configuration only if no function is using it.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_code_signing_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_code_signing_config`][lambda_client.LambdaClient.delete_code_signing_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_code_signing_config(
@@ -600,13 +599,13 @@ class GeneratedBlockingOperations:
         *,
         durable_execution_arn: str,
     ) -> DeleteDurableExecutionResponse:
-        """Deletes a completed Lambda durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its
-        data. The execution must be in a terminal state (``SUCCEEDED``, ``FAILED``,
-        ``STOPPED``, or ``TIMED_OUT``). Otherwise, this operation returns a
-        ``ResourceConflictException``.
+        """Deletes a completed Lambda [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)
+        and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`,
+        `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a
+        `ResourceConflictException`.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_durable_execution`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_durable_execution`][lambda_client.LambdaClient.delete_durable_execution], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_durable_execution(
@@ -619,11 +618,12 @@ class GeneratedBlockingOperations:
         *,
         uuid: str,
     ) -> EventSourceMappingConfiguration:
-        """Deletes an event source mapping
-        (https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You
-        can get the identifier of a mapping from the output of ListEventSourceMappings.
+        """Deletes an [event source
+        mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html).
+        You can get the identifier of a mapping from the output of
+        [`list_event_source_mappings`][lambda_client.LambdaClient.list_event_source_mappings].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_event_source_mapping`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_event_source_mapping`][lambda_client.LambdaClient.delete_event_source_mapping], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_event_source_mapping(
@@ -638,10 +638,11 @@ class GeneratedBlockingOperations:
         qualifier: str | None = None,
     ) -> DeleteFunctionResponse:
         """Deletes a Lambda Event Function. To delete a specific function version, use the
-        ``Qualifier`` parameter. Otherwise, all versions and aliases are deleted. This
-        doesn't require the user to have explicit permissions for DeleteAlias.
+        `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This
+        doesn't require the user to have explicit permissions for
+        [`delete_alias`][lambda_client.LambdaClient.delete_alias].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_function`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_function`][lambda_client.LambdaClient.delete_function], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_function(
@@ -657,7 +658,7 @@ class GeneratedBlockingOperations:
     ) -> None:
         """Removes the code signing configuration from the function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_function_code_signing_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_function_code_signing_config`][lambda_client.LambdaClient.delete_function_code_signing_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_function_code_signing_config(
@@ -672,7 +673,7 @@ class GeneratedBlockingOperations:
     ) -> None:
         """Removes a concurrent execution limit from a Lambda Event Function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_function_concurrency`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_function_concurrency`][lambda_client.LambdaClient.delete_function_concurrency], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_function_concurrency(
@@ -689,7 +690,7 @@ class GeneratedBlockingOperations:
         """Deletes the configuration for asynchronous invocation for a function, version,
         or alias.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_function_event_invoke_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_function_event_invoke_config`][lambda_client.LambdaClient.delete_function_event_invoke_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_function_event_invoke_config(
@@ -707,7 +708,7 @@ class GeneratedBlockingOperations:
         """Deletes a Lambda function URL. When you delete a function URL, you can't recover
         it. Creating a new function URL results in a different URL address.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_function_url_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_function_url_config`][lambda_client.LambdaClient.delete_function_url_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_function_url_config(
@@ -722,13 +723,13 @@ class GeneratedBlockingOperations:
         layer_name: str,
         version_number: int,
     ) -> None:
-        """Deletes a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        """Deletes a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
         Deleted versions can no longer be viewed or added to functions. To avoid
         breaking functions, a copy of the version remains in Lambda until no functions
         refer to it.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_layer_version`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_layer_version`][lambda_client.LambdaClient.delete_layer_version], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_layer_version(
@@ -745,7 +746,7 @@ class GeneratedBlockingOperations:
     ) -> None:
         """Deletes the provisioned concurrency configuration for a function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_provisioned_concurrency_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_provisioned_concurrency_config`][lambda_client.LambdaClient.delete_provisioned_concurrency_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_provisioned_concurrency_config(
@@ -760,11 +761,11 @@ class GeneratedBlockingOperations:
         resource_arn: str,
         revision_id: str | None = None,
     ) -> None:
-        """Deletes a resource-based policy
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+        """Deletes a [resource-based
+        policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
         from a Lambda resource.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.delete_resource_policy`, which documents the arguments.
+        Blocking form of [`LambdaClient.delete_resource_policy`][lambda_client.LambdaClient.delete_resource_policy], which documents the arguments.
         """
         return self._runner.run(
             self._client.delete_resource_policy(
@@ -776,11 +777,11 @@ class GeneratedBlockingOperations:
     def get_account_settings(
         self,
     ) -> GetAccountSettingsResponse:
-        """Retrieves details about your account's limits
-        (https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an
-        Amazon Web Services Region.
+        """Retrieves details about your account's
+        [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in
+        an Amazon Web Services Region.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_account_settings`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_account_settings`][lambda_client.LambdaClient.get_account_settings], which documents the arguments.
         """
         return self._runner.run(self._client.get_account_settings())
 
@@ -790,10 +791,10 @@ class GeneratedBlockingOperations:
         function_name: str,
         name: str,
     ) -> AliasConfiguration:
-        """Returns details about a Lambda Event Function alias
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+        """Returns details about a Lambda Event Function
+        [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_alias`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_alias`][lambda_client.LambdaClient.get_alias], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_alias(
@@ -810,7 +811,7 @@ class GeneratedBlockingOperations:
         """Retrieves information about a specific capacity provider, including its
         configuration, state, and associated resources.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_capacity_provider`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_capacity_provider`][lambda_client.LambdaClient.get_capacity_provider], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_capacity_provider(
@@ -825,7 +826,7 @@ class GeneratedBlockingOperations:
     ) -> GetCodeSigningConfigResponse:
         """Returns information about the specified code signing configuration.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_code_signing_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_code_signing_config`][lambda_client.LambdaClient.get_code_signing_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_code_signing_config(
@@ -839,12 +840,12 @@ class GeneratedBlockingOperations:
         durable_execution_arn: str,
         include_execution_data: bool | None = None,
     ) -> GetDurableExecutionResponse:
-        """Retrieves detailed information about a specific durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including
-        its current status, input payload, result or error information, and execution
-        metadata such as start time and usage statistics.
+        """Retrieves detailed information about a specific [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html),
+        including its current status, input payload, result or error information, and
+        execution metadata such as start time and usage statistics.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_durable_execution`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_durable_execution`][lambda_client.LambdaClient.get_durable_execution], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_durable_execution(
@@ -862,12 +863,12 @@ class GeneratedBlockingOperations:
         marker: str | None = None,
         reverse_order: bool | None = None,
     ) -> GetDurableExecutionHistoryResponse:
-        """Retrieves the execution history for a durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing
-        all the steps, callbacks, and events that occurred during the execution. This
-        provides a detailed audit trail of the execution's progress over time.
+        """Retrieves the execution history for a [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html),
+        showing all the steps, callbacks, and events that occurred during the execution.
+        This provides a detailed audit trail of the execution's progress over time.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_durable_execution_history`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_durable_execution_history`][lambda_client.LambdaClient.get_durable_execution_history], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_durable_execution_history(
@@ -888,13 +889,13 @@ class GeneratedBlockingOperations:
         max_items: int | None = None,
     ) -> GetDurableExecutionStateResponse:
         """Retrieves the current execution state required for the replay process during
-        durable function
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution.
-        This API is used by the Lambda durable functions SDK to get state information
-        needed for replay. You typically don't need to call this API directly as the SDK
-        handles state management automatically.
+        [durable
+        function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)
+        execution. This API is used by the Lambda durable functions SDK to get state
+        information needed for replay. You typically don't need to call this API
+        directly as the SDK handles state management automatically.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_durable_execution_state`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_durable_execution_state`][lambda_client.LambdaClient.get_durable_execution_state], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_durable_execution_state(
@@ -911,9 +912,10 @@ class GeneratedBlockingOperations:
         uuid: str,
     ) -> EventSourceMappingConfiguration:
         """Returns details about an event source mapping. You can get the identifier of a
-        mapping from the output of ListEventSourceMappings.
+        mapping from the output of
+        [`list_event_source_mappings`][lambda_client.LambdaClient.list_event_source_mappings].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_event_source_mapping`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_event_source_mapping`][lambda_client.LambdaClient.get_event_source_mapping], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_event_source_mapping(
@@ -932,7 +934,7 @@ class GeneratedBlockingOperations:
         specify a function version, only details that are specific to that version are
         returned.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_function`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_function`][lambda_client.LambdaClient.get_function], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_function(
@@ -948,7 +950,7 @@ class GeneratedBlockingOperations:
     ) -> GetFunctionCodeSigningConfigResponse:
         """Returns the code signing configuration for the specified function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_function_code_signing_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_function_code_signing_config`][lambda_client.LambdaClient.get_function_code_signing_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_function_code_signing_config(
@@ -962,9 +964,10 @@ class GeneratedBlockingOperations:
         function_name: str,
     ) -> GetFunctionConcurrencyResponse:
         """Returns details about the reserved concurrency configuration for a function. To
-        set a concurrency limit for a function, use PutFunctionConcurrency.
+        set a concurrency limit for a function, use
+        [`put_function_concurrency`][lambda_client.LambdaClient.put_function_concurrency].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_function_concurrency`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_function_concurrency`][lambda_client.LambdaClient.get_function_concurrency], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_function_concurrency(
@@ -980,9 +983,10 @@ class GeneratedBlockingOperations:
     ) -> FunctionConfiguration:
         """Returns the version-specific settings of a Lambda Event Function or version. The
         output includes only options that can vary between versions of a function. To
-        modify these settings, use UpdateFunctionConfiguration.
+        modify these settings, use
+        [`update_function_configuration`][lambda_client.LambdaClient.update_function_configuration].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_function_configuration`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_function_configuration`][lambda_client.LambdaClient.get_function_configuration], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_function_configuration(
@@ -1000,7 +1004,7 @@ class GeneratedBlockingOperations:
         """Retrieves the configuration for asynchronous invocation for a function, version,
         or alias.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_function_event_invoke_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_function_event_invoke_config`][lambda_client.LambdaClient.get_function_event_invoke_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_function_event_invoke_config(
@@ -1014,11 +1018,11 @@ class GeneratedBlockingOperations:
         *,
         function_name: str,
     ) -> GetFunctionRecursionConfigResponse:
-        """Returns your function's recursive loop detection
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html)
+        """Returns your function's [recursive loop
+        detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html)
         configuration.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_function_recursion_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_function_recursion_config`][lambda_client.LambdaClient.get_function_recursion_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_function_recursion_config(
@@ -1034,7 +1038,7 @@ class GeneratedBlockingOperations:
     ) -> GetFunctionScalingConfigResponse:
         """Retrieves the scaling configuration for a Lambda Managed Instances function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_function_scaling_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_function_scaling_config`][lambda_client.LambdaClient.get_function_scaling_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_function_scaling_config(
@@ -1051,7 +1055,7 @@ class GeneratedBlockingOperations:
     ) -> GetFunctionUrlConfigResponse:
         """Returns details about a Lambda function URL.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_function_url_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_function_url_config`][lambda_client.LambdaClient.get_function_url_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_function_url_config(
@@ -1066,11 +1070,11 @@ class GeneratedBlockingOperations:
         layer_name: str,
         version_number: int,
     ) -> GetLayerVersionResponse:
-        """Returns information about a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a
-        link to download the layer archive that's valid for 10 minutes.
+        """Returns information about a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html),
+        with a link to download the layer archive that's valid for 10 minutes.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_layer_version`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_layer_version`][lambda_client.LambdaClient.get_layer_version], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_layer_version(
@@ -1084,11 +1088,11 @@ class GeneratedBlockingOperations:
         *,
         arn: str,
     ) -> GetLayerVersionResponse:
-        """Returns information about a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a
-        link to download the layer archive that's valid for 10 minutes.
+        """Returns information about a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html),
+        with a link to download the layer archive that's valid for 10 minutes.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_layer_version_by_arn`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_layer_version_by_arn`][lambda_client.LambdaClient.get_layer_version_by_arn], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_layer_version_by_arn(
@@ -1102,11 +1106,12 @@ class GeneratedBlockingOperations:
         layer_name: str,
         version_number: int,
     ) -> GetLayerVersionPolicyResponse:
-        """Returns the permission policy for a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For
-        more information, see AddLayerVersionPermission.
+        """Returns the permission policy for a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        For more information, see
+        [`add_layer_version_permission`][lambda_client.LambdaClient.add_layer_version_permission].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_layer_version_policy`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_layer_version_policy`][lambda_client.LambdaClient.get_layer_version_policy], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_layer_version_policy(
@@ -1121,11 +1126,11 @@ class GeneratedBlockingOperations:
         function_name: str,
         qualifier: str | None = None,
     ) -> GetPolicyResponse:
-        """Returns the resource-based IAM policy
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+        """Returns the [resource-based IAM
+        policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
         for a function, version, or alias.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_policy`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_policy`][lambda_client.LambdaClient.get_policy], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_policy(
@@ -1143,7 +1148,7 @@ class GeneratedBlockingOperations:
         """Retrieves the provisioned concurrency configuration for a function's alias or
         version.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_provisioned_concurrency_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_provisioned_concurrency_config`][lambda_client.LambdaClient.get_provisioned_concurrency_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_provisioned_concurrency_config(
@@ -1157,11 +1162,11 @@ class GeneratedBlockingOperations:
         *,
         resource_arn: str,
     ) -> GetResourcePolicyResponse:
-        """Retrieves the resource-based policy
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+        """Retrieves the [resource-based
+        policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
         attached to a Lambda resource.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_resource_policy`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_resource_policy`][lambda_client.LambdaClient.get_resource_policy], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_resource_policy(
@@ -1176,13 +1181,13 @@ class GeneratedBlockingOperations:
         qualifier: str | None = None,
     ) -> GetRuntimeManagementConfigResponse:
         """Retrieves the runtime management configuration for a function's version. If the
-        runtime update mode is Manual, this includes the ARN of the runtime version and
-        the runtime update mode. If the runtime update mode is Auto or Function update,
-        this includes the runtime update mode and ``null`` is returned for the ARN. For
-        more information, see Runtime updates
-        (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+        runtime update mode is **Manual**, this includes the ARN of the runtime version
+        and the runtime update mode. If the runtime update mode is **Auto** or
+        **Function update**, this includes the runtime update mode and `null` is
+        returned for the ARN. For more information, see [Runtime
+        updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.get_runtime_management_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.get_runtime_management_config`][lambda_client.LambdaClient.get_runtime_management_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.get_runtime_management_config(
@@ -1205,12 +1210,11 @@ class GeneratedBlockingOperations:
     ) -> InvocationResponse:
         """Invokes a Lambda Event Function. You can invoke a function synchronously (and
         wait for the response), or asynchronously. By default, Lambda invokes your
-        function synchronously (i.e. the``InvocationType`` is ``RequestResponse``). To
-        invoke a function asynchronously, set ``InvocationType`` to ``Event``. Lambda
-        passes the ``ClientContext`` object to your function for synchronous invocations
-        only.
+        function synchronously (i.e. the`InvocationType` is `RequestResponse`). To
+        invoke a function asynchronously, set `InvocationType` to `Event`. Lambda passes
+        the `ClientContext` object to your function for synchronous invocations only.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.invoke`, which documents the arguments.
+        Blocking form of [`LambdaClient.invoke`][lambda_client.LambdaClient.invoke], which documents the arguments.
         """
         return self._runner.run(
             self._client.invoke(
@@ -1231,9 +1235,9 @@ class GeneratedBlockingOperations:
         function_name: str,
         invoke_args: InvokePayload,
     ) -> InvokeAsyncResponse:
-        """Note:
+        """Invokes a function asynchronously.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.invoke_async`, which documents the arguments.
+        Blocking form of [`LambdaClient.invoke_async`][lambda_client.LambdaClient.invoke_async], which documents the arguments.
         """
         return self._runner.run(
             self._client.invoke_async(
@@ -1254,11 +1258,10 @@ class GeneratedBlockingOperations:
         invocation_type: ResponseStreamingInvocationType | str | None = None,
     ) -> InvokeWithResponseStreamResponse:
         """Configure your Lambda Event Functions to stream response payloads back to
-        clients. For more information, see Configuring a Lambda function to stream
-        responses
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+        clients. For more information, see [Configuring a Lambda function to stream
+        responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.invoke_with_response_stream`, which documents the arguments.
+        Blocking form of [`LambdaClient.invoke_with_response_stream`][lambda_client.LambdaClient.invoke_with_response_stream], which documents the arguments.
         """
         result = self._runner.run(
             self._client.invoke_with_response_stream(
@@ -1282,11 +1285,11 @@ class GeneratedBlockingOperations:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListAliasesResponse:
-        """Returns a list of aliases
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a
-        Lambda Event Function.
+        """Returns a list of
+        [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html)
+        for a Lambda Event Function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_aliases`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_aliases`][lambda_client.LambdaClient.list_aliases], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_aliases(
@@ -1306,7 +1309,7 @@ class GeneratedBlockingOperations:
     ) -> ListCapacityProvidersResponse:
         """Returns a list of capacity providers in your account.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_capacity_providers`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_capacity_providers`][lambda_client.LambdaClient.list_capacity_providers], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_capacity_providers(
@@ -1322,12 +1325,12 @@ class GeneratedBlockingOperations:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListCodeSigningConfigsResponse:
-        """Returns a list of code signing configurations
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A
-        request returns up to 10,000 configurations per call. You can use the
-        ``MaxItems`` parameter to return fewer configurations per call.
+        """Returns a list of [code signing
+        configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html).
+        A request returns up to 10,000 configurations per call. You can use the
+        `MaxItems` parameter to return fewer configurations per call.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_code_signing_configs`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_code_signing_configs`][lambda_client.LambdaClient.list_code_signing_configs], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_code_signing_configs(
@@ -1349,12 +1352,13 @@ class GeneratedBlockingOperations:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListDurableExecutionsByFunctionResponse:
-        """Returns a list of durable executions
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a
-        specified Lambda function. You can filter the results by execution name, status,
-        and start time range. This API supports pagination for large result sets.
+        """Returns a list of [durable
+        executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)
+        for a specified Lambda function. You can filter the results by execution name,
+        status, and start time range. This API supports pagination for large result
+        sets.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_durable_executions_by_function`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_durable_executions_by_function`][lambda_client.LambdaClient.list_durable_executions_by_function], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_durable_executions_by_function(
@@ -1378,10 +1382,10 @@ class GeneratedBlockingOperations:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListEventSourceMappingsResponse:
-        """Lists event source mappings. Specify an ``EventSourceArn`` to show only event
+        """Lists event source mappings. Specify an `EventSourceArn` to show only event
         source mappings for a single event source.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_event_source_mappings`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_event_source_mappings`][lambda_client.LambdaClient.list_event_source_mappings], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_event_source_mappings(
@@ -1400,9 +1404,9 @@ class GeneratedBlockingOperations:
         max_items: int | None = None,
     ) -> ListFunctionEventInvokeConfigsResponse:
         """Retrieves a list of configurations for asynchronous invocation for a Lambda
-        Event Function. To retrieve more configurations, use the ``Marker`` parameter.
+        Event Function. To retrieve more configurations, use the `Marker` parameter.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_function_event_invoke_configs`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_function_event_invoke_configs`][lambda_client.LambdaClient.list_function_event_invoke_configs], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_function_event_invoke_configs(
@@ -1421,7 +1425,7 @@ class GeneratedBlockingOperations:
     ) -> ListFunctionUrlConfigsResponse:
         """Returns a list of Lambda function URLs for the specified function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_function_url_configs`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_function_url_configs`][lambda_client.LambdaClient.list_function_url_configs], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_function_url_configs(
@@ -1441,7 +1445,7 @@ class GeneratedBlockingOperations:
         """Returns a list of function versions that are configured to use a specific
         capacity provider.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_function_versions_by_capacity_provider`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_function_versions_by_capacity_provider`][lambda_client.LambdaClient.list_function_versions_by_capacity_provider], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_function_versions_by_capacity_provider(
@@ -1462,7 +1466,7 @@ class GeneratedBlockingOperations:
         """Returns a list of Lambda Event Functions, with the version-specific
         configuration of each. Lambda returns up to 50 functions per call.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_functions`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_functions`][lambda_client.LambdaClient.list_functions], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_functions(
@@ -1484,7 +1488,7 @@ class GeneratedBlockingOperations:
         use this method prior to deleting a code signing configuration, to verify that
         no functions are using it.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_functions_by_code_signing_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_functions_by_code_signing_config`][lambda_client.LambdaClient.list_functions_by_code_signing_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_functions_by_code_signing_config(
@@ -1503,15 +1507,15 @@ class GeneratedBlockingOperations:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListLayerVersionsResponse:
-        """Lists the versions of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
-        Versions that have been deleted aren't listed. Specify a runtime identifier
-        (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only
-        versions that indicate that they're compatible with that runtime. Specify a
-        compatible architecture to include only layer versions that are compatible with
-        that architecture.
+        """Lists the versions of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        Versions that have been deleted aren't listed. Specify a [runtime
+        identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)
+        to list only versions that indicate that they're compatible with that runtime.
+        Specify a compatible architecture to include only layer versions that are
+        compatible with that architecture.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_layer_versions`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_layer_versions`][lambda_client.LambdaClient.list_layer_versions], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_layer_versions(
@@ -1531,16 +1535,16 @@ class GeneratedBlockingOperations:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListLayersResponse:
-        """Lists Lambda layers
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows
-        information about the latest version of each. Specify a runtime identifier
-        (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only
-        layers that indicate that they're compatible with that runtime. Specify a
-        compatible architecture to include only layers that are compatible with that
-        instruction set architecture
-        (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+        """Lists [Lambda
+        layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and
+        shows information about the latest version of each. Specify a [runtime
+        identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)
+        to list only layers that indicate that they're compatible with that runtime.
+        Specify a compatible architecture to include only layers that are compatible
+        with that [instruction set
+        architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_layers`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_layers`][lambda_client.LambdaClient.list_layers], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_layers(
@@ -1560,7 +1564,7 @@ class GeneratedBlockingOperations:
     ) -> ListProvisionedConcurrencyConfigsResponse:
         """Retrieves a list of provisioned concurrency configurations for a function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_provisioned_concurrency_configs`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_provisioned_concurrency_configs`][lambda_client.LambdaClient.list_provisioned_concurrency_configs], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_provisioned_concurrency_configs(
@@ -1575,11 +1579,12 @@ class GeneratedBlockingOperations:
         *,
         resource: str,
     ) -> ListTagsResponse:
-        """Returns a function, event source mapping, or code signing configuration's tags
-        (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view
-        function tags with GetFunction.
+        """Returns a function, event source mapping, or code signing configuration's
+        [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also
+        view function tags with
+        [`get_function`][lambda_client.LambdaClient.get_function].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_tags`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_tags`][lambda_client.LambdaClient.list_tags], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_tags(
@@ -1594,12 +1599,12 @@ class GeneratedBlockingOperations:
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListVersionsByFunctionResponse:
-        """Returns a list of versions
-        (https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a
-        Lambda Event Function, with the version-specific configuration of each. Lambda
-        returns up to 50 versions per call.
+        """Returns a list of
+        [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html)
+        of a Lambda Event Function, with the version-specific configuration of each.
+        Lambda returns up to 50 versions per call.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.list_versions_by_function`, which documents the arguments.
+        Blocking form of [`LambdaClient.list_versions_by_function`][lambda_client.LambdaClient.list_versions_by_function], which documents the arguments.
         """
         return self._runner.run(
             self._client.list_versions_by_function(
@@ -1617,12 +1622,12 @@ class GeneratedBlockingOperations:
         reason: str | None = None,
         execution_timeout_paused: bool | None = None,
     ) -> PauseDurableExecutionResponse:
-        """Pauses a running durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an
-        execution is paused, Lambda doesn't invoke your function, but pending operations
-        such as waits and callbacks continue to complete.
+        """Pauses a running [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
+        While an execution is paused, Lambda doesn't invoke your function, but pending
+        operations such as waits and callbacks continue to complete.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.pause_durable_execution`, which documents the arguments.
+        Blocking form of [`LambdaClient.pause_durable_execution`][lambda_client.LambdaClient.pause_durable_execution], which documents the arguments.
         """
         return self._runner.run(
             self._client.pause_durable_execution(
@@ -1643,12 +1648,12 @@ class GeneratedBlockingOperations:
         compatible_runtimes: SequenceNotStr[Runtime | str] | None = None,
         license_info: str | None = None,
     ) -> PublishLayerVersionResponse:
-        """Creates an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a
-        ZIP archive. Each time you call ``PublishLayerVersion`` with the same layer
+        """Creates an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)
+        from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer
         name, a new version is created.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.publish_layer_version`, which documents the arguments.
+        Blocking form of [`LambdaClient.publish_layer_version`][lambda_client.LambdaClient.publish_layer_version], which documents the arguments.
         """
         return self._runner.run(
             self._client.publish_layer_version(
@@ -1670,12 +1675,13 @@ class GeneratedBlockingOperations:
         revision_id: str | None = None,
         publish_to: FunctionVersionLatestPublished | str | None = None,
     ) -> FunctionConfiguration:
-        """Creates a version
-        (https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the
-        current code and configuration of a Lambda Event Function. Use versions to
-        create a snapshot of your function code and configuration that doesn't change.
+        """Creates a
+        [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html)
+        from the current code and configuration of a Lambda Event Function. Use versions
+        to create a snapshot of your function code and configuration that doesn't
+        change.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.publish_version`, which documents the arguments.
+        Blocking form of [`LambdaClient.publish_version`][lambda_client.LambdaClient.publish_version], which documents the arguments.
         """
         return self._runner.run(
             self._client.publish_version(
@@ -1697,7 +1703,7 @@ class GeneratedBlockingOperations:
         signing configuration take effect the next time a user tries to deploy a code
         package to the function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.put_function_code_signing_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.put_function_code_signing_config`][lambda_client.LambdaClient.put_function_code_signing_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.put_function_code_signing_config(
@@ -1715,7 +1721,7 @@ class GeneratedBlockingOperations:
         """Sets the maximum number of simultaneous executions for a Lambda Event Function,
         and reserves capacity for that concurrency level.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.put_function_concurrency`, which documents the arguments.
+        Blocking form of [`LambdaClient.put_function_concurrency`][lambda_client.LambdaClient.put_function_concurrency], which documents the arguments.
         """
         return self._runner.run(
             self._client.put_function_concurrency(
@@ -1733,14 +1739,15 @@ class GeneratedBlockingOperations:
         maximum_event_age_in_seconds: int | None = None,
         destination_config: DestinationConfig | None = None,
     ) -> FunctionEventInvokeConfig:
-        """Configures options for asynchronous invocation
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a
-        function, version, or alias. If a configuration already exists for a function,
-        version, or alias, this operation overwrites it. If you exclude any settings,
-        they are removed. To set one option without affecting existing settings for
-        other options, use UpdateFunctionEventInvokeConfig.
+        """Configures options for [asynchronous
+        invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html)
+        on a function, version, or alias. If a configuration already exists for a
+        function, version, or alias, this operation overwrites it. If you exclude any
+        settings, they are removed. To set one option without affecting existing
+        settings for other options, use
+        [`update_function_event_invoke_config`][lambda_client.LambdaClient.update_function_event_invoke_config].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.put_function_event_invoke_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.put_function_event_invoke_config`][lambda_client.LambdaClient.put_function_event_invoke_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.put_function_event_invoke_config(
@@ -1758,11 +1765,11 @@ class GeneratedBlockingOperations:
         function_name: str,
         recursive_loop: RecursiveLoop | str,
     ) -> PutFunctionRecursionConfigResponse:
-        """Sets the recursive loop detection
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html)
+        """Sets the [recursive loop
+        detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html)
         configuration for a Lambda Event Function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.put_function_recursion_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.put_function_recursion_config`][lambda_client.LambdaClient.put_function_recursion_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.put_function_recursion_config(
@@ -1783,7 +1790,7 @@ class GeneratedBlockingOperations:
         environments that can be provisioned for the function, allowing you to control
         scaling behavior and resource allocation.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.put_function_scaling_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.put_function_scaling_config`][lambda_client.LambdaClient.put_function_scaling_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.put_function_scaling_config(
@@ -1802,7 +1809,7 @@ class GeneratedBlockingOperations:
     ) -> PutProvisionedConcurrencyConfigResponse:
         """Adds a provisioned concurrency configuration to a function's alias or version.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.put_provisioned_concurrency_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.put_provisioned_concurrency_config`][lambda_client.LambdaClient.put_provisioned_concurrency_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.put_provisioned_concurrency_config(
@@ -1819,19 +1826,18 @@ class GeneratedBlockingOperations:
         policy: str,
         revision_id: str | None = None,
     ) -> PutResourcePolicyResponse:
-        """Adds a resource-based policy
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
-        to a Lambda resource. Resource-based policies grant access to other Amazon Web
-        Services accounts
-        (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html),
-        organizations
-        (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html),
-        or services
-        (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html).
+        """Adds a [resource-based
+        policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+        to a Lambda resource. Resource-based policies grant access to other [Amazon Web
+        Services
+        accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html),
+        [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html),
+        or
+        [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html).
         Resource-based policies apply to a single Lambda resource (for example, a
         function, function version, or function alias).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.put_resource_policy`, which documents the arguments.
+        Blocking form of [`LambdaClient.put_resource_policy`][lambda_client.LambdaClient.put_resource_policy], which documents the arguments.
         """
         return self._runner.run(
             self._client.put_resource_policy(
@@ -1850,10 +1856,10 @@ class GeneratedBlockingOperations:
         runtime_version_arn: str | None = None,
     ) -> PutRuntimeManagementConfigResponse:
         """Sets the runtime management configuration for a function's version. For more
-        information, see Runtime updates
-        (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+        information, see [Runtime
+        updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.put_runtime_management_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.put_runtime_management_config`][lambda_client.LambdaClient.put_runtime_management_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.put_runtime_management_config(
@@ -1872,11 +1878,12 @@ class GeneratedBlockingOperations:
         statement_id: str,
         revision_id: str | None = None,
     ) -> None:
-        """Removes a statement from the permissions policy for a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For
-        more information, see AddLayerVersionPermission.
+        """Removes a statement from the permissions policy for a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        For more information, see
+        [`add_layer_version_permission`][lambda_client.LambdaClient.add_layer_version_permission].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.remove_layer_version_permission`, which documents the arguments.
+        Blocking form of [`LambdaClient.remove_layer_version_permission`][lambda_client.LambdaClient.remove_layer_version_permission], which documents the arguments.
         """
         return self._runner.run(
             self._client.remove_layer_version_permission(
@@ -1897,9 +1904,9 @@ class GeneratedBlockingOperations:
     ) -> None:
         """Revokes function-use permission from an Amazon Web Services service or another
         Amazon Web Services account. You can get the ID of the statement from the output
-        of GetPolicy.
+        of [`get_policy`][lambda_client.LambdaClient.get_policy].
 
-        Blocking form of :meth:`lambda_client.LambdaClient.remove_permission`, which documents the arguments.
+        Blocking form of [`LambdaClient.remove_permission`][lambda_client.LambdaClient.remove_permission], which documents the arguments.
         """
         return self._runner.run(
             self._client.remove_permission(
@@ -1917,13 +1924,13 @@ class GeneratedBlockingOperations:
         client_token: str | None = None,
         reason: str | None = None,
     ) -> ResumeDurableExecutionResponse:
-        """Resumes a paused durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the
-        pause interrupted an invocation, or an operation completed while the execution
-        was paused, Lambda invokes your function. Otherwise, the execution continues to
-        wait for its pending operations.
+        """Resumes a paused [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
+        If the pause interrupted an invocation, or an operation completed while the
+        execution was paused, Lambda invokes your function. Otherwise, the execution
+        continues to wait for its pending operations.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.resume_durable_execution`, which documents the arguments.
+        Blocking form of [`LambdaClient.resume_durable_execution`][lambda_client.LambdaClient.resume_durable_execution], which documents the arguments.
         """
         return self._runner.run(
             self._client.resume_durable_execution(
@@ -1943,7 +1950,7 @@ class GeneratedBlockingOperations:
         this API when an external system cannot complete a callback operation
         successfully.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.send_durable_execution_callback_failure`, which documents the arguments.
+        Blocking form of [`LambdaClient.send_durable_execution_callback_failure`][lambda_client.LambdaClient.send_durable_execution_callback_failure], which documents the arguments.
         """
         return self._runner.run(
             self._client.send_durable_execution_callback_failure(
@@ -1961,7 +1968,7 @@ class GeneratedBlockingOperations:
         timeout. Use this API to extend the callback timeout period while the external
         operation is still in progress.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.send_durable_execution_callback_heartbeat`, which documents the arguments.
+        Blocking form of [`LambdaClient.send_durable_execution_callback_heartbeat`][lambda_client.LambdaClient.send_durable_execution_callback_heartbeat], which documents the arguments.
         """
         return self._runner.run(
             self._client.send_durable_execution_callback_heartbeat(
@@ -1979,7 +1986,7 @@ class GeneratedBlockingOperations:
         execution. Use this API when an external system has successfully completed a
         callback operation.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.send_durable_execution_callback_success`, which documents the arguments.
+        Blocking form of [`LambdaClient.send_durable_execution_callback_success`][lambda_client.LambdaClient.send_durable_execution_callback_success], which documents the arguments.
         """
         return self._runner.run(
             self._client.send_durable_execution_callback_success(
@@ -1994,12 +2001,12 @@ class GeneratedBlockingOperations:
         durable_execution_arn: str,
         error: ErrorObject | None = None,
     ) -> StopDurableExecutionResponse:
-        """Stops a running or paused durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The
-        execution transitions to STOPPED status and cannot be resumed. Any in-progress
-        operations are terminated.
+        """Stops a running or paused [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
+        The execution transitions to STOPPED status and cannot be resumed. Any
+        in-progress operations are terminated.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.stop_durable_execution`, which documents the arguments.
+        Blocking form of [`LambdaClient.stop_durable_execution`][lambda_client.LambdaClient.stop_durable_execution], which documents the arguments.
         """
         return self._runner.run(
             self._client.stop_durable_execution(
@@ -2014,10 +2021,10 @@ class GeneratedBlockingOperations:
         resource: str,
         tags: Mapping[str, str],
     ) -> None:
-        """Adds tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a
+        """Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a
         function, event source mapping, or code signing configuration.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.tag_resource`, which documents the arguments.
+        Blocking form of [`LambdaClient.tag_resource`][lambda_client.LambdaClient.tag_resource], which documents the arguments.
         """
         return self._runner.run(
             self._client.tag_resource(
@@ -2032,10 +2039,10 @@ class GeneratedBlockingOperations:
         resource: str,
         tag_keys: SequenceNotStr[str],
     ) -> None:
-        """Removes tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
+        """Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
         function, event source mapping, or code signing configuration.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.untag_resource`, which documents the arguments.
+        Blocking form of [`LambdaClient.untag_resource`][lambda_client.LambdaClient.untag_resource], which documents the arguments.
         """
         return self._runner.run(
             self._client.untag_resource(
@@ -2054,10 +2061,10 @@ class GeneratedBlockingOperations:
         routing_config: AliasRoutingConfiguration | None = None,
         revision_id: str | None = None,
     ) -> AliasConfiguration:
-        """Updates the configuration of a Lambda Event Function alias
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+        """Updates the configuration of a Lambda Event Function
+        [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.update_alias`, which documents the arguments.
+        Blocking form of [`LambdaClient.update_alias`][lambda_client.LambdaClient.update_alias], which documents the arguments.
         """
         return self._runner.run(
             self._client.update_alias(
@@ -2080,7 +2087,7 @@ class GeneratedBlockingOperations:
     ) -> UpdateCapacityProviderResponse:
         """Updates the configuration of an existing capacity provider.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.update_capacity_provider`, which documents the arguments.
+        Blocking form of [`LambdaClient.update_capacity_provider`][lambda_client.LambdaClient.update_capacity_provider], which documents the arguments.
         """
         return self._runner.run(
             self._client.update_capacity_provider(
@@ -2102,7 +2109,7 @@ class GeneratedBlockingOperations:
         """Update the code signing configuration. Changes to the code signing configuration
         take effect the next time a user tries to deploy a code package to the function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.update_code_signing_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.update_code_signing_config`][lambda_client.LambdaClient.update_code_signing_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.update_code_signing_config(
@@ -2142,7 +2149,7 @@ class GeneratedBlockingOperations:
         """Updates an event source mapping. You can change the function that Lambda
         invokes, or pause invocation and resume later from the same location.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.update_event_source_mapping`, which documents the arguments.
+        Blocking form of [`LambdaClient.update_event_source_mapping`][lambda_client.LambdaClient.update_event_source_mapping], which documents the arguments.
         """
         return self._runner.run(
             self._client.update_event_source_mapping(
@@ -2190,10 +2197,10 @@ class GeneratedBlockingOperations:
     ) -> FunctionConfiguration:
         """Updates a Lambda Event Function's code. If code signing is enabled for the
         function, the code package must be signed by a trusted publisher. For more
-        information, see Configuring code signing for Lambda
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
+        information, see [Configuring code signing for
+        Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.update_function_code`, which documents the arguments.
+        Blocking form of [`LambdaClient.update_function_code`][lambda_client.LambdaClient.update_function_code], which documents the arguments.
         """
         return self._runner.run(
             self._client.update_function_code(
@@ -2242,7 +2249,7 @@ class GeneratedBlockingOperations:
     ) -> FunctionConfiguration:
         """Modifies the version-specific settings of a Lambda Event Function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.update_function_configuration`, which documents the arguments.
+        Blocking form of [`LambdaClient.update_function_configuration`][lambda_client.LambdaClient.update_function_configuration], which documents the arguments.
         """
         return self._runner.run(
             self._client.update_function_configuration(
@@ -2284,7 +2291,7 @@ class GeneratedBlockingOperations:
         """Updates the configuration for asynchronous invocation for a function, version,
         or alias.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.update_function_event_invoke_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.update_function_event_invoke_config`][lambda_client.LambdaClient.update_function_event_invoke_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.update_function_event_invoke_config(
@@ -2307,7 +2314,7 @@ class GeneratedBlockingOperations:
     ) -> UpdateFunctionUrlConfigResponse:
         """Updates the configuration for a function URL of a Lambda Event Function.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.update_function_url_config`, which documents the arguments.
+        Blocking form of [`LambdaClient.update_function_url_config`][lambda_client.LambdaClient.update_function_url_config], which documents the arguments.
         """
         return self._runner.run(
             self._client.update_function_url_config(
@@ -2329,7 +2336,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[GetDurableExecutionHistoryResponse, Event]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_get_durable_execution_history`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_get_durable_execution_history`][lambda_client.LambdaClient.paginate_get_durable_execution_history]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_get_durable_execution_history(
@@ -2351,7 +2358,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[GetDurableExecutionStateResponse, Operation]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_get_durable_execution_state`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_get_durable_execution_state`][lambda_client.LambdaClient.paginate_get_durable_execution_state]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_get_durable_execution_state(
@@ -2372,7 +2379,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListAliasesResponse, AliasConfiguration]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_aliases`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_aliases`][lambda_client.LambdaClient.paginate_list_aliases]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_aliases(
@@ -2392,7 +2399,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListCapacityProvidersResponse, CapacityProvider]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_capacity_providers`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_capacity_providers`][lambda_client.LambdaClient.paginate_list_capacity_providers]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_capacity_providers(
@@ -2410,7 +2417,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListCodeSigningConfigsResponse, CodeSigningConfig]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_code_signing_configs`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_code_signing_configs`][lambda_client.LambdaClient.paginate_list_code_signing_configs]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_code_signing_configs(
@@ -2434,7 +2441,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListDurableExecutionsByFunctionResponse, Execution]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_durable_executions_by_function`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_durable_executions_by_function`][lambda_client.LambdaClient.paginate_list_durable_executions_by_function]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_durable_executions_by_function(
@@ -2460,7 +2467,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListEventSourceMappingsResponse, EventSourceMappingConfiguration]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_event_source_mappings`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_event_source_mappings`][lambda_client.LambdaClient.paginate_list_event_source_mappings]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_event_source_mappings(
@@ -2480,7 +2487,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListFunctionEventInvokeConfigsResponse, FunctionEventInvokeConfig]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_function_event_invoke_configs`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_function_event_invoke_configs`][lambda_client.LambdaClient.paginate_list_function_event_invoke_configs]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_function_event_invoke_configs(
@@ -2499,7 +2506,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListFunctionUrlConfigsResponse, FunctionUrlConfig]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_function_url_configs`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_function_url_configs`][lambda_client.LambdaClient.paginate_list_function_url_configs]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_function_url_configs(
@@ -2520,7 +2527,7 @@ class GeneratedBlockingOperations:
     ) -> BlockingPaginator[
         ListFunctionVersionsByCapacityProviderResponse, FunctionVersionsByCapacityProviderListItem
     ]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_function_versions_by_capacity_provider`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_function_versions_by_capacity_provider`][lambda_client.LambdaClient.paginate_list_function_versions_by_capacity_provider]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_function_versions_by_capacity_provider(
@@ -2540,7 +2547,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListFunctionsResponse, FunctionConfiguration]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_functions`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_functions`][lambda_client.LambdaClient.paginate_list_functions]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_functions(
@@ -2560,7 +2567,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListFunctionsByCodeSigningConfigResponse, str]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_functions_by_code_signing_config`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_functions_by_code_signing_config`][lambda_client.LambdaClient.paginate_list_functions_by_code_signing_config]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_functions_by_code_signing_config(
@@ -2581,7 +2588,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListLayerVersionsResponse, LayerVersionsListItem]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_layer_versions`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_layer_versions`][lambda_client.LambdaClient.paginate_list_layer_versions]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_layer_versions(
@@ -2603,7 +2610,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListLayersResponse, LayersListItem]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_layers`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_layers`][lambda_client.LambdaClient.paginate_list_layers]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_layers(
@@ -2625,7 +2632,7 @@ class GeneratedBlockingOperations:
     ) -> BlockingPaginator[
         ListProvisionedConcurrencyConfigsResponse, ProvisionedConcurrencyConfigListItem
     ]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_provisioned_concurrency_configs`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_provisioned_concurrency_configs`][lambda_client.LambdaClient.paginate_list_provisioned_concurrency_configs]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_provisioned_concurrency_configs(
@@ -2644,7 +2651,7 @@ class GeneratedBlockingOperations:
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> BlockingPaginator[ListVersionsByFunctionResponse, FunctionConfiguration]:
-        """Blocking form of :meth:`lambda_client.LambdaClient.paginate_list_versions_by_function`: iterate for items, ``.pages()`` for responses."""
+        """Blocking form of [`LambdaClient.paginate_list_versions_by_function`][lambda_client.LambdaClient.paginate_list_versions_by_function]: iterate for items, `.pages()` for responses."""
         return BlockingPaginator(
             self._runner,
             self._client.paginate_list_versions_by_function(
@@ -2667,7 +2674,7 @@ class GeneratedBlockingOperations:
         """Waits until a deleted durable execution no longer exists; fails when it has not
         ended (RUNNING, PAUSING, PAUSED), which DeleteDurableExecution refuses.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_durable_execution_deleted`.
+        Blocking form of [`LambdaClient.wait_until_durable_execution_deleted`][lambda_client.LambdaClient.wait_until_durable_execution_deleted].
         """
         return self._runner.run(
             self._client.wait_until_durable_execution_deleted(
@@ -2693,7 +2700,7 @@ class GeneratedBlockingOperations:
         execution has not finished: the waiter keeps polling until it is resumed and
         ends, or its limits run out.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_durable_execution_finished`.
+        Blocking form of [`LambdaClient.wait_until_durable_execution_finished`][lambda_client.LambdaClient.wait_until_durable_execution_finished].
         """
         return self._runner.run(
             self._client.wait_until_durable_execution_finished(
@@ -2717,7 +2724,7 @@ class GeneratedBlockingOperations:
         """Waits until a durable execution is PAUSED (after PauseDurableExecution); fails
         when it ends or is being deleted first.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_durable_execution_paused`.
+        Blocking form of [`LambdaClient.wait_until_durable_execution_paused`][lambda_client.LambdaClient.wait_until_durable_execution_paused].
         """
         return self._runner.run(
             self._client.wait_until_durable_execution_paused(
@@ -2739,7 +2746,7 @@ class GeneratedBlockingOperations:
     ) -> EventSourceMappingConfiguration | None:
         """Waits until the event source mapping no longer exists.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_event_source_mapping_deleted`.
+        Blocking form of [`LambdaClient.wait_until_event_source_mapping_deleted`][lambda_client.LambdaClient.wait_until_event_source_mapping_deleted].
         """
         return self._runner.run(
             self._client.wait_until_event_source_mapping_deleted(
@@ -2760,7 +2767,7 @@ class GeneratedBlockingOperations:
     ) -> EventSourceMappingConfiguration:
         """Waits until the event source mapping's State is Disabled.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_event_source_mapping_disabled`.
+        Blocking form of [`LambdaClient.wait_until_event_source_mapping_disabled`][lambda_client.LambdaClient.wait_until_event_source_mapping_disabled].
         """
         return self._runner.run(
             self._client.wait_until_event_source_mapping_disabled(
@@ -2781,7 +2788,7 @@ class GeneratedBlockingOperations:
     ) -> EventSourceMappingConfiguration:
         """Waits until the event source mapping's State is Enabled.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_event_source_mapping_enabled`.
+        Blocking form of [`LambdaClient.wait_until_event_source_mapping_enabled`][lambda_client.LambdaClient.wait_until_event_source_mapping_enabled].
         """
         return self._runner.run(
             self._client.wait_until_event_source_mapping_enabled(
@@ -2804,7 +2811,7 @@ class GeneratedBlockingOperations:
         """Waits for the function's State to be Active. This waiter uses
         GetFunctionConfiguration API. This should be used after new function creation.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_function_active`.
+        Blocking form of [`LambdaClient.wait_until_function_active`][lambda_client.LambdaClient.wait_until_function_active].
         """
         return self._runner.run(
             self._client.wait_until_function_active(
@@ -2828,7 +2835,7 @@ class GeneratedBlockingOperations:
         """Waits for the function's State to be Active. This waiter uses GetFunction API.
         This should be used after new function creation.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_function_active_v2`.
+        Blocking form of [`LambdaClient.wait_until_function_active_v2`][lambda_client.LambdaClient.wait_until_function_active_v2].
         """
         return self._runner.run(
             self._client.wait_until_function_active_v2(
@@ -2851,7 +2858,7 @@ class GeneratedBlockingOperations:
     ) -> GetFunctionResponse | None:
         """Waits until GetFunction reports the function no longer exists.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_function_deleted`.
+        Blocking form of [`LambdaClient.wait_until_function_deleted`][lambda_client.LambdaClient.wait_until_function_deleted].
         """
         return self._runner.run(
             self._client.wait_until_function_deleted(
@@ -2874,7 +2881,7 @@ class GeneratedBlockingOperations:
     ) -> GetFunctionResponse:
         """Waits for FunctionExists.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_function_exists`.
+        Blocking form of [`LambdaClient.wait_until_function_exists`][lambda_client.LambdaClient.wait_until_function_exists].
         """
         return self._runner.run(
             self._client.wait_until_function_exists(
@@ -2898,7 +2905,7 @@ class GeneratedBlockingOperations:
         """Waits for the function's LastUpdateStatus to be Successful. This waiter uses
         GetFunctionConfiguration API. This should be used after function updates.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_function_updated`.
+        Blocking form of [`LambdaClient.wait_until_function_updated`][lambda_client.LambdaClient.wait_until_function_updated].
         """
         return self._runner.run(
             self._client.wait_until_function_updated(
@@ -2922,7 +2929,7 @@ class GeneratedBlockingOperations:
         """Waits for the function's LastUpdateStatus to be Successful. This waiter uses
         GetFunction API. This should be used after function updates.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_function_updated_v2`.
+        Blocking form of [`LambdaClient.wait_until_function_updated_v2`][lambda_client.LambdaClient.wait_until_function_updated_v2].
         """
         return self._runner.run(
             self._client.wait_until_function_updated_v2(
@@ -2945,7 +2952,7 @@ class GeneratedBlockingOperations:
     ) -> GetProvisionedConcurrencyConfigResponse:
         """Waits until provisioned concurrency is allocated (Status READY).
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_provisioned_concurrency_ready`.
+        Blocking form of [`LambdaClient.wait_until_provisioned_concurrency_ready`][lambda_client.LambdaClient.wait_until_provisioned_concurrency_ready].
         """
         return self._runner.run(
             self._client.wait_until_provisioned_concurrency_ready(
@@ -2970,7 +2977,7 @@ class GeneratedBlockingOperations:
         GetFunctionConfiguration API. This should be used after new version is
         published.
 
-        Blocking form of :meth:`lambda_client.LambdaClient.wait_until_published_version_active`.
+        Blocking form of [`LambdaClient.wait_until_published_version_active`][lambda_client.LambdaClient.wait_until_published_version_active].
         """
         return self._runner.run(
             self._client.wait_until_published_version_active(

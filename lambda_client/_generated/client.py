@@ -186,7 +186,7 @@ __all__ = ["GeneratedOperations"]
 
 
 class GeneratedOperations(BaseClient):
-    """The generated operations; :class:`lambda_client.LambdaClient` adds the hand-written extras."""
+    """The generated operations; [`LambdaClient`][lambda_client.LambdaClient] adds the hand-written extras."""
 
     async def add_layer_version_permission(
         self,
@@ -199,31 +199,54 @@ class GeneratedOperations(BaseClient):
         organization_id: str | None = None,
         revision_id: str | None = None,
     ) -> AddLayerVersionPermissionResponse:
-        """Adds permissions to the resource-based policy of a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use
-        this action to grant layer usage permission to other accounts. You can grant
+        """Adds permissions to the resource-based policy of a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        Use this action to grant layer usage permission to other accounts. You can grant
         permission to a single account, all accounts in an organization, or all Amazon
         Web Services accounts.
 
-        To revoke permission, call RemoveLayerVersionPermission with the statement ID
-        that you specified when you added it.
+        To revoke permission, call
+        [`remove_layer_version_permission`][lambda_client.LambdaClient.remove_layer_version_permission]
+        with the statement ID that you specified when you added it.
 
-        :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
-        :param version_number: The version number.
-        :param statement_id: An identifier that distinguishes the policy from others
-            on the same layer version.
-        :param action: The API action that grants access to the layer. For example,
-            ``lambda:GetLayerVersion``.
-        :param principal: An account ID, or ``*`` to grant layer usage permission to
-            all accounts in an organization, or all Amazon Web Services accounts (if
-            ``organizationId`` is not specified). For the last case, make sure that you
-            really do want all Amazon Web Services accounts to have usage permission to
-            this layer.
-        :param organization_id: With the principal set to ``*``, grant permission to
-            all accounts in the specified organization.
-        :param revision_id: Only update the policy if the revision ID matches the ID
-            specified. Use this option to avoid modifying a policy that has changed
-            since you last read it.
+        Args:
+            layer_name: The name or Amazon Resource Name (ARN) of the layer.
+            version_number: The version number.
+            statement_id: An identifier that distinguishes the policy from others on
+                the same layer version.
+            action: The API action that grants access to the layer. For example,
+                `lambda:GetLayerVersion`.
+            principal: An account ID, or `*` to grant layer usage permission to all
+                accounts in an organization, or all Amazon Web Services accounts (if
+                `organizationId` is not specified). For the last case, make sure that
+                you really do want all Amazon Web Services accounts to have usage
+                permission to this layer.
+            organization_id: With the principal set to `*`, grant permission to all
+                accounts in the specified organization.
+            revision_id: Only update the policy if the revision ID matches the ID
+                specified. Use this option to avoid modifying a policy that has changed
+                since you last read it.
+
+        Returns:
+            The `AddLayerVersionPermission` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.PolicyLengthExceededException: The permissions policy for the
+                resource is too large. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.ADD_LAYER_VERSION_PERMISSION,
@@ -254,8 +277,8 @@ class GeneratedOperations(BaseClient):
         revision_id: str | None = None,
         principal_org_id: str | None = None,
     ) -> AddPermissionResponse:
-        """Grants a principal
-        (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying)
+        """Grants a
+        [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying)
         permission to use a function. You can apply the policy at the function level, or
         specify a qualifier to restrict access to a single version or alias. If you use
         a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that
@@ -263,78 +286,96 @@ class GeneratedOperations(BaseClient):
         policies to version $LATEST.
 
         To grant permission to another account, specify the account ID as the
-        ``Principal``. To grant permission to an organization defined in Organizations,
-        specify the organization ID as the ``PrincipalOrgID``. For Amazon Web Services
+        `Principal`. To grant permission to an organization defined in Organizations,
+        specify the organization ID as the `PrincipalOrgID`. For Amazon Web Services
         services, the principal is a domain-style identifier that the service defines,
-        such as ``s3.amazonaws.com`` or ``sns.amazonaws.com``. For Amazon Web Services
+        such as `s3.amazonaws.com` or `sns.amazonaws.com`. For Amazon Web Services
         services, you can also specify the ARN of the associated resource as the
-        ``SourceArn``. If you grant permission to a service principal without specifying
+        `SourceArn`. If you grant permission to a service principal without specifying
         the source, other accounts could potentially configure resources in their
         account to invoke your Lambda function.
 
         This operation adds a statement to a resource-based permissions policy for the
-        function. For more information about function policies, see Using resource-based
-        policies for Lambda
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+        function. For more information about function policies, see [Using
+        resource-based policies for
+        Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            statement_id: A statement identifier that differentiates the statement
+                from others in the same policy.
+            action: The action that the principal can use on the function. For
+                example, `lambda:InvokeFunction` or `lambda:GetFunction`.
+            principal: The Amazon Web Services service, Amazon Web Services account,
+                IAM user, or IAM role that invokes the function. If you specify a
+                service, use `SourceArn` or `SourceAccount` to limit who can invoke the
+                function through that service.
+            source_arn: For Amazon Web Services services, the ARN of the Amazon Web
+                Services resource that invokes the function. For example, an Amazon S3
+                bucket or Amazon SNS topic.
 
-            -
+                Note that Lambda configures the comparison using the `StringLike`
+                operator.
+            function_url_auth_type: The type of authentication that your function
+                URL uses. Set to `AWS_IAM` if you want to restrict access to
+                authenticated users only. Set to `NONE` if you want to bypass IAM
+                authentication to create a public endpoint. For more information, see
+                [Control access to Lambda function
+                URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+            invoked_via_function_url: Indicates whether the permission applies when
+                the function is invoked through a function URL.
+            source_account: For Amazon Web Services service, the ID of the Amazon
+                Web Services account that owns the resource. Use this together with
+                `SourceArn` to ensure that the specified account owns the resource. It
+                is possible for an Amazon S3 bucket to be deleted by its owner and
+                recreated by another account.
+            event_source_token: For Alexa Smart Home functions, a token that the
+                invoker must supply.
+            qualifier: Specify a version or alias to add permissions to a published
+                version of the function.
+            revision_id: Update the policy only if the revision ID matches the ID
+                that's specified. Use this option to avoid modifying a policy that has
+                changed since you last read it.
+            principal_org_id: The identifier for your organization in Organizations.
+                Use this to grant permissions to all the Amazon Web Services accounts
+                under this organization.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+        Returns:
+            The `AddPermission` response.
 
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param statement_id: A statement identifier that differentiates the
-            statement from others in the same policy.
-        :param action: The action that the principal can use on the function. For
-            example, ``lambda:InvokeFunction`` or ``lambda:GetFunction``.
-        :param principal: The Amazon Web Services service, Amazon Web Services
-            account, IAM user, or IAM role that invokes the function. If you specify a
-            service, use ``SourceArn`` or ``SourceAccount`` to limit who can invoke the
-            function through that service.
-        :param source_arn: For Amazon Web Services services, the ARN of the Amazon
-            Web Services resource that invokes the function. For example, an Amazon S3
-            bucket or Amazon SNS topic.
-
-            Note that Lambda configures the comparison using the ``StringLike``
-            operator.
-        :param function_url_auth_type: The type of authentication that your function
-            URL uses. Set to ``AWS_IAM`` if you want to restrict access to authenticated
-            users only. Set to ``NONE`` if you want to bypass IAM authentication to
-            create a public endpoint. For more information, see Control access to Lambda
-            function URLs (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-        :param invoked_via_function_url: Indicates whether the permission applies
-            when the function is invoked through a function URL.
-        :param source_account: For Amazon Web Services service, the ID of the Amazon
-            Web Services account that owns the resource. Use this together with
-            ``SourceArn`` to ensure that the specified account owns the resource. It is
-            possible for an Amazon S3 bucket to be deleted by its owner and recreated by
-            another account.
-        :param event_source_token: For Alexa Smart Home functions, a token that the
-            invoker must supply.
-        :param qualifier: Specify a version or alias to add permissions to a
-            published version of the function.
-        :param revision_id: Update the policy only if the revision ID matches the ID
-            that's specified. Use this option to avoid modifying a policy that has
-            changed since you last read it.
-        :param principal_org_id: The identifier for your organization in
-            Organizations. Use this to grant permissions to all the Amazon Web Services
-            accounts under this organization.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.PublicPolicyException: The resource-based policy you tried to add
+                to the Lambda resource would grant public access to it, which isn't
+                allowed.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.PolicyLengthExceededException: The permissions policy for the
+                resource is too large. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.ADD_PERMISSION,
@@ -362,30 +403,55 @@ class GeneratedOperations(BaseClient):
         updates: SequenceNotStr[OperationUpdate] | None = None,
         client_token: str | None = None,
     ) -> CheckpointDurableExecutionResponse:
-        """Saves the progress of a durable function
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution
-        during runtime. This API is used by the Lambda durable functions SDK to
-        checkpoint completed steps and schedule asynchronous operations. You typically
-        don't need to call this API directly as the SDK handles checkpointing
+        """Saves the progress of a [durable
+        function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)
+        execution during runtime. This API is used by the Lambda durable functions SDK
+        to checkpoint completed steps and schedule asynchronous operations. You
+        typically don't need to call this API directly as the SDK handles checkpointing
         automatically.
 
         Each checkpoint operation consumes the current checkpoint token and returns a
         new one for the next checkpoint. This ensures that checkpoints are applied in
         the correct order and prevents duplicate or out-of-order state updates.
 
-        :param durable_execution_arn: The Amazon Resource Name (ARN) of the durable
-            execution.
-        :param checkpoint_token: A unique token that identifies the current
-            checkpoint state. This token is provided by the Lambda runtime and must be
-            used to ensure checkpoints are applied in the correct order. Each checkpoint
-            operation consumes this token and returns a new one.
-        :param updates: An array of state updates to apply during this checkpoint.
-            Each update represents a change to the execution state, such as completing a
-            step, starting a callback, or scheduling a timer. Updates are applied
-            atomically as part of the checkpoint operation.
-        :param client_token: An optional idempotency token to ensure that duplicate
-            checkpoint requests are handled correctly. If provided, Lambda uses this
-            token to detect and handle duplicate requests within a 15-minute window.
+        Args:
+            durable_execution_arn: The Amazon Resource Name (ARN) of the durable
+                execution.
+            checkpoint_token: A unique token that identifies the current checkpoint
+                state. This token is provided by the Lambda runtime and must be used to
+                ensure checkpoints are applied in the correct order. Each checkpoint
+                operation consumes this token and returns a new one.
+            updates: An array of state updates to apply during this checkpoint. Each
+                update represents a change to the execution state, such as completing a
+                step, starting a callback, or scheduling a timer. Updates are applied
+                atomically as part of the checkpoint operation.
+            client_token: An optional idempotency token to ensure that duplicate
+                checkpoint requests are handled correctly. If provided, Lambda uses this
+                token to detect and handle duplicate requests within a 15-minute window.
+
+        Returns:
+            The response from the CheckpointDurableExecution operation.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.CHECKPOINT_DURABLE_EXECUTION,
@@ -406,40 +472,55 @@ class GeneratedOperations(BaseClient):
         description: str | None = None,
         routing_config: AliasRoutingConfiguration | None = None,
     ) -> AliasConfiguration:
-        """Creates an alias
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a
-        Lambda Event Function version. Use aliases to provide clients with a function
-        identifier that you can update to invoke a different version.
+        """Creates an
+        [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html)
+        for a Lambda Event Function version. Use aliases to provide clients with a
+        function identifier that you can update to invoke a different version.
 
         You can also map an alias to split invocation requests between two versions. Use
-        the ``RoutingConfig`` parameter to specify a second version and the percentage
-        of invocation requests that it receives.
+        the `RoutingConfig` parameter to specify a second version and the percentage of
+        invocation requests that it receives.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            name: The name of the alias.
+            function_version: The function version that the alias invokes.
+            description: A description of the alias.
+            routing_config: The [routing
+                configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing)
+                of the alias.
 
-            -
+        Returns:
+            Provides configuration information about a Lambda function
+            [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param name: The name of the alias.
-        :param function_version: The function version that the alias invokes.
-        :param description: A description of the alias.
-        :param routing_config: The routing configuration
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing)
-            of the alias.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.AliasLimitExceededException: Lambda couldn't create the alias
+                because your Amazon Web Services account has exceeded the maximum number
+                of aliases allowed per Lambda function. For more information, see
+                [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.CREATE_ALIAS,
@@ -468,25 +549,44 @@ class GeneratedOperations(BaseClient):
         """Creates a capacity provider that manages compute resources for Lambda Event
         Functions
 
-        :param capacity_provider_name: The name of the capacity provider.
-        :param vpc_config: The VPC configuration for the capacity provider,
-            including subnet IDs and security group IDs where compute instances will be
-            launched.
-        :param permissions_config: The permissions configuration that specifies the
-            IAM role ARN used by the capacity provider to manage compute resources.
-        :param instance_requirements: The instance requirements that specify the
-            compute instance characteristics, including architectures and allowed or
-            excluded instance types.
-        :param capacity_provider_scaling_config: The scaling configuration that
-            defines how the capacity provider scales compute instances, including
-            maximum vCPU count and scaling policies.
-        :param kms_key_arn: The ARN of the KMS key used to encrypt data associated
-            with the capacity provider.
-        :param tags: A list of tags to associate with the capacity provider.
-        :param propagate_tags: The tag propagation configuration for the capacity
-            provider. Specifies tags to apply to managed resources at launch.
-        :param telemetry_config: The telemetry configuration for the capacity
-            provider. Specifies logging settings for managed resources.
+        Args:
+            capacity_provider_name: The name of the capacity provider.
+            vpc_config: The VPC configuration for the capacity provider, including
+                subnet IDs and security group IDs where compute instances will be
+                launched.
+            permissions_config: The permissions configuration that specifies the IAM
+                role ARN used by the capacity provider to manage compute resources.
+            instance_requirements: The instance requirements that specify the
+                compute instance characteristics, including architectures and allowed or
+                excluded instance types.
+            capacity_provider_scaling_config: The scaling configuration that defines
+                how the capacity provider scales compute instances, including maximum
+                vCPU count and scaling policies.
+            kms_key_arn: The ARN of the KMS key used to encrypt data associated with
+                the capacity provider.
+            tags: A list of tags to associate with the capacity provider.
+            propagate_tags: The tag propagation configuration for the capacity
+                provider. Specifies tags to apply to managed resources at launch.
+            telemetry_config: The telemetry configuration for the capacity provider.
+                Specifies logging settings for managed resources.
+
+        Returns:
+            The `CreateCapacityProvider` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.CapacityProviderLimitExceededException: The maximum number of
+                capacity providers for your account has been exceeded. For more
+                information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)
         """
         return await self._pipeline.call(
             _ops.CREATE_CAPACITY_PROVIDER,
@@ -511,17 +611,27 @@ class GeneratedOperations(BaseClient):
         code_signing_policies: CodeSigningPolicies | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> CreateCodeSigningConfigResponse:
-        """Creates a code signing configuration. A code signing configuration
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)
+        """Creates a code signing configuration. A [code signing
+        configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html)
         defines a list of allowed signing profiles and defines the code-signing
         validation policy (action to be taken if deployment validation checks fail).
 
-        :param allowed_publishers: Signing profiles for this code signing
-            configuration.
-        :param description: Descriptive name for this code signing configuration.
-        :param code_signing_policies: The code signing policies define the actions
-            to take if the validation checks fail.
-        :param tags: A list of tags to add to the code signing configuration.
+        Args:
+            allowed_publishers: Signing profiles for this code signing
+                configuration.
+            description: Descriptive name for this code signing configuration.
+            code_signing_policies: The code signing policies define the actions to
+                take if the validation checks fail.
+            tags: A list of tags to add to the code signing configuration.
+
+        Returns:
+            The `CreateCodeSigningConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
         """
         return await self._pipeline.call(
             _ops.CREATE_CODE_SIGNING_CONFIG,
@@ -571,296 +681,217 @@ class GeneratedOperations(BaseClient):
         For details about how to configure different event sources, see the following
         topics.
 
-        -
-
-        Amazon DynamoDB Streams
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping)
-
-        -
-
-        Amazon Kinesis
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping)
-
-        -
-
-        Amazon SQS
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource)
-
-        -
-
-        Amazon MQ and RabbitMQ
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping)
-
-        -
-
-        Amazon MSK (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html)
-
-        -
-
-        Apache Kafka (https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html)
-
-        -
-
-        Amazon DocumentDB
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
+        - [Amazon DynamoDB
+          Streams](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping)
+        - [Amazon
+          Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping)
+        - [Amazon
+          SQS](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource)
+        - [Amazon MQ and
+          RabbitMQ](https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping)
+        - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html)
+        - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html)
+        - [Amazon
+          DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
 
         The following error handling options are available for stream sources (DynamoDB,
         Kinesis, Amazon MSK, and self-managed Apache Kafka):
 
-        -
-
-        ``BisectBatchOnFunctionError`` – If the function returns an error, split the
-        batch in two and retry.
-
-        -
-
-        ``MaximumRecordAgeInSeconds`` – Discard records older than the specified age.
-        The default value is infinite (-1). When set to infinite (-1), failed records
-        are retried until the record expires
-
-        -
-
-        ``MaximumRetryAttempts`` – Discard records after the specified number of
-        retries. The default value is infinite (-1). When set to infinite (-1), failed
-        records are retried until the record expires.
-
-        -
-
-        ``OnFailure`` – Send discarded records to an Amazon SQS queue, Amazon SNS topic,
-        Kafka topic, or Amazon S3 bucket. For more information, see Adding a destination
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
+        - `BisectBatchOnFunctionError` – If the function returns an error, split the
+          batch in two and retry.
+        - `MaximumRecordAgeInSeconds` – Discard records older than the specified age.
+          The default value is infinite (-1). When set to infinite (-1), failed records
+          are retried until the record expires
+        - `MaximumRetryAttempts` – Discard records after the specified number of
+          retries. The default value is infinite (-1). When set to infinite (-1), failed
+          records are retried until the record expires.
+        - `OnFailure` – Send discarded records to an Amazon SQS queue, Amazon SNS topic,
+          Kafka topic, or Amazon S3 bucket. For more information, see [Adding a
+          destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
 
         The following option is available only for DynamoDB and Kinesis event sources:
 
-        -
-
-        ``ParallelizationFactor`` – Process multiple batches from each shard
-        concurrently.
+        - `ParallelizationFactor` – Process multiple batches from each shard
+          concurrently.
 
         For information about which configuration parameters apply to each event source,
         see the following topics.
 
-        -
+        - [Amazon DynamoDB
+          Streams](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-ddb-params)
+        - [Amazon
+          Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-params)
+        - [Amazon
+          SQS](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#services-sqs-params)
+        - [Amazon MQ and
+          RabbitMQ](https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-params)
+        - [Amazon
+          MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
+        - [Apache
+          Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
+        - [Amazon
+          DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
 
-        Amazon DynamoDB Streams
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-ddb-params)
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-        -
+                **Name formats**
 
-        Amazon Kinesis
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-params)
+                - **Function name** – `MyFunction`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Version or Alias ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD`.
+                - **Partial ARN** – `123456789012:function:MyFunction`.
 
-        -
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it's limited to 64 characters in length.
+            event_source_arn: The Amazon Resource Name (ARN) of the event source.
 
-        Amazon SQS
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#services-sqs-params)
+                - **Amazon Kinesis** – The ARN of the data stream or a stream consumer.
+                - **Amazon DynamoDB Streams** – The ARN of the stream.
+                - **Amazon Simple Queue Service** – The ARN of the queue.
+                - **Amazon Managed Streaming for Apache Kafka** – The ARN of the cluster
+                  or the ARN of the VPC connection (for [cross-account event source
+                  mappings](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc)).
+                - **Amazon MQ** – The ARN of the broker.
+                - **Amazon DocumentDB** – The ARN of the DocumentDB change stream.
+            enabled: When true, the event source mapping is active. When false,
+                Lambda pauses polling and invocation.
 
-        -
+                Default: True
+            batch_size: The maximum number of records in each batch that Lambda
+                pulls from your stream or queue and sends to your function. Lambda
+                passes all of the records in the batch to the function in a single call,
+                up to the payload limit for synchronous invocation (6 MB).
 
-        Amazon MQ and RabbitMQ
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-params)
+                - **Amazon Kinesis** – Default 100. Max 10,000.
+                - **Amazon DynamoDB Streams** – Default 100. Max 10,000.
+                - **Amazon Simple Queue Service** – Default 10. For standard queues the
+                  max is 10,000. For FIFO queues the max is 10.
+                - **Amazon Managed Streaming for Apache Kafka** – Default 100. Max
+                  10,000.
+                - **Self-managed Apache Kafka** – Default 100. Max 10,000.
+                - **Amazon MQ (ActiveMQ and RabbitMQ)** – Default 100. Max 10,000.
+                - **DocumentDB** – Default 100. Max 10,000.
+            filter_criteria: An object that defines the filter criteria that
+                determine whether Lambda should process an event. For more information,
+                see [Lambda event
+                filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+            kms_key_arn: The ARN of the Key Management Service (KMS) customer
+                managed key that Lambda uses to encrypt your function's [filter
+                criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
+                By default, Lambda does not encrypt your filter criteria object. Specify
+                this property to encrypt data using your own customer managed key.
+            metrics_config: The metrics configuration for your event source. For
+                more information, see [Event source mapping
+                metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+            logging_config: (Amazon MSK, and self-managed Apache Kafka only) The
+                logging configuration for your event source. For more information, see
+                [Event source mapping
+                logging](https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
+            scaling_config: (Amazon SQS only) The scaling configuration for the
+                event source. For more information, see [Configuring maximum concurrency
+                for Amazon SQS event
+                sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
+            maximum_batching_window_in_seconds: The maximum amount of time, in
+                seconds, that Lambda spends gathering records before invoking the
+                function. You can configure `MaximumBatchingWindowInSeconds` to any
+                value from 0 seconds to 300 seconds in increments of seconds.
 
-        -
+                For Kinesis, DynamoDB, and Amazon SQS event sources, the default
+                batching window is 0 seconds. For Amazon MSK, Self-managed Apache Kafka,
+                Amazon MQ, and DocumentDB event sources, the default batching window is
+                500 ms. Note that because you can only change
+                `MaximumBatchingWindowInSeconds` in increments of seconds, you cannot
+                revert back to the 500 ms default batching window after you have changed
+                it. To restore the default batching window, you must create a new event
+                source mapping.
 
-        Amazon MSK
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
+                Related setting: For Kinesis, DynamoDB, and Amazon SQS event sources,
+                when you set `BatchSize` to a value greater than 10, you must set
+                `MaximumBatchingWindowInSeconds` to at least 1.
 
-        -
+                Not supported for Kafka event source mappings when `ConsumptionMode` is
+                `Queue`.
+            parallelization_factor: (Kinesis and DynamoDB Streams only) The number
+                of batches to process from each shard concurrently.
+            starting_position: The position in a stream from which to start reading.
+                Required for Amazon Kinesis and Amazon DynamoDB Stream event sources.
+                `AT_TIMESTAMP` is supported only for Amazon Kinesis streams, Amazon
+                DocumentDB, Amazon MSK, and self-managed Apache Kafka.
 
-        Apache Kafka
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
+                Not supported for Kafka event source mappings when `ConsumptionMode` is
+                `Queue`.
+            starting_position_timestamp: With `StartingPosition` set to
+                `AT_TIMESTAMP`, the time from which to start reading.
+                `StartingPositionTimestamp` cannot be in the future.
 
-        -
+                Not supported for Kafka event source mappings when `ConsumptionMode` is
+                `Queue`.
+            destination_config: (Kinesis, DynamoDB Streams, Amazon MSK, and
+                self-managed Apache Kafka) A configuration object that specifies the
+                destination of an event after Lambda processes it.
+            maximum_record_age_in_seconds: (Kinesis, DynamoDB Streams, Amazon MSK,
+                and self-managed Apache Kafka) Discard records older than the specified
+                age. The default value is infinite (-1).
+            bisect_batch_on_function_error: (Kinesis, DynamoDB Streams, Amazon MSK,
+                and self-managed Apache Kafka) If the function returns an error, split
+                the batch in two and retry.
+            maximum_retry_attempts: (Kinesis, DynamoDB Streams, Amazon MSK, and
+                self-managed Apache Kafka) Discard records after the specified number of
+                retries. The default value is infinite (-1). When set to infinite (-1),
+                failed records are retried until the record expires.
 
-        Amazon DocumentDB
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
+                For Kafka event source mappings with `ConsumptionMode` set to `Queue`,
+                the value -1 (infinite retries) is not supported and the default is 0
+                (no retries). Lambda releases failed records back to the broker, which
+                redelivers them up to the share group's
+                `group.share.delivery.count.limit`.
+            tags: A list of tags to apply to the event source mapping.
+            tumbling_window_in_seconds: (Kinesis and DynamoDB Streams only) The
+                duration in seconds of a processing window for DynamoDB and Kinesis
+                Streams event sources. A value of 0 seconds indicates no tumbling
+                window.
+            topics: The name of the Kafka topic.
+            queues: (MQ) The name of the Amazon MQ broker destination queue to
+                consume.
+            source_access_configurations: An array of authentication protocols or
+                VPC components required to secure your event source.
+            self_managed_event_source: The self-managed Apache Kafka cluster to
+                receive records from.
+            function_response_types: (Kinesis, DynamoDB Streams, Amazon MSK,
+                self-managed Apache Kafka, and Amazon SQS) A list of current response
+                type enums applied to the event source mapping.
+            amazon_managed_kafka_event_source_config: Specific configuration
+                settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK)
+                event source.
+            self_managed_kafka_event_source_config: Specific configuration settings
+                for a self-managed Apache Kafka event source.
+            document_db_event_source_config: Specific configuration settings for a
+                DocumentDB event source.
+            provisioned_poller_config: (Amazon SQS, Amazon MSK, and self-managed
+                Apache Kafka only) The provisioned mode configuration for the event
+                source. For more information, see [provisioned
+                mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Returns:
+            A mapping between an Amazon Web Services resource and a Lambda function. For
+            details, see
+            [`create_event_source_mapping`][lambda_client.LambdaClient.create_event_source_mapping].
 
-            Name formats
-
-            -
-
-            Function name – ``MyFunction``.
-
-            -
-
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Version or Alias ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD``.
-
-            -
-
-            Partial ARN – ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it's limited to 64 characters in length.
-        :param event_source_arn: The Amazon Resource Name (ARN) of the event source.
-
-            -
-
-            Amazon Kinesis – The ARN of the data stream or a stream consumer.
-
-            -
-
-            Amazon DynamoDB Streams – The ARN of the stream.
-
-            -
-
-            Amazon Simple Queue Service – The ARN of the queue.
-
-            -
-
-            Amazon Managed Streaming for Apache Kafka – The ARN of the cluster or the
-            ARN of the VPC connection (for cross-account event source mappings
-            (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc)).
-
-            -
-
-            Amazon MQ – The ARN of the broker.
-
-            -
-
-            Amazon DocumentDB – The ARN of the DocumentDB change stream.
-        :param enabled: When true, the event source mapping is active. When false,
-            Lambda pauses polling and invocation.
-
-            Default: True
-        :param batch_size: The maximum number of records in each batch that Lambda
-            pulls from your stream or queue and sends to your function. Lambda passes
-            all of the records in the batch to the function in a single call, up to the
-            payload limit for synchronous invocation (6 MB).
-
-            -
-
-            Amazon Kinesis – Default 100. Max 10,000.
-
-            -
-
-            Amazon DynamoDB Streams – Default 100. Max 10,000.
-
-            -
-
-            Amazon Simple Queue Service – Default 10. For standard queues the max is
-            10,000. For FIFO queues the max is 10.
-
-            -
-
-            Amazon Managed Streaming for Apache Kafka – Default 100. Max 10,000.
-
-            -
-
-            Self-managed Apache Kafka – Default 100. Max 10,000.
-
-            -
-
-            Amazon MQ (ActiveMQ and RabbitMQ) – Default 100. Max 10,000.
-
-            -
-
-            DocumentDB – Default 100. Max 10,000.
-        :param filter_criteria: An object that defines the filter criteria that
-            determine whether Lambda should process an event. For more information, see
-            Lambda event filtering
-            (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
-        :param kms_key_arn: The ARN of the Key Management Service (KMS) customer
-            managed key that Lambda uses to encrypt your function's filter criteria
-            (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
-            By default, Lambda does not encrypt your filter criteria object. Specify
-            this property to encrypt data using your own customer managed key.
-        :param metrics_config: The metrics configuration for your event source. For
-            more information, see Event source mapping metrics
-            (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
-        :param logging_config: (Amazon MSK, and self-managed Apache Kafka only) The
-            logging configuration for your event source. For more information, see Event
-            source mapping logging
-            (https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
-        :param scaling_config: (Amazon SQS only) The scaling configuration for the
-            event source. For more information, see Configuring maximum concurrency for
-            Amazon SQS event sources
-            (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
-        :param maximum_batching_window_in_seconds: The maximum amount of time, in
-            seconds, that Lambda spends gathering records before invoking the function.
-            You can configure ``MaximumBatchingWindowInSeconds`` to any value from 0
-            seconds to 300 seconds in increments of seconds.
-
-            For Kinesis, DynamoDB, and Amazon SQS event sources, the default batching
-            window is 0 seconds. For Amazon MSK, Self-managed Apache Kafka, Amazon MQ,
-            and DocumentDB event sources, the default batching window is 500 ms. Note
-            that because you can only change ``MaximumBatchingWindowInSeconds`` in
-            increments of seconds, you cannot revert back to the 500 ms default batching
-            window after you have changed it. To restore the default batching window,
-            you must create a new event source mapping.
-
-            Related setting: For Kinesis, DynamoDB, and Amazon SQS event sources, when
-            you set ``BatchSize`` to a value greater than 10, you must set
-            ``MaximumBatchingWindowInSeconds`` to at least 1.
-
-            Not supported for Kafka event source mappings when ``ConsumptionMode`` is
-            ``Queue``.
-        :param parallelization_factor: (Kinesis and DynamoDB Streams only) The
-            number of batches to process from each shard concurrently.
-        :param starting_position: The position in a stream from which to start
-            reading. Required for Amazon Kinesis and Amazon DynamoDB Stream event
-            sources. ``AT_TIMESTAMP`` is supported only for Amazon Kinesis streams,
-            Amazon DocumentDB, Amazon MSK, and self-managed Apache Kafka.
-
-            Not supported for Kafka event source mappings when ``ConsumptionMode`` is
-            ``Queue``.
-        :param starting_position_timestamp: With ``StartingPosition`` set to
-            ``AT_TIMESTAMP``, the time from which to start reading.
-            ``StartingPositionTimestamp`` cannot be in the future.
-
-            Not supported for Kafka event source mappings when ``ConsumptionMode`` is
-            ``Queue``.
-        :param destination_config: (Kinesis, DynamoDB Streams, Amazon MSK, and
-            self-managed Apache Kafka) A configuration object that specifies the
-            destination of an event after Lambda processes it.
-        :param maximum_record_age_in_seconds: (Kinesis, DynamoDB Streams, Amazon
-            MSK, and self-managed Apache Kafka) Discard records older than the specified
-            age. The default value is infinite (-1).
-        :param bisect_batch_on_function_error: (Kinesis, DynamoDB Streams, Amazon
-            MSK, and self-managed Apache Kafka) If the function returns an error, split
-            the batch in two and retry.
-        :param maximum_retry_attempts: (Kinesis, DynamoDB Streams, Amazon MSK, and
-            self-managed Apache Kafka) Discard records after the specified number of
-            retries. The default value is infinite (-1). When set to infinite (-1),
-            failed records are retried until the record expires.
-
-            For Kafka event source mappings with ``ConsumptionMode`` set to ``Queue``,
-            the value -1 (infinite retries) is not supported and the default is 0 (no
-            retries). Lambda releases failed records back to the broker, which
-            redelivers them up to the share group's
-            ``group.share.delivery.count.limit``.
-        :param tags: A list of tags to apply to the event source mapping.
-        :param tumbling_window_in_seconds: (Kinesis and DynamoDB Streams only) The
-            duration in seconds of a processing window for DynamoDB and Kinesis Streams
-            event sources. A value of 0 seconds indicates no tumbling window.
-        :param topics: The name of the Kafka topic.
-        :param queues: (MQ) The name of the Amazon MQ broker destination queue to
-            consume.
-        :param source_access_configurations: An array of authentication protocols or
-            VPC components required to secure your event source.
-        :param self_managed_event_source: The self-managed Apache Kafka cluster to
-            receive records from.
-        :param function_response_types: (Kinesis, DynamoDB Streams, Amazon MSK,
-            self-managed Apache Kafka, and Amazon SQS) A list of current response type
-            enums applied to the event source mapping.
-        :param amazon_managed_kafka_event_source_config: Specific configuration
-            settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event
-            source.
-        :param self_managed_kafka_event_source_config: Specific configuration
-            settings for a self-managed Apache Kafka event source.
-        :param document_db_event_source_config: Specific configuration settings for
-            a DocumentDB event source.
-        :param provisioned_poller_config: (Amazon SQS, Amazon MSK, and self-managed
-            Apache Kafka only) The provisioned mode configuration for the event source.
-            For more information, see provisioned mode
-            (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.CREATE_EVENT_SOURCE_MAPPING,
@@ -930,222 +961,243 @@ class GeneratedOperations(BaseClient):
         runtime_config: FunctionRuntimeConfig | None = None,
         accelerator_config: AcceleratorConfig | None = None,
     ) -> FunctionConfiguration:
-        """Creates a Lambda Event Function. To create a function, you need a deployment
-        package
-        (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and
-        an execution role
-        (https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role).
+        """Creates a Lambda Event Function. To create a function, you need a [deployment
+        package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html)
+        and an [execution
+        role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role).
         The deployment package is a .zip file archive or container image that contains
         your function code. The execution role grants the function permission to use
         Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming
         and X-Ray for request tracing.
 
-        If the deployment package is a container image
-        (https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html), then you set
-        the package type to ``Image``. For a container image, the code property must
-        include the URI of a container image in the Amazon ECR registry. You do not need
-        to specify the handler and runtime properties.
+        If the deployment package is a [container
+        image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html), then
+        you set the package type to `Image`. For a container image, the code property
+        must include the URI of a container image in the Amazon ECR registry. You do not
+        need to specify the handler and runtime properties.
 
-        If the deployment package is a .zip file archive
-        (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip),
-        then you set the package type to ``Zip``. For a .zip file archive, the code
+        If the deployment package is a [.zip file
+        archive](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip),
+        then you set the package type to `Zip`. For a .zip file archive, the code
         property specifies the location of the .zip file. You must also specify the
         handler and runtime properties. The code in the deployment package must be
         compatible with the target instruction set architecture of the function
-        (``x86-64`` or ``arm64``). If you do not specify the architecture, then the
-        default value is ``x86-64``.
+        (`x86-64` or `arm64`). If you do not specify the architecture, then the default
+        value is `x86-64`.
 
         When you create a function, Lambda provisions an instance of the function and
         its supporting resources. If your function connects to a VPC, this process can
         take a minute or so. During this time, you can't invoke or modify the function.
-        The ``State``, ``StateReason``, and ``StateReasonCode`` fields in the response
-        from GetFunctionConfiguration indicate when the function is ready to invoke. For
-        more information, see Lambda function states
-        (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
+        The `State`, `StateReason`, and `StateReasonCode` fields in the response from
+        [`get_function_configuration`][lambda_client.LambdaClient.get_function_configuration]
+        indicate when the function is ready to invoke. For more information, see [Lambda
+        function
+        states](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
 
         A function has an unpublished version, and can have published versions and
         aliases. The unpublished version changes when you update your function's code
         and configuration. A published version is a snapshot of your function code and
         configuration that can't be changed. An alias is a named resource that maps to a
-        version, and can be changed to map to a different version. Use the ``Publish``
-        parameter to create version ``1`` of your function from its initial
-        configuration.
+        version, and can be changed to map to a different version. Use the `Publish`
+        parameter to create version `1` of your function from its initial configuration.
 
         The other parameters let you configure version-specific and function-level
         settings. You can modify version-specific settings later with
-        UpdateFunctionConfiguration. Function-level settings apply to both the
-        unpublished and published versions of the function, and include tags
-        (TagResource) and per-function concurrency limits (PutFunctionConcurrency).
+        [`update_function_configuration`][lambda_client.LambdaClient.update_function_configuration].
+        Function-level settings apply to both the unpublished and published versions of
+        the function, and include tags
+        ([`tag_resource`][lambda_client.LambdaClient.tag_resource]) and per-function
+        concurrency limits
+        ([`put_function_concurrency`][lambda_client.LambdaClient.put_function_concurrency]).
 
         You can use code signing if your deployment package is a .zip file archive. To
         enable code signing for this function, specify the ARN of a code-signing
         configuration. When a user attempts to deploy a code package with
-        UpdateFunctionCode, Lambda checks that the code package has a valid signature
-        from a trusted publisher. The code-signing configuration includes set of signing
-        profiles, which define the trusted publishers for this function.
+        [`update_function_code`][lambda_client.LambdaClient.update_function_code],
+        Lambda checks that the code package has a valid signature from a trusted
+        publisher. The code-signing configuration includes set of signing profiles,
+        which define the trusted publishers for this function.
 
         If another Amazon Web Services account or an Amazon Web Services service invokes
-        your function, use AddPermission to grant permission by creating a
-        resource-based Identity and Access Management (IAM) policy. You can grant
-        permissions at the function level, on a version, or on an alias.
+        your function, use [`add_permission`][lambda_client.LambdaClient.add_permission]
+        to grant permission by creating a resource-based Identity and Access Management
+        (IAM) policy. You can grant permissions at the function level, on a version, or
+        on an alias.
 
-        To invoke your function directly, use Invoke. To invoke your function in
+        To invoke your function directly, use
+        [`invoke`][lambda_client.LambdaClient.invoke]. To invoke your function in
         response to events in other Amazon Web Services services, create an event source
-        mapping (CreateEventSourceMapping), or configure a function trigger in the other
-        service. For more information, see Invoking Lambda functions
-        (https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
+        mapping
+        ([`create_event_source_mapping`][lambda_client.LambdaClient.create_event_source_mapping]),
+        or configure a function trigger in the other service. For more information, see
+        [Invoking Lambda
+        functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            role: The Amazon Resource Name (ARN) of the function's execution role.
+            code: The code for the function.
+            runtime: The identifier of the function's
+                [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+                Runtime is required if the deployment package is a .zip file archive.
+                Specifying a runtime results in an error if you're deploying a function
+                using a container image.
 
-            -
+                The following list includes deprecated runtimes. Lambda blocks creating
+                new functions and updating existing functions shortly after each runtime
+                is deprecated. For more information, see [Runtime use after
+                deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+                For a list of all currently supported runtimes, see [Supported
+                runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
+            handler: The name of the method within your code that Lambda calls to
+                run your function. Handler is required if the deployment package is a
+                .zip file archive. The format includes the file name. It can also
+                include namespaces and other qualifiers, depending on the runtime. For
+                more information, see [Lambda programming
+                model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
+            description: A description of the function.
+            timeout: The amount of time (in seconds) that Lambda allows a function
+                to run before stopping it. The default is 3 seconds, and the maximum
+                allowed value is 1,800 seconds. For functions using Lambda Managed
+                Instances, asynchronous invocations and event source mapping invocations
+                (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value
+                of 5,400 seconds (90 minutes). For more information, see [Lambda
+                execution
+                environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
+            memory_size: The amount of [memory available to the
+                function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console)
+                at runtime. Increasing the function memory also increases its CPU
+                allocation. The default value is 128 MB. The value can be any multiple
+                of 1 MB.
+            publish: Set to true to publish the first version of the function during
+                creation.
+            publish_to: Specifies where to publish the function version or
+                configuration.
+            vpc_config: For network connectivity to Amazon Web Services resources in
+                a VPC, specify a list of security groups and subnets in the VPC. When
+                you connect a function to a VPC, it can access resources and the
+                internet only through that VPC. For more information, see [Configuring a
+                Lambda function to access resources in a
+                VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+            package_type: The type of deployment package. Set to `Image` for
+                container image and set to `Zip` for .zip file archive.
+            dead_letter_config: A dead-letter queue configuration that specifies the
+                queue or topic where Lambda sends asynchronous events when they fail
+                processing. For more information, see [Dead-letter
+                queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
+            environment: Environment variables that are accessible from function
+                code during execution.
+            kms_key_arn: The ARN of the Key Management Service (KMS) customer
+                managed key that's used to encrypt the following resources:
 
-            -
+                - The function's [environment
+                  variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption).
+                - The function's [Lambda
+                  SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html)
+                  snapshots.
+                - When used with `SourceKMSKeyArn`, the unzipped version of the .zip
+                  deployment package that's used for function invocations. For more
+                  information, see [Specifying a customer managed key for
+                  Lambda](https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption).
+                - The optimized version of the container image that's used for function
+                  invocations. Note that this is not the same key that's used to protect
+                  your container image in the Amazon Elastic Container Registry (Amazon
+                  ECR). For more information, see [Function
+                  lifecycle](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle).
 
-            Partial ARN – ``123456789012:function:my-function``.
+                If you don't provide a customer managed key, Lambda uses an [Amazon Web
+                Services owned
+                key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk)
+                or an [Amazon Web Services managed
+                key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
+            tracing_config: Set `Mode` to `Active` to sample and trace a subset of
+                incoming requests with
+                [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
+            tags: A list of
+                [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to
+                apply to the function.
+            layers: A list of [function
+                layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)
+                to add to the function's execution environment. Specify each layer by
+                its ARN, including the version.
+            file_system_configs: Connection settings for an Amazon EFS file system
+                or an Amazon S3 Files file system.
+            code_signing_config_arn: To enable code signing for this function,
+                specify the ARN of a code-signing configuration. A code-signing
+                configuration includes a set of signing profiles, which define the
+                trusted publishers for this function.
+            image_config: Container image [configuration
+                values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms)
+                that override the values in the container image Dockerfile.
+            architectures: The instruction set architecture that the function
+                supports. Enter a string array with one of the valid values (arm64 or
+                x86_64). The default value is `x86_64`.
+            ephemeral_storage: The size of the function's `/tmp` directory in MB.
+                The default value is 512, but can be any whole number between 512 and
+                10,240 MB. For functions that use `AcceleratorConfig`, the maximum is
+                32,768 MB. For more information, see [Configuring ephemeral storage
+                (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
+            snap_start: The function's
+                [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)
+                setting.
+            logging_config: The function's Amazon CloudWatch Logs configuration
+                settings.
+            tenancy_config: Configuration for multi-tenant applications that use
+                Lambda functions. Defines tenant isolation settings and resource
+                allocations. Required for functions supporting multiple tenants.
+            capacity_provider_config: Configuration for the capacity provider that
+                manages compute resources for Lambda functions.
+            durable_config: Configuration settings for durable functions. Enables
+                creating functions with durability that can remember their state and
+                continue execution even after interruptions.
+            runtime_config: The customer-managed runtime configuration for your
+                function. Specifies the customer-managed runtime and the runtime alias
+                that your function uses.
+            accelerator_config: The accelerator resource settings for a Lambda
+                execution environment.
 
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param role: The Amazon Resource Name (ARN) of the function's execution
-            role.
-        :param code: The code for the function.
-        :param runtime: The identifier of the function's runtime
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime
-            is required if the deployment package is a .zip file archive. Specifying a
-            runtime results in an error if you're deploying a function using a container
-            image.
+        Returns:
+            Details about a function's configuration.
 
-            The following list includes deprecated runtimes. Lambda blocks creating new
-            functions and updating existing functions shortly after each runtime is
-            deprecated. For more information, see Runtime use after deprecation
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
-
-            For a list of all currently supported runtimes, see Supported runtimes
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
-        :param handler: The name of the method within your code that Lambda calls to
-            run your function. Handler is required if the deployment package is a .zip
-            file archive. The format includes the file name. It can also include
-            namespaces and other qualifiers, depending on the runtime. For more
-            information, see Lambda programming model
-            (https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
-        :param description: A description of the function.
-        :param timeout: The amount of time (in seconds) that Lambda allows a
-            function to run before stopping it. The default is 3 seconds, and the
-            maximum allowed value is 1,800 seconds. For functions using Lambda Managed
-            Instances, asynchronous invocations and event source mapping invocations
-            (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of
-            5,400 seconds (90 minutes). For more information, see Lambda execution
-            environment
-            (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
-        :param memory_size: The amount of memory available to the function
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console)
-            at runtime. Increasing the function memory also increases its CPU
-            allocation. The default value is 128 MB. The value can be any multiple of 1
-            MB.
-        :param publish: Set to true to publish the first version of the function
-            during creation.
-        :param publish_to: Specifies where to publish the function version or
-            configuration.
-        :param vpc_config: For network connectivity to Amazon Web Services resources
-            in a VPC, specify a list of security groups and subnets in the VPC. When you
-            connect a function to a VPC, it can access resources and the internet only
-            through that VPC. For more information, see Configuring a Lambda function to
-            access resources in a VPC
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
-        :param package_type: The type of deployment package. Set to ``Image`` for
-            container image and set to ``Zip`` for .zip file archive.
-        :param dead_letter_config: A dead-letter queue configuration that specifies
-            the queue or topic where Lambda sends asynchronous events when they fail
-            processing. For more information, see Dead-letter queues
-            (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
-        :param environment: Environment variables that are accessible from function
-            code during execution.
-        :param kms_key_arn: The ARN of the Key Management Service (KMS) customer
-            managed key that's used to encrypt the following resources:
-
-            -
-
-            The function's environment variables
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption).
-
-            -
-
-            The function's Lambda SnapStart
-            (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html)
-            snapshots.
-
-            -
-
-            When used with ``SourceKMSKeyArn``, the unzipped version of the .zip
-            deployment package that's used for function invocations. For more
-            information, see Specifying a customer managed key for Lambda
-            (https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption).
-
-            -
-
-            The optimized version of the container image that's used for function
-            invocations. Note that this is not the same key that's used to protect your
-            container image in the Amazon Elastic Container Registry (Amazon ECR). For
-            more information, see Function lifecycle
-            (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle).
-
-            If you don't provide a customer managed key, Lambda uses an Amazon Web
-            Services owned key
-            (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk)
-            or an Amazon Web Services managed key
-            (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
-        :param tracing_config: Set ``Mode`` to ``Active`` to sample and trace a
-            subset of incoming requests with X-Ray
-            (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
-        :param tags: A list of tags
-            (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the
-            function.
-        :param layers: A list of function layers
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to
-            add to the function's execution environment. Specify each layer by its ARN,
-            including the version.
-        :param file_system_configs: Connection settings for an Amazon EFS file
-            system or an Amazon S3 Files file system.
-        :param code_signing_config_arn: To enable code signing for this function,
-            specify the ARN of a code-signing configuration. A code-signing
-            configuration includes a set of signing profiles, which define the trusted
-            publishers for this function.
-        :param image_config: Container image configuration values
-            (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms)
-            that override the values in the container image Dockerfile.
-        :param architectures: The instruction set architecture that the function
-            supports. Enter a string array with one of the valid values (arm64 or
-            x86_64). The default value is ``x86_64``.
-        :param ephemeral_storage: The size of the function's ``/tmp`` directory in
-            MB. The default value is 512, but can be any whole number between 512 and
-            10,240 MB. For functions that use ``AcceleratorConfig``, the maximum is
-            32,768 MB. For more information, see Configuring ephemeral storage (console)
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
-        :param snap_start: The function's SnapStart
-            (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
-        :param logging_config: The function's Amazon CloudWatch Logs configuration
-            settings.
-        :param tenancy_config: Configuration for multi-tenant applications that use
-            Lambda functions. Defines tenant isolation settings and resource
-            allocations. Required for functions supporting multiple tenants.
-        :param capacity_provider_config: Configuration for the capacity provider
-            that manages compute resources for Lambda functions.
-        :param durable_config: Configuration settings for durable functions. Enables
-            creating functions with durability that can remember their state and
-            continue execution even after interruptions.
-        :param runtime_config: The customer-managed runtime configuration for your
-            function. Specifies the customer-managed runtime and the runtime alias that
-            your function uses.
-        :param accelerator_config: The accelerator resource settings for a Lambda
-            execution environment.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.InvalidCodeSignatureException: The code signature failed the
+                integrity check. If the integrity check fails, then Lambda blocks
+                deployment, even if the code signing policy is set to WARN.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CodeVerificationFailedException: The code signature failed one or
+                more of the validation checks for signature mismatch or expiry, and the
+                code signing policy is set to ENFORCE. Lambda blocks the deployment.
+            errors.CodeSigningConfigNotFoundException: The specified code signing
+                configuration does not exist.
+            errors.CodeStorageExceededException: Your Amazon Web Services account
+                has exceeded its maximum total code size. For more information, see
+                [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.FunctionVersionsPerCapacityProviderLimitExceededException: The
+                maximum number of function versions that can be associated with a single
+                capacity provider has been exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
         """
         return await self._pipeline.call(
             _ops.CREATE_FUNCTION,
@@ -1196,48 +1248,53 @@ class GeneratedOperations(BaseClient):
         function URL is a dedicated HTTP(S) endpoint that you can use to invoke your
         function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            auth_type: The type of authentication that your function URL uses. Set
+                to `AWS_IAM` if you want to restrict access to authenticated users only.
+                Set to `NONE` if you want to bypass IAM authentication to create a
+                public endpoint. For more information, see [Control access to Lambda
+                function
+                URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+            qualifier: The alias name.
+            cors: The [cross-origin resource sharing
+                (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings
+                for your function URL.
+            invoke_mode: Use one of the following options:
 
-            -
+                - `BUFFERED` – This is the default option. Lambda invokes your function
+                  using the `Invoke` API operation. Invocation results are available
+                  when the payload is complete. The maximum payload size is 6 MB.
+                - `RESPONSE_STREAM` – Your function streams payload results as they
+                  become available. Lambda invokes your function using the
+                  `InvokeWithResponseStream` API operation. The maximum response payload
+                  size is 200 MB.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+        Returns:
+            The `CreateFunctionUrlConfig` response.
 
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param auth_type: The type of authentication that your function URL uses.
-            Set to ``AWS_IAM`` if you want to restrict access to authenticated users
-            only. Set to ``NONE`` if you want to bypass IAM authentication to create a
-            public endpoint. For more information, see Control access to Lambda function
-            URLs (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-        :param qualifier: The alias name.
-        :param cors: The cross-origin resource sharing (CORS)
-            (https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your
-            function URL.
-        :param invoke_mode: Use one of the following options:
-
-            -
-
-            ``BUFFERED`` – This is the default option. Lambda invokes your function
-            using the ``Invoke`` API operation. Invocation results are available when
-            the payload is complete. The maximum payload size is 6 MB.
-
-            -
-
-            ``RESPONSE_STREAM`` – Your function streams payload results as they become
-            available. Lambda invokes your function using the
-            ``InvokeWithResponseStream`` API operation. The maximum response payload
-            size is 200 MB.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.CREATE_FUNCTION_URL_CONFIG,
@@ -1256,29 +1313,35 @@ class GeneratedOperations(BaseClient):
         function_name: str,
         name: str,
     ) -> None:
-        """Deletes a Lambda Event Function alias
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+        """Deletes a Lambda Event Function
+        [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            name: The name of the alias.
 
-            -
-
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param name: The name of the alias.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_ALIAS,
@@ -1296,7 +1359,24 @@ class GeneratedOperations(BaseClient):
         """Deletes a capacity provider. You cannot delete a capacity provider that is
         currently being used by Lambda functions.
 
-        :param capacity_provider_name: The name of the capacity provider to delete.
+        Args:
+            capacity_provider_name: The name of the capacity provider to delete.
+
+        Returns:
+            The `DeleteCapacityProvider` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_CAPACITY_PROVIDER,
@@ -1313,8 +1393,22 @@ class GeneratedOperations(BaseClient):
         """Deletes the code signing configuration. You can delete the code signing
         configuration only if no function is using it.
 
-        :param code_signing_config_arn: The The Amazon Resource Name (ARN) of the
-            code signing configuration.
+        Args:
+            code_signing_config_arn: The The Amazon Resource Name (ARN) of the code
+                signing configuration.
+
+        Returns:
+            The `DeleteCodeSigningConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_CODE_SIGNING_CONFIG,
@@ -1328,18 +1422,35 @@ class GeneratedOperations(BaseClient):
         *,
         durable_execution_arn: str,
     ) -> DeleteDurableExecutionResponse:
-        """Deletes a completed Lambda durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its
-        data. The execution must be in a terminal state (``SUCCEEDED``, ``FAILED``,
-        ``STOPPED``, or ``TIMED_OUT``). Otherwise, this operation returns a
-        ``ResourceConflictException``.
+        """Deletes a completed Lambda [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)
+        and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`,
+        `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a
+        `ResourceConflictException`.
 
-        The execution has ``DELETING`` status until the deletion finishes. For more
-        information, see Deleting durable executions
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html).
+        The execution has `DELETING` status until the deletion finishes. For more
+        information, see [Deleting durable
+        executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html).
 
-        :param durable_execution_arn: The Amazon Resource Name (ARN) of the durable
-            execution.
+        Args:
+            durable_execution_arn: The Amazon Resource Name (ARN) of the durable
+                execution.
+
+        Returns:
+            The `DeleteDurableExecution` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_DURABLE_EXECUTION,
@@ -1353,14 +1464,38 @@ class GeneratedOperations(BaseClient):
         *,
         uuid: str,
     ) -> EventSourceMappingConfiguration:
-        """Deletes an event source mapping
-        (https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You
-        can get the identifier of a mapping from the output of ListEventSourceMappings.
+        """Deletes an [event source
+        mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html).
+        You can get the identifier of a mapping from the output of
+        [`list_event_source_mappings`][lambda_client.LambdaClient.list_event_source_mappings].
 
-        When you delete an event source mapping, it enters a ``Deleting`` state and
-        might not be completely deleted for several seconds.
+        When you delete an event source mapping, it enters a `Deleting` state and might
+        not be completely deleted for several seconds.
 
-        :param uuid: The identifier of the event source mapping.
+        Args:
+            uuid: The identifier of the event source mapping.
+
+        Returns:
+            A mapping between an Amazon Web Services resource and a Lambda function. For
+            details, see
+            [`create_event_source_mapping`][lambda_client.LambdaClient.create_event_source_mapping].
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceInUseException: The operation conflicts with the
+                resource's availability. For example, you tried to update an event
+                source mapping in the CREATING state, or you tried to delete an event
+                source mapping currently UPDATING.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_EVENT_SOURCE_MAPPING,
@@ -1376,42 +1511,51 @@ class GeneratedOperations(BaseClient):
         qualifier: str | None = None,
     ) -> DeleteFunctionResponse:
         """Deletes a Lambda Event Function. To delete a specific function version, use the
-        ``Qualifier`` parameter. Otherwise, all versions and aliases are deleted. This
-        doesn't require the user to have explicit permissions for DeleteAlias.
+        `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This
+        doesn't require the user to have explicit permissions for
+        [`delete_alias`][lambda_client.LambdaClient.delete_alias].
 
-        Note:
-
-        A deleted Lambda function cannot be recovered. Ensure that you specify the
-        correct function name and version before deleting.
+        !!! note
+            A deleted Lambda function cannot be recovered. Ensure that you specify the
+            correct function name and version before deleting.
 
         To delete Lambda event source mappings that invoke a function, use
-        DeleteEventSourceMapping. For Amazon Web Services services and resources that
-        invoke your function directly, delete the trigger in the service where you
-        originally configured it.
+        [`delete_event_source_mapping`][lambda_client.LambdaClient.delete_event_source_mapping].
+        For Amazon Web Services services and resources that invoke your function
+        directly, delete the trigger in the service where you originally configured it.
 
-        :param function_name: The name or ARN of the Lambda function or version.
+        Args:
+            function_name: The name or ARN of the Lambda function or version.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function` (name-only), `my-function:1` (with
+                  version).
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function`` (name-only), ``my-function:1`` (with
-            version).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            qualifier: Specify a version to delete. You can't delete a version that
+                an alias references.
 
-            -
+        Returns:
+            The `DeleteFunction` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param qualifier: Specify a version to delete. You can't delete a version
-            that an alias references.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_FUNCTION,
@@ -1428,25 +1572,33 @@ class GeneratedOperations(BaseClient):
     ) -> None:
         """Removes the code signing configuration from the function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
 
-            -
-
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CodeSigningConfigNotFoundException: The specified code signing
+                configuration does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_FUNCTION_CODE_SIGNING_CONFIG,
@@ -1462,25 +1614,31 @@ class GeneratedOperations(BaseClient):
     ) -> None:
         """Removes a concurrent execution limit from a Lambda Event Function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
 
-            -
-
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_FUNCTION_CONCURRENCY,
@@ -1499,31 +1657,37 @@ class GeneratedOperations(BaseClient):
         or alias.
 
         To configure options for asynchronous invocation, use
-        PutFunctionEventInvokeConfig.
+        [`put_function_event_invoke_config`][lambda_client.LambdaClient.put_function_event_invoke_config].
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** - `123456789012:function:my-function`.
 
-            Function name - ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            qualifier: A version number or alias name.
 
-            -
-
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN - ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param qualifier: A version number or alias name.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_FUNCTION_EVENT_INVOKE_CONFIG,
@@ -1542,26 +1706,32 @@ class GeneratedOperations(BaseClient):
         """Deletes a Lambda function URL. When you delete a function URL, you can't recover
         it. Creating a new function URL results in a different URL address.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            qualifier: The alias name.
 
-            -
-
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param qualifier: The alias name.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_FUNCTION_URL_CONFIG,
@@ -1577,14 +1747,26 @@ class GeneratedOperations(BaseClient):
         layer_name: str,
         version_number: int,
     ) -> None:
-        """Deletes a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        """Deletes a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
         Deleted versions can no longer be viewed or added to functions. To avoid
         breaking functions, a copy of the version remains in Lambda until no functions
         refer to it.
 
-        :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
-        :param version_number: The version number.
+        Args:
+            layer_name: The name or Amazon Resource Name (ARN) of the layer.
+            version_number: The version number.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_LAYER_VERSION,
@@ -1602,26 +1784,32 @@ class GeneratedOperations(BaseClient):
     ) -> None:
         """Deletes the provisioned concurrency configuration for a function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            qualifier: The version number or alias name.
 
-            -
-
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param qualifier: The version number or alias name.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.DELETE_PROVISIONED_CONCURRENCY_CONFIG,
@@ -1637,18 +1825,36 @@ class GeneratedOperations(BaseClient):
         resource_arn: str,
         revision_id: str | None = None,
     ) -> None:
-        """Deletes a resource-based policy
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+        """Deletes a [resource-based
+        policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
         from a Lambda resource.
 
-        :param resource_arn: The Amazon Resource Name (ARN) of the Lambda resource
-            you want to delete the policy from. You can use a qualified or an
-            unqualified ARN. The value must be a complete ARN, and the operation does
-            not accept wildcard characters.
-        :param revision_id: The revision ID that the existing policy must match for
-            the deletion to proceed. If the revision ID doesn't match, the operation
-            fails with a ``PreconditionFailedException`` error. To retrieve the current
-            revision ID, use the GetResourcePolicy operation.
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the Lambda resource you
+                want to delete the policy from. You can use a qualified or an
+                unqualified ARN. The value must be a complete ARN, and the operation
+                does not accept wildcard characters.
+            revision_id: The revision ID that the existing policy must match for the
+                deletion to proceed. If the revision ID doesn't match, the operation
+                fails with a `PreconditionFailedException` error. To retrieve the
+                current revision ID, use the
+                [`get_resource_policy`][lambda_client.LambdaClient.get_resource_policy]
+                operation.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.DELETE_RESOURCE_POLICY,
@@ -1661,9 +1867,19 @@ class GeneratedOperations(BaseClient):
     async def get_account_settings(
         self,
     ) -> GetAccountSettingsResponse:
-        """Retrieves details about your account's limits
-        (https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an
-        Amazon Web Services Region.
+        """Retrieves details about your account's
+        [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in
+        an Amazon Web Services Region.
+
+        Returns:
+            The `GetAccountSettings` response.
+
+        Raises:
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
         """
         return await self._pipeline.call(
             _ops.GET_ACCOUNT_SETTINGS,
@@ -1676,29 +1892,37 @@ class GeneratedOperations(BaseClient):
         function_name: str,
         name: str,
     ) -> AliasConfiguration:
-        """Returns details about a Lambda Event Function alias
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+        """Returns details about a Lambda Event Function
+        [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            name: The name of the alias.
 
-            -
+        Returns:
+            Provides configuration information about a Lambda function
+            [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param name: The name of the alias.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_ALIAS,
@@ -1716,8 +1940,22 @@ class GeneratedOperations(BaseClient):
         """Retrieves information about a specific capacity provider, including its
         configuration, state, and associated resources.
 
-        :param capacity_provider_name: The name of the capacity provider to
-            retrieve.
+        Args:
+            capacity_provider_name: The name of the capacity provider to retrieve.
+
+        Returns:
+            The `GetCapacityProvider` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_CAPACITY_PROVIDER,
@@ -1733,8 +1971,20 @@ class GeneratedOperations(BaseClient):
     ) -> GetCodeSigningConfigResponse:
         """Returns information about the specified code signing configuration.
 
-        :param code_signing_config_arn: The The Amazon Resource Name (ARN) of the
-            code signing configuration.
+        Args:
+            code_signing_config_arn: The The Amazon Resource Name (ARN) of the code
+                signing configuration.
+
+        Returns:
+            The `GetCodeSigningConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_CODE_SIGNING_CONFIG,
@@ -1749,17 +1999,45 @@ class GeneratedOperations(BaseClient):
         durable_execution_arn: str,
         include_execution_data: bool | None = None,
     ) -> GetDurableExecutionResponse:
-        """Retrieves detailed information about a specific durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including
-        its current status, input payload, result or error information, and execution
-        metadata such as start time and usage statistics.
+        """Retrieves detailed information about a specific [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html),
+        including its current status, input payload, result or error information, and
+        execution metadata such as start time and usage statistics.
 
-        :param durable_execution_arn: The Amazon Resource Name (ARN) of the durable
-            execution.
-        :param include_execution_data: Specifies whether to include execution data
-            such as input payload, result, and error information in the response. Set to
-            ``false`` for a more compact response that includes only execution metadata.
-            The default value is set to ``true``.
+        Args:
+            durable_execution_arn: The Amazon Resource Name (ARN) of the durable
+                execution.
+            include_execution_data: Specifies whether to include execution data such
+                as input payload, result, and error information in the response. Set to
+                `false` for a more compact response that includes only execution
+                metadata. The default value is set to `true`.
+
+        Returns:
+            The response from the GetDurableExecution operation, containing detailed
+            information about the durable execution.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.GET_DURABLE_EXECUTION,
@@ -1778,30 +2056,58 @@ class GeneratedOperations(BaseClient):
         marker: str | None = None,
         reverse_order: bool | None = None,
     ) -> GetDurableExecutionHistoryResponse:
-        """Retrieves the execution history for a durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing
-        all the steps, callbacks, and events that occurred during the execution. This
-        provides a detailed audit trail of the execution's progress over time.
+        """Retrieves the execution history for a [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html),
+        showing all the steps, callbacks, and events that occurred during the execution.
+        This provides a detailed audit trail of the execution's progress over time.
 
         The history is available while the execution is running and for a retention
         period after it completes (1-90 days, default 30 days). You can control whether
         to include execution data such as step results and callback payloads.
 
-        :param durable_execution_arn: The Amazon Resource Name (ARN) of the durable
-            execution.
-        :param include_execution_data: Specifies whether to include execution data
-            such as step results and callback payloads in the history events. Set to
-            ``true`` to include data, or ``false`` to exclude it for a more compact
-            response. The default is ``true``.
-        :param max_items: The maximum number of history events to return per call.
-            You can use ``Marker`` to retrieve additional pages of results. The default
-            is 100 and the maximum allowed is 1000. A value of 0 uses the default.
-        :param marker: If ``NextMarker`` was returned from a previous request, use
-            this value to retrieve the next page of results. Each pagination token
-            expires after 24 hours.
-        :param reverse_order: When set to ``true``, returns the history events in
-            reverse chronological order (newest first). By default, events are returned
-            in chronological order (oldest first).
+        Args:
+            durable_execution_arn: The Amazon Resource Name (ARN) of the durable
+                execution.
+            include_execution_data: Specifies whether to include execution data such
+                as step results and callback payloads in the history events. Set to
+                `true` to include data, or `false` to exclude it for a more compact
+                response. The default is `true`.
+            max_items: The maximum number of history events to return per call. You
+                can use `Marker` to retrieve additional pages of results. The default is
+                100 and the maximum allowed is 1000. A value of 0 uses the default.
+            marker: If `NextMarker` was returned from a previous request, use this
+                value to retrieve the next page of results. Each pagination token
+                expires after 24 hours.
+            reverse_order: When set to `true`, returns the history events in reverse
+                chronological order (newest first). By default, events are returned in
+                chronological order (oldest first).
+
+        Returns:
+            The response from the GetDurableExecutionHistory operation, containing the
+            execution history and events.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.GET_DURABLE_EXECUTION_HISTORY,
@@ -1823,28 +2129,54 @@ class GeneratedOperations(BaseClient):
         max_items: int | None = None,
     ) -> GetDurableExecutionStateResponse:
         """Retrieves the current execution state required for the replay process during
-        durable function
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution.
-        This API is used by the Lambda durable functions SDK to get state information
-        needed for replay. You typically don't need to call this API directly as the SDK
-        handles state management automatically.
+        [durable
+        function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)
+        execution. This API is used by the Lambda durable functions SDK to get state
+        information needed for replay. You typically don't need to call this API
+        directly as the SDK handles state management automatically.
 
         The response contains operations ordered by start sequence number in ascending
         order. Completed operations with children don't include child operation details
         since they don't need to be replayed.
 
-        :param durable_execution_arn: The Amazon Resource Name (ARN) of the durable
-            execution.
-        :param checkpoint_token: A checkpoint token that identifies the current
-            state of the execution. This token is provided by the Lambda runtime and
-            ensures that state retrieval is consistent with the current execution
-            context.
-        :param marker: If ``NextMarker`` was returned from a previous request, use
-            this value to retrieve the next page of operations. Each pagination token
-            expires after 24 hours.
-        :param max_items: The maximum number of operations to return per call. You
-            can use ``Marker`` to retrieve additional pages of results. The default is
-            100 and the maximum allowed is 1000. A value of 0 uses the default.
+        Args:
+            durable_execution_arn: The Amazon Resource Name (ARN) of the durable
+                execution.
+            checkpoint_token: A checkpoint token that identifies the current state
+                of the execution. This token is provided by the Lambda runtime and
+                ensures that state retrieval is consistent with the current execution
+                context.
+            marker: If `NextMarker` was returned from a previous request, use this
+                value to retrieve the next page of operations. Each pagination token
+                expires after 24 hours.
+            max_items: The maximum number of operations to return per call. You can
+                use `Marker` to retrieve additional pages of results. The default is 100
+                and the maximum allowed is 1000. A value of 0 uses the default.
+
+        Returns:
+            The response from the GetDurableExecutionState operation, containing the
+            current execution state for replay.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.GET_DURABLE_EXECUTION_STATE,
@@ -1862,9 +2194,27 @@ class GeneratedOperations(BaseClient):
         uuid: str,
     ) -> EventSourceMappingConfiguration:
         """Returns details about an event source mapping. You can get the identifier of a
-        mapping from the output of ListEventSourceMappings.
+        mapping from the output of
+        [`list_event_source_mappings`][lambda_client.LambdaClient.list_event_source_mappings].
 
-        :param uuid: The identifier of the event source mapping.
+        Args:
+            uuid: The identifier of the event source mapping.
+
+        Returns:
+            A mapping between an Amazon Web Services resource and a Lambda function. For
+            details, see
+            [`create_event_source_mapping`][lambda_client.LambdaClient.create_event_source_mapping].
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_EVENT_SOURCE_MAPPING,
@@ -1884,30 +2234,37 @@ class GeneratedOperations(BaseClient):
         specify a function version, only details that are specific to that version are
         returned.
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            qualifier: Specify a version or alias to get details about a published
+                version of the function.
 
-            -
+        Returns:
+            The `GetFunction` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param qualifier: Specify a version or alias to get details about a
-            published version of the function.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_FUNCTION,
@@ -1924,25 +2281,34 @@ class GeneratedOperations(BaseClient):
     ) -> GetFunctionCodeSigningConfigResponse:
         """Returns the code signing configuration for the specified function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
 
-            -
+        Returns:
+            The `GetFunctionCodeSigningConfig` response.
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CodeSigningConfigNotFoundException: The specified code signing
+                configuration does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_FUNCTION_CODE_SIGNING_CONFIG,
@@ -1957,27 +2323,35 @@ class GeneratedOperations(BaseClient):
         function_name: str,
     ) -> GetFunctionConcurrencyResponse:
         """Returns details about the reserved concurrency configuration for a function. To
-        set a concurrency limit for a function, use PutFunctionConcurrency.
+        set a concurrency limit for a function, use
+        [`put_function_concurrency`][lambda_client.LambdaClient.put_function_concurrency].
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
 
-            -
+        Returns:
+            The `GetFunctionConcurrency` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_FUNCTION_CONCURRENCY,
@@ -1994,35 +2368,43 @@ class GeneratedOperations(BaseClient):
     ) -> FunctionConfiguration:
         """Returns the version-specific settings of a Lambda Event Function or version. The
         output includes only options that can vary between versions of a function. To
-        modify these settings, use UpdateFunctionConfiguration.
+        modify these settings, use
+        [`update_function_configuration`][lambda_client.LambdaClient.update_function_configuration].
 
         To get all of a function's details, including function-level settings, use
-        GetFunction.
+        [`get_function`][lambda_client.LambdaClient.get_function].
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            qualifier: Specify a version or alias to get details about a published
+                version of the function.
 
-            -
+        Returns:
+            Details about a function's configuration.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param qualifier: Specify a version or alias to get details about a
-            published version of the function.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_FUNCTION_CONFIGURATION,
@@ -2042,31 +2424,38 @@ class GeneratedOperations(BaseClient):
         or alias.
 
         To configure options for asynchronous invocation, use
-        PutFunctionEventInvokeConfig.
+        [`put_function_event_invoke_config`][lambda_client.LambdaClient.put_function_event_invoke_config].
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** - `123456789012:function:my-function`.
 
-            Function name - ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            qualifier: A version number or alias name.
 
-            -
+        Returns:
+            The `GetFunctionEventInvokeConfig` response.
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN - ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param qualifier: A version number or alias name.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_FUNCTION_EVENT_INVOKE_CONFIG,
@@ -2081,11 +2470,26 @@ class GeneratedOperations(BaseClient):
         *,
         function_name: str,
     ) -> GetFunctionRecursionConfigResponse:
-        """Returns your function's recursive loop detection
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html)
+        """Returns your function's [recursive loop
+        detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html)
         configuration.
 
-        :param function_name: The name of the function.
+        Args:
+            function_name: The name of the function.
+
+        Returns:
+            The `GetFunctionRecursionConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_FUNCTION_RECURSION_CONFIG,
@@ -2102,9 +2506,24 @@ class GeneratedOperations(BaseClient):
     ) -> GetFunctionScalingConfigResponse:
         """Retrieves the scaling configuration for a Lambda Managed Instances function.
 
-        :param function_name: The name or ARN of the Lambda function.
-        :param qualifier: Specify a version or alias to get the scaling
-            configuration for a published version of the function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
+            qualifier: Specify a version or alias to get the scaling configuration
+                for a published version of the function.
+
+        Returns:
+            The `GetFunctionScalingConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_FUNCTION_SCALING_CONFIG,
@@ -2122,26 +2541,33 @@ class GeneratedOperations(BaseClient):
     ) -> GetFunctionUrlConfigResponse:
         """Returns details about a Lambda function URL.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            qualifier: The alias name.
 
-            -
+        Returns:
+            The `GetFunctionUrlConfig` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param qualifier: The alias name.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_FUNCTION_URL_CONFIG,
@@ -2157,12 +2583,27 @@ class GeneratedOperations(BaseClient):
         layer_name: str,
         version_number: int,
     ) -> GetLayerVersionResponse:
-        """Returns information about a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a
-        link to download the layer archive that's valid for 10 minutes.
+        """Returns information about a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html),
+        with a link to download the layer archive that's valid for 10 minutes.
 
-        :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
-        :param version_number: The version number.
+        Args:
+            layer_name: The name or Amazon Resource Name (ARN) of the layer.
+            version_number: The version number.
+
+        Returns:
+            The `GetLayerVersion` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_LAYER_VERSION,
@@ -2177,11 +2618,26 @@ class GeneratedOperations(BaseClient):
         *,
         arn: str,
     ) -> GetLayerVersionResponse:
-        """Returns information about a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a
-        link to download the layer archive that's valid for 10 minutes.
+        """Returns information about a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html),
+        with a link to download the layer archive that's valid for 10 minutes.
 
-        :param arn: The ARN of the layer version.
+        Args:
+            arn: The ARN of the layer version.
+
+        Returns:
+            The `GetLayerVersionByArn` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_LAYER_VERSION_BY_ARN,
@@ -2196,12 +2652,28 @@ class GeneratedOperations(BaseClient):
         layer_name: str,
         version_number: int,
     ) -> GetLayerVersionPolicyResponse:
-        """Returns the permission policy for a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For
-        more information, see AddLayerVersionPermission.
+        """Returns the permission policy for a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        For more information, see
+        [`add_layer_version_permission`][lambda_client.LambdaClient.add_layer_version_permission].
 
-        :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
-        :param version_number: The version number.
+        Args:
+            layer_name: The name or Amazon Resource Name (ARN) of the layer.
+            version_number: The version number.
+
+        Returns:
+            The `GetLayerVersionPolicy` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_LAYER_VERSION_POLICY,
@@ -2217,34 +2689,41 @@ class GeneratedOperations(BaseClient):
         function_name: str,
         qualifier: str | None = None,
     ) -> GetPolicyResponse:
-        """Returns the resource-based IAM policy
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+        """Returns the [resource-based IAM
+        policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
         for a function, version, or alias.
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            qualifier: Specify a version or alias to get the policy for that
+                resource.
 
-            -
+        Returns:
+            The `GetPolicy` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param qualifier: Specify a version or alias to get the policy for that
-            resource.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_POLICY,
@@ -2263,26 +2742,35 @@ class GeneratedOperations(BaseClient):
         """Retrieves the provisioned concurrency configuration for a function's alias or
         version.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            qualifier: The version number or alias name.
 
-            -
+        Returns:
+            The `GetProvisionedConcurrencyConfig` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param qualifier: The version number or alias name.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ProvisionedConcurrencyConfigNotFoundException: The specified
+                configuration does not exist.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_PROVISIONED_CONCURRENCY_CONFIG,
@@ -2297,14 +2785,29 @@ class GeneratedOperations(BaseClient):
         *,
         resource_arn: str,
     ) -> GetResourcePolicyResponse:
-        """Retrieves the resource-based policy
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+        """Retrieves the [resource-based
+        policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
         attached to a Lambda resource.
 
-        :param resource_arn: The Amazon Resource Name (ARN) of the Lambda resource
-            you want to retrieve the policy for. You can use a qualified or an
-            unqualified ARN. The value must be a complete ARN, and the operation does
-            not accept wildcard characters.
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the Lambda resource you
+                want to retrieve the policy for. You can use a qualified or an
+                unqualified ARN. The value must be a complete ARN, and the operation
+                does not accept wildcard characters.
+
+        Returns:
+            The `GetResourcePolicy` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_RESOURCE_POLICY,
@@ -2320,34 +2823,41 @@ class GeneratedOperations(BaseClient):
         qualifier: str | None = None,
     ) -> GetRuntimeManagementConfigResponse:
         """Retrieves the runtime management configuration for a function's version. If the
-        runtime update mode is Manual, this includes the ARN of the runtime version and
-        the runtime update mode. If the runtime update mode is Auto or Function update,
-        this includes the runtime update mode and ``null`` is returned for the ARN. For
-        more information, see Runtime updates
-        (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+        runtime update mode is **Manual**, this includes the ARN of the runtime version
+        and the runtime update mode. If the runtime update mode is **Auto** or
+        **Function update**, this includes the runtime update mode and `null` is
+        returned for the ARN. For more information, see [Runtime
+        updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            qualifier: Specify a version of the function. This can be `$LATEST` or a
+                published version number. If no value is specified, the configuration
+                for the `$LATEST` version is returned.
 
-            -
+        Returns:
+            The `GetRuntimeManagementConfig` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param qualifier: Specify a version of the function. This can be ``$LATEST``
-            or a published version number. If no value is specified, the configuration
-            for the ``$LATEST`` version is returned.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.GET_RUNTIME_MANAGEMENT_CONFIG,
@@ -2371,47 +2881,46 @@ class GeneratedOperations(BaseClient):
     ) -> InvocationResponse:
         """Invokes a Lambda Event Function. You can invoke a function synchronously (and
         wait for the response), or asynchronously. By default, Lambda invokes your
-        function synchronously (i.e. the``InvocationType`` is ``RequestResponse``). To
-        invoke a function asynchronously, set ``InvocationType`` to ``Event``. Lambda
-        passes the ``ClientContext`` object to your function for synchronous invocations
-        only.
+        function synchronously (i.e. the`InvocationType` is `RequestResponse`). To
+        invoke a function asynchronously, set `InvocationType` to `Event`. Lambda passes
+        the `ClientContext` object to your function for synchronous invocations only.
 
         For synchronous invocations, the maximum payload size is 6 MB. For asynchronous
         invocations, the maximum payload size is 1 MB.
 
-        For synchronous invocation
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-sync.html), details
-        about the function response, including errors, are included in the response body
-        and headers. For either invocation type, you can find more information in the
-        execution log
-        (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-functions.html) and
-        trace (https://docs.aws.amazon.com/lambda/latest/dg/lambda-x-ray.html).
+        For [synchronous
+        invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-sync.html),
+        details about the function response, including errors, are included in the
+        response body and headers. For either invocation type, you can find more
+        information in the [execution
+        log](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-functions.html) and
+        [trace](https://docs.aws.amazon.com/lambda/latest/dg/lambda-x-ray.html).
 
         When an error occurs, your function may be invoked multiple times. Retry
         behavior varies by error type, client, event source, and invocation type. For
         example, if you invoke a function asynchronously and it returns an error, Lambda
-        executes the function up to two more times. For more information, see Error
-        handling and automatic retries in Lambda
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html).
+        executes the function up to two more times. For more information, see [Error
+        handling and automatic retries in
+        Lambda](https://docs.aws.amazon.com/lambda/latest/dg/invocation-retries.html).
 
-        For asynchronous invocation
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html), Lambda
-        adds events to a queue before sending them to your function. If your function
-        does not have enough capacity to keep up with the queue, events may be lost.
-        Occasionally, your function may receive the same event multiple times, even if
-        no error occurs. To retain events that were not processed, configure your
-        function with a dead-letter queue
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
+        For [asynchronous
+        invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html),
+        Lambda adds events to a queue before sending them to your function. If your
+        function does not have enough capacity to keep up with the queue, events may be
+        lost. Occasionally, your function may receive the same event multiple times,
+        even if no error occurs. To retain events that were not processed, configure
+        your function with a [dead-letter
+        queue](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
 
         The status code in the API response doesn't reflect function errors. Error codes
         are reserved for errors that prevent your function from executing, such as
-        permissions errors, quota
-        (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)
+        permissions errors,
+        [quota](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)
         errors, or issues with your function's code and configuration. For example,
-        Lambda returns ``TooManyRequestsException`` if running the function would cause
+        Lambda returns `TooManyRequestsException` if running the function would cause
         you to exceed a concurrency limit at either the account level
-        (``ConcurrentInvocationLimitExceeded``) or function level
-        (``ReservedFunctionConcurrentInvocationLimitExceeded``).
+        (`ConcurrentInvocationLimitExceeded`) or function level
+        (`ReservedFunctionConcurrentInvocationLimitExceeded`).
 
         For functions with a long timeout, your client might disconnect during
         synchronous invocation while it waits for a response. Configure your HTTP
@@ -2420,80 +2929,209 @@ class GeneratedOperations(BaseClient):
         30 minutes. Set the read timeout of your client higher than the function
         timeout, and turn on TCP keep-alive.
 
-        This operation requires permission for the lambda:InvokeFunction
-        (https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action.
-        For details on how to set up permissions for cross-account invocations, see
-        Granting function access to other accounts
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
+        This operation requires permission for the
+        [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html)
+        action. For details on how to set up permissions for cross-account invocations,
+        see [Granting function access to other
+        accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            invocation_type: Choose from the following options.
 
-            -
+                - `RequestResponse` (default) – Invoke the function synchronously. Keep
+                  the connection open until the function returns a response or times
+                  out. The API response includes the function response and additional
+                  data.
+                - `Event` – Invoke the function asynchronously. Send events that fail
+                  multiple times to the function's dead-letter queue (if one is
+                  configured). The API response only includes a status code.
+                - `DryRun` – Validate parameter values and verify that the user or role
+                  has permission to invoke the function.
+            log_type: Set to `Tail` to include the execution log in the response.
+                Applies to synchronously invoked functions only.
+            client_context: Up to 3,583 bytes of base64-encoded data about the
+                invoking client to pass to the function in the context object. Lambda
+                passes the `ClientContext` object to your function for synchronous
+                invocations only.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+                `ClientContext` is logged to CloudTrail if you turn on data events.
+            durable_execution_name: A unique name for the durable execution. If you
+                invoke a durable function using a name that already exists with the same
+                payload, Lambda returns the existing execution instead of creating a
+                duplicate. If the payload differs, Lambda returns a
+                `DurableExecutionAlreadyStartedException` error.
 
-            -
+                If not specified, Lambda generates a unique identifier automatically.
+                For more information, see [Execution
+                names](https://docs.aws.amazon.com/lambda/latest/dg/durable-execution-idempotency.html#durable-idempotency-execution-names).
+            payload: The JSON that you want to provide to your Lambda function as
+                input. The maximum payload size is 6 MB for synchronous invocations and
+                1 MB for asynchronous invocations.
 
-            Partial ARN – ``123456789012:function:my-function``.
+                You can enter the JSON directly. For example,
+                `--payload '{ "key": "value" }'`. You can also specify a file path. For
+                example, `--payload file://payload.json`.
+            qualifier: Specify a version or alias to invoke a published version of
+                the function.
+            tenant_id: The identifier of the tenant in a multi-tenant Lambda
+                function.
 
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param invocation_type: Choose from the following options.
+        Returns:
+            The `Invoke` response.
 
-            -
-
-            ``RequestResponse`` (default) – Invoke the function synchronously. Keep the
-            connection open until the function returns a response or times out. The API
-            response includes the function response and additional data.
-
-            -
-
-            ``Event`` – Invoke the function asynchronously. Send events that fail
-            multiple times to the function's dead-letter queue (if one is configured).
-            The API response only includes a status code.
-
-            -
-
-            ``DryRun`` – Validate parameter values and verify that the user or role has
-            permission to invoke the function.
-        :param log_type: Set to ``Tail`` to include the execution log in the
-            response. Applies to synchronously invoked functions only.
-        :param client_context: Up to 3,583 bytes of base64-encoded data about the
-            invoking client to pass to the function in the context object. Lambda passes
-            the ``ClientContext`` object to your function for synchronous invocations
-            only.
-
-            ``ClientContext`` is logged to CloudTrail if you turn on data events.
-        :param durable_execution_name: A unique name for the durable execution. If
-            you invoke a durable function using a name that already exists with the same
-            payload, Lambda returns the existing execution instead of creating a
-            duplicate. If the payload differs, Lambda returns a
-            ``DurableExecutionAlreadyStartedException`` error.
-
-            If not specified, Lambda generates a unique identifier automatically. For
-            more information, see Execution names
-            (https://docs.aws.amazon.com/lambda/latest/dg/durable-execution-idempotency.html#durable-idempotency-execution-names).
-        :param payload: The JSON that you want to provide to your Lambda function as
-            input. The maximum payload size is 6 MB for synchronous invocations and 1 MB
-            for asynchronous invocations.
-
-            You can enter the JSON directly. For example, ``--payload '{ "key": "value"
-            }'``. You can also specify a file path. For example, ``--payload
-            file://payload.json``.
-        :param qualifier: Specify a version or alias to invoke a published version
-            of the function.
-        :param tenant_id: The identifier of the tenant in a multi-tenant Lambda
-            function.
+        Raises:
+            errors.RuntimeAliasDeletedException: The runtime alias for your function
+                is no longer available. Update your function to use an available runtime
+                alias.
+            errors.CodeArtifactUserDeletedException: The Lambda function couldn't be
+                invoked because its code artifact user has been deleted. Wait for Lambda
+                to provision a new code artifact user, or update the function's code
+                package to recreate it.
+            errors.ResourceNotReadyException: The function is inactive and its VPC
+                connection is no longer available. Wait for the VPC connection to
+                reestablish and try again.
+            errors.ServiceQuotaExceededException: The request would exceed a service
+                quota. For more information about Lambda service quotas, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+                To request a quota increase, see [Requesting a quota
+                increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html)
+                in the *Service Quotas User Guide*.
+            errors.InvalidSecurityGroupIDException: The security group ID provided
+                in the Lambda function VPC configuration is not valid.
+            errors.SnapStartTimeoutException: Lambda couldn't restore the snapshot
+                within the timeout limit.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.EC2ThrottledException: Amazon EC2 throttled Lambda during Lambda
+                function initialization using the execution role provided for the
+                function.
+            errors.EFSMountConnectivityException: The Lambda function couldn't make
+                a network connection to the configured file system.
+            errors.SubnetIPAddressLimitReachedException: Lambda couldn't set up VPC
+                access for the Lambda function because one or more configured subnets
+                has no available IP addresses.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.RequestTooLargeException: The request payload exceeded the
+                `Invoke` request body JSON input quota. For more information, see
+                [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
+            errors.UnsupportedMediaTypeException: The content type of the `Invoke`
+                request body is not JSON.
+            errors.S3FilesMountConnectivityException: The Lambda function couldn't
+                make a network connection to the configured S3 Files access point.
+            errors.SerializedRequestEntityTooLargeException: The request payload
+                exceeded the maximum allowed size for serialized request entities.
+            errors.InvalidRuntimeException: The runtime or runtime version specified
+                is not supported.
+            errors.NoPublishedVersionException: The function has no published
+                versions available.
+            errors.EC2UnexpectedException: Lambda received an unexpected Amazon EC2
+                client exception while setting up for the Lambda function.
+            errors.InvalidSubnetIDException: The subnet ID provided in the Lambda
+                function VPC configuration is not valid.
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.EC2AccessDeniedException: Need additional permissions to
+                configure VPC settings.
+            errors.EFSIOException: An error occurred when reading from or writing to
+                a connected file system.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.RuntimeVersionDeletedException: The runtime version used by your
+                function is no longer available. Update your function to use an
+                available runtime version or runtime alias.
+            errors.ENILimitReachedException: Lambda couldn't create an elastic
+                network interface in the VPC, specified as part of Lambda function
+                configuration, because the limit for network interfaces has been
+                reached. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.SnapStartNotReadyException: Lambda is initializing your function.
+                You can invoke the function when the [function
+                state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html)
+                becomes `Active`.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.CodeArtifactUserPendingException: The Lambda function couldn't be
+                invoked because its code artifact user is still being provisioned. Wait
+                for the function's `State` to become `Active` and try the request again.
+            errors.SnapStartException: The `afterRestore()` [runtime
+                hook](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html)
+                encountered an error. For more information, check the Amazon CloudWatch
+                logs.
+            errors.RecursiveInvocationException: Lambda has detected your function
+                being invoked in a recursive loop with other Amazon Web Services
+                resources and stopped your function's invocation.
+            errors.S3FilesMountFailureException: The Lambda function couldn't mount
+                the configured S3 Files access point due to a permission or
+                configuration issue.
+            errors.EFSMountTimeoutException: The Lambda function made a network
+                connection to the configured file system, but the mount operation timed
+                out.
+            errors.ENINotReadyException: Lambda couldn't invoke the Lambda function
+                because the elastic network interface (ENI) configured for its VPC
+                connection isn't ready yet. Wait a few moments and try the request
+                again. For more information about VPC configuration, see [Configuring a
+                Lambda function to access resources in a
+                VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+            errors.S3FilesMountTimeoutException: The Lambda function made a network
+                connection to the configured S3 Files access point, but the mount
+                operation timed out.
+            errors.CodeArtifactUserFailedException: The Lambda function couldn't be
+                invoked because provisioning of its code artifact user failed. Update
+                the function's code package or check the Lambda function's `State` and
+                `StateReasonCode` for additional context.
+            errors.ModeNotSupportedException: The Lambda function doesn't support
+                the invocation mode requested. For example, calling `Invoke` with
+                `InvocationType=RequestResponse` on a function configured for
+                asynchronous-only invocation, or vice versa. For more information about
+                invocation types, see [Invoking Lambda
+                functions](https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.InvalidRequestContentException: The request body could not be
+                parsed as JSON, or a request header is invalid. For example, the
+                'x-amzn-RequestId' header is not a valid UUID string.
+            errors.SnapStartRegenerationFailureException: Lambda couldn't regenerate
+                the SnapStart snapshot for the function. SnapStart-enabled functions
+                periodically regenerate snapshots when their underlying runtime or
+                dependencies change; this regeneration failed. Wait for Lambda to retry,
+                or update the function's configuration to trigger a new snapshot. For
+                more information, see [Lambda
+                SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+            errors.DurableExecutionAlreadyStartedException: The durable execution
+                with the specified name has already been started. Each durable execution
+                name must be unique within the function. Use a different name or check
+                the status of the existing execution.
+            errors.InvalidZipFileException: Lambda could not unzip the deployment
+                package.
+            errors.EFSMountFailureException: The Lambda function couldn't mount the
+                configured file system due to a permission or configuration issue.
         """
         return await self._pipeline.call(
             _ops.INVOKE,
@@ -2517,43 +3155,129 @@ class GeneratedOperations(BaseClient):
     ) -> InvokeAsyncResponse:
         """Deprecated.
 
-        Note:
+        !!! note
+            For asynchronous function invocation, use
+            [`invoke`][lambda_client.LambdaClient.invoke].
 
-                For asynchronous function invocation, use Invoke.
+        Invokes a function asynchronously.
 
-                Invokes a function asynchronously.
+        !!! note
+            The payload limit is 256KB. For larger payloads, for up to 1MB, use
+            [`invoke`][lambda_client.LambdaClient.invoke].
 
-                Note:
+        !!! note
+            If you do use the InvokeAsync action, note that it doesn't support the use
+            of X-Ray active tracing. Trace ID is not propagated to the function, even if
+            X-Ray active tracing is turned on.
 
-                The payload limit is 256KB. For larger payloads, for up to 1MB, use Invoke.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-                Note:
+                **Name formats**
 
-                If you do use the InvokeAsync action, note that it doesn't support the use of
-                X-Ray active tracing. Trace ID is not propagated to the function, even if X-Ray
-                active tracing is turned on.
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-                :param function_name: The name or ARN of the Lambda function.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            invoke_args: The JSON that you want to provide to your Lambda function
+                as input.
 
-                    Name formats
+        Returns:
+            A success response (`202 Accepted`) indicates that the request is queued for
+            invocation.
 
-                    -
-
-                    Function name – ``my-function``.
-
-                    -
-
-                    Function ARN –
-                    ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-                    -
-
-                    Partial ARN – ``123456789012:function:my-function``.
-
-                    The length constraint applies only to the full ARN. If you specify only the
-                    function name, it is limited to 64 characters in length.
-                :param invoke_args: The JSON that you want to provide to your Lambda
-                    function as input.
+        Raises:
+            errors.ServiceQuotaExceededException: The request would exceed a service
+                quota. For more information about Lambda service quotas, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+                To request a quota increase, see [Requesting a quota
+                increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html)
+                in the *Service Quotas User Guide*.
+            errors.InvalidSecurityGroupIDException: The security group ID provided
+                in the Lambda function VPC configuration is not valid.
+            errors.SnapStartTimeoutException: Lambda couldn't restore the snapshot
+                within the timeout limit.
+            errors.EC2ThrottledException: Amazon EC2 throttled Lambda during Lambda
+                function initialization using the execution role provided for the
+                function.
+            errors.EFSMountConnectivityException: The Lambda function couldn't make
+                a network connection to the configured file system.
+            errors.SubnetIPAddressLimitReachedException: Lambda couldn't set up VPC
+                access for the Lambda function because one or more configured subnets
+                has no available IP addresses.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
+            errors.S3FilesMountConnectivityException: The Lambda function couldn't
+                make a network connection to the configured S3 Files access point.
+            errors.InvalidRuntimeException: The runtime or runtime version specified
+                is not supported.
+            errors.EC2UnexpectedException: Lambda received an unexpected Amazon EC2
+                client exception while setting up for the Lambda function.
+            errors.InvalidSubnetIDException: The subnet ID provided in the Lambda
+                function VPC configuration is not valid.
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.EC2AccessDeniedException: Need additional permissions to
+                configure VPC settings.
+            errors.EFSIOException: An error occurred when reading from or writing to
+                a connected file system.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ENILimitReachedException: Lambda couldn't create an elastic
+                network interface in the VPC, specified as part of Lambda function
+                configuration, because the limit for network interfaces has been
+                reached. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.SnapStartNotReadyException: Lambda is initializing your function.
+                You can invoke the function when the [function
+                state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html)
+                becomes `Active`.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.SnapStartException: The `afterRestore()` [runtime
+                hook](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html)
+                encountered an error. For more information, check the Amazon CloudWatch
+                logs.
+            errors.S3FilesMountFailureException: The Lambda function couldn't mount
+                the configured S3 Files access point due to a permission or
+                configuration issue.
+            errors.EFSMountTimeoutException: The Lambda function made a network
+                connection to the configured file system, but the mount operation timed
+                out.
+            errors.S3FilesMountTimeoutException: The Lambda function made a network
+                connection to the configured S3 Files access point, but the mount
+                operation timed out.
+            errors.ModeNotSupportedException: The Lambda function doesn't support
+                the invocation mode requested. For example, calling `Invoke` with
+                `InvocationType=RequestResponse` on a function configured for
+                asynchronous-only invocation, or vice versa. For more information about
+                invocation types, see [Invoking Lambda
+                functions](https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.InvalidRequestContentException: The request body could not be
+                parsed as JSON, or a request header is invalid. For example, the
+                'x-amzn-RequestId' header is not a valid UUID string.
+            errors.SnapStartRegenerationFailureException: Lambda couldn't regenerate
+                the SnapStart snapshot for the function. SnapStart-enabled functions
+                periodically regenerate snapshots when their underlying runtime or
+                dependencies change; this regeneration failed. Wait for Lambda to retry,
+                or update the function's configuration to trigger a new snapshot. For
+                more information, see [Lambda
+                SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+            errors.EFSMountFailureException: The Lambda function couldn't mount the
+                configured file system due to a permission or configuration issue.
         """
         return await self._pipeline.call(
             _ops.INVOKE_ASYNC,
@@ -2575,62 +3299,177 @@ class GeneratedOperations(BaseClient):
         invocation_type: ResponseStreamingInvocationType | str | None = None,
     ) -> InvokeWithResponseStreamResponse:
         """Configure your Lambda Event Functions to stream response payloads back to
-        clients. For more information, see Configuring a Lambda function to stream
-        responses
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+        clients. For more information, see [Configuring a Lambda function to stream
+        responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
 
-        This operation requires permission for the lambda:InvokeFunction
-        (https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action.
-        For details on how to set up permissions for cross-account invocations, see
-        Granting function access to other accounts
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
+        This operation requires permission for the
+        [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html)
+        action. For details on how to set up permissions for cross-account invocations,
+        see [Granting function access to other
+        accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            log_type: Set to `Tail` to include the execution log in the response.
+                Applies to synchronously invoked functions only.
+            client_context: Up to 3,583 bytes of base64-encoded data about the
+                invoking client to pass to the function in the context object.
 
-            -
+                `ClientContext` is logged to CloudTrail if you turn on data events.
+            qualifier: The alias name.
+            payload: The JSON that you want to provide to your Lambda function as
+                input.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+                You can enter the JSON directly. For example,
+                `--payload '{ "key": "value" }'`. You can also specify a file path. For
+                example, `--payload file://payload.json`.
+            tenant_id: The identifier of the tenant in a multi-tenant Lambda
+                function.
+            invocation_type: Use one of the following options:
 
-            -
+                - `RequestResponse` (default) – Invoke the function synchronously. Keep
+                  the connection open until the function returns a response or times
+                  out. The API operation response includes the function response and
+                  additional data.
+                - `DryRun` – Validate parameter values and verify that the IAM user or
+                  role has permission to invoke the function.
 
-            Partial ARN – ``123456789012:function:my-function``.
+        Returns:
+            The `InvokeWithResponseStream` response.
 
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param log_type: Set to ``Tail`` to include the execution log in the
-            response. Applies to synchronously invoked functions only.
-        :param client_context: Up to 3,583 bytes of base64-encoded data about the
-            invoking client to pass to the function in the context object.
-
-            ``ClientContext`` is logged to CloudTrail if you turn on data events.
-        :param qualifier: The alias name.
-        :param payload: The JSON that you want to provide to your Lambda function as
-            input.
-
-            You can enter the JSON directly. For example, ``--payload '{ "key": "value"
-            }'``. You can also specify a file path. For example, ``--payload
-            file://payload.json``.
-        :param tenant_id: The identifier of the tenant in a multi-tenant Lambda
-            function.
-        :param invocation_type: Use one of the following options:
-
-            -
-
-            ``RequestResponse`` (default) – Invoke the function synchronously. Keep the
-            connection open until the function returns a response or times out. The API
-            operation response includes the function response and additional data.
-
-            -
-
-            ``DryRun`` – Validate parameter values and verify that the IAM user or role
-            has permission to invoke the function.
+        Raises:
+            errors.RuntimeAliasDeletedException: The runtime alias for your function
+                is no longer available. Update your function to use an available runtime
+                alias.
+            errors.CodeArtifactUserDeletedException: The Lambda function couldn't be
+                invoked because its code artifact user has been deleted. Wait for Lambda
+                to provision a new code artifact user, or update the function's code
+                package to recreate it.
+            errors.ResourceNotReadyException: The function is inactive and its VPC
+                connection is no longer available. Wait for the VPC connection to
+                reestablish and try again.
+            errors.ServiceQuotaExceededException: The request would exceed a service
+                quota. For more information about Lambda service quotas, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+                To request a quota increase, see [Requesting a quota
+                increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html)
+                in the *Service Quotas User Guide*.
+            errors.InvalidSecurityGroupIDException: The security group ID provided
+                in the Lambda function VPC configuration is not valid.
+            errors.SnapStartTimeoutException: Lambda couldn't restore the snapshot
+                within the timeout limit.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.EC2ThrottledException: Amazon EC2 throttled Lambda during Lambda
+                function initialization using the execution role provided for the
+                function.
+            errors.EFSMountConnectivityException: The Lambda function couldn't make
+                a network connection to the configured file system.
+            errors.SubnetIPAddressLimitReachedException: Lambda couldn't set up VPC
+                access for the Lambda function because one or more configured subnets
+                has no available IP addresses.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.RequestTooLargeException: The request payload exceeded the
+                `Invoke` request body JSON input quota. For more information, see
+                [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
+            errors.UnsupportedMediaTypeException: The content type of the `Invoke`
+                request body is not JSON.
+            errors.S3FilesMountConnectivityException: The Lambda function couldn't
+                make a network connection to the configured S3 Files access point.
+            errors.SerializedRequestEntityTooLargeException: The request payload
+                exceeded the maximum allowed size for serialized request entities.
+            errors.InvalidRuntimeException: The runtime or runtime version specified
+                is not supported.
+            errors.NoPublishedVersionException: The function has no published
+                versions available.
+            errors.EC2UnexpectedException: Lambda received an unexpected Amazon EC2
+                client exception while setting up for the Lambda function.
+            errors.InvalidSubnetIDException: The subnet ID provided in the Lambda
+                function VPC configuration is not valid.
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.EC2AccessDeniedException: Need additional permissions to
+                configure VPC settings.
+            errors.EFSIOException: An error occurred when reading from or writing to
+                a connected file system.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.RuntimeVersionDeletedException: The runtime version used by your
+                function is no longer available. Update your function to use an
+                available runtime version or runtime alias.
+            errors.ENILimitReachedException: Lambda couldn't create an elastic
+                network interface in the VPC, specified as part of Lambda function
+                configuration, because the limit for network interfaces has been
+                reached. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.SnapStartNotReadyException: Lambda is initializing your function.
+                You can invoke the function when the [function
+                state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html)
+                becomes `Active`.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.CodeArtifactUserPendingException: The Lambda function couldn't be
+                invoked because its code artifact user is still being provisioned. Wait
+                for the function's `State` to become `Active` and try the request again.
+            errors.SnapStartException: The `afterRestore()` [runtime
+                hook](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html)
+                encountered an error. For more information, check the Amazon CloudWatch
+                logs.
+            errors.RecursiveInvocationException: Lambda has detected your function
+                being invoked in a recursive loop with other Amazon Web Services
+                resources and stopped your function's invocation.
+            errors.S3FilesMountFailureException: The Lambda function couldn't mount
+                the configured S3 Files access point due to a permission or
+                configuration issue.
+            errors.EFSMountTimeoutException: The Lambda function made a network
+                connection to the configured file system, but the mount operation timed
+                out.
+            errors.S3FilesMountTimeoutException: The Lambda function made a network
+                connection to the configured S3 Files access point, but the mount
+                operation timed out.
+            errors.CodeArtifactUserFailedException: The Lambda function couldn't be
+                invoked because provisioning of its code artifact user failed. Update
+                the function's code package or check the Lambda function's `State` and
+                `StateReasonCode` for additional context.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.InvalidRequestContentException: The request body could not be
+                parsed as JSON, or a request header is invalid. For example, the
+                'x-amzn-RequestId' header is not a valid UUID string.
+            errors.SnapStartRegenerationFailureException: Lambda couldn't regenerate
+                the SnapStart snapshot for the function. SnapStart-enabled functions
+                periodically regenerate snapshots when their underlying runtime or
+                dependencies change; this regeneration failed. Wait for Lambda to retry,
+                or update the function's configuration to trigger a new snapshot. For
+                more information, see [Lambda
+                SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+            errors.InvalidZipFileException: Lambda could not unzip the deployment
+                package.
+            errors.EFSMountFailureException: The Lambda function couldn't mount the
+                configured file system due to a permission or configuration issue.
         """
         return await self._pipeline.call(
             _ops.INVOKE_WITH_RESPONSE_STREAM,
@@ -2653,34 +3492,41 @@ class GeneratedOperations(BaseClient):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListAliasesResponse:
-        """Returns a list of aliases
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a
-        Lambda Event Function.
+        """Returns a list of
+        [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html)
+        for a Lambda Event Function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            function_version: Specify a function version to only list aliases that
+                invoke that version.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: Limit the number of aliases returned.
 
-            -
+        Returns:
+            The `ListAliases` response.
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param function_version: Specify a function version to only list aliases
-            that invoke that version.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: Limit the number of aliases returned.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_ALIASES,
@@ -2701,10 +3547,23 @@ class GeneratedOperations(BaseClient):
     ) -> ListCapacityProvidersResponse:
         """Returns a list of capacity providers in your account.
 
-        :param state: Filter capacity providers by their current state.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: The maximum number of capacity providers to return.
+        Args:
+            state: Filter capacity providers by their current state.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: The maximum number of capacity providers to return.
+
+        Returns:
+            The `ListCapacityProviders` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
         """
         return await self._pipeline.call(
             _ops.LIST_CAPACITY_PROVIDERS,
@@ -2721,14 +3580,24 @@ class GeneratedOperations(BaseClient):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListCodeSigningConfigsResponse:
-        """Returns a list of code signing configurations
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A
-        request returns up to 10,000 configurations per call. You can use the
-        ``MaxItems`` parameter to return fewer configurations per call.
+        """Returns a list of [code signing
+        configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html).
+        A request returns up to 10,000 configurations per call. You can use the
+        `MaxItems` parameter to return fewer configurations per call.
 
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: Maximum number of items to return.
+        Args:
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: Maximum number of items to return.
+
+        Returns:
+            The `ListCodeSigningConfigs` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
         """
         return await self._pipeline.call(
             _ops.LIST_CODE_SIGNING_CONFIGS,
@@ -2751,66 +3620,60 @@ class GeneratedOperations(BaseClient):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListDurableExecutionsByFunctionResponse:
-        """Returns a list of durable executions
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a
-        specified Lambda function. You can filter the results by execution name, status,
-        and start time range. This API supports pagination for large result sets.
+        """Returns a list of [durable
+        executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html)
+        for a specified Lambda function. You can filter the results by execution name,
+        status, and start time range. This API supports pagination for large result
+        sets.
 
-        :param function_name: The name or ARN of the Lambda function. You can
-            specify a function name, a partial ARN, or a full ARN.
-        :param qualifier: The function version to filter executions by. If you don't
-            specify a qualifier, this operation returns executions across all versions
-            of the Lambda function.
-        :param durable_execution_name: Filter executions by name. Only executions
-            with names that matches this string are returned.
-        :param statuses: Filters the executions by status. Specify one of the
-            following values:
+        Args:
+            function_name: The name or ARN of the Lambda function. You can specify a
+                function name, a partial ARN, or a full ARN.
+            qualifier: The function version to filter executions by. If you don't
+                specify a qualifier, this operation returns executions across all
+                versions of the Lambda function.
+            durable_execution_name: Filter executions by name. Only executions with
+                names that matches this string are returned.
+            statuses: Filters the executions by status. Specify one of the following
+                values:
 
-            -
+                - `RUNNING` – The execution is running or waiting for pending operations
+                  to complete.
+                - `PAUSING` – The execution is waiting for an in-progress invocation to
+                  reach its next checkpoint before it pauses.
+                - `PAUSED` – The execution is paused, and Lambda doesn't invoke your
+                  function.
+                - `SUCCEEDED` – The execution completed successfully.
+                - `FAILED` – The execution completed with an error.
+                - `TIMED_OUT` – The execution exceeded its execution timeout.
+                - `STOPPED` – A `StopDurableExecution` request stopped the execution.
+                - `DELETING` – A `DeleteDurableExecution` request is deleting the
+                  execution and its data.
+            started_after: Filter executions that started after this timestamp (ISO
+                8601 format).
+            started_before: Filter executions that started before this timestamp
+                (ISO 8601 format).
+            reverse_order: Set to true to return results in chronological order
+                (oldest first). Default is false.
+            marker: Pagination token from a previous request to continue retrieving
+                results.
+            max_items: Maximum number of executions to return (1-1000). Default
+                is 100.
 
-            ``RUNNING`` – The execution is running or waiting for pending operations to
-            complete.
+        Returns:
+            The response from the ListDurableExecutionsByFunction operation, containing
+            a list of durable executions and pagination information.
 
-            -
-
-            ``PAUSING`` – The execution is waiting for an in-progress invocation to
-            reach its next checkpoint before it pauses.
-
-            -
-
-            ``PAUSED`` – The execution is paused, and Lambda doesn't invoke your
-            function.
-
-            -
-
-            ``SUCCEEDED`` – The execution completed successfully.
-
-            -
-
-            ``FAILED`` – The execution completed with an error.
-
-            -
-
-            ``TIMED_OUT`` – The execution exceeded its execution timeout.
-
-            -
-
-            ``STOPPED`` – A ``StopDurableExecution`` request stopped the execution.
-
-            -
-
-            ``DELETING`` – A ``DeleteDurableExecution`` request is deleting the
-            execution and its data.
-        :param started_after: Filter executions that started after this timestamp
-            (ISO 8601 format).
-        :param started_before: Filter executions that started before this timestamp
-            (ISO 8601 format).
-        :param reverse_order: Set to true to return results in chronological order
-            (oldest first). Default is false.
-        :param marker: Pagination token from a previous request to continue
-            retrieving results.
-        :param max_items: Maximum number of executions to return (1-1000). Default
-            is 100.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_DURABLE_EXECUTIONS_BY_FUNCTION,
@@ -2835,64 +3698,51 @@ class GeneratedOperations(BaseClient):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListEventSourceMappingsResponse:
-        """Lists event source mappings. Specify an ``EventSourceArn`` to show only event
+        """Lists event source mappings. Specify an `EventSourceArn` to show only event
         source mappings for a single event source.
 
-        :param event_source_arn: The Amazon Resource Name (ARN) of the event source.
+        Args:
+            event_source_arn: The Amazon Resource Name (ARN) of the event source.
 
-            -
+                - **Amazon Kinesis** – The ARN of the data stream or a stream consumer.
+                - **Amazon DynamoDB Streams** – The ARN of the stream.
+                - **Amazon Simple Queue Service** – The ARN of the queue.
+                - **Amazon Managed Streaming for Apache Kafka** – The ARN of the cluster
+                  or the ARN of the VPC connection (for [cross-account event source
+                  mappings](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc)).
+                - **Amazon MQ** – The ARN of the broker.
+                - **Amazon DocumentDB** – The ARN of the DocumentDB change stream.
+            function_name: The name or ARN of the Lambda function.
 
-            Amazon Kinesis – The ARN of the data stream or a stream consumer.
+                **Name formats**
 
-            -
+                - **Function name** – `MyFunction`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Version or Alias ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD`.
+                - **Partial ARN** – `123456789012:function:MyFunction`.
 
-            Amazon DynamoDB Streams – The ARN of the stream.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it's limited to 64 characters in length.
+            marker: A pagination token returned by a previous call.
+            max_items: The maximum number of event source mappings to return. Note
+                that ListEventSourceMappings returns a maximum of 100 items in each
+                response, even if you set the number higher.
 
-            -
+        Returns:
+            The `ListEventSourceMappings` response.
 
-            Amazon Simple Queue Service – The ARN of the queue.
-
-            -
-
-            Amazon Managed Streaming for Apache Kafka – The ARN of the cluster or the
-            ARN of the VPC connection (for cross-account event source mappings
-            (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc)).
-
-            -
-
-            Amazon MQ – The ARN of the broker.
-
-            -
-
-            Amazon DocumentDB – The ARN of the DocumentDB change stream.
-        :param function_name: The name or ARN of the Lambda function.
-
-            Name formats
-
-            -
-
-            Function name – ``MyFunction``.
-
-            -
-
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Version or Alias ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD``.
-
-            -
-
-            Partial ARN – ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it's limited to 64 characters in length.
-        :param marker: A pagination token returned by a previous call.
-        :param max_items: The maximum number of event source mappings to return.
-            Note that ListEventSourceMappings returns a maximum of 100 items in each
-            response, even if you set the number higher.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_EVENT_SOURCE_MAPPINGS,
@@ -2912,33 +3762,40 @@ class GeneratedOperations(BaseClient):
         max_items: int | None = None,
     ) -> ListFunctionEventInvokeConfigsResponse:
         """Retrieves a list of configurations for asynchronous invocation for a Lambda
-        Event Function. To retrieve more configurations, use the ``Marker`` parameter.
+        Event Function. To retrieve more configurations, use the `Marker` parameter.
 
         To configure options for asynchronous invocation, use
-        PutFunctionEventInvokeConfig.
+        [`put_function_event_invoke_config`][lambda_client.LambdaClient.put_function_event_invoke_config].
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `my-function`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** - `123456789012:function:my-function`.
 
-            Function name - ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: The maximum number of configurations to return.
 
-            -
+        Returns:
+            The `ListFunctionEventInvokeConfigs` response.
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN - ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: The maximum number of configurations to return.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_FUNCTION_EVENT_INVOKE_CONFIGS,
@@ -2958,30 +3815,37 @@ class GeneratedOperations(BaseClient):
     ) -> ListFunctionUrlConfigsResponse:
         """Returns a list of Lambda function URLs for the specified function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: The maximum number of function URLs to return in the
+                response. Note that `ListFunctionUrlConfigs` returns a maximum of 50
+                items in each response, even if you set the number higher.
 
-            -
+        Returns:
+            The `ListFunctionUrlConfigs` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: The maximum number of function URLs to return in the
-            response. Note that ``ListFunctionUrlConfigs`` returns a maximum of 50 items
-            in each response, even if you set the number higher.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_FUNCTION_URL_CONFIGS,
@@ -3002,12 +3866,27 @@ class GeneratedOperations(BaseClient):
         """Returns a list of function versions that are configured to use a specific
         capacity provider.
 
-        :param capacity_provider_name: The name of the capacity provider to list
-            function versions for.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: The maximum number of function versions to return in the
-            response.
+        Args:
+            capacity_provider_name: The name of the capacity provider to list
+                function versions for.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: The maximum number of function versions to return in the
+                response.
+
+        Returns:
+            The `ListFunctionVersionsByCapacityProvider` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER,
@@ -3029,28 +3908,42 @@ class GeneratedOperations(BaseClient):
         """Returns a list of Lambda Event Functions, with the version-specific
         configuration of each. Lambda returns up to 50 functions per call.
 
-        Set ``FunctionVersion`` to ``ALL`` to include all published versions of each
+        Set `FunctionVersion` to `ALL` to include all published versions of each
         function in addition to the unpublished version.
 
-        Note:
+        !!! note
+            The `ListFunctions` operation returns a subset of the
+            [`FunctionConfiguration`][lambda_client.models.FunctionConfiguration]
+            fields. To get the additional fields (State, StateReasonCode, StateReason,
+            LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode,
+            RuntimeVersionConfig) for a function or version, use
+            [`get_function`][lambda_client.LambdaClient.get_function].
 
-        The ``ListFunctions`` operation returns a subset of the FunctionConfiguration
-        fields. To get the additional fields (State, StateReasonCode, StateReason,
-        LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode,
-        RuntimeVersionConfig) for a function or version, use GetFunction.
+        Args:
+            master_region: For Lambda@Edge functions, the Amazon Web Services Region
+                of the master function. For example, `us-east-1` filters the list of
+                functions to include only Lambda@Edge functions replicated from a master
+                function in US East (N. Virginia). If specified, you must set
+                `FunctionVersion` to `ALL`.
+            function_version: Set to `ALL` to include entries for all published
+                versions of each function.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: The maximum number of functions to return in the response.
+                Note that `ListFunctions` returns a maximum of 50 items in each
+                response, even if you set the number higher.
 
-        :param master_region: For Lambda@Edge functions, the Amazon Web Services
-            Region of the master function. For example, ``us-east-1`` filters the list
-            of functions to include only Lambda@Edge functions replicated from a master
-            function in US East (N. Virginia). If specified, you must set
-            ``FunctionVersion`` to ``ALL``.
-        :param function_version: Set to ``ALL`` to include entries for all published
-            versions of each function.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: The maximum number of functions to return in the response.
-            Note that ``ListFunctions`` returns a maximum of 50 items in each response,
-            even if you set the number higher.
+        Returns:
+            A list of Lambda functions.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
         """
         return await self._pipeline.call(
             _ops.LIST_FUNCTIONS,
@@ -3073,11 +3966,23 @@ class GeneratedOperations(BaseClient):
         use this method prior to deleting a code signing configuration, to verify that
         no functions are using it.
 
-        :param code_signing_config_arn: The The Amazon Resource Name (ARN) of the
-            code signing configuration.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: Maximum number of items to return.
+        Args:
+            code_signing_config_arn: The The Amazon Resource Name (ARN) of the code
+                signing configuration.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: Maximum number of items to return.
+
+        Returns:
+            The `ListFunctionsByCodeSigningConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG,
@@ -3097,27 +4002,42 @@ class GeneratedOperations(BaseClient):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListLayerVersionsResponse:
-        """Lists the versions of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
-        Versions that have been deleted aren't listed. Specify a runtime identifier
-        (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only
-        versions that indicate that they're compatible with that runtime. Specify a
-        compatible architecture to include only layer versions that are compatible with
-        that architecture.
+        """Lists the versions of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        Versions that have been deleted aren't listed. Specify a [runtime
+        identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)
+        to list only versions that indicate that they're compatible with that runtime.
+        Specify a compatible architecture to include only layer versions that are
+        compatible with that architecture.
 
-        :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
-        :param compatible_architecture: The compatible instruction set architecture
-            (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-        :param compatible_runtime: A runtime identifier.
+        Args:
+            layer_name: The name or Amazon Resource Name (ARN) of the layer.
+            compatible_architecture: The compatible [instruction set
+                architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+            compatible_runtime: A runtime identifier.
 
-            The following list includes deprecated runtimes. For more information, see
-            Runtime use after deprecation
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+                The following list includes deprecated runtimes. For more information,
+                see [Runtime use after
+                deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
 
-            For a list of all currently supported runtimes, see Supported runtimes
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
-        :param marker: A pagination token returned by a previous call.
-        :param max_items: The maximum number of versions to return.
+                For a list of all currently supported runtimes, see [Supported
+                runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
+            marker: A pagination token returned by a previous call.
+            max_items: The maximum number of versions to return.
+
+        Returns:
+            The `ListLayerVersions` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_LAYER_VERSIONS,
@@ -3138,27 +4058,40 @@ class GeneratedOperations(BaseClient):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListLayersResponse:
-        """Lists Lambda layers
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows
-        information about the latest version of each. Specify a runtime identifier
-        (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only
-        layers that indicate that they're compatible with that runtime. Specify a
-        compatible architecture to include only layers that are compatible with that
-        instruction set architecture
-        (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+        """Lists [Lambda
+        layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and
+        shows information about the latest version of each. Specify a [runtime
+        identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html)
+        to list only layers that indicate that they're compatible with that runtime.
+        Specify a compatible architecture to include only layers that are compatible
+        with that [instruction set
+        architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
 
-        :param compatible_architecture: The compatible instruction set architecture
-            (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-        :param compatible_runtime: A runtime identifier.
+        Args:
+            compatible_architecture: The compatible [instruction set
+                architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+            compatible_runtime: A runtime identifier.
 
-            The following list includes deprecated runtimes. For more information, see
-            Runtime use after deprecation
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
+                The following list includes deprecated runtimes. For more information,
+                see [Runtime use after
+                deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
 
-            For a list of all currently supported runtimes, see Supported runtimes
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
-        :param marker: A pagination token returned by a previous call.
-        :param max_items: The maximum number of layers to return.
+                For a list of all currently supported runtimes, see [Supported
+                runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
+            marker: A pagination token returned by a previous call.
+            max_items: The maximum number of layers to return.
+
+        Returns:
+            The `ListLayers` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
         """
         return await self._pipeline.call(
             _ops.LIST_LAYERS,
@@ -3179,29 +4112,36 @@ class GeneratedOperations(BaseClient):
     ) -> ListProvisionedConcurrencyConfigsResponse:
         """Retrieves a list of provisioned concurrency configurations for a function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: Specify a number to limit the number of configurations
+                returned.
 
-            -
+        Returns:
+            The `ListProvisionedConcurrencyConfigs` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: Specify a number to limit the number of configurations
-            returned.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_PROVISIONED_CONCURRENCY_CONFIGS,
@@ -3217,12 +4157,28 @@ class GeneratedOperations(BaseClient):
         *,
         resource: str,
     ) -> ListTagsResponse:
-        """Returns a function, event source mapping, or code signing configuration's tags
-        (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view
-        function tags with GetFunction.
+        """Returns a function, event source mapping, or code signing configuration's
+        [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also
+        view function tags with
+        [`get_function`][lambda_client.LambdaClient.get_function].
 
-        :param resource: The resource's Amazon Resource Name (ARN). Note: Lambda
-            does not support adding tags to function aliases or versions.
+        Args:
+            resource: The resource's Amazon Resource Name (ARN). Note: Lambda does
+                not support adding tags to function aliases or versions.
+
+        Returns:
+            The `ListTags` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_TAGS,
@@ -3238,35 +4194,42 @@ class GeneratedOperations(BaseClient):
         marker: str | None = None,
         max_items: int | None = None,
     ) -> ListVersionsByFunctionResponse:
-        """Returns a list of versions
-        (https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a
-        Lambda Event Function, with the version-specific configuration of each. Lambda
-        returns up to 50 versions per call.
+        """Returns a list of
+        [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html)
+        of a Lambda Event Function, with the version-specific configuration of each.
+        Lambda returns up to 50 versions per call.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            marker: Specify the pagination token that's returned by a previous
+                request to retrieve the next page of results.
+            max_items: The maximum number of versions to return. Note that
+                `ListVersionsByFunction` returns a maximum of 50 items in each response,
+                even if you set the number higher.
 
-            -
+        Returns:
+            The `ListVersionsByFunction` response.
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param marker: Specify the pagination token that's returned by a previous
-            request to retrieve the next page of results.
-        :param max_items: The maximum number of versions to return. Note that
-            ``ListVersionsByFunction`` returns a maximum of 50 items in each response,
-            even if you set the number higher.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.LIST_VERSIONS_BY_FUNCTION,
@@ -3285,33 +4248,61 @@ class GeneratedOperations(BaseClient):
         reason: str | None = None,
         execution_timeout_paused: bool | None = None,
     ) -> PauseDurableExecutionResponse:
-        """Pauses a running durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an
-        execution is paused, Lambda doesn't invoke your function, but pending operations
-        such as waits and callbacks continue to complete.
+        """Pauses a running [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
+        While an execution is paused, Lambda doesn't invoke your function, but pending
+        operations such as waits and callbacks continue to complete.
 
-        If an invocation is in progress, the execution status changes to ``PAUSING``
-        until the invocation reaches its next checkpoint, and then changes to
-        ``PAUSED``. This operation returns a successful response while the execution
-        status is still ``RUNNING``, and the status changes when Lambda processes the
-        request. For more information about pausing executions, see Pausing and resuming
-        durable executions
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
+        If an invocation is in progress, the execution status changes to `PAUSING` until
+        the invocation reaches its next checkpoint, and then changes to `PAUSED`. This
+        operation returns a successful response while the execution status is still
+        `RUNNING`, and the status changes when Lambda processes the request. For more
+        information about pausing executions, see [Pausing and resuming durable
+        executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
 
-        :param durable_execution_arn: The Amazon Resource Name (ARN) of the durable
-            execution.
-        :param client_token: A unique, case-sensitive identifier that you provide so
-            that the request completes no more than one time. If you repeat a request
-            with the same client token and parameters within 15 minutes, Lambda doesn't
-            pause the execution again and returns a successful response instead of an
-            error.
-        :param reason: A description of why you're pausing the execution. Lambda
-            records the reason in the execution history.
-        :param execution_timeout_paused: Specifies whether to pause the execution
-            timeout while the execution is paused. If ``true``, Lambda extends the
-            execution timeout by the time the execution spends paused. An execution with
-            a paused timeout still times out 366 days after it started. The default
-            value is ``true``.
+        Args:
+            durable_execution_arn: The Amazon Resource Name (ARN) of the durable
+                execution.
+            client_token: A unique, case-sensitive identifier that you provide so
+                that the request completes no more than one time. If you repeat a
+                request with the same client token and parameters within 15 minutes,
+                Lambda doesn't pause the execution again and returns a successful
+                response instead of an error.
+            reason: A description of why you're pausing the execution. Lambda
+                records the reason in the execution history.
+            execution_timeout_paused: Specifies whether to pause the execution
+                timeout while the execution is paused. If `true`, Lambda extends the
+                execution timeout by the time the execution spends paused. An execution
+                with a paused timeout still times out 366 days after it started. The
+                default value is `true`.
+
+        Returns:
+            The `PauseDurableExecution` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.PAUSE_DURABLE_EXECUTION,
@@ -3333,42 +4324,56 @@ class GeneratedOperations(BaseClient):
         compatible_runtimes: SequenceNotStr[Runtime | str] | None = None,
         license_info: str | None = None,
     ) -> PublishLayerVersionResponse:
-        """Creates an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a
-        ZIP archive. Each time you call ``PublishLayerVersion`` with the same layer
+        """Creates an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)
+        from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer
         name, a new version is created.
 
-        Add layers to your function with CreateFunction or UpdateFunctionConfiguration.
+        Add layers to your function with
+        [`create_function`][lambda_client.LambdaClient.create_function] or
+        [`update_function_configuration`][lambda_client.LambdaClient.update_function_configuration].
 
-        :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
-        :param content: The function layer archive.
-        :param description: The description of the version.
-        :param compatible_architectures: A list of compatible instruction set
-            architectures
-            (https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-        :param compatible_runtimes: A list of compatible function runtimes
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Used
-            for filtering with ListLayers and ListLayerVersions.
+        Args:
+            layer_name: The name or Amazon Resource Name (ARN) of the layer.
+            content: The function layer archive.
+            description: The description of the version.
+            compatible_architectures: A list of compatible [instruction set
+                architectures](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
+            compatible_runtimes: A list of compatible [function
+                runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+                Used for filtering with
+                [`list_layers`][lambda_client.LambdaClient.list_layers] and
+                [`list_layer_versions`][lambda_client.LambdaClient.list_layer_versions].
 
-            The following list includes deprecated runtimes. For more information, see
-            Runtime deprecation policy
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-support-policy).
-        :param license_info: The layer's software license. It can be any of the
-            following:
+                The following list includes deprecated runtimes. For more information,
+                see [Runtime deprecation
+                policy](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-support-policy).
+            license_info: The layer's software license. It can be any of the
+                following:
 
-            -
+                - An [SPDX license identifier](https://spdx.org/licenses/). For example,
+                  `MIT`.
+                - The URL of a license hosted on the internet. For example,
+                  `https://opensource.org/licenses/MIT`.
+                - The full text of the license.
 
-            An SPDX license identifier (https://spdx.org/licenses/). For example,
-            ``MIT``.
+        Returns:
+            The `PublishLayerVersion` response.
 
-            -
-
-            The URL of a license hosted on the internet. For example,
-            ``https://opensource.org/licenses/MIT``.
-
-            -
-
-            The full text of the license.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CodeStorageExceededException: Your Amazon Web Services account
+                has exceeded its maximum total code size. For more information, see
+                [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
         """
         return await self._pipeline.call(
             _ops.PUBLISH_LAYER_VERSION,
@@ -3391,48 +4396,71 @@ class GeneratedOperations(BaseClient):
         revision_id: str | None = None,
         publish_to: FunctionVersionLatestPublished | str | None = None,
     ) -> FunctionConfiguration:
-        """Creates a version
-        (https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the
-        current code and configuration of a Lambda Event Function. Use versions to
-        create a snapshot of your function code and configuration that doesn't change.
+        """Creates a
+        [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html)
+        from the current code and configuration of a Lambda Event Function. Use versions
+        to create a snapshot of your function code and configuration that doesn't
+        change.
 
         Lambda doesn't publish a version if the function's configuration and code
-        haven't changed since the last version. Use UpdateFunctionCode or
-        UpdateFunctionConfiguration to update the function before publishing a version.
+        haven't changed since the last version. Use
+        [`update_function_code`][lambda_client.LambdaClient.update_function_code] or
+        [`update_function_configuration`][lambda_client.LambdaClient.update_function_configuration]
+        to update the function before publishing a version.
 
         Clients can invoke versions directly or with an alias. To create an alias, use
-        CreateAlias.
+        [`create_alias`][lambda_client.LambdaClient.create_alias].
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            code_sha256: Only publish a version if the hash value matches the value
+                that's specified. Use this option to avoid publishing a version if the
+                function code has changed since you last updated it. You can get the
+                hash for the version that you uploaded from the output of
+                [`update_function_code`][lambda_client.LambdaClient.update_function_code].
+            description: A description for the version to override the description
+                in the function configuration.
+            revision_id: Only update the function if the revision ID matches the ID
+                that's specified. Use this option to avoid publishing a version if the
+                function configuration has changed since you last updated it.
+            publish_to: Specifies where to publish the function version or
+                configuration.
 
-            -
+        Returns:
+            Details about a function's configuration.
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param code_sha256: Only publish a version if the hash value matches the
-            value that's specified. Use this option to avoid publishing a version if the
-            function code has changed since you last updated it. You can get the hash
-            for the version that you uploaded from the output of UpdateFunctionCode.
-        :param description: A description for the version to override the
-            description in the function configuration.
-        :param revision_id: Only update the function if the revision ID matches the
-            ID that's specified. Use this option to avoid publishing a version if the
-            function configuration has changed since you last updated it.
-        :param publish_to: Specifies where to publish the function version or
-            configuration.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CodeStorageExceededException: Your Amazon Web Services account
+                has exceeded its maximum total code size. For more information, see
+                [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.FunctionVersionsPerCapacityProviderLimitExceededException: The
+                maximum number of function versions that can be associated with a single
+                capacity provider has been exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.PUBLISH_VERSION,
@@ -3455,27 +4483,38 @@ class GeneratedOperations(BaseClient):
         signing configuration take effect the next time a user tries to deploy a code
         package to the function.
 
-        :param code_signing_config_arn: The The Amazon Resource Name (ARN) of the
-            code signing configuration.
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            code_signing_config_arn: The The Amazon Resource Name (ARN) of the code
+                signing configuration.
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
 
-            -
+        Returns:
+            The `PutFunctionCodeSigningConfig` response.
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CodeSigningConfigNotFoundException: The specified code signing
+                configuration does not exist.
         """
         return await self._pipeline.call(
             _ops.PUT_FUNCTION_CODE_SIGNING_CONFIG,
@@ -3497,36 +4536,47 @@ class GeneratedOperations(BaseClient):
         Concurrency settings apply to the function as a whole, including all published
         versions and the unpublished version. Reserving concurrency both ensures that
         your function has capacity to process the specified number of events
-        simultaneously, and prevents it from scaling beyond that level. Use GetFunction
-        to see the current setting for a function.
+        simultaneously, and prevents it from scaling beyond that level. Use
+        [`get_function`][lambda_client.LambdaClient.get_function] to see the current
+        setting for a function.
 
-        Use GetAccountSettings to see your Regional concurrency limit. You can reserve
-        concurrency for as many functions as you like, as long as you leave at least 100
-        simultaneous executions unreserved for functions that aren't configured with a
-        per-function limit. For more information, see Lambda function scaling
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
+        Use [`get_account_settings`][lambda_client.LambdaClient.get_account_settings] to
+        see your Regional concurrency limit. You can reserve concurrency for as many
+        functions as you like, as long as you leave at least 100 simultaneous executions
+        unreserved for functions that aren't configured with a per-function limit. For
+        more information, see [Lambda function
+        scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            reserved_concurrent_executions: The number of simultaneous executions to
+                reserve for the function.
 
-            -
+        Returns:
+            The `PutFunctionConcurrency` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param reserved_concurrent_executions: The number of simultaneous executions
-            to reserve for the function.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.PUT_FUNCTION_CONCURRENCY,
@@ -3545,87 +4595,82 @@ class GeneratedOperations(BaseClient):
         maximum_event_age_in_seconds: int | None = None,
         destination_config: DestinationConfig | None = None,
     ) -> FunctionEventInvokeConfig:
-        """Configures options for asynchronous invocation
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a
-        function, version, or alias. If a configuration already exists for a function,
-        version, or alias, this operation overwrites it. If you exclude any settings,
-        they are removed. To set one option without affecting existing settings for
-        other options, use UpdateFunctionEventInvokeConfig.
+        """Configures options for [asynchronous
+        invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html)
+        on a function, version, or alias. If a configuration already exists for a
+        function, version, or alias, this operation overwrites it. If you exclude any
+        settings, they are removed. To set one option without affecting existing
+        settings for other options, use
+        [`update_function_event_invoke_config`][lambda_client.LambdaClient.update_function_event_invoke_config].
 
         By default, Lambda retries an asynchronous invocation twice if the function
         returns an error. It retains events in a queue for up to six hours. When an
         event fails all processing attempts or stays in the asynchronous invocation
         queue for too long, Lambda discards it. To retain discarded events, configure a
-        dead-letter queue with UpdateFunctionConfiguration.
+        dead-letter queue with
+        [`update_function_configuration`][lambda_client.LambdaClient.update_function_configuration].
 
         To send an invocation record to a queue, topic, S3 bucket, function, or event
-        bus, specify a destination
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations).
+        bus, specify a
+        [destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations).
         You can configure separate destinations for successful invocations (on-success)
         and events that fail all processing attempts (on-failure). You can configure
         destinations in addition to or instead of a dead-letter queue.
 
-        Note:
-
-        S3 buckets are supported only for on-failure destinations. To retain records of
-        successful invocations, use another destination type.
-
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
-
-            Name formats
-
-            -
-
-            Function name - ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
-
-            -
-
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN - ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param qualifier: A version number or alias name.
-        :param maximum_retry_attempts: The maximum number of times to retry when the
-            function returns an error.
-        :param maximum_event_age_in_seconds: The maximum age of a request that
-            Lambda sends to a function for processing.
-        :param destination_config: A destination for events after they have been
-            sent to a function for processing.
-
-            Destinations
-
-            -
-
-            Function - The Amazon Resource Name (ARN) of a Lambda function.
-
-            -
-
-            Queue - The ARN of a standard SQS queue.
-
-            -
-
-            Bucket - The ARN of an Amazon S3 bucket.
-
-            -
-
-            Topic - The ARN of a standard SNS topic.
-
-            -
-
-            Event Bus - The ARN of an Amazon EventBridge event bus.
-
-            Note:
-
+        !!! note
             S3 buckets are supported only for on-failure destinations. To retain records
             of successful invocations, use another destination type.
+
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
+
+                **Name formats**
+
+                - **Function name** - `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** - `123456789012:function:my-function`.
+
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            qualifier: A version number or alias name.
+            maximum_retry_attempts: The maximum number of times to retry when the
+                function returns an error.
+            maximum_event_age_in_seconds: The maximum age of a request that Lambda
+                sends to a function for processing.
+            destination_config: A destination for events after they have been sent
+                to a function for processing.
+
+                **Destinations**
+
+                - **Function** - The Amazon Resource Name (ARN) of a Lambda function.
+                - **Queue** - The ARN of a standard SQS queue.
+                - **Bucket** - The ARN of an Amazon S3 bucket.
+                - **Topic** - The ARN of a standard SNS topic.
+                - **Event Bus** - The ARN of an Amazon EventBridge event bus.
+
+                !!! note
+                    S3 buckets are supported only for on-failure destinations. To retain
+                    records of successful invocations, use another destination type.
+
+        Returns:
+            The `PutFunctionEventInvokeConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.PUT_FUNCTION_EVENT_INVOKE_CONFIG,
@@ -3644,8 +4689,8 @@ class GeneratedOperations(BaseClient):
         function_name: str,
         recursive_loop: RecursiveLoop | str,
     ) -> PutFunctionRecursionConfigResponse:
-        """Sets the recursive loop detection
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html)
+        """Sets the [recursive loop
+        detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html)
         configuration for a Lambda Event Function.
 
         When you configure a Lambda function to output to the same service or resource
@@ -3657,51 +4702,60 @@ class GeneratedOperations(BaseClient):
 
         Lambda can detect certain types of recursive loops shortly after they occur.
         When Lambda detects a recursive loop and your function's recursive loop
-        detection configuration is set to ``Terminate``, it stops your function being
+        detection configuration is set to `Terminate`, it stops your function being
         invoked and notifies you.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            recursive_loop: If you set your function's recursive loop detection
+                configuration to `Allow`, Lambda doesn't take any action when it detects
+                your function being invoked as part of a recursive loop. We recommend
+                that you only use this setting if your design intentionally uses a
+                Lambda function to write data back to the same Amazon Web Services
+                resource that invokes it.
 
-            -
+                If you set your function's recursive loop detection configuration to
+                `Terminate`, Lambda stops your function being invoked and notifies you
+                when it detects your function being invoked as part of a recursive loop.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+                By default, Lambda sets your function's configuration to `Terminate`.
 
-            -
+                !!! warning "Important"
+                    If your design intentionally uses a Lambda function to write data
+                    back to the same Amazon Web Services resource that invokes the
+                    function, then use caution and implement suitable guard rails to
+                    prevent unexpected charges being billed to your Amazon Web Services
+                    account. To learn more about best practices for using recursive
+                    invocation patterns, see [Recursive patterns that cause run-away
+                    Lambda
+                    functions](https://serverlessland.com/content/service/lambda/guides/aws-lambda-operator-guide/recursive-runaway)
+                    in Serverless Land.
 
-            Partial ARN – ``123456789012:function:my-function``.
+        Returns:
+            The `PutFunctionRecursionConfig` response.
 
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param recursive_loop: If you set your function's recursive loop detection
-            configuration to ``Allow``, Lambda doesn't take any action when it detects
-            your function being invoked as part of a recursive loop. We recommend that
-            you only use this setting if your design intentionally uses a Lambda
-            function to write data back to the same Amazon Web Services resource that
-            invokes it.
-
-            If you set your function's recursive loop detection configuration to
-            ``Terminate``, Lambda stops your function being invoked and notifies you
-            when it detects your function being invoked as part of a recursive loop.
-
-            By default, Lambda sets your function's configuration to ``Terminate``.
-
-            Important:
-
-            If your design intentionally uses a Lambda function to write data back to
-            the same Amazon Web Services resource that invokes the function, then use
-            caution and implement suitable guard rails to prevent unexpected charges
-            being billed to your Amazon Web Services account. To learn more about best
-            practices for using recursive invocation patterns, see Recursive patterns
-            that cause run-away Lambda functions
-            (https://serverlessland.com/content/service/lambda/guides/aws-lambda-operator-guide/recursive-runaway)
-            in Serverless Land.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.PUT_FUNCTION_RECURSION_CONFIG,
@@ -3723,11 +4777,28 @@ class GeneratedOperations(BaseClient):
         environments that can be provisioned for the function, allowing you to control
         scaling behavior and resource allocation.
 
-        :param function_name: The name or ARN of the Lambda function.
-        :param qualifier: Specify a version or alias to set the scaling
-            configuration for a published version of the function.
-        :param function_scaling_config: The scaling configuration to apply to the
-            function, including minimum and maximum execution environment limits.
+        Args:
+            function_name: The name or ARN of the Lambda function.
+            qualifier: Specify a version or alias to set the scaling configuration
+                for a published version of the function.
+            function_scaling_config: The scaling configuration to apply to the
+                function, including minimum and maximum execution environment limits.
+
+        Returns:
+            The `PutFunctionScalingConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.PUT_FUNCTION_SCALING_CONFIG,
@@ -3747,28 +4818,37 @@ class GeneratedOperations(BaseClient):
     ) -> PutProvisionedConcurrencyConfigResponse:
         """Adds a provisioned concurrency configuration to a function's alias or version.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            qualifier: The version number or alias name.
+            provisioned_concurrent_executions: The amount of provisioned concurrency
+                to allocate for the version or alias.
 
-            -
+        Returns:
+            The `PutProvisionedConcurrencyConfig` response.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param qualifier: The version number or alias name.
-        :param provisioned_concurrent_executions: The amount of provisioned
-            concurrency to allocate for the version or alias.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.PUT_PROVISIONED_CONCURRENCY_CONFIG,
@@ -3786,38 +4866,64 @@ class GeneratedOperations(BaseClient):
         policy: str,
         revision_id: str | None = None,
     ) -> PutResourcePolicyResponse:
-        """Adds a resource-based policy
-        (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
-        to a Lambda resource. Resource-based policies grant access to other Amazon Web
-        Services accounts
-        (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html),
-        organizations
-        (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html),
-        or services
-        (https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html).
+        """Adds a [resource-based
+        policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+        to a Lambda resource. Resource-based policies grant access to other [Amazon Web
+        Services
+        accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html),
+        [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html),
+        or
+        [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html).
         Resource-based policies apply to a single Lambda resource (for example, a
         function, function version, or function alias).
 
-        Important:
+        !!! warning "Important"
+            This operation replaces any existing policy on the Lambda resource. If you
+            previously added permissions using the
+            [`add_permission`][lambda_client.LambdaClient.add_permission] operation, the
+            new policy overwrites those permissions.
 
-        This operation replaces any existing policy on the Lambda resource. If you
-        previously added permissions using the AddPermission operation, the new policy
-        overwrites those permissions.
+        Args:
+            resource_arn: The Amazon Resource Name (ARN) of the Lambda resource you
+                want to add the policy to. You can use a qualified or an unqualified
+                ARN. The value must be a complete ARN, and the operation does not accept
+                wildcard characters.
+            policy: The policy document you want to add to your Lambda resource.
+                This is formatted as a JSON string.
 
-        :param resource_arn: The Amazon Resource Name (ARN) of the Lambda resource
-            you want to add the policy to. You can use a qualified or an unqualified
-            ARN. The value must be a complete ARN, and the operation does not accept
-            wildcard characters.
-        :param policy: The policy document you want to add to your Lambda resource.
-            This is formatted as a JSON string.
+                For more information, see [Working with resource-based policies in
+                Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
+                in the *Lambda Developer Guide*.
+            revision_id: The revision ID that the existing policy must match for the
+                replacement to proceed. If the revision ID doesn't match, the operation
+                fails with a `PreconditionFailedException` error. To retrieve the
+                current revision ID, use the
+                [`get_resource_policy`][lambda_client.LambdaClient.get_resource_policy]
+                operation.
 
-            For more information, see Working with resource-based policies in Lambda
-            (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html)
-            in the Lambda Developer Guide.
-        :param revision_id: The revision ID that the existing policy must match for
-            the replacement to proceed. If the revision ID doesn't match, the operation
-            fails with a ``PreconditionFailedException`` error. To retrieve the current
-            revision ID, use the GetResourcePolicy operation.
+        Returns:
+            The `PutResourcePolicy` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.PublicPolicyException: The resource-based policy you tried to add
+                to the Lambda resource would grant public access to it, which isn't
+                allowed.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.PolicyLengthExceededException: The permissions policy for the
+                resource is too large. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.PUT_RESOURCE_POLICY,
@@ -3837,65 +4943,67 @@ class GeneratedOperations(BaseClient):
         runtime_version_arn: str | None = None,
     ) -> PutRuntimeManagementConfigResponse:
         """Sets the runtime management configuration for a function's version. For more
-        information, see Runtime updates
-        (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+        information, see [Runtime
+        updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            update_runtime_on: Specify the runtime update mode.
 
-            -
+                - **Auto (default)** - Automatically update to the most recent and
+                  secure runtime version using a [Two-phase runtime version
+                  rollout](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase).
+                  This is the best choice for most customers to ensure they always
+                  benefit from runtime updates.
+                - **Function update** - Lambda updates the runtime of your function to
+                  the most recent and secure runtime version when you update your
+                  function. This approach synchronizes runtime updates with function
+                  deployments, giving you control over when runtime updates are applied
+                  and allowing you to detect and mitigate rare runtime update
+                  incompatibilities early. When using this setting, you need to
+                  regularly update your functions to keep their runtime up-to-date.
+                - **Manual** - You specify a runtime version in your function
+                  configuration. The function will use this runtime version
+                  indefinitely. In the rare case where a new runtime version is
+                  incompatible with an existing function, this allows you to roll back
+                  your function to an earlier runtime version. For more information, see
+                  [Roll back a runtime
+                  version](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback).
+            qualifier: Specify a version of the function. This can be `$LATEST` or a
+                published version number. If no value is specified, the configuration
+                for the `$LATEST` version is returned.
+            runtime_version_arn: The ARN of the runtime version you want the
+                function to use.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+                !!! note
+                    This is only required if you're using the **Manual** runtime update
+                    mode.
 
-            -
+        Returns:
+            The `PutRuntimeManagementConfig` response.
 
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param update_runtime_on: Specify the runtime update mode.
-
-            -
-
-            Auto (default) - Automatically update to the most recent and secure runtime
-            version using a Two-phase runtime version rollout
-            (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase).
-            This is the best choice for most customers to ensure they always benefit
-            from runtime updates.
-
-            -
-
-            Function update - Lambda updates the runtime of your function to the most
-            recent and secure runtime version when you update your function. This
-            approach synchronizes runtime updates with function deployments, giving you
-            control over when runtime updates are applied and allowing you to detect and
-            mitigate rare runtime update incompatibilities early. When using this
-            setting, you need to regularly update your functions to keep their runtime
-            up-to-date.
-
-            -
-
-            Manual - You specify a runtime version in your function configuration. The
-            function will use this runtime version indefinitely. In the rare case where
-            a new runtime version is incompatible with an existing function, this allows
-            you to roll back your function to an earlier runtime version. For more
-            information, see Roll back a runtime version
-            (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback).
-        :param qualifier: Specify a version of the function. This can be ``$LATEST``
-            or a published version number. If no value is specified, the configuration
-            for the ``$LATEST`` version is returned.
-        :param runtime_version_arn: The ARN of the runtime version you want the
-            function to use.
-
-            Note:
-
-            This is only required if you're using the Manual runtime update mode.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.PUT_RUNTIME_MANAGEMENT_CONFIG,
@@ -3915,17 +5023,34 @@ class GeneratedOperations(BaseClient):
         statement_id: str,
         revision_id: str | None = None,
     ) -> None:
-        """Removes a statement from the permissions policy for a version of an Lambda layer
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For
-        more information, see AddLayerVersionPermission.
+        """Removes a statement from the permissions policy for a version of an [Lambda
+        layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
+        For more information, see
+        [`add_layer_version_permission`][lambda_client.LambdaClient.add_layer_version_permission].
 
-        :param layer_name: The name or Amazon Resource Name (ARN) of the layer.
-        :param version_number: The version number.
-        :param statement_id: The identifier that was specified when the statement
-            was added.
-        :param revision_id: Only update the policy if the revision ID matches the ID
-            specified. Use this option to avoid modifying a policy that has changed
-            since you last read it.
+        Args:
+            layer_name: The name or Amazon Resource Name (ARN) of the layer.
+            version_number: The version number.
+            statement_id: The identifier that was specified when the statement was
+                added.
+            revision_id: Only update the policy if the revision ID matches the ID
+                specified. Use this option to avoid modifying a policy that has changed
+                since you last read it.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.REMOVE_LAYER_VERSION_PERMISSION,
@@ -3947,36 +5072,45 @@ class GeneratedOperations(BaseClient):
     ) -> None:
         """Revokes function-use permission from an Amazon Web Services service or another
         Amazon Web Services account. You can get the ID of the statement from the output
-        of GetPolicy.
+        of [`get_policy`][lambda_client.LambdaClient.get_policy].
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            statement_id: Statement ID of the permission to remove.
+            qualifier: Specify a version or alias to remove permissions from a
+                published version of the function.
+            revision_id: Update the policy only if the revision ID matches the ID
+                that's specified. Use this option to avoid modifying a policy that has
+                changed since you last read it.
 
-            -
-
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param statement_id: Statement ID of the permission to remove.
-        :param qualifier: Specify a version or alias to remove permissions from a
-            published version of the function.
-        :param revision_id: Update the policy only if the revision ID matches the ID
-            that's specified. Use this option to avoid modifying a policy that has
-            changed since you last read it.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.PublicPolicyException: The resource-based policy you tried to add
+                to the Lambda resource would grant public access to it, which isn't
+                allowed.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.REMOVE_PERMISSION,
@@ -3995,29 +5129,57 @@ class GeneratedOperations(BaseClient):
         client_token: str | None = None,
         reason: str | None = None,
     ) -> ResumeDurableExecutionResponse:
-        """Resumes a paused durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the
-        pause interrupted an invocation, or an operation completed while the execution
-        was paused, Lambda invokes your function. Otherwise, the execution continues to
-        wait for its pending operations.
+        """Resumes a paused [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
+        If the pause interrupted an invocation, or an operation completed while the
+        execution was paused, Lambda invokes your function. Otherwise, the execution
+        continues to wait for its pending operations.
 
-        If the execution status is ``PAUSING``, this operation cancels the pause, and
-        the in-progress invocation continues. This operation returns a successful
-        response while the execution status is still ``PAUSED`` or ``PAUSING``, and the
-        status changes to ``RUNNING`` when Lambda processes the request. For more
-        information about resuming executions, see Pausing and resuming durable
-        executions
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
+        If the execution status is `PAUSING`, this operation cancels the pause, and the
+        in-progress invocation continues. This operation returns a successful response
+        while the execution status is still `PAUSED` or `PAUSING`, and the status
+        changes to `RUNNING` when Lambda processes the request. For more information
+        about resuming executions, see [Pausing and resuming durable
+        executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
 
-        :param durable_execution_arn: The Amazon Resource Name (ARN) of the durable
-            execution.
-        :param client_token: A unique, case-sensitive identifier that you provide so
-            that the request completes no more than one time. If you repeat a request
-            with the same client token and parameters within 15 minutes, Lambda doesn't
-            resume the execution again and returns a successful response instead of an
-            error.
-        :param reason: A description of why you're resuming the execution. Lambda
-            records the reason in the execution history.
+        Args:
+            durable_execution_arn: The Amazon Resource Name (ARN) of the durable
+                execution.
+            client_token: A unique, case-sensitive identifier that you provide so
+                that the request completes no more than one time. If you repeat a
+                request with the same client token and parameters within 15 minutes,
+                Lambda doesn't resume the execution again and returns a successful
+                response instead of an error.
+            reason: A description of why you're resuming the execution. Lambda
+                records the reason in the execution history.
+
+        Returns:
+            The `ResumeDurableExecution` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.RESUME_DURABLE_EXECUTION,
@@ -4038,9 +5200,39 @@ class GeneratedOperations(BaseClient):
         this API when an external system cannot complete a callback operation
         successfully.
 
-        :param callback_id: The unique identifier for the callback operation.
-        :param error: Error details describing why the callback operation failed.
-            The combined size of all error fields is limited to 1 MB.
+        Args:
+            callback_id: The unique identifier for the callback operation.
+            error: Error details describing why the callback operation failed. The
+                combined size of all error fields is limited to 1 MB.
+
+        Returns:
+            The `SendDurableExecutionCallbackFailure` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CallbackTimeoutException: The callback ID token has either
+                expired or the callback associated with the token has already been
+                closed.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.SEND_DURABLE_EXECUTION_CALLBACK_FAILURE,
@@ -4059,7 +5251,25 @@ class GeneratedOperations(BaseClient):
         timeout. Use this API to extend the callback timeout period while the external
         operation is still in progress.
 
-        :param callback_id: The unique identifier for the callback operation.
+        Args:
+            callback_id: The unique identifier for the callback operation.
+
+        Returns:
+            The `SendDurableExecutionCallbackHeartbeat` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CallbackTimeoutException: The callback ID token has either
+                expired or the callback associated with the token has already been
+                closed.
         """
         return await self._pipeline.call(
             _ops.SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT,
@@ -4078,9 +5288,39 @@ class GeneratedOperations(BaseClient):
         execution. Use this API when an external system has successfully completed a
         callback operation.
 
-        :param callback_id: The unique identifier for the callback operation.
-        :param result: The result data from the successful callback operation.
-            Maximum size is 1 MB.
+        Args:
+            callback_id: The unique identifier for the callback operation.
+            result: The result data from the successful callback operation. Maximum
+                size is 1 MB.
+
+        Returns:
+            The `SendDurableExecutionCallbackSuccess` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CallbackTimeoutException: The callback ID token has either
+                expired or the callback associated with the token has already been
+                closed.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS,
@@ -4096,15 +5336,42 @@ class GeneratedOperations(BaseClient):
         durable_execution_arn: str,
         error: ErrorObject | None = None,
     ) -> StopDurableExecutionResponse:
-        """Stops a running or paused durable execution
-        (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The
-        execution transitions to STOPPED status and cannot be resumed. Any in-progress
-        operations are terminated.
+        """Stops a running or paused [durable
+        execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
+        The execution transitions to STOPPED status and cannot be resumed. Any
+        in-progress operations are terminated.
 
-        :param durable_execution_arn: The Amazon Resource Name (ARN) of the durable
-            execution.
-        :param error: Optional error details explaining why the execution is being
-            stopped. The combined size of all error fields is limited to 1 MB.
+        Args:
+            durable_execution_arn: The Amazon Resource Name (ARN) of the durable
+                execution.
+            error: Optional error details explaining why the execution is being
+                stopped. The combined size of all error fields is limited to 1 MB.
+
+        Returns:
+            The `StopDurableExecution` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.KMSInvalidStateException: Lambda couldn't decrypt the environment
+                variables because the state of the KMS key used is not valid for
+                Decrypt. Check the function's KMS key settings.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.KMSNotFoundException: Lambda couldn't decrypt the environment
+                variables because the KMS key was not found. Check the function's KMS
+                key settings.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.KMSAccessDeniedException: Lambda couldn't decrypt the environment
+                variables because KMS access was denied. Check the Lambda function's KMS
+                permissions.
+            errors.KMSDisabledException: Lambda couldn't decrypt the environment
+                variables because the KMS key used is disabled. Check the Lambda
+                function's KMS key settings.
         """
         return await self._pipeline.call(
             _ops.STOP_DURABLE_EXECUTION,
@@ -4120,11 +5387,25 @@ class GeneratedOperations(BaseClient):
         resource: str,
         tags: Mapping[str, str],
     ) -> None:
-        """Adds tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a
+        """Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a
         function, event source mapping, or code signing configuration.
 
-        :param resource: The resource's Amazon Resource Name (ARN).
-        :param tags: A list of tags to apply to the resource.
+        Args:
+            resource: The resource's Amazon Resource Name (ARN).
+            tags: A list of tags to apply to the resource.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.TAG_RESOURCE,
@@ -4140,11 +5421,25 @@ class GeneratedOperations(BaseClient):
         resource: str,
         tag_keys: SequenceNotStr[str],
     ) -> None:
-        """Removes tags (https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
+        """Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a
         function, event source mapping, or code signing configuration.
 
-        :param resource: The resource's Amazon Resource Name (ARN).
-        :param tag_keys: A list of tag keys to remove from the resource.
+        Args:
+            resource: The resource's Amazon Resource Name (ARN).
+            tag_keys: A list of tag keys to remove from the resource.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.UNTAG_RESOURCE,
@@ -4164,37 +5459,49 @@ class GeneratedOperations(BaseClient):
         routing_config: AliasRoutingConfiguration | None = None,
         revision_id: str | None = None,
     ) -> AliasConfiguration:
-        """Updates the configuration of a Lambda Event Function alias
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
+        """Updates the configuration of a Lambda Event Function
+        [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `MyFunction`.
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Partial ARN** - `123456789012:function:MyFunction`.
 
-            Function name - ``MyFunction``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            name: The name of the alias.
+            function_version: The function version that the alias invokes.
+            description: A description of the alias.
+            routing_config: The [routing
+                configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing)
+                of the alias.
+            revision_id: Only update the alias if the revision ID matches the ID
+                that's specified. Use this option to avoid modifying an alias that has
+                changed since you last read it.
 
-            -
+        Returns:
+            Provides configuration information about a Lambda function
+            [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Partial ARN - ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param name: The name of the alias.
-        :param function_version: The function version that the alias invokes.
-        :param description: A description of the alias.
-        :param routing_config: The routing configuration
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html#configuring-alias-routing)
-            of the alias.
-        :param revision_id: Only update the alias if the revision ID matches the ID
-            that's specified. Use this option to avoid modifying an alias that has
-            changed since you last read it.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.UPDATE_ALIAS,
@@ -4218,12 +5525,29 @@ class GeneratedOperations(BaseClient):
     ) -> UpdateCapacityProviderResponse:
         """Updates the configuration of an existing capacity provider.
 
-        :param capacity_provider_name: The name of the capacity provider to update.
-        :param capacity_provider_scaling_config: The updated scaling configuration
-            for the capacity provider.
-        :param propagate_tags: PropagateTags
-        :param telemetry_config: The updated telemetry configuration for the
-            capacity provider.
+        Args:
+            capacity_provider_name: The name of the capacity provider to update.
+            capacity_provider_scaling_config: The updated scaling configuration for
+                the capacity provider.
+            propagate_tags: PropagateTags
+            telemetry_config: The updated telemetry configuration for the capacity
+                provider.
+
+        Returns:
+            The `UpdateCapacityProvider` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.UPDATE_CAPACITY_PROVIDER,
@@ -4246,12 +5570,24 @@ class GeneratedOperations(BaseClient):
         """Update the code signing configuration. Changes to the code signing configuration
         take effect the next time a user tries to deploy a code package to the function.
 
-        :param code_signing_config_arn: The The Amazon Resource Name (ARN) of the
-            code signing configuration.
-        :param description: Descriptive name for this code signing configuration.
-        :param allowed_publishers: Signing profiles for this code signing
-            configuration.
-        :param code_signing_policies: The code signing policy.
+        Args:
+            code_signing_config_arn: The The Amazon Resource Name (ARN) of the code
+                signing configuration.
+            description: Descriptive name for this code signing configuration.
+            allowed_publishers: Signing profiles for this code signing
+                configuration.
+            code_signing_policies: The code signing policy.
+
+        Returns:
+            The `UpdateCodeSigningConfig` response.
+
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.UPDATE_CODE_SIGNING_CONFIG,
@@ -4295,247 +5631,189 @@ class GeneratedOperations(BaseClient):
         For details about how to configure different event sources, see the following
         topics.
 
-        -
-
-        Amazon DynamoDB Streams
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping)
-
-        -
-
-        Amazon Kinesis
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping)
-
-        -
-
-        Amazon SQS
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource)
-
-        -
-
-        Amazon MQ and RabbitMQ
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping)
-
-        -
-
-        Amazon MSK (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html)
-
-        -
-
-        Apache Kafka (https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html)
-
-        -
-
-        Amazon DocumentDB
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
+        - [Amazon DynamoDB
+          Streams](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping)
+        - [Amazon
+          Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping)
+        - [Amazon
+          SQS](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource)
+        - [Amazon MQ and
+          RabbitMQ](https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping)
+        - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html)
+        - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html)
+        - [Amazon
+          DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
 
         The following error handling options are available for stream sources (DynamoDB,
         Kinesis, Amazon MSK, and self-managed Apache Kafka):
 
-        -
-
-        ``BisectBatchOnFunctionError`` – If the function returns an error, split the
-        batch in two and retry.
-
-        -
-
-        ``MaximumRecordAgeInSeconds`` – Discard records older than the specified age.
-        The default value is infinite (-1). When set to infinite (-1), failed records
-        are retried until the record expires
-
-        -
-
-        ``MaximumRetryAttempts`` – Discard records after the specified number of
-        retries. The default value is infinite (-1). When set to infinite (-1), failed
-        records are retried until the record expires.
-
-        -
-
-        ``OnFailure`` – Send discarded records to an Amazon SQS queue, Amazon SNS topic,
-        Kafka topic, or Amazon S3 bucket. For more information, see Adding a destination
-        (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
+        - `BisectBatchOnFunctionError` – If the function returns an error, split the
+          batch in two and retry.
+        - `MaximumRecordAgeInSeconds` – Discard records older than the specified age.
+          The default value is infinite (-1). When set to infinite (-1), failed records
+          are retried until the record expires
+        - `MaximumRetryAttempts` – Discard records after the specified number of
+          retries. The default value is infinite (-1). When set to infinite (-1), failed
+          records are retried until the record expires.
+        - `OnFailure` – Send discarded records to an Amazon SQS queue, Amazon SNS topic,
+          Kafka topic, or Amazon S3 bucket. For more information, see [Adding a
+          destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
 
         The following option is available only for DynamoDB and Kinesis event sources:
 
-        -
-
-        ``ParallelizationFactor`` – Process multiple batches from each shard
-        concurrently.
+        - `ParallelizationFactor` – Process multiple batches from each shard
+          concurrently.
 
         For information about which configuration parameters apply to each event source,
         see the following topics.
 
-        -
+        - [Amazon DynamoDB
+          Streams](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-ddb-params)
+        - [Amazon
+          Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-params)
+        - [Amazon
+          SQS](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#services-sqs-params)
+        - [Amazon MQ and
+          RabbitMQ](https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-params)
+        - [Amazon
+          MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
+        - [Apache
+          Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
+        - [Amazon
+          DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
 
-        Amazon DynamoDB Streams
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-ddb-params)
+        Args:
+            uuid: The identifier of the event source mapping.
+            function_name: The name or ARN of the Lambda function.
 
-        -
+                **Name formats**
 
-        Amazon Kinesis
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-params)
+                - **Function name** – `MyFunction`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
+                - **Version or Alias ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD`.
+                - **Partial ARN** – `123456789012:function:MyFunction`.
 
-        -
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it's limited to 64 characters in length.
+            enabled: When true, the event source mapping is active. When false,
+                Lambda pauses polling and invocation.
 
-        Amazon SQS
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#services-sqs-params)
+                Default: True
+            batch_size: The maximum number of records in each batch that Lambda
+                pulls from your stream or queue and sends to your function. Lambda
+                passes all of the records in the batch to the function in a single call,
+                up to the payload limit for synchronous invocation (6 MB).
 
-        -
+                - **Amazon Kinesis** – Default 100. Max 10,000.
+                - **Amazon DynamoDB Streams** – Default 100. Max 10,000.
+                - **Amazon Simple Queue Service** – Default 10. For standard queues the
+                  max is 10,000. For FIFO queues the max is 10.
+                - **Amazon Managed Streaming for Apache Kafka** – Default 100. Max
+                  10,000.
+                - **Self-managed Apache Kafka** – Default 100. Max 10,000.
+                - **Amazon MQ (ActiveMQ and RabbitMQ)** – Default 100. Max 10,000.
+                - **DocumentDB** – Default 100. Max 10,000.
+            filter_criteria: An object that defines the filter criteria that
+                determine whether Lambda should process an event. For more information,
+                see [Lambda event
+                filtering](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+            kms_key_arn: The ARN of the Key Management Service (KMS) customer
+                managed key that Lambda uses to encrypt your function's [filter
+                criteria](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
+                By default, Lambda does not encrypt your filter criteria object. Specify
+                this property to encrypt data using your own customer managed key.
+            metrics_config: The metrics configuration for your event source. For
+                more information, see [Event source mapping
+                metrics](https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+            logging_config: LoggingConfig
+            scaling_config: (Amazon SQS only) The scaling configuration for the
+                event source. For more information, see [Configuring maximum concurrency
+                for Amazon SQS event
+                sources](https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
+            maximum_batching_window_in_seconds: The maximum amount of time, in
+                seconds, that Lambda spends gathering records before invoking the
+                function. You can configure `MaximumBatchingWindowInSeconds` to any
+                value from 0 seconds to 300 seconds in increments of seconds.
 
-        Amazon MQ and RabbitMQ
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-params)
+                For Kinesis, DynamoDB, and Amazon SQS event sources, the default
+                batching window is 0 seconds. For Amazon MSK, Self-managed Apache Kafka,
+                Amazon MQ, and DocumentDB event sources, the default batching window is
+                500 ms. Note that because you can only change
+                `MaximumBatchingWindowInSeconds` in increments of seconds, you cannot
+                revert back to the 500 ms default batching window after you have changed
+                it. To restore the default batching window, you must create a new event
+                source mapping.
 
-        -
+                Related setting: For Kinesis, DynamoDB, and Amazon SQS event sources,
+                when you set `BatchSize` to a value greater than 10, you must set
+                `MaximumBatchingWindowInSeconds` to at least 1.
 
-        Amazon MSK
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
+                Not supported for Kafka event source mappings when `ConsumptionMode` is
+                `Queue`.
+            parallelization_factor: (Kinesis and DynamoDB Streams only) The number
+                of batches to process from each shard concurrently.
+            destination_config: (Kinesis, DynamoDB Streams, Amazon MSK, and
+                self-managed Apache Kafka) A configuration object that specifies the
+                destination of an event after Lambda processes it.
+            maximum_record_age_in_seconds: (Kinesis, DynamoDB Streams, Amazon MSK,
+                and self-managed Apache Kafka) Discard records older than the specified
+                age. The default value is infinite (-1).
+            bisect_batch_on_function_error: (Kinesis, DynamoDB Streams, Amazon MSK,
+                and self-managed Apache Kafka) If the function returns an error, split
+                the batch in two and retry.
+            maximum_retry_attempts: (Kinesis, DynamoDB Streams, Amazon MSK, and
+                self-managed Apache Kafka) Discard records after the specified number of
+                retries. The default value is infinite (-1). When set to infinite (-1),
+                failed records are retried until the record expires.
 
-        -
+                For Kafka event source mappings with `ConsumptionMode` set to `Queue`,
+                the value -1 (infinite retries) is not supported and the default is 0
+                (no retries). Lambda releases failed records back to the broker, which
+                redelivers them up to the share group's
+                `group.share.delivery.count.limit`.
+            tumbling_window_in_seconds: (Kinesis and DynamoDB Streams only) The
+                duration in seconds of a processing window for DynamoDB and Kinesis
+                Streams event sources. A value of 0 seconds indicates no tumbling
+                window.
+            source_access_configurations: An array of authentication protocols or
+                VPC components required to secure your event source.
+            function_response_types: (Kinesis, DynamoDB Streams, Amazon MSK,
+                self-managed Apache Kafka, and Amazon SQS) A list of current response
+                type enums applied to the event source mapping.
+            amazon_managed_kafka_event_source_config:
+                AmazonManagedKafkaEventSourceConfig
+            self_managed_kafka_event_source_config:
+                SelfManagedKafkaEventSourceConfig
+            document_db_event_source_config: Specific configuration settings for a
+                DocumentDB event source.
+            provisioned_poller_config: (Amazon SQS, Amazon MSK, and self-managed
+                Apache Kafka only) The provisioned mode configuration for the event
+                source. For more information, see [provisioned
+                mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
 
-        Apache Kafka
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
+        Returns:
+            A mapping between an Amazon Web Services resource and a Lambda function. For
+            details, see
+            [`create_event_source_mapping`][lambda_client.LambdaClient.create_event_source_mapping].
 
-        -
-
-        Amazon DocumentDB
-        (https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
-
-        :param uuid: The identifier of the event source mapping.
-        :param function_name: The name or ARN of the Lambda function.
-
-            Name formats
-
-            -
-
-            Function name – ``MyFunction``.
-
-            -
-
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``.
-
-            -
-
-            Version or Alias ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD``.
-
-            -
-
-            Partial ARN – ``123456789012:function:MyFunction``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it's limited to 64 characters in length.
-        :param enabled: When true, the event source mapping is active. When false,
-            Lambda pauses polling and invocation.
-
-            Default: True
-        :param batch_size: The maximum number of records in each batch that Lambda
-            pulls from your stream or queue and sends to your function. Lambda passes
-            all of the records in the batch to the function in a single call, up to the
-            payload limit for synchronous invocation (6 MB).
-
-            -
-
-            Amazon Kinesis – Default 100. Max 10,000.
-
-            -
-
-            Amazon DynamoDB Streams – Default 100. Max 10,000.
-
-            -
-
-            Amazon Simple Queue Service – Default 10. For standard queues the max is
-            10,000. For FIFO queues the max is 10.
-
-            -
-
-            Amazon Managed Streaming for Apache Kafka – Default 100. Max 10,000.
-
-            -
-
-            Self-managed Apache Kafka – Default 100. Max 10,000.
-
-            -
-
-            Amazon MQ (ActiveMQ and RabbitMQ) – Default 100. Max 10,000.
-
-            -
-
-            DocumentDB – Default 100. Max 10,000.
-        :param filter_criteria: An object that defines the filter criteria that
-            determine whether Lambda should process an event. For more information, see
-            Lambda event filtering
-            (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
-        :param kms_key_arn: The ARN of the Key Management Service (KMS) customer
-            managed key that Lambda uses to encrypt your function's filter criteria
-            (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
-            By default, Lambda does not encrypt your filter criteria object. Specify
-            this property to encrypt data using your own customer managed key.
-        :param metrics_config: The metrics configuration for your event source. For
-            more information, see Event source mapping metrics
-            (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
-        :param logging_config: LoggingConfig
-        :param scaling_config: (Amazon SQS only) The scaling configuration for the
-            event source. For more information, see Configuring maximum concurrency for
-            Amazon SQS event sources
-            (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-max-concurrency).
-        :param maximum_batching_window_in_seconds: The maximum amount of time, in
-            seconds, that Lambda spends gathering records before invoking the function.
-            You can configure ``MaximumBatchingWindowInSeconds`` to any value from 0
-            seconds to 300 seconds in increments of seconds.
-
-            For Kinesis, DynamoDB, and Amazon SQS event sources, the default batching
-            window is 0 seconds. For Amazon MSK, Self-managed Apache Kafka, Amazon MQ,
-            and DocumentDB event sources, the default batching window is 500 ms. Note
-            that because you can only change ``MaximumBatchingWindowInSeconds`` in
-            increments of seconds, you cannot revert back to the 500 ms default batching
-            window after you have changed it. To restore the default batching window,
-            you must create a new event source mapping.
-
-            Related setting: For Kinesis, DynamoDB, and Amazon SQS event sources, when
-            you set ``BatchSize`` to a value greater than 10, you must set
-            ``MaximumBatchingWindowInSeconds`` to at least 1.
-
-            Not supported for Kafka event source mappings when ``ConsumptionMode`` is
-            ``Queue``.
-        :param parallelization_factor: (Kinesis and DynamoDB Streams only) The
-            number of batches to process from each shard concurrently.
-        :param destination_config: (Kinesis, DynamoDB Streams, Amazon MSK, and
-            self-managed Apache Kafka) A configuration object that specifies the
-            destination of an event after Lambda processes it.
-        :param maximum_record_age_in_seconds: (Kinesis, DynamoDB Streams, Amazon
-            MSK, and self-managed Apache Kafka) Discard records older than the specified
-            age. The default value is infinite (-1).
-        :param bisect_batch_on_function_error: (Kinesis, DynamoDB Streams, Amazon
-            MSK, and self-managed Apache Kafka) If the function returns an error, split
-            the batch in two and retry.
-        :param maximum_retry_attempts: (Kinesis, DynamoDB Streams, Amazon MSK, and
-            self-managed Apache Kafka) Discard records after the specified number of
-            retries. The default value is infinite (-1). When set to infinite (-1),
-            failed records are retried until the record expires.
-
-            For Kafka event source mappings with ``ConsumptionMode`` set to ``Queue``,
-            the value -1 (infinite retries) is not supported and the default is 0 (no
-            retries). Lambda releases failed records back to the broker, which
-            redelivers them up to the share group's
-            ``group.share.delivery.count.limit``.
-        :param tumbling_window_in_seconds: (Kinesis and DynamoDB Streams only) The
-            duration in seconds of a processing window for DynamoDB and Kinesis Streams
-            event sources. A value of 0 seconds indicates no tumbling window.
-        :param source_access_configurations: An array of authentication protocols or
-            VPC components required to secure your event source.
-        :param function_response_types: (Kinesis, DynamoDB Streams, Amazon MSK,
-            self-managed Apache Kafka, and Amazon SQS) A list of current response type
-            enums applied to the event source mapping.
-        :param amazon_managed_kafka_event_source_config:
-            AmazonManagedKafkaEventSourceConfig
-        :param self_managed_kafka_event_source_config:
-            SelfManagedKafkaEventSourceConfig
-        :param document_db_event_source_config: Specific configuration settings for
-            a DocumentDB event source.
-        :param provisioned_poller_config: (Amazon SQS, Amazon MSK, and self-managed
-            Apache Kafka only) The provisioned mode configuration for the event source.
-            For more information, see provisioned mode
-            (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceInUseException: The operation conflicts with the
+                resource's availability. For example, you tried to update an event
+                source mapping in the CREATING state, or you tried to delete an event
+                source mapping currently UPDATING.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.UPDATE_EVENT_SOURCE_MAPPING,
@@ -4584,92 +5862,111 @@ class GeneratedOperations(BaseClient):
     ) -> FunctionConfiguration:
         """Updates a Lambda Event Function's code. If code signing is enabled for the
         function, the code package must be signed by a trusted publisher. For more
-        information, see Configuring code signing for Lambda
-        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
+        information, see [Configuring code signing for
+        Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
 
-        If the function's package type is ``Image``, then you must specify the code
-        package in ``ImageUri`` as the URI of a container image
-        (https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the Amazon
-        ECR registry.
+        If the function's package type is `Image`, then you must specify the code
+        package in `ImageUri` as the URI of a [container
+        image](https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the
+        Amazon ECR registry.
 
-        If the function's package type is ``Zip``, then you must specify the deployment
-        package as a .zip file archive
-        (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip).
+        If the function's package type is `Zip`, then you must specify the deployment
+        package as a [.zip file
+        archive](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip).
         Enter the Amazon S3 bucket and key of the code .zip file location. You can also
-        provide the function code inline using the ``ZipFile`` field.
+        provide the function code inline using the `ZipFile` field.
 
         The code in the deployment package must be compatible with the target
-        instruction set architecture of the function (``x86-64`` or ``arm64``).
+        instruction set architecture of the function (`x86-64` or `arm64`).
 
         The function's code is locked when you publish a version. You can't modify the
         code of a published version, only the unpublished version.
 
-        Note:
+        !!! note
+            For a function defined as a container image, Lambda resolves the image tag
+            to an image digest. In Amazon ECR, if you update the image tag to a new
+            image, Lambda does not automatically update the function.
 
-        For a function defined as a container image, Lambda resolves the image tag to an
-        image digest. In Amazon ECR, if you update the image tag to a new image, Lambda
-        does not automatically update the function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-        :param function_name: The name or ARN of the Lambda function.
+                **Name formats**
 
-            Name formats
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            -
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            zip_file: The base64-encoded contents of the deployment package. Amazon
+                Web Services SDK and CLI clients handle the encoding for you. Use only
+                with a function defined with a .zip file archive deployment package.
+            s3_bucket: An Amazon S3 bucket in the same Amazon Web Services Region as
+                your function. The bucket can be in a different Amazon Web Services
+                account. Use only with a function defined with a .zip file archive
+                deployment package.
+            s3_key: The Amazon S3 key of the deployment package. Use only with a
+                function defined with a .zip file archive deployment package.
+            s3_object_version: For versioned objects, the version of the deployment
+                package object to use.
+            s3_object_storage_mode: Specifies how the deployment package is stored.
+                Valid values:
 
-            Function name – ``my-function``.
+                - `COPY` (default) – Uploads a copy of your deployment package to
+                  Lambda.
+                - `REFERENCE` – Lambda references the deployment package from the
+                  specified Amazon S3 bucket.
+            image_uri: URI of a container image in the Amazon ECR registry. Do not
+                use for a function defined with a .zip file archive.
+            architectures: The instruction set architecture that the function
+                supports. Enter a string array with one of the valid values (arm64 or
+                x86_64). The default value is `x86_64`.
+            publish: Set to true to publish a new version of the function after
+                updating the code. This has the same effect as calling
+                [`publish_version`][lambda_client.LambdaClient.publish_version]
+                separately.
+            publish_to: Specifies where to publish the function version or
+                configuration.
+            dry_run: Set to true to validate the request parameters and access
+                permissions without modifying the function code.
+            revision_id: Update the function only if the revision ID matches the ID
+                that's specified. Use this option to avoid modifying a function that has
+                changed since you last read it.
+            source_kms_key_arn: The ARN of the Key Management Service (KMS) customer
+                managed key that's used to encrypt your function's .zip deployment
+                package. If you don't provide a customer managed key, Lambda uses an
+                Amazon Web Services managed key.
 
-            -
+        Returns:
+            Details about a function's configuration.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
-
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param zip_file: The base64-encoded contents of the deployment package.
-            Amazon Web Services SDK and CLI clients handle the encoding for you. Use
-            only with a function defined with a .zip file archive deployment package.
-        :param s3_bucket: An Amazon S3 bucket in the same Amazon Web Services Region
-            as your function. The bucket can be in a different Amazon Web Services
-            account. Use only with a function defined with a .zip file archive
-            deployment package.
-        :param s3_key: The Amazon S3 key of the deployment package. Use only with a
-            function defined with a .zip file archive deployment package.
-        :param s3_object_version: For versioned objects, the version of the
-            deployment package object to use.
-        :param s3_object_storage_mode: Specifies how the deployment package is
-            stored. Valid values:
-
-            -
-
-            ``COPY`` (default) – Uploads a copy of your deployment package to Lambda.
-
-            -
-
-            ``REFERENCE`` – Lambda references the deployment package from the specified
-            Amazon S3 bucket.
-        :param image_uri: URI of a container image in the Amazon ECR registry. Do
-            not use for a function defined with a .zip file archive.
-        :param architectures: The instruction set architecture that the function
-            supports. Enter a string array with one of the valid values (arm64 or
-            x86_64). The default value is ``x86_64``.
-        :param publish: Set to true to publish a new version of the function after
-            updating the code. This has the same effect as calling PublishVersion
-            separately.
-        :param publish_to: Specifies where to publish the function version or
-            configuration.
-        :param dry_run: Set to true to validate the request parameters and access
-            permissions without modifying the function code.
-        :param revision_id: Update the function only if the revision ID matches the
-            ID that's specified. Use this option to avoid modifying a function that has
-            changed since you last read it.
-        :param source_kms_key_arn: The ARN of the Key Management Service (KMS)
-            customer managed key that's used to encrypt your function's .zip deployment
-            package. If you don't provide a customer managed key, Lambda uses an Amazon
-            Web Services managed key.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.InvalidCodeSignatureException: The code signature failed the
+                integrity check. If the integrity check fails, then Lambda blocks
+                deployment, even if the code signing policy is set to WARN.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CodeVerificationFailedException: The code signature failed one or
+                more of the validation checks for signature mismatch or expiry, and the
+                code signing policy is set to ENFORCE. Lambda blocks the deployment.
+            errors.CodeSigningConfigNotFoundException: The specified code signing
+                configuration does not exist.
+            errors.CodeStorageExceededException: Your Amazon Web Services account
+                has exceeded its maximum total code size. For more information, see
+                [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.UPDATE_FUNCTION_CODE,
@@ -4722,158 +6019,168 @@ class GeneratedOperations(BaseClient):
         When you update a function, Lambda provisions an instance of the function and
         its supporting resources. If your function connects to a VPC, this process can
         take a minute. During this time, you can't modify the function, but you can
-        still invoke it. The ``LastUpdateStatus``, ``LastUpdateStatusReason``, and
-        ``LastUpdateStatusReasonCode`` fields in the response from
-        GetFunctionConfiguration indicate when the update is complete and the function
-        is processing events with the new configuration. For more information, see
-        Lambda function states
-        (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
+        still invoke it. The `LastUpdateStatus`, `LastUpdateStatusReason`, and
+        `LastUpdateStatusReasonCode` fields in the response from
+        [`get_function_configuration`][lambda_client.LambdaClient.get_function_configuration]
+        indicate when the update is complete and the function is processing events with
+        the new configuration. For more information, see [Lambda function
+        states](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
 
         These settings can vary between versions of a function and are locked when you
         publish a version. You can't modify the configuration of a published version,
         only the unpublished version.
 
-        To configure function concurrency, use PutFunctionConcurrency. To grant invoke
-        permissions to an Amazon Web Services account or Amazon Web Services service,
-        use AddPermission.
+        To configure function concurrency, use
+        [`put_function_concurrency`][lambda_client.LambdaClient.put_function_concurrency].
+        To grant invoke permissions to an Amazon Web Services account or Amazon Web
+        Services service, use
+        [`add_permission`][lambda_client.LambdaClient.add_permission].
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            role: The Amazon Resource Name (ARN) of the function's execution role.
+            handler: The name of the method within your code that Lambda calls to
+                run your function. Handler is required if the deployment package is a
+                .zip file archive. The format includes the file name. It can also
+                include namespaces and other qualifiers, depending on the runtime. For
+                more information, see [Lambda programming
+                model](https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
+            description: A description of the function.
+            timeout: The amount of time (in seconds) that Lambda allows a function
+                to run before stopping it. The default is 3 seconds, and the maximum
+                allowed value is 1,800 seconds. For functions using Lambda Managed
+                Instances, asynchronous invocations and event source mapping invocations
+                (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value
+                of 5,400 seconds (90 minutes). For more information, see [Lambda
+                execution
+                environment](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
+            memory_size: The amount of [memory available to the
+                function](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console)
+                at runtime. Increasing the function memory also increases its CPU
+                allocation. The default value is 128 MB. The value can be any multiple
+                of 1 MB.
+            vpc_config: For network connectivity to Amazon Web Services resources in
+                a VPC, specify a list of security groups and subnets in the VPC. When
+                you connect a function to a VPC, it can access resources and the
+                internet only through that VPC. For more information, see [Configuring a
+                Lambda function to access resources in a
+                VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+            environment: Environment variables that are accessible from function
+                code during execution.
+            runtime: The identifier of the function's
+                [runtime](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html).
+                Runtime is required if the deployment package is a .zip file archive.
+                Specifying a runtime results in an error if you're deploying a function
+                using a container image.
 
-            -
+                The following list includes deprecated runtimes. Lambda blocks creating
+                new functions and updating existing functions shortly after each runtime
+                is deprecated. For more information, see [Runtime use after
+                deprecation](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+                For a list of all currently supported runtimes, see [Supported
+                runtimes](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
+            dead_letter_config: A dead-letter queue configuration that specifies the
+                queue or topic where Lambda sends asynchronous events when they fail
+                processing. For more information, see [Dead-letter
+                queues](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
+            kms_key_arn: The ARN of the Key Management Service (KMS) customer
+                managed key that's used to encrypt the following resources:
 
-            -
+                - The function's [environment
+                  variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption).
+                - The function's [Lambda
+                  SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html)
+                  snapshots.
+                - When used with `SourceKMSKeyArn`, the unzipped version of the .zip
+                  deployment package that's used for function invocations. For more
+                  information, see [Specifying a customer managed key for
+                  Lambda](https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption).
+                - The optimized version of the container image that's used for function
+                  invocations. Note that this is not the same key that's used to protect
+                  your container image in the Amazon Elastic Container Registry (Amazon
+                  ECR). For more information, see [Function
+                  lifecycle](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle).
 
-            Partial ARN – ``123456789012:function:my-function``.
+                If you don't provide a customer managed key, Lambda uses an [Amazon Web
+                Services owned
+                key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk)
+                or an [Amazon Web Services managed
+                key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
+            tracing_config: Set `Mode` to `Active` to sample and trace a subset of
+                incoming requests with
+                [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
+            revision_id: Update the function only if the revision ID matches the ID
+                that's specified. Use this option to avoid modifying a function that has
+                changed since you last read it.
+            layers: A list of [function
+                layers](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html)
+                to add to the function's execution environment. Specify each layer by
+                its ARN, including the version.
+            file_system_configs: Connection settings for an Amazon EFS file system
+                or an Amazon S3 Files file system.
+            image_config: [Container image configuration
+                values](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms)
+                that override the values in the container image Docker file.
+            ephemeral_storage: The size of the function's `/tmp` directory in MB.
+                The default value is 512, but can be any whole number between 512 and
+                10,240 MB. For functions that use `AcceleratorConfig`, the maximum is
+                32,768 MB. For more information, see [Configuring ephemeral storage
+                (console)](https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
+            snap_start: The function's
+                [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)
+                setting.
+            logging_config: The function's Amazon CloudWatch Logs configuration
+                settings.
+            capacity_provider_config: Configuration for the capacity provider that
+                manages compute resources for Lambda functions.
+            durable_config: Configuration settings for [durable
+                functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html),
+                including execution timeout, retention period for execution history, and
+                an optional ARN of the Key Management Service (KMS) customer managed key
+                that is used to encrypt your durable execution's payload data, including
+                input, output, and error payloads.
+            runtime_config: The customer-managed runtime configuration for your
+                function. Specifies the customer-managed runtime and the runtime alias
+                that your function uses.
+            accelerator_config: The accelerator resource settings for a Lambda
+                execution environment.
 
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param role: The Amazon Resource Name (ARN) of the function's execution
-            role.
-        :param handler: The name of the method within your code that Lambda calls to
-            run your function. Handler is required if the deployment package is a .zip
-            file archive. The format includes the file name. It can also include
-            namespaces and other qualifiers, depending on the runtime. For more
-            information, see Lambda programming model
-            (https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
-        :param description: A description of the function.
-        :param timeout: The amount of time (in seconds) that Lambda allows a
-            function to run before stopping it. The default is 3 seconds, and the
-            maximum allowed value is 1,800 seconds. For functions using Lambda Managed
-            Instances, asynchronous invocations and event source mapping invocations
-            (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of
-            5,400 seconds (90 minutes). For more information, see Lambda execution
-            environment
-            (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
-        :param memory_size: The amount of memory available to the function
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console)
-            at runtime. Increasing the function memory also increases its CPU
-            allocation. The default value is 128 MB. The value can be any multiple of 1
-            MB.
-        :param vpc_config: For network connectivity to Amazon Web Services resources
-            in a VPC, specify a list of security groups and subnets in the VPC. When you
-            connect a function to a VPC, it can access resources and the internet only
-            through that VPC. For more information, see Configuring a Lambda function to
-            access resources in a VPC
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
-        :param environment: Environment variables that are accessible from function
-            code during execution.
-        :param runtime: The identifier of the function's runtime
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime
-            is required if the deployment package is a .zip file archive. Specifying a
-            runtime results in an error if you're deploying a function using a container
-            image.
+        Returns:
+            Details about a function's configuration.
 
-            The following list includes deprecated runtimes. Lambda blocks creating new
-            functions and updating existing functions shortly after each runtime is
-            deprecated. For more information, see Runtime use after deprecation
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels).
-
-            For a list of all currently supported runtimes, see Supported runtimes
-            (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
-        :param dead_letter_config: A dead-letter queue configuration that specifies
-            the queue or topic where Lambda sends asynchronous events when they fail
-            processing. For more information, see Dead-letter queues
-            (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
-        :param kms_key_arn: The ARN of the Key Management Service (KMS) customer
-            managed key that's used to encrypt the following resources:
-
-            -
-
-            The function's environment variables
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption).
-
-            -
-
-            The function's Lambda SnapStart
-            (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html)
-            snapshots.
-
-            -
-
-            When used with ``SourceKMSKeyArn``, the unzipped version of the .zip
-            deployment package that's used for function invocations. For more
-            information, see Specifying a customer managed key for Lambda
-            (https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption).
-
-            -
-
-            The optimized version of the container image that's used for function
-            invocations. Note that this is not the same key that's used to protect your
-            container image in the Amazon Elastic Container Registry (Amazon ECR). For
-            more information, see Function lifecycle
-            (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle).
-
-            If you don't provide a customer managed key, Lambda uses an Amazon Web
-            Services owned key
-            (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk)
-            or an Amazon Web Services managed key
-            (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
-        :param tracing_config: Set ``Mode`` to ``Active`` to sample and trace a
-            subset of incoming requests with X-Ray
-            (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
-        :param revision_id: Update the function only if the revision ID matches the
-            ID that's specified. Use this option to avoid modifying a function that has
-            changed since you last read it.
-        :param layers: A list of function layers
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to
-            add to the function's execution environment. Specify each layer by its ARN,
-            including the version.
-        :param file_system_configs: Connection settings for an Amazon EFS file
-            system or an Amazon S3 Files file system.
-        :param image_config: Container image configuration values
-            (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms)
-            that override the values in the container image Docker file.
-        :param ephemeral_storage: The size of the function's ``/tmp`` directory in
-            MB. The default value is 512, but can be any whole number between 512 and
-            10,240 MB. For functions that use ``AcceleratorConfig``, the maximum is
-            32,768 MB. For more information, see Configuring ephemeral storage (console)
-            (https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-ephemeral-storage).
-        :param snap_start: The function's SnapStart
-            (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
-        :param logging_config: The function's Amazon CloudWatch Logs configuration
-            settings.
-        :param capacity_provider_config: Configuration for the capacity provider
-            that manages compute resources for Lambda functions.
-        :param durable_config: Configuration settings for durable functions
-            (https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html),
-            including execution timeout, retention period for execution history, and an
-            optional ARN of the Key Management Service (KMS) customer managed key that
-            is used to encrypt your durable execution's payload data, including input,
-            output, and error payloads.
-        :param runtime_config: The customer-managed runtime configuration for your
-            function. Specifies the customer-managed runtime and the runtime alias that
-            your function uses.
-        :param accelerator_config: The accelerator resource settings for a Lambda
-            execution environment.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.InvalidCodeSignatureException: The code signature failed the
+                integrity check. If the integrity check fails, then Lambda blocks
+                deployment, even if the code signing policy is set to WARN.
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
+            errors.CodeVerificationFailedException: The code signature failed one or
+                more of the validation checks for signature mismatch or expiry, and the
+                code signing policy is set to ENFORCE. Lambda blocks the deployment.
+            errors.CodeSigningConfigNotFoundException: The specified code signing
+                configuration does not exist.
+            errors.PreconditionFailedException: The RevisionId provided does not
+                match the latest RevisionId for the Lambda function or alias.
         """
         return await self._pipeline.call(
             _ops.UPDATE_FUNCTION_CONFIGURATION,
@@ -4917,64 +6224,58 @@ class GeneratedOperations(BaseClient):
         or alias.
 
         To configure options for asynchronous invocation, use
-        PutFunctionEventInvokeConfig.
+        [`put_function_event_invoke_config`][lambda_client.LambdaClient.put_function_event_invoke_config].
 
-        :param function_name: The name or ARN of the Lambda function, version, or
-            alias.
+        Args:
+            function_name: The name or ARN of the Lambda function, version, or
+                alias.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** - `my-function` (name-only), `my-function:v1` (with
+                  alias).
+                - **Function ARN** -
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** - `123456789012:function:my-function`.
 
-            Function name - ``my-function`` (name-only), ``my-function:v1`` (with
-            alias).
+                You can append a version number or alias to any of the formats. The
+                length constraint applies only to the full ARN. If you specify only the
+                function name, it is limited to 64 characters in length.
+            qualifier: A version number or alias name.
+            maximum_retry_attempts: The maximum number of times to retry when the
+                function returns an error.
+            maximum_event_age_in_seconds: The maximum age of a request that Lambda
+                sends to a function for processing.
+            destination_config: A destination for events after they have been sent
+                to a function for processing.
 
-            -
+                **Destinations**
 
-            Function ARN -
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+                - **Function** - The Amazon Resource Name (ARN) of a Lambda function.
+                - **Queue** - The ARN of a standard SQS queue.
+                - **Bucket** - The ARN of an Amazon S3 bucket.
+                - **Topic** - The ARN of a standard SNS topic.
+                - **Event Bus** - The ARN of an Amazon EventBridge event bus.
 
-            -
+                !!! note
+                    S3 buckets are supported only for on-failure destinations. To retain
+                    records of successful invocations, use another destination type.
 
-            Partial ARN - ``123456789012:function:my-function``.
+        Returns:
+            The `UpdateFunctionEventInvokeConfig` response.
 
-            You can append a version number or alias to any of the formats. The length
-            constraint applies only to the full ARN. If you specify only the function
-            name, it is limited to 64 characters in length.
-        :param qualifier: A version number or alias name.
-        :param maximum_retry_attempts: The maximum number of times to retry when the
-            function returns an error.
-        :param maximum_event_age_in_seconds: The maximum age of a request that
-            Lambda sends to a function for processing.
-        :param destination_config: A destination for events after they have been
-            sent to a function for processing.
-
-            Destinations
-
-            -
-
-            Function - The Amazon Resource Name (ARN) of a Lambda function.
-
-            -
-
-            Queue - The ARN of a standard SQS queue.
-
-            -
-
-            Bucket - The ARN of an Amazon S3 bucket.
-
-            -
-
-            Topic - The ARN of a standard SNS topic.
-
-            -
-
-            Event Bus - The ARN of an Amazon EventBridge event bus.
-
-            Note:
-
-            S3 buckets are supported only for on-failure destinations. To retain records
-            of successful invocations, use another destination type.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.UPDATE_FUNCTION_EVENT_INVOKE_CONFIG,
@@ -4998,48 +6299,53 @@ class GeneratedOperations(BaseClient):
     ) -> UpdateFunctionUrlConfigResponse:
         """Updates the configuration for a function URL of a Lambda Event Function.
 
-        :param function_name: The name or ARN of the Lambda function.
+        Args:
+            function_name: The name or ARN of the Lambda function.
 
-            Name formats
+                **Name formats**
 
-            -
+                - **Function name** – `my-function`.
+                - **Function ARN** –
+                  `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
+                - **Partial ARN** – `123456789012:function:my-function`.
 
-            Function name – ``my-function``.
+                The length constraint applies only to the full ARN. If you specify only
+                the function name, it is limited to 64 characters in length.
+            qualifier: The alias name.
+            auth_type: The type of authentication that your function URL uses. Set
+                to `AWS_IAM` if you want to restrict access to authenticated users only.
+                Set to `NONE` if you want to bypass IAM authentication to create a
+                public endpoint. For more information, see [Control access to Lambda
+                function
+                URLs](https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+            cors: The [cross-origin resource sharing
+                (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings
+                for your function URL.
+            invoke_mode: Use one of the following options:
 
-            -
+                - `BUFFERED` – This is the default option. Lambda invokes your function
+                  using the `Invoke` API operation. Invocation results are available
+                  when the payload is complete. The maximum payload size is 6 MB.
+                - `RESPONSE_STREAM` – Your function streams payload results as they
+                  become available. Lambda invokes your function using the
+                  `InvokeWithResponseStream` API operation. The maximum response payload
+                  size is 200 MB.
 
-            Function ARN –
-            ``arn:aws:lambda:us-west-2:123456789012:function:my-function``.
+        Returns:
+            The `UpdateFunctionUrlConfig` response.
 
-            -
-
-            Partial ARN – ``123456789012:function:my-function``.
-
-            The length constraint applies only to the full ARN. If you specify only the
-            function name, it is limited to 64 characters in length.
-        :param qualifier: The alias name.
-        :param auth_type: The type of authentication that your function URL uses.
-            Set to ``AWS_IAM`` if you want to restrict access to authenticated users
-            only. Set to ``NONE`` if you want to bypass IAM authentication to create a
-            public endpoint. For more information, see Control access to Lambda function
-            URLs (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-        :param cors: The cross-origin resource sharing (CORS)
-            (https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your
-            function URL.
-        :param invoke_mode: Use one of the following options:
-
-            -
-
-            ``BUFFERED`` – This is the default option. Lambda invokes your function
-            using the ``Invoke`` API operation. Invocation results are available when
-            the payload is complete. The maximum payload size is 6 MB.
-
-            -
-
-            ``RESPONSE_STREAM`` – Your function streams payload results as they become
-            available. Lambda invokes your function using the
-            ``InvokeWithResponseStream`` API operation. The maximum response payload
-            size is 200 MB.
+        Raises:
+            errors.InvalidParameterValueException: One of the parameters in the
+                request is not valid.
+            errors.ResourceConflictException: The resource already exists, or
+                another operation is in progress.
+            errors.ServiceException: The Lambda service encountered an internal
+                error.
+            errors.TooManyRequestsException: The request throughput limit was
+                exceeded. For more information, see [Lambda
+                quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests).
+            errors.ResourceNotFoundException: The resource specified in the request
+                does not exist.
         """
         return await self._pipeline.call(
             _ops.UPDATE_FUNCTION_URL_CONFIG,
@@ -5062,12 +6368,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[GetDurableExecutionHistoryResponse, Event]:
-        """Pages of ``GetDurableExecutionHistory``: ``async for`` yields each item of
-        ``events``; ``.pages()`` yields whole responses.
+        """Pages of `GetDurableExecutionHistory`: `async for` yields each item of `events`;
+        `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`get_durable_execution_history`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`get_durable_execution_history`][lambda_client.LambdaClient.get_durable_execution_history].
         """
 
         async def fetch(
@@ -5100,12 +6407,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[GetDurableExecutionStateResponse, Operation]:
-        """Pages of ``GetDurableExecutionState``: ``async for`` yields each item of
-        ``operations``; ``.pages()`` yields whole responses.
+        """Pages of `GetDurableExecutionState`: `async for` yields each item of
+        `operations`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`get_durable_execution_state`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`get_durable_execution_state`][lambda_client.LambdaClient.get_durable_execution_state].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> GetDurableExecutionStateResponse:
@@ -5135,12 +6443,12 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListAliasesResponse, AliasConfiguration]:
-        """Pages of ``ListAliases``: ``async for`` yields each item of ``aliases``;
-        ``.pages()`` yields whole responses.
+        """Pages of `ListAliases`: `async for` yields each item of `aliases`; `.pages()`
+        yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_aliases`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of [`list_aliases`][lambda_client.LambdaClient.list_aliases].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListAliasesResponse:
@@ -5169,12 +6477,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListCapacityProvidersResponse, CapacityProvider]:
-        """Pages of ``ListCapacityProviders``: ``async for`` yields each item of
-        ``capacity_providers``; ``.pages()`` yields whole responses.
+        """Pages of `ListCapacityProviders`: `async for` yields each item of
+        `capacity_providers`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_capacity_providers`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_capacity_providers`][lambda_client.LambdaClient.list_capacity_providers].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListCapacityProvidersResponse:
@@ -5201,12 +6510,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListCodeSigningConfigsResponse, CodeSigningConfig]:
-        """Pages of ``ListCodeSigningConfigs``: ``async for`` yields each item of
-        ``code_signing_configs``; ``.pages()`` yields whole responses.
+        """Pages of `ListCodeSigningConfigs`: `async for` yields each item of
+        `code_signing_configs`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_code_signing_configs`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_code_signing_configs`][lambda_client.LambdaClient.list_code_signing_configs].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListCodeSigningConfigsResponse:
@@ -5239,12 +6549,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListDurableExecutionsByFunctionResponse, Execution]:
-        """Pages of ``ListDurableExecutionsByFunction``: ``async for`` yields each item of
-        ``durable_executions``; ``.pages()`` yields whole responses.
+        """Pages of `ListDurableExecutionsByFunction`: `async for` yields each item of
+        `durable_executions`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_durable_executions_by_function`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_durable_executions_by_function`][lambda_client.LambdaClient.list_durable_executions_by_function].
         """
 
         async def fetch(
@@ -5281,12 +6592,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListEventSourceMappingsResponse, EventSourceMappingConfiguration]:
-        """Pages of ``ListEventSourceMappings``: ``async for`` yields each item of
-        ``event_source_mappings``; ``.pages()`` yields whole responses.
+        """Pages of `ListEventSourceMappings`: `async for` yields each item of
+        `event_source_mappings`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_event_source_mappings`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_event_source_mappings`][lambda_client.LambdaClient.list_event_source_mappings].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListEventSourceMappingsResponse:
@@ -5315,12 +6627,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListFunctionEventInvokeConfigsResponse, FunctionEventInvokeConfig]:
-        """Pages of ``ListFunctionEventInvokeConfigs``: ``async for`` yields each item of
-        ``function_event_invoke_configs``; ``.pages()`` yields whole responses.
+        """Pages of `ListFunctionEventInvokeConfigs`: `async for` yields each item of
+        `function_event_invoke_configs`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_function_event_invoke_configs`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_function_event_invoke_configs`][lambda_client.LambdaClient.list_function_event_invoke_configs].
         """
 
         async def fetch(
@@ -5350,12 +6663,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListFunctionUrlConfigsResponse, FunctionUrlConfig]:
-        """Pages of ``ListFunctionUrlConfigs``: ``async for`` yields each item of
-        ``function_url_configs``; ``.pages()`` yields whole responses.
+        """Pages of `ListFunctionUrlConfigs`: `async for` yields each item of
+        `function_url_configs`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_function_url_configs`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_function_url_configs`][lambda_client.LambdaClient.list_function_url_configs].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListFunctionUrlConfigsResponse:
@@ -5385,12 +6699,13 @@ class GeneratedOperations(BaseClient):
     ) -> AsyncPaginator[
         ListFunctionVersionsByCapacityProviderResponse, FunctionVersionsByCapacityProviderListItem
     ]:
-        """Pages of ``ListFunctionVersionsByCapacityProvider``: ``async for`` yields each
-        item of ``function_versions``; ``.pages()`` yields whole responses.
+        """Pages of `ListFunctionVersionsByCapacityProvider`: `async for` yields each item
+        of `function_versions`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_function_versions_by_capacity_provider`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_function_versions_by_capacity_provider`][lambda_client.LambdaClient.list_function_versions_by_capacity_provider].
         """
 
         async def fetch(
@@ -5421,12 +6736,12 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListFunctionsResponse, FunctionConfiguration]:
-        """Pages of ``ListFunctions``: ``async for`` yields each item of ``functions``;
-        ``.pages()`` yields whole responses.
+        """Pages of `ListFunctions`: `async for` yields each item of `functions`;
+        `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_functions`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of [`list_functions`][lambda_client.LambdaClient.list_functions].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListFunctionsResponse:
@@ -5455,12 +6770,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListFunctionsByCodeSigningConfigResponse, str]:
-        """Pages of ``ListFunctionsByCodeSigningConfig``: ``async for`` yields each item of
-        ``function_arns``; ``.pages()`` yields whole responses.
+        """Pages of `ListFunctionsByCodeSigningConfig`: `async for` yields each item of
+        `function_arns`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_functions_by_code_signing_config`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_functions_by_code_signing_config`][lambda_client.LambdaClient.list_functions_by_code_signing_config].
         """
 
         async def fetch(
@@ -5492,12 +6808,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListLayerVersionsResponse, LayerVersionsListItem]:
-        """Pages of ``ListLayerVersions``: ``async for`` yields each item of
-        ``layer_versions``; ``.pages()`` yields whole responses.
+        """Pages of `ListLayerVersions`: `async for` yields each item of `layer_versions`;
+        `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_layer_versions`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_layer_versions`][lambda_client.LambdaClient.list_layer_versions].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListLayerVersionsResponse:
@@ -5528,12 +6845,12 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListLayersResponse, LayersListItem]:
-        """Pages of ``ListLayers``: ``async for`` yields each item of ``layers``;
-        ``.pages()`` yields whole responses.
+        """Pages of `ListLayers`: `async for` yields each item of `layers`; `.pages()`
+        yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_layers`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of [`list_layers`][lambda_client.LambdaClient.list_layers].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListLayersResponse:
@@ -5564,12 +6881,13 @@ class GeneratedOperations(BaseClient):
     ) -> AsyncPaginator[
         ListProvisionedConcurrencyConfigsResponse, ProvisionedConcurrencyConfigListItem
     ]:
-        """Pages of ``ListProvisionedConcurrencyConfigs``: ``async for`` yields each item
-        of ``provisioned_concurrency_configs``; ``.pages()`` yields whole responses.
+        """Pages of `ListProvisionedConcurrencyConfigs`: `async for` yields each item of
+        `provisioned_concurrency_configs`; `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_provisioned_concurrency_configs`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_provisioned_concurrency_configs`][lambda_client.LambdaClient.list_provisioned_concurrency_configs].
         """
 
         async def fetch(
@@ -5599,12 +6917,13 @@ class GeneratedOperations(BaseClient):
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> AsyncPaginator[ListVersionsByFunctionResponse, FunctionConfiguration]:
-        """Pages of ``ListVersionsByFunction``: ``async for`` yields each item of
-        ``versions``; ``.pages()`` yields whole responses.
+        """Pages of `ListVersionsByFunction`: `async for` yields each item of `versions`;
+        `.pages()` yields whole responses.
 
-        ``max_items`` bounds the number of items, ``page_size`` is sent as ``MaxItems``,
-        and ``starting_token`` resumes from a previous ``NextMarker``. The other
-        arguments are those of :meth:`list_versions_by_function`.
+        `max_items` bounds the number of items, `page_size` is sent as `MaxItems`, and
+        `starting_token` resumes from a previous `NextMarker`. The other arguments are
+        those of
+        [`list_versions_by_function`][lambda_client.LambdaClient.list_versions_by_function].
         """
 
         async def fetch(marker: str | None, limit: int | None) -> ListVersionsByFunctionResponse:
@@ -5636,12 +6955,15 @@ class GeneratedOperations(BaseClient):
         """Waits until a deleted durable execution no longer exists; fails when it has not
         ended (RUNNING, PAUSING, PAUSED), which DeleteDurableExecution refuses.
 
-        Polls ``GetDurableExecution`` every ``delay`` seconds, at most ``max_attempts``
-        times and, if given, for at most ``timeout`` seconds in all. Returns the last
-        response on success (None when success is the resource being gone). Raises
-        ``WaiterFailureError`` when a failure acceptor matches, ``WaiterTimeoutError``
-        when the attempts or the time run out, and ``WaiterUnexpectedError`` on an error
-        no acceptor expects.
+        Polls `GetDurableExecution` every `delay` seconds, at most `max_attempts` times
+        and, if given, for at most `timeout` seconds in all. Returns the last response
+        on success (None when success is the resource being gone). Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -5684,11 +7006,15 @@ class GeneratedOperations(BaseClient):
         execution has not finished: the waiter keeps polling until it is resumed and
         ends, or its limits run out.
 
-        Polls ``GetDurableExecution`` every ``delay`` seconds, at most ``max_attempts``
-        times and, if given, for at most ``timeout`` seconds in all. Returns the last
-        response on success. Raises ``WaiterFailureError`` when a failure acceptor
-        matches, ``WaiterTimeoutError`` when the attempts or the time run out, and
-        ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetDurableExecution` every `delay` seconds, at most `max_attempts` times
+        and, if given, for at most `timeout` seconds in all. Returns the last response
+        on success. Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -5735,11 +7061,15 @@ class GeneratedOperations(BaseClient):
         """Waits until a durable execution is PAUSED (after PauseDurableExecution); fails
         when it ends or is being deleted first.
 
-        Polls ``GetDurableExecution`` every ``delay`` seconds, at most ``max_attempts``
-        times and, if given, for at most ``timeout`` seconds in all. Returns the last
-        response on success. Raises ``WaiterFailureError`` when a failure acceptor
-        matches, ``WaiterTimeoutError`` when the attempts or the time run out, and
-        ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetDurableExecution` every `delay` seconds, at most `max_attempts` times
+        and, if given, for at most `timeout` seconds in all. Returns the last response
+        on success. Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -5784,12 +7114,15 @@ class GeneratedOperations(BaseClient):
     ) -> EventSourceMappingConfiguration | None:
         """Waits until the event source mapping no longer exists.
 
-        Polls ``GetEventSourceMapping`` every ``delay`` seconds, at most
-        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
-        Returns the last response on success (None when success is the resource being
-        gone). Raises ``WaiterFailureError`` when a failure acceptor matches,
-        ``WaiterTimeoutError`` when the attempts or the time run out, and
-        ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetEventSourceMapping` every `delay` seconds, at most `max_attempts`
+        times and, if given, for at most `timeout` seconds in all. Returns the last
+        response on success (None when success is the resource being gone). Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -5821,11 +7154,15 @@ class GeneratedOperations(BaseClient):
     ) -> EventSourceMappingConfiguration:
         """Waits until the event source mapping's State is Disabled.
 
-        Polls ``GetEventSourceMapping`` every ``delay`` seconds, at most
-        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
-        Returns the last response on success. Raises ``WaiterFailureError`` when a
-        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
-        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetEventSourceMapping` every `delay` seconds, at most `max_attempts`
+        times and, if given, for at most `timeout` seconds in all. Returns the last
+        response on success. Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -5855,11 +7192,15 @@ class GeneratedOperations(BaseClient):
     ) -> EventSourceMappingConfiguration:
         """Waits until the event source mapping's State is Enabled.
 
-        Polls ``GetEventSourceMapping`` every ``delay`` seconds, at most
-        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
-        Returns the last response on success. Raises ``WaiterFailureError`` when a
-        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
-        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetEventSourceMapping` every `delay` seconds, at most `max_attempts`
+        times and, if given, for at most `timeout` seconds in all. Returns the last
+        response on success. Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -5891,11 +7232,15 @@ class GeneratedOperations(BaseClient):
         """Waits for the function's State to be Active. This waiter uses
         GetFunctionConfiguration API. This should be used after new function creation.
 
-        Polls ``GetFunctionConfiguration`` every ``delay`` seconds, at most
-        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
-        Returns the last response on success. Raises ``WaiterFailureError`` when a
-        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
-        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetFunctionConfiguration` every `delay` seconds, at most `max_attempts`
+        times and, if given, for at most `timeout` seconds in all. Returns the last
+        response on success. Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -5932,11 +7277,14 @@ class GeneratedOperations(BaseClient):
         """Waits for the function's State to be Active. This waiter uses GetFunction API.
         This should be used after new function creation.
 
-        Polls ``GetFunction`` every ``delay`` seconds, at most ``max_attempts`` times
-        and, if given, for at most ``timeout`` seconds in all. Returns the last response
-        on success. Raises ``WaiterFailureError`` when a failure acceptor matches,
-        ``WaiterTimeoutError`` when the attempts or the time run out, and
-        ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetFunction` every `delay` seconds, at most `max_attempts` times and, if
+        given, for at most `timeout` seconds in all. Returns the last response on
+        success. Raises [`WaiterFailureError`][lambda_client.errors.WaiterFailureError]
+        when a failure acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -5972,12 +7320,15 @@ class GeneratedOperations(BaseClient):
     ) -> GetFunctionResponse | None:
         """Waits until GetFunction reports the function no longer exists.
 
-        Polls ``GetFunction`` every ``delay`` seconds, at most ``max_attempts`` times
-        and, if given, for at most ``timeout`` seconds in all. Returns the last response
-        on success (None when success is the resource being gone). Raises
-        ``WaiterFailureError`` when a failure acceptor matches, ``WaiterTimeoutError``
-        when the attempts or the time run out, and ``WaiterUnexpectedError`` on an error
-        no acceptor expects.
+        Polls `GetFunction` every `delay` seconds, at most `max_attempts` times and, if
+        given, for at most `timeout` seconds in all. Returns the last response on
+        success (None when success is the resource being gone). Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -6011,11 +7362,14 @@ class GeneratedOperations(BaseClient):
     ) -> GetFunctionResponse:
         """Waits for FunctionExists.
 
-        Polls ``GetFunction`` every ``delay`` seconds, at most ``max_attempts`` times
-        and, if given, for at most ``timeout`` seconds in all. Returns the last response
-        on success. Raises ``WaiterFailureError`` when a failure acceptor matches,
-        ``WaiterTimeoutError`` when the attempts or the time run out, and
-        ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetFunction` every `delay` seconds, at most `max_attempts` times and, if
+        given, for at most `timeout` seconds in all. Returns the last response on
+        success. Raises [`WaiterFailureError`][lambda_client.errors.WaiterFailureError]
+        when a failure acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -6050,11 +7404,15 @@ class GeneratedOperations(BaseClient):
         """Waits for the function's LastUpdateStatus to be Successful. This waiter uses
         GetFunctionConfiguration API. This should be used after function updates.
 
-        Polls ``GetFunctionConfiguration`` every ``delay`` seconds, at most
-        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
-        Returns the last response on success. Raises ``WaiterFailureError`` when a
-        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
-        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetFunctionConfiguration` every `delay` seconds, at most `max_attempts`
+        times and, if given, for at most `timeout` seconds in all. Returns the last
+        response on success. Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -6091,11 +7449,14 @@ class GeneratedOperations(BaseClient):
         """Waits for the function's LastUpdateStatus to be Successful. This waiter uses
         GetFunction API. This should be used after function updates.
 
-        Polls ``GetFunction`` every ``delay`` seconds, at most ``max_attempts`` times
-        and, if given, for at most ``timeout`` seconds in all. Returns the last response
-        on success. Raises ``WaiterFailureError`` when a failure acceptor matches,
-        ``WaiterTimeoutError`` when the attempts or the time run out, and
-        ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetFunction` every `delay` seconds, at most `max_attempts` times and, if
+        given, for at most `timeout` seconds in all. Returns the last response on
+        success. Raises [`WaiterFailureError`][lambda_client.errors.WaiterFailureError]
+        when a failure acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -6131,11 +7492,15 @@ class GeneratedOperations(BaseClient):
     ) -> GetProvisionedConcurrencyConfigResponse:
         """Waits until provisioned concurrency is allocated (Status READY).
 
-        Polls ``GetProvisionedConcurrencyConfig`` every ``delay`` seconds, at most
-        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
-        Returns the last response on success. Raises ``WaiterFailureError`` when a
-        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
-        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetProvisionedConcurrencyConfig` every `delay` seconds, at most
+        `max_attempts` times and, if given, for at most `timeout` seconds in all.
+        Returns the last response on success. Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 
@@ -6173,11 +7538,15 @@ class GeneratedOperations(BaseClient):
         GetFunctionConfiguration API. This should be used after new version is
         published.
 
-        Polls ``GetFunctionConfiguration`` every ``delay`` seconds, at most
-        ``max_attempts`` times and, if given, for at most ``timeout`` seconds in all.
-        Returns the last response on success. Raises ``WaiterFailureError`` when a
-        failure acceptor matches, ``WaiterTimeoutError`` when the attempts or the time
-        run out, and ``WaiterUnexpectedError`` on an error no acceptor expects.
+        Polls `GetFunctionConfiguration` every `delay` seconds, at most `max_attempts`
+        times and, if given, for at most `timeout` seconds in all. Returns the last
+        response on success. Raises
+        [`WaiterFailureError`][lambda_client.errors.WaiterFailureError] when a failure
+        acceptor matches,
+        [`WaiterTimeoutError`][lambda_client.errors.WaiterTimeoutError] when the
+        attempts or the time run out, and
+        [`WaiterUnexpectedError`][lambda_client.errors.WaiterUnexpectedError] on an
+        error no acceptor expects.
 
         Acceptors:
 

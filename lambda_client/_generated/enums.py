@@ -570,8 +570,8 @@ def to_runtime_list(
 
 class S3ObjectStorageMode(OpenEnum):
     """The method Lambda uses to store a function's deployment package — either by copying
-    the package into Lambda-managed storage (``COPY``) or by referencing it directly
-    from the source Amazon S3 bucket (``REFERENCE``)."""
+    the package into Lambda-managed storage (`COPY`) or by referencing it directly from
+    the source Amazon S3 bucket (`REFERENCE`)."""
 
     COPY = "COPY"
     REFERENCE = "REFERENCE"

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from .._runtime.exceptions import ServiceError
 from .enums import ThrottleReason, to_throttle_reason
@@ -74,8 +75,8 @@ __all__ = [
 class AliasLimitExceededException(ServiceError):
     """Lambda couldn't create the alias because your Amazon Web Services account has
     exceeded the maximum number of aliases allowed per Lambda function. For more
-    information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "AliasLimitExceededException"
     fault: ClassVar[str] = "client"
@@ -85,6 +86,35 @@ class AliasLimitExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "AliasLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CallbackTimeoutException(ServiceError):
@@ -99,12 +129,41 @@ class CallbackTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CallbackTimeoutException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CapacityProviderLimitExceededException(ServiceError):
     """The maximum number of capacity providers for your account has been exceeded. For
-    more information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)"""
+    more information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)"""
 
     error_code: ClassVar[str] = "CapacityProviderLimitExceededException"
     fault: ClassVar[str] = "client"
@@ -114,6 +173,35 @@ class CapacityProviderLimitExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CapacityProviderLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeArtifactUserDeletedException(ServiceError):
@@ -129,12 +217,41 @@ class CodeArtifactUserDeletedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeArtifactUserFailedException(ServiceError):
     """The Lambda function couldn't be invoked because provisioning of its code artifact
     user failed. Update the function's code package or check the Lambda function's
-    ``State`` and ``StateReasonCode`` for additional context."""
+    `State` and `StateReasonCode` for additional context."""
 
     error_code: ClassVar[str] = "CodeArtifactUserFailedException"
     fault: ClassVar[str] = "client"
@@ -144,12 +261,41 @@ class CodeArtifactUserFailedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserFailedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeArtifactUserPendingException(ServiceError):
     """The Lambda function couldn't be invoked because its code artifact user is still
-    being provisioned. Wait for the function's ``State`` to become ``Active`` and try
-    the request again."""
+    being provisioned. Wait for the function's `State` to become `Active` and try the
+    request again."""
 
     error_code: ClassVar[str] = "CodeArtifactUserPendingException"
     fault: ClassVar[str] = "client"
@@ -159,6 +305,35 @@ class CodeArtifactUserPendingException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeArtifactUserPendingException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeSigningConfigNotFoundException(ServiceError):
@@ -173,11 +348,39 @@ class CodeSigningConfigNotFoundException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeSigningConfigNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class CodeStorageExceededException(ServiceError):
     """Your Amazon Web Services account has exceeded its maximum total code size. For more
-    information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "CodeStorageExceededException"
     fault: ClassVar[str] = "client"
@@ -187,6 +390,35 @@ class CodeStorageExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeStorageExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class CodeVerificationFailedException(ServiceError):
@@ -203,6 +435,34 @@ class CodeVerificationFailedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "CodeVerificationFailedException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class DurableExecutionAlreadyStartedException(ServiceError):
     """The durable execution with the specified name has already been started. Each durable
@@ -217,6 +477,35 @@ class DurableExecutionAlreadyStartedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "DurableExecutionAlreadyStartedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EC2AccessDeniedException(ServiceError):
@@ -230,6 +519,34 @@ class EC2AccessDeniedException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EC2AccessDeniedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EC2ThrottledException(ServiceError):
@@ -245,6 +562,34 @@ class EC2ThrottledException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EC2ThrottledException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EC2UnexpectedException(ServiceError):
@@ -262,6 +607,36 @@ class EC2UnexpectedException(ServiceError):
     type: str | None
     ec2_error_code: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        ec2_error_code: str | None = None,
+        code: str = "EC2UnexpectedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+                ("EC2ErrorCode", ec2_error_code),
+            ),
+            operation=operation,
+        )
+
 
 class EFSIOException(ServiceError):
     """An error occurred when reading from or writing to a connected file system."""
@@ -274,6 +649,34 @@ class EFSIOException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSIOException",
+        status_code: int = 410,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EFSMountConnectivityException(ServiceError):
@@ -289,6 +692,34 @@ class EFSMountConnectivityException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountConnectivityException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class EFSMountFailureException(ServiceError):
     """The Lambda function couldn't mount the configured file system due to a permission or
@@ -302,6 +733,34 @@ class EFSMountFailureException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountFailureException",
+        status_code: int = 403,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class EFSMountTimeoutException(ServiceError):
@@ -317,12 +776,40 @@ class EFSMountTimeoutException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "EFSMountTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ENILimitReachedException(ServiceError):
     """Lambda couldn't create an elastic network interface in the VPC, specified as part of
     Lambda function configuration, because the limit for network interfaces has been
-    reached. For more information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    reached. For more information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "ENILimitReachedException"
     fault: ClassVar[str] = "server"
@@ -333,13 +820,41 @@ class ENILimitReachedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ENILimitReachedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ENINotReadyException(ServiceError):
     """Lambda couldn't invoke the Lambda function because the elastic network interface
     (ENI) configured for its VPC connection isn't ready yet. Wait a few moments and try
-    the request again. For more information about VPC configuration, see Configuring a
-    Lambda function to access resources in a VPC
-    (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html)."""
+    the request again. For more information about VPC configuration, see [Configuring a
+    Lambda function to access resources in a
+    VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html)."""
 
     error_code: ClassVar[str] = "ENINotReadyException"
     fault: ClassVar[str] = "server"
@@ -349,12 +864,41 @@ class ENINotReadyException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ENINotReadyException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class FunctionVersionsPerCapacityProviderLimitExceededException(ServiceError):
     """The maximum number of function versions that can be associated with a single
-    capacity provider has been exceeded. For more information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    capacity provider has been exceeded. For more information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "FunctionVersionsPerCapacityProviderLimitExceededException"
     fault: ClassVar[str] = "client"
@@ -364,6 +908,35 @@ class FunctionVersionsPerCapacityProviderLimitExceededException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "FunctionVersionsPerCapacityProviderLimitExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class InvalidCodeSignatureException(ServiceError):
@@ -379,6 +952,34 @@ class InvalidCodeSignatureException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidCodeSignatureException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidParameterValueException(ServiceError):
     """One of the parameters in the request is not valid."""
@@ -391,6 +992,35 @@ class InvalidParameterValueException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidParameterValueException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class InvalidRequestContentException(ServiceError):
@@ -405,6 +1035,35 @@ class InvalidRequestContentException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidRequestContentException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class InvalidRuntimeException(ServiceError):
@@ -418,6 +1077,34 @@ class InvalidRuntimeException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidRuntimeException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class InvalidSecurityGroupIDException(ServiceError):
@@ -433,6 +1120,34 @@ class InvalidSecurityGroupIDException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidSecurityGroupIDException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidSubnetIDException(ServiceError):
     """The subnet ID provided in the Lambda function VPC configuration is not valid."""
@@ -446,6 +1161,34 @@ class InvalidSubnetIDException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidSubnetIDException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class InvalidZipFileException(ServiceError):
     """Lambda could not unzip the deployment package."""
@@ -458,6 +1201,34 @@ class InvalidZipFileException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "InvalidZipFileException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class KMSAccessDeniedException(ServiceError):
@@ -473,6 +1244,34 @@ class KMSAccessDeniedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSAccessDeniedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class KMSDisabledException(ServiceError):
     """Lambda couldn't decrypt the environment variables because the KMS key used is
@@ -486,6 +1285,34 @@ class KMSDisabledException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSDisabledException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class KMSInvalidStateException(ServiceError):
@@ -501,6 +1328,34 @@ class KMSInvalidStateException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSInvalidStateException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class KMSNotFoundException(ServiceError):
     """Lambda couldn't decrypt the environment variables because the KMS key was not found.
@@ -515,13 +1370,41 @@ class KMSNotFoundException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "KMSNotFoundException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ModeNotSupportedException(ServiceError):
     """The Lambda function doesn't support the invocation mode requested. For example,
-    calling ``Invoke`` with ``InvocationType=RequestResponse`` on a function configured
-    for asynchronous-only invocation, or vice versa. For more information about
-    invocation types, see Invoking Lambda functions
-    (https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html)."""
+    calling `Invoke` with `InvocationType=RequestResponse` on a function configured for
+    asynchronous-only invocation, or vice versa. For more information about invocation
+    types, see [Invoking Lambda
+    functions](https://docs.aws.amazon.com/lambda/latest/dg/invocation-options.html)."""
 
     error_code: ClassVar[str] = "ModeNotSupportedException"
     fault: ClassVar[str] = "client"
@@ -531,6 +1414,35 @@ class ModeNotSupportedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ModeNotSupportedException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class NoPublishedVersionException(ServiceError):
@@ -544,12 +1456,41 @@ class NoPublishedVersionException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "NoPublishedVersionException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class PolicyLengthExceededException(ServiceError):
     """The permissions policy for the resource is too large. For more information, see
-    Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "PolicyLengthExceededException"
     fault: ClassVar[str] = "client"
@@ -560,20 +1501,43 @@ class PolicyLengthExceededException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PolicyLengthExceededException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class PreconditionFailedException(ServiceError):
     """The RevisionId provided does not match the latest RevisionId for the Lambda function
     or alias.
 
-    -
-
-    For AddPermission and RemovePermission API operations: Call ``GetPolicy`` to
-    retrieve the latest RevisionId for your resource.
-
-    -
-
-    For all other API operations: Call ``GetFunction`` or ``GetAlias`` to retrieve the
-    latest RevisionId for your resource."""
+    - **For AddPermission and RemovePermission API operations:** Call `GetPolicy` to
+      retrieve the latest RevisionId for your resource.
+    - **For all other API operations:** Call `GetFunction` or `GetAlias` to retrieve the
+      latest RevisionId for your resource."""
 
     error_code: ClassVar[str] = "PreconditionFailedException"
     fault: ClassVar[str] = "client"
@@ -583,6 +1547,35 @@ class PreconditionFailedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PreconditionFailedException",
+        status_code: int = 412,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ProvisionedConcurrencyConfigNotFoundException(ServiceError):
@@ -597,6 +1590,34 @@ class ProvisionedConcurrencyConfigNotFoundException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ProvisionedConcurrencyConfigNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class PublicPolicyException(ServiceError):
     """The resource-based policy you tried to add to the Lambda resource would grant public
@@ -610,6 +1631,35 @@ class PublicPolicyException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "PublicPolicyException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class RecursiveInvocationException(ServiceError):
@@ -624,12 +1674,41 @@ class RecursiveInvocationException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RecursiveInvocationException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class RequestTooLargeException(ServiceError):
-    """The request payload exceeded the ``Invoke`` request body JSON input quota. For more
-    information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
+    """The request payload exceeded the `Invoke` request body JSON input quota. For more
+    information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)."""
 
     error_code: ClassVar[str] = "RequestTooLargeException"
     fault: ClassVar[str] = "client"
@@ -639,6 +1718,34 @@ class RequestTooLargeException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RequestTooLargeException",
+        status_code: int = 413,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ResourceConflictException(ServiceError):
@@ -652,6 +1759,35 @@ class ResourceConflictException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceConflictException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ResourceInUseException(ServiceError):
@@ -668,6 +1804,34 @@ class ResourceInUseException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceInUseException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ResourceNotFoundException(ServiceError):
     """The resource specified in the request does not exist."""
@@ -680,6 +1844,34 @@ class ResourceNotFoundException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceNotFoundException",
+        status_code: int = 404,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ResourceNotReadyException(ServiceError):
@@ -694,6 +1886,35 @@ class ResourceNotReadyException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ResourceNotReadyException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class RuntimeAliasDeletedException(ServiceError):
@@ -708,6 +1929,35 @@ class RuntimeAliasDeletedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """Indicates the exception type for a deleted runtime alias."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RuntimeAliasDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class RuntimeVersionDeletedException(ServiceError):
@@ -722,6 +1972,35 @@ class RuntimeVersionDeletedException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """Indicates the exception type for a deleted runtime version."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "RuntimeVersionDeletedException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class S3FilesMountConnectivityException(ServiceError):
@@ -736,6 +2015,35 @@ class S3FilesMountConnectivityException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountConnectivityException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class S3FilesMountFailureException(ServiceError):
@@ -750,6 +2058,35 @@ class S3FilesMountFailureException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountFailureException",
+        status_code: int = 403,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class S3FilesMountTimeoutException(ServiceError):
@@ -764,6 +2101,35 @@ class S3FilesMountTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "S3FilesMountTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SerializedRequestEntityTooLargeException(ServiceError):
@@ -778,6 +2144,35 @@ class SerializedRequestEntityTooLargeException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+    """The error type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SerializedRequestEntityTooLargeException",
+        status_code: int = 413,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class ServiceException(ServiceError):
@@ -792,14 +2187,42 @@ class ServiceException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ServiceException",
+        status_code: int = 500,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class ServiceQuotaExceededException(ServiceError):
     """The request would exceed a service quota. For more information about Lambda service
-    quotas, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). To
-    request a quota increase, see Requesting a quota increase
-    (https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html)
-    in the Service Quotas User Guide."""
+    quotas, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). To
+    request a quota increase, see [Requesting a quota
+    increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html)
+    in the *Service Quotas User Guide*."""
 
     error_code: ClassVar[str] = "ServiceQuotaExceededException"
     fault: ClassVar[str] = "client"
@@ -809,11 +2232,40 @@ class ServiceQuotaExceededException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "ServiceQuotaExceededException",
+        status_code: int = 402,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SnapStartException(ServiceError):
-    """The ``afterRestore()`` runtime hook
-    (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html)
+    """The `afterRestore()` [runtime
+    hook](https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks.html)
     encountered an error. For more information, check the Amazon CloudWatch logs."""
 
     error_code: ClassVar[str] = "SnapStartException"
@@ -825,11 +2277,39 @@ class SnapStartException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartException",
+        status_code: int = 400,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class SnapStartNotReadyException(ServiceError):
-    """Lambda is initializing your function. You can invoke the function when the function
-    state (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html) becomes
-    ``Active``."""
+    """Lambda is initializing your function. You can invoke the function when the [function
+    state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html) becomes
+    `Active`."""
 
     error_code: ClassVar[str] = "SnapStartNotReadyException"
     fault: ClassVar[str] = "client"
@@ -840,14 +2320,42 @@ class SnapStartNotReadyException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartNotReadyException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class SnapStartRegenerationFailureException(ServiceError):
     """Lambda couldn't regenerate the SnapStart snapshot for the function.
     SnapStart-enabled functions periodically regenerate snapshots when their underlying
     runtime or dependencies change; this regeneration failed. Wait for Lambda to retry,
     or update the function's configuration to trigger a new snapshot. For more
-    information, see Lambda SnapStart
-    (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)."""
+    information, see [Lambda
+    SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html)."""
 
     error_code: ClassVar[str] = "SnapStartRegenerationFailureException"
     fault: ClassVar[str] = "client"
@@ -857,6 +2365,35 @@ class SnapStartRegenerationFailureException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+    """The exception type."""
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartRegenerationFailureException",
+        status_code: int = 409,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SnapStartTimeoutException(ServiceError):
@@ -870,6 +2407,34 @@ class SnapStartTimeoutException(ServiceError):
         ("message", "Message", "body", "Message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SnapStartTimeoutException",
+        status_code: int = 408,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
 
 
 class SubnetIPAddressLimitReachedException(ServiceError):
@@ -885,10 +2450,38 @@ class SubnetIPAddressLimitReachedException(ServiceError):
     )
     type: str | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "SubnetIPAddressLimitReachedException",
+        status_code: int = 502,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
 
 class TooManyRequestsException(ServiceError):
-    """The request throughput limit was exceeded. For more information, see Lambda quotas
-    (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests)."""
+    """The request throughput limit was exceeded. For more information, see [Lambda
+    quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests)."""
 
     error_code: ClassVar[str] = "TooManyRequestsException"
     fault: ClassVar[str] = "client"
@@ -901,12 +2494,45 @@ class TooManyRequestsException(ServiceError):
         ("reason", "Reason", "body", "Reason", to_throttle_reason),
     )
     retry_after_seconds: str | None
+    """The number of seconds the caller should wait before retrying."""
     type: str | None
     reason: ThrottleReason | None
 
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        retry_after_seconds: str | None = None,
+        type: str | None = None,
+        reason: ThrottleReason | str | None = None,
+        code: str = "TooManyRequestsException",
+        status_code: int = 429,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("retryAfterSeconds", retry_after_seconds),
+                ("Type", type),
+                ("Reason", reason),
+            ),
+            operation=operation,
+        )
+
 
 class UnsupportedMediaTypeException(ServiceError):
-    """The content type of the ``Invoke`` request body is not JSON."""
+    """The content type of the `Invoke` request body is not JSON."""
 
     error_code: ClassVar[str] = "UnsupportedMediaTypeException"
     fault: ClassVar[str] = "client"
@@ -916,6 +2542,43 @@ class UnsupportedMediaTypeException(ServiceError):
         ("message", "message", "body", "message", None),
     )
     type: str | None
+
+    def __init__(
+        self,
+        *,
+        message: str | None = None,
+        type: str | None = None,
+        code: str = "UnsupportedMediaTypeException",
+        status_code: int = 415,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        operation: str | None = None,
+    ) -> None:
+        """Members by keyword; ``code`` and ``status_code`` default to this error's
+        own, so tests and stubs can build it as the service would send it."""
+        super().__init__(
+            code=code,
+            message=message,
+            status_code=status_code,
+            request_id=request_id,
+            headers=headers,
+            # The message is kept apart (``.message``), as it is when parsed.
+            fields=_with_members(
+                fields,
+                ("Type", type),
+            ),
+            operation=operation,
+        )
+
+
+def _with_members(fields: Mapping[str, Any] | None, *members: tuple[str, Any]) -> dict[str, Any]:
+    """The wire-named fields, with the members given by keyword set over them."""
+    out = dict(fields or {})
+    for wire, value in members:
+        if value is not None:
+            out[wire] = value
+    return out
 
 
 ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
@@ -978,3 +2641,4 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
     "TooManyRequestsException": TooManyRequestsException,
     "UnsupportedMediaTypeException": UnsupportedMediaTypeException,
 }
+"""Exception class for each error code of the model (the code is the error shape's name)."""

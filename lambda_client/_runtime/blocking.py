@@ -124,7 +124,7 @@ class BlockingIterator(Generic[T]):
 
 
 class BlockingPaginator(Generic[P, T]):
-    """Synchronous view of an :class:`~lambda_client.paginator.AsyncPaginator`."""
+    """Synchronous view of an `AsyncPaginator`."""
 
     def __init__(self, runner: LoopThread, paginator: Any) -> None:
         self._runner = runner

@@ -181,7 +181,7 @@ class BaseClient:
 
     async def close(self) -> None:
         """Release the connection pool. Idempotent. A view made by
-        :meth:`with_options` owns no pool: closing it changes nothing."""
+        `with_options()` owns no pool: closing it changes nothing."""
         await self._pipeline.transport.close()
 
     async def __aenter__(self) -> Self:

@@ -47,8 +47,9 @@ def resolve_endpoint(
     """The URL Lambda requests go to, per the service's endpoint rule set.
 
     ``endpoint_url`` (a custom endpoint) is returned as given. Raises
-    :class:`EndpointResolutionError` with the rule set's message when the
-    combination is not supported (FIPS with a custom endpoint, no region, ...).
+    [`EndpointResolutionError`][lambda_client.errors.EndpointResolutionError]
+    with the rule set's message when the combination is not supported (FIPS
+    with a custom endpoint, no region, ...).
     """
     # An empty region usually comes from an empty environment variable; the
     # rule set would treat it as set and build "lambda..amazonaws.com".

@@ -1,31 +1,31 @@
 """The exception tree. Every exception the library raises derives from
-:class:`LambdaClientError`. A foreign exception (aiohttp's, the standard
+`LambdaClientError`. A foreign exception (aiohttp's, the standard
 library's, botocore's) is never formatted into a message and never chained
-as it is: what the library chains is a :class:`ForeignCause` built from an
+as it is: what the library chains is a `ForeignCause` built from an
 allow-list of facts about it (docs/design/errors.md says why).
 
-::
+```text
+LambdaClientError
+├── ConfigError                      bad configuration (also a ValueError)
+├── ParamValidationError             bad input, caught before sending (also a ValueError)
+├── EndpointResolutionError          no endpoint for these settings (also a ValueError)
+├── CredentialsError
+│   └── NoCredentialsError
+├── ClientClosedError                the client was closed; nothing was sent
+├── TransportError                   the HTTP exchange failed
+│   ├── ConnectError                 never reached the server: safe to resend
+│   │   └── ConnectTimeoutError
+│   ├── ReadTimeoutError             sent, no answer in time: the server may have acted
+│   └── ConnectionClosedError        sent, answer cut off: the server may have acted
+├── DeserializationError             the response could not be understood
+├── EventStreamError                 a response stream frame was bad
+└── ServiceError                     the service answered with an error
+    ├── UnknownServiceError          an error code the model does not know
+    └── <one class per modelled error shape>   (lambda_client.errors)
 
-    LambdaClientError
-    ├── ConfigError                      bad configuration (also a ValueError)
-    ├── ParamValidationError             bad input, caught before sending (also a ValueError)
-    ├── EndpointResolutionError          no endpoint for these settings (also a ValueError)
-    ├── CredentialsError
-    │   └── NoCredentialsError
-    ├── ClientClosedError                the client was closed; nothing was sent
-    ├── TransportError                   the HTTP exchange failed
-    │   ├── ConnectError                 never reached the server: safe to resend
-    │   │   └── ConnectTimeoutError
-    │   ├── ReadTimeoutError             sent, no answer in time: the server may have acted
-    │   └── ConnectionClosedError        sent, answer cut off: the server may have acted
-    ├── DeserializationError             the response could not be understood
-    ├── EventStreamError                 a response stream frame was bad
-    └── ServiceError                     the service answered with an error
-        ├── UnknownServiceError          an error code the model does not know
-        └── <one class per modelled error shape>   (lambda_client.errors)
-
-    ForeignCause                         never raised: the ``__cause__`` standing in
-                                         for a foreign exception
+ForeignCause                         never raised: the __cause__ standing in
+                                     for a foreign exception
+```
 """
 
 from __future__ import annotations
@@ -43,9 +43,13 @@ class LambdaClientError(Exception):
     """
 
     attempts: int | None = None
-    #: The call's limit on attempts (set with ``attempts``).
+    """Attempts the call made, the last one included (``None`` for an error
+    that did not come from an attempt, such as a validation error)."""
     max_attempts: int | None = None
+    """The call's limit on attempts (set with ``attempts``)."""
     retry_stop_reason: str | None = None
+    """Why the call stopped retrying, e.g.
+    ``'ServiceException: transient; all 3 attempts used'``."""
 
 
 class ConfigError(LambdaClientError, ValueError):
@@ -167,14 +171,14 @@ class ServiceError(LambdaClientError):
     against botocore's ``ClientError`` keeps working.
     """
 
-    #: Wire code of the modelled error; instances carry the code actually received.
     error_code: ClassVar[str] = ""
-    #: ``"client"`` or ``"server"``, from the model.
+    """Wire code of the modelled error; instances carry the code actually received."""
     fault: ClassVar[str] = "client"
-    #: HTTP status the model gives this error.
+    """``"client"`` or ``"server"``, from the model."""
     default_status: ClassVar[int] = 400
-    #: Throttling errors slow the client down (retry policy reads this).
+    """HTTP status the model gives this error."""
     is_throttling: ClassVar[bool] = False
+    """Throttling errors slow the client down (retry policy reads this)."""
 
     Members: TypeAlias = tuple[tuple[str, str, str, str, Callable[[Any], Any] | None], ...]
     #: ``(attribute, wire name, location, location name, converter)`` per
@@ -201,8 +205,8 @@ class ServiceError(LambdaClientError):
         self.request_id = request_id
         self.headers: Mapping[str, str] = headers or {}
         self.operation = operation
-        #: Modelled members as received, under their wire names.
         self.fields: dict[str, Any] = dict(fields or {})
+        """Modelled members as received, under their wire names."""
         for attr, wire, _location, _name, convert in self._members:
             if attr != "message":
                 value = self.fields.get(wire)

@@ -63,7 +63,7 @@ _TEXT_TYPE = "text/plain; charset=utf-8"
 
 @frozen
 class Target:
-    """Where a :class:`~lambda_client.FunctionUrl` sends its requests."""
+    """Where a [`FunctionUrl`][lambda_client.FunctionUrl] sends its requests."""
 
     scheme: str
     #: ``host[:port]``, lower-cased.
@@ -258,7 +258,7 @@ def build_request(
     user_agent: str,
     trace_id: str | None,
 ) -> HttpRequest:
-    """The request, unsigned, or a :class:`ParamValidationError` listing
+    """The request, unsigned, or a `ParamValidationError` listing
     every problem with the arguments."""
     problems: list[tuple[str, str]] = []
     verb = method.upper() if isinstance(method, str) else ""

@@ -8,13 +8,16 @@ from typing import Protocol
 from attrs import define, field
 
 
-def _headers_repr(headers: dict[str, str]) -> str:
+def _headers_repr(headers: Mapping[str, str]) -> str:
+    # Values of the headers that carry credentials never appear in a repr
+    # (messages.SENSITIVE_HEADERS: Authorization, the session token, ...).
     from .messages import redact_headers
 
     return repr(redact_headers(headers))
 
 
 def _body_repr(body: bytes) -> str:
+    # Bodies carry payloads and environment variables: their size only.
     return f"<{len(body)} bytes>"
 
 
@@ -59,8 +62,8 @@ class HttpResponse:
     and ``body`` is empty; closing the stream releases the connection."""
 
     status: int
-    headers: Mapping[str, str]
-    body: bytes = b""
+    headers: Mapping[str, str] = field(repr=_headers_repr)
+    body: bytes = field(default=b"", repr=_body_repr)
     stream: ResponseStream | None = None
 
 

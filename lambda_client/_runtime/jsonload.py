@@ -9,9 +9,9 @@ difference: an integer outside the 64-bit range becomes a float with
 orjson, and no Lambda member can hold one (the model's longs are 64-bit).
 orjson is imported on the first response, not with the package.
 
-Neither parser bounds what it is given, so :func:`loads` does: a body over
-:data:`MAX_BYTES`, or nested deeper than :data:`MAX_DEPTH`, is refused with
-:class:`JsonLimitError` (a ``ValueError``), as is anything that exhausts the
+Neither parser bounds what it is given, so `loads` does: a body over
+`MAX_BYTES`, or nested deeper than `MAX_DEPTH`, is refused with
+`JsonLimitError` (a ``ValueError``), as is anything that exhausts the
 standard library's recursion (it raises ``RecursionError`` from about a
 thousand levels, where orjson stops at 1024).
 """
@@ -56,7 +56,7 @@ def _choose() -> Callable[[bytes], Any]:
 
 def loads(body: bytes) -> Any:
     """``json.loads(body)``, faster when orjson is installed, within
-    :data:`MAX_BYTES` and :data:`MAX_DEPTH`. Raises only ``ValueError``."""
+    `MAX_BYTES` and `MAX_DEPTH`. Raises only ``ValueError``."""
     global _impl
     if _impl is None:
         _impl = _choose()

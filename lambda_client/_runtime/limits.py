@@ -4,7 +4,7 @@ The Lambda documentation states limits the model cannot: Invoke's payload
 may be 6 MB when the invocation is synchronous but 1 MB when it is
 asynchronous, a durable-execution checkpoint's payload depends on the type
 of the operation, and a function's environment variables share 4 KB. Each
-is a :class:`SizeLimit` row below, applied by the validator to every
+is a `SizeLimit` row below, applied by the validator to every
 structure of that name wherever it appears in a request, so that a request
 over one fails before anything is sent, with the member's path and the
 limit. Limits of a single member are in the generated checks

@@ -10,12 +10,12 @@ ever formatted into a message, because any of them can hold what must not be
 shown (aiohttp's request errors carry every request header, the
 Authorization header and the session token among them).
 
-Foreign exceptions are chained through :func:`foreign_cause`, which builds
-a :class:`ForeignCause` from the same allow-list, so that a formatted
+Foreign exceptions are chained through `foreign_cause`, which builds
+a `ForeignCause` from the same allow-list, so that a formatted
 traceback shows their types but none of their contents.
 
 Text the library did not write but must show (a service's error message)
-goes through a :class:`Redactor`, which removes the secrets the client knows
+goes through a `Redactor`, which removes the secrets the client knows
 it holds: the credentials, the request's signature and its sensitive
 members. AWS does echo such things: a signature mismatch answer quotes the
 canonical request, session token included.
@@ -126,7 +126,7 @@ def foreign_cause(error: BaseException) -> BaseException:
     """What to chain (``raise ... from foreign_cause(e)``) for ``error``.
 
     A library exception is returned as it is: it was built here. Anything
-    else becomes a :class:`ForeignCause` holding the allow-listed facts of
+    else becomes a `ForeignCause` holding the allow-listed facts of
     ``error`` and, as its own cause, of ``error``'s cause chain.
     """
     if isinstance(error, (LambdaClientError, ForeignCause)):
@@ -188,7 +188,7 @@ def describe(
     """``summary (operation X; host Y; while Z; HTTP n; request id r; cause: T)``.
 
     Every argument but ``summary`` is an allow-listed fact; ``cause`` is
-    shown by type and the facts :func:`foreign_cause` keeps, never by its
+    shown by type and the facts `foreign_cause` keeps, never by its
     own text.
     """
     facts = []
@@ -282,7 +282,7 @@ class Redactor:
         """The secrets of one attempt of a call: its credentials, the signed
         request's secret headers (with the signature and the key id inside
         Authorization; each attempt is signed anew) and ``members``, the
-        values of the request's sensitive members (:func:`sensitive_values`)."""
+        values of the request's sensitive members (`sensitive_values`)."""
         secrets: list[str] = list(members)
         if credentials is not None:
             secrets += [credentials.access_key_id, credentials.secret_access_key]
@@ -387,7 +387,7 @@ _MAX_PROBLEMS = 10
 
 def structure_problems(error: BaseException, root: str) -> list[str]:
     """Where and how data failed to structure, as ``problem at path`` lines
-    (see :func:`structure_problem_pairs`)."""
+    (see `structure_problem_pairs`)."""
     return [f"{problem} at {path}" for path, problem in structure_problem_pairs(error, root)]
 
 

@@ -1,6 +1,6 @@
 """OpenTelemetry spans, metrics and trace-context propagation.
 
-Imported only by :mod:`.telemetry`, for a client with telemetry on, once the
+Imported only by `telemetry`, for a client with telemetry on, once the
 process has imported OpenTelemetry itself. Everything goes through the
 global tracer and meter providers (proxies until the application installs
 the SDK), so the SDK, exporters, samplers and views are the application's.

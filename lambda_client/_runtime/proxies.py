@@ -1,15 +1,15 @@
 """Which proxy a request goes through, chosen the way botocore chooses it.
 
 botocore takes ``Config(proxies=...)`` as given (no ``NO_PROXY`` check), and
-otherwise the environment through :func:`urllib.request.getproxies` (the
+otherwise the environment through `urllib.request.getproxies()` (the
 lower-case ``http_proxy`` wins over ``HTTP_PROXY``), skipping proxies
-entirely for a host that :func:`urllib.request.proxy_bypass` exempts
+entirely for a host that `urllib.request.proxy_bypass()` exempts
 (``NO_PROXY``/``no_proxy``: suffix match, ``*`` for all, ports honoured).
 The table is keyed by the scheme of the target URL only.
 
 The aiohttp session keeps ``trust_env=False`` (that switch would also read
 ``.netrc`` and add headers nobody signed): the transport asks
-:meth:`ProxySelector.select` per request instead.
+`ProxySelector.select()` per request instead.
 
 Proxy credentials are kept out of every URL, repr and message: the URL the
 transport uses has none, and they travel only in a ``Proxy-Authorization``

@@ -70,6 +70,9 @@ def _encode_label(text: str) -> str:
     return encoded
 
 
+_EMPTY_LABEL = "must not be empty: it is a segment of the request's URI path"
+
+
 @attrs.frozen
 class _RequestPlan:
     labels: tuple[tuple[str, str], ...]  # (placeholder, attribute)
@@ -135,6 +138,13 @@ def serialize_request(
 ) -> HttpRequest:
     plan = request_plan(type(request))
     path = op.path_template
+    empty = [(attr, _EMPTY_LABEL) for _p, attr in plan.labels if getattr(request, attr) == ""]
+    if empty:
+        from .exceptions import ParamValidationError
+
+        # "/functions/" is another resource than "/functions/{name}" (smithy
+        # forbids empty labels; botocore sends them).
+        raise ParamValidationError(op.name, empty)
     for placeholder, attr in plan.greedy:
         if placeholder in path:
             value = _scalar_text(getattr(request, attr))
@@ -298,7 +308,7 @@ def _load_json(body: bytes, reading: _Reading) -> Any:
 def structure(
     data: Any, cls: type, status: int, body: bytes = b"", *, operation: str | None = None
 ) -> Any:
-    """``data`` as a ``cls``, or a :class:`DeserializationError` saying where
+    """``data`` as a ``cls``, or a `DeserializationError` saying where
     it does not fit (never what the offending value is)."""
     if not isinstance(data, dict):
         raise DeserializationError(
@@ -358,7 +368,7 @@ def parse_output(
     disagree with the model on 200/201/202/204).
 
     Whatever the bytes, the only exception is the library's: a failure this
-    module did not foresee is still a :class:`DeserializationError`.
+    module did not foresee is still a `DeserializationError`.
     ``redactor`` makes what cleans service text an event stream may carry later.
     """
     try:

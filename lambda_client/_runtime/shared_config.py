@@ -1,7 +1,7 @@
 """Every setting of a client, resolved in one place.
 
 Sources, in the order botocore consults them: what the caller passed
-(arguments and :class:`~lambda_client.ClientConfig`), the environment, the
+(arguments and [`ClientConfig`][lambda_client.ClientConfig]), the environment, the
 selected profile of the shared config file (with the credentials file's
 section of the same name merged over it, as botocore merges them), then
 the default. docs/guides/configuration.md has the table; the few places
@@ -53,7 +53,7 @@ ProfileValues = Mapping[str, "str | dict[str, str]"]
 
 @frozen(kw_only=True)
 class ResolvedSettings:
-    """The outcome of :func:`resolve_settings`: what one client uses."""
+    """The outcome of `resolve_settings()`: what one client uses."""
 
     #: The profile whose values were used (``None``: the default profile, if any).
     profile: str | None

@@ -108,7 +108,7 @@ class EventStream(Generic[E]):
 
 
 class BufferedBody:
-    """A body already read whole, served as a :class:`ResponseStream`."""
+    """A body already read whole, served as a `ResponseStream`."""
 
     __slots__ = ("_body",)
 

@@ -1,9 +1,9 @@
 """What a call tells about itself: log records, and OpenTelemetry spans and
 metrics when the application uses OpenTelemetry.
 
-The pipeline calls into one :class:`Observer` per client at a few fixed
+The pipeline calls into one `Observer` per client at a few fixed
 points. When nothing listens (DEBUG off on ``lambda_client.call`` and no
-OpenTelemetry) :meth:`Observer.begin` returns ``None`` and every other hook
+OpenTelemetry) `Observer.begin()` returns ``None`` and every other hook
 of the call is skipped: the cost of a call is then one logger level check
 and a dictionary lookup or two.
 

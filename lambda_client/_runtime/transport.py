@@ -1,9 +1,9 @@
 """The single seam between the client and the network.
 
-Everything above this module speaks :class:`HttpRequest` / :class:`HttpResponse`
+Everything above this module speaks `HttpRequest` / `HttpResponse`
 and the exception tree; nothing above it imports aiohttp. Which failures mean
 "the request never left" and which mean "the server may have acted on it" is
-decided once, in :func:`_translate`, because the retry policy trusts
+decided once, in `_translate()`, because the retry policy trusts
 that answer when deciding whether an Invoke may be resent.
 """
 
@@ -137,13 +137,21 @@ def _request_body(body: bytes) -> bytes | aiohttp.payload.Payload | None:
 
 
 class Transport(Protocol):
-    """What the client needs from the network; tests substitute fakes."""
+    """What the client needs from the network (public as
+    ``lambda_client.transport.Transport``; its module says what a transport
+    must do)."""
 
     async def send(
         self, request: HttpRequest, *, read_timeout: float, stream: bool = False
-    ) -> HttpResponse: ...
+    ) -> HttpResponse:
+        """Send ``request`` as given; return the response (any status).
+        ``read_timeout`` bounds each silence while waiting for bytes; with
+        ``stream=True`` the body comes as ``HttpResponse.stream``."""
+        ...
 
-    async def close(self) -> None: ...
+    async def close(self) -> None:
+        """Release connections; called once, by the client's ``close()``."""
+        ...
 
 
 class _Stage(enum.Enum):
@@ -164,7 +172,7 @@ def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Excepti
     The message is built from safe facts only (host, stage, the failure's
     type and OS error number): aiohttp's exceptions carry every request
     header, so neither their text nor their repr may appear in it, and the
-    caller chains :func:`foreign_cause` rather than the exception itself.
+    caller chains `foreign_cause` rather than the exception itself.
     """
     import aiohttp  # loaded: every error translated here came through it
 
@@ -215,7 +223,7 @@ def _raise_translated(error: Exception, stage: _Stage, request: HttpRequest) -> 
 
 @contextlib.contextmanager
 def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
-    """Context-manager form of :func:`_translate` for the less travelled paths."""
+    """Context-manager form of `_translate()` for the less travelled paths."""
     try:
         yield
     except Exception as e:
@@ -323,9 +331,9 @@ class _Stream:
 
 
 class AiohttpTransport:
-    """Sends requests over one lazily created :class:`aiohttp.ClientSession`.
+    """Sends requests over one lazily created `aiohttp.ClientSession`.
 
-    The session (and its pool) is created on the first :meth:`send`, inside the
+    The session (and its pool) is created on the first `send()`, inside the
     running loop, so the transport itself may be built anywhere. The pool is
     bounded by ``max_pool_connections``; a request waits at most
     ``pool_timeout`` for a free connection.

@@ -1,8 +1,8 @@
 """Client-side input validation from the model's constraints.
 
-Each generated field carries a :class:`Check` in its metadata (``"check"``).
+Each generated field carries a `Check` in its metadata (``"check"``).
 Validation walks the request object and collects every problem, so one
-:class:`ParamValidationError` names all offending parameters with their
+`ParamValidationError` names all offending parameters with their
 paths (``vpc_config.subnet_ids[3]``). Regex patterns are not checked: the
 service's patterns change more often than clients are regenerated, and a
 stale pattern would reject valid input.
@@ -319,7 +319,7 @@ def check_fields(obj: object, prefix: str, problems: Problems) -> None:
 
 
 def validate(operation: str, request: object, *, strict_enums: bool = False) -> None:
-    """Raise :class:`ParamValidationError` listing every problem, if any."""
+    """Raise `ParamValidationError` listing every problem, if any."""
     problems = Problems(strict_enums=strict_enums)
     check_fields(request, "", problems)
     if problems:

@@ -35,10 +35,38 @@ from tests.isolation import isolate_aws_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# Real-time tests hand out credentials that enter the advisory window
-# LEAD_MARGIN seconds after they are issued, then wait a little longer.
+# The end-to-end refresh tests hand out credentials that enter the advisory
+# window LEAD_MARGIN seconds after they are issued, then move the clock a
+# little further (virtual time: see MovableClock).
 LEAD_MARGIN = 2.0
 WAIT_INTO_WINDOW = 2.5
+
+
+class MovableClock:
+    """Wall-clock time plus an offset that the test moves forward.
+
+    A refresh decision is taken twice: by botocore's refreshable credentials
+    (their ``_time_fetcher``) and by our cache in front of them (its
+    ``_now``). Both are pointed at this clock once the resolver has loaded
+    its first credentials, so moving it moves time for the whole chain
+    without sleeping. The credential source computes expiries from the real
+    clock, which this one starts from.
+    """
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+    def drive(self, resolver: CredentialResolver) -> None:
+        chain, source = resolver._chain, resolver._botocore_credentials
+        assert chain is not None and source is not None, "load credentials first"
+        chain._now = self
+        source._time_fetcher = self
 
 
 @pytest.fixture(autouse=True)
@@ -537,17 +565,19 @@ async def test_credential_process_refreshed_before_expiry_single_flight(
     assert (await resolver.get()) == first
     assert run_count(runs) == 1
 
-    await asyncio.sleep(WAIT_INTO_WINDOW)
+    clock = MovableClock()
+    clock.drive(resolver)
+    clock.advance(WAIT_INTO_WINDOW)
     results = await asyncio.gather(*(resolver.get() for _ in range(50)))
     assert run_count(runs) == 2
     assert {c.access_key_id for c in results} == {"AKIDPROC1", "AKIDPROC2"}
     # Renewed about 15 minutes ahead of the old expiry, not at it.
-    assert first.expiration - datetime.now(UTC) > MANDATORY_REFRESH_WINDOW
+    assert first.expiration - clock() > MANDATORY_REFRESH_WINDOW
 
     renewed = await resolver.get()
     assert renewed.access_key_id == "AKIDPROC2"
     assert renewed.expiration is not None
-    assert renewed.expiration - datetime.now(UTC) > timedelta(minutes=59)
+    assert renewed.expiration - clock() > timedelta(minutes=59)
     assert run_count(runs) == 2
 
 
@@ -560,7 +590,9 @@ async def test_credential_process_mandatory_refresh_failure_raises(isolated: Pat
     first = await resolver.get()
     assert first.access_key_id == "AKIDPROC1"
 
-    await asyncio.sleep(WAIT_INTO_WINDOW)
+    clock = MovableClock()
+    clock.drive(resolver)
+    clock.advance(WAIT_INTO_WINDOW)
     with pytest.raises(CredentialsError) as info:
         await resolver.get()
     assert _botocore_cause(info.value) == "botocore.exceptions.CredentialRetrievalError"
@@ -638,11 +670,13 @@ async def test_container_credentials_refreshed_before_expiry_single_flight(
     assert (await resolver.get()) == first
     assert container_endpoint.calls == 1
 
-    await asyncio.sleep(WAIT_INTO_WINDOW)
+    clock = MovableClock()
+    clock.drive(resolver)
+    clock.advance(WAIT_INTO_WINDOW)
     results = await asyncio.gather(*(resolver.get() for _ in range(50)))
     assert container_endpoint.calls == 2
     assert "AKIDCONTAINER2" in {c.access_key_id for c in results}
-    assert first.expiration - datetime.now(UTC) > MANDATORY_REFRESH_WINDOW
+    assert first.expiration - clock() > MANDATORY_REFRESH_WINDOW
 
     renewed = await resolver.get()
     assert renewed.access_key_id == "AKIDCONTAINER2"

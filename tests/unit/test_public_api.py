@@ -98,6 +98,48 @@ def test_models_module_is_lazy_and_lists_everything() -> None:
         models.NoSuchShape  # noqa: B018
 
 
+def test_testing_and_transport_names() -> None:
+    # Tests outside the repository rely on these (DESIGN section 1, turn 2).
+    import lambda_client.testing
+    import lambda_client.transport
+    from lambda_client.testing import LambdaStub
+
+    assert sorted(lambda_client.testing.__all__) == [
+        "LOCAL_CREDENTIALS",
+        "LOCAL_REGION",
+        "LambdaStub",
+        "LocalLambda",
+        "STUB_CREDENTIALS",
+        "StubCall",
+        "StubError",
+        "StubTransport",
+        "VirtualClock",
+    ]
+    assert sorted(lambda_client.transport.__all__) == [
+        "AiohttpTransport",
+        "HttpRequest",
+        "HttpResponse",
+        "ResponseStream",
+        "Transport",
+    ]
+    for module in (lambda_client.testing, lambda_client.transport):
+        for name in module.__all__:
+            assert hasattr(module, name), name
+    for method in (
+        "add_response",
+        "add_error",
+        "add_http",
+        "add_stream",
+        "client",
+        "blocking_client",
+        "assert_all_consumed",
+    ):
+        assert callable(getattr(LambdaStub, method)), method
+    stub = LambdaStub()
+    assert stub.calls == [] and stub.slept == []
+    assert "transport" in inspect.signature(LambdaClient).parameters
+
+
 def test_operation_descriptors_match_the_model() -> None:
     assert set(OPERATIONS) == set(MODEL["operations"])
     for name, spec in OPERATIONS.items():

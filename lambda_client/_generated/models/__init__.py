@@ -3,7 +3,7 @@
 
 Defining all 285 classes up front would cost about as much as
 importing aiohttp, so each structure lives in its own module and is loaded
-on first use (``models.FunctionConfiguration`` imports it then).
+on first use (`models.FunctionConfiguration` imports it then).
 """
 
 from __future__ import annotations
@@ -1306,7 +1306,7 @@ __all__ = [
 
 
 def load(name: str) -> Any:
-    """The class called ``name``, importing its module if needed."""
+    """The class called `name`, importing its module if needed."""
     module = MODULES.get(name)
     if module is not None:
         return getattr(importlib.import_module(f"{__name__}.{module}"), name)
