@@ -97,7 +97,7 @@ def invoke_payload(size: int = INVOKE_PAYLOAD_SIZE) -> bytes:
 
 
 def payload_for(op: str) -> bytes:
-    """The Invoke payload an operation of :data:`OPERATIONS` sends (empty for GetFunction)."""
+    """The Invoke payload an operation of `OPERATIONS` sends (empty for GetFunction)."""
     if op == "get_function":
         return b""
     return invoke_payload(LARGE_INVOKE_PAYLOAD_SIZE if op == "invoke_6mb" else INVOKE_PAYLOAD_SIZE)

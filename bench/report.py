@@ -196,7 +196,6 @@ def summarize_coldstart(data: dict[str, Any] | None) -> dict[str, Any] | None:
         "rounds": data["rounds"],
         "variants": variants,
         "ratios": ratios,
-        "skipped": data.get("skipped", {}),
     }
 
 
@@ -469,7 +468,6 @@ def coldstart_table(summary: dict[str, Any]) -> str:
         [pair.replace("/", " vs "), _range(r["seconds"]), _range(r["cpu"])]
         for pair, r in cold["ratios"].items()
     ]
-    skipped = "".join(f"\n{name} left out: {why}.\n" for name, why in cold["skipped"].items())
     return (
         f"Fresh interpreter per sample, {cold['rounds']} alternated rounds, medians. "
         "Time and CPU from the program's first line to the parsed GetFunction answer "
@@ -489,7 +487,6 @@ def coldstart_table(summary: dict[str, Any]) -> str:
         )
         + "\nRatios between runs of the same round (median, range):\n\n"
         + _table(["Ratio", "time to first answer", "CPU to first answer"], ratio_rows)
-        + skipped
     )
 
 

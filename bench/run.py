@@ -35,6 +35,8 @@ RESULTS = BENCH / "results"
 #: A quick run's output, kept apart so it never overwrites the full run's report.
 QUICK_RESULTS = RESULTS / "quick"
 SMITHY_VENV = BENCH / ".venv312"
+#: aiobotocore and the botocore it accepts (bench/setup_aiobotocore.sh).
+AIOBOTOCORE_VENV = BENCH / ".venv-aiobotocore"
 DOCS_PAGE = ROOT / "docs" / "performance.md"
 DOCS_CHART = ROOT / "docs" / "performance.png"
 
@@ -78,6 +80,43 @@ def smithy_python() -> tuple[str | None, str]:
     if probe.returncode != 0:
         return None, f"aws-sdk-lambda does not import: {probe.stderr.strip()[-300:]}"
     return str(python), probe.stdout.strip()
+
+
+def aiobotocore_python() -> tuple[str, dict[str, str]]:
+    """The environment with aiobotocore, and the versions it runs on.
+
+    aiobotocore pins botocore to a narrow range that the project's dev pin
+    moves past, so it never shares the project's environment."""
+    python = AIOBOTOCORE_VENV / "bin" / "python"
+    if not python.exists():
+        raise SystemExit(
+            f"no {AIOBOTOCORE_VENV.relative_to(ROOT)}: run `bash bench/setup_aiobotocore.sh` "
+            "(make bench does)"
+        )
+    probe = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import json, aiobotocore, botocore, aiohttp; print(json.dumps({"
+            "'aiobotocore': aiobotocore.__version__, 'botocore': botocore.__version__, "
+            "'aiohttp': aiohttp.__version__}))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if probe.returncode != 0:
+        raise SystemExit(f"aiobotocore does not import: {probe.stderr.strip()[-300:]}")
+    versions: dict[str, str] = json.loads(probe.stdout)
+    import aiohttp
+
+    if versions["aiohttp"] != aiohttp.__version__:
+        raise SystemExit(
+            f"aiobotocore's environment has aiohttp {versions['aiohttp']}, this one "
+            f"{aiohttp.__version__}: run `bash bench/setup_aiobotocore.sh` again"
+        )
+    return str(python), versions
 
 
 # -- the canned server -------------------------------------------------------------
@@ -393,7 +432,7 @@ def profile(url: str, env: dict[str, str], duration: float, out_dir: Path) -> di
     return out
 
 
-def machine(smithy_note: str) -> dict[str, Any]:
+def machine(smithy_note: str, aiobotocore_versions: dict[str, str]) -> dict[str, Any]:
     model = "unknown"
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
         for line in f:
@@ -414,8 +453,10 @@ def machine(smithy_note: str) -> dict[str, Any]:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "versions": {
-            name: v(name)
-            for name in ("lambda_client", "aiohttp", "aiobotocore", "botocore", "attrs", "cattrs")
+            **{name: v(name) for name in ("lambda_client", "aiohttp")},
+            "aiobotocore": aiobotocore_versions["aiobotocore"],
+            "botocore (under aiobotocore)": aiobotocore_versions["botocore"],
+            **{name: v(name) for name in ("botocore", "attrs", "cattrs")},
         },
         "smithy": smithy_note,
     }
@@ -474,16 +515,17 @@ def main(argv: list[str] | None = None) -> None:
     log(f"aws-sdk-lambda: {smithy_note if py312 is None else 'version ' + smithy_note}")
 
     py = sys.executable
+    aio_py, aio_versions = aiobotocore_python()
+    log(
+        f"aiobotocore {aio_versions['aiobotocore']} (botocore {aio_versions['botocore']}) "
+        f"from {AIOBOTOCORE_VENV.relative_to(ROOT)}"
+    )
     clients = [
         ("floor", py, "floor"),
         ("floor+sigv4", py, "floor_sigv4"),
         ("lambda_client", py, "lambda_client"),
+        ("aiobotocore", aio_py, "aiobotocore"),
     ]
-    with_aiobotocore = coldstart.importable(py, "aiobotocore", env, str(ROOT))
-    if with_aiobotocore:
-        clients.append(("aiobotocore", py, "aiobotocore"))
-    else:
-        log("aiobotocore does not import in this environment: its columns are left out")
     if py312 is not None:
         clients += [("floor@3.12", py312, "floor"), ("smithy", py312, "smithy")]
 
@@ -493,10 +535,10 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine(
             f"aws-sdk-lambda not measured: {smithy_note}"
             if py312 is None
-            else f"aws-sdk-lambda {smithy_note} on Python 3.12"
+            else f"aws-sdk-lambda {smithy_note} on Python 3.12",
+            aio_versions,
         ),
         "load_before": os.getloadavg(),
-        "aiobotocore": with_aiobotocore,
     }
     with canned_server(env, max_seconds=1800) as (url, _pid):
         results["per_call"] = per_call(
@@ -514,7 +556,11 @@ def main(argv: list[str] | None = None) -> None:
         results["stalls"] = stalls(url, clients, env, settings["stall_calls"])
         log("cold start to the first answer, fresh interpreters")
         results["coldstart"] = coldstart.measure(
-            py, url, settings["coldstart_rounds"], env, str(ROOT)
+            {**dict.fromkeys(coldstart.SNIPPETS, py), "aiobotocore": aio_py},
+            url,
+            settings["coldstart_rounds"],
+            env,
+            str(ROOT),
         )
 
     log("durable backend against the SDK's boto3 client")
@@ -525,9 +571,8 @@ def main(argv: list[str] | None = None) -> None:
         ("python", py, "python"),
         ("aiohttp", py, "aiohttp"),
         ("lambda_client", py, "lambda_client"),
+        ("aiobotocore", aio_py, "aiobotocore"),
     ]
-    if with_aiobotocore:
-        variants.append(("aiobotocore", py, "aiobotocore"))
     if py312 is not None:
         variants += [("aiohttp@3.12", py312, "aiohttp"), ("smithy", py312, "smithy")]
     results["startup"] = startup.measure(variants, settings["startup_repeats"], env, str(ROOT))

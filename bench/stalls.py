@@ -1,7 +1,7 @@
 """How long one call holds the event loop: the longest single loop step.
 
 Every step the loop takes (a task resuming, an I/O callback, a timer) runs
-as ``asyncio.events.Handle._run``. :class:`StepTimer` wraps it and keeps the
+as ``asyncio.events.Handle._run``. `StepTimer` wraps it and keeps the
 longest step seen since it was last reset; while a step runs, no other task
 of the process can. A worker resets it before each call and reads it after
 (one call in flight, and one step later, once the call's last step has
@@ -33,7 +33,7 @@ from typing import Any
 
 
 class StepTimer:
-    """The longest loop step since :meth:`reset`, in seconds of the loop
+    """The longest loop step since `reset()`, in seconds of the loop
     thread's CPU and of the wall clock, steps with a garbage collection apart."""
 
     def __init__(self) -> None:

@@ -1,7 +1,9 @@
-"""``python -m codegen [--check]``: regenerate lambda_client/_generated.
+"""``python -m codegen [--check | --update [--to VERSION]]``: regenerate lambda_client/_generated.
 
 With ``--check`` nothing is written; the exit status is 1 when the
-checked-in tree differs from a fresh render (CI runs this).
+checked-in tree differs from a fresh render (CI runs this). ``--update``
+moves the project to the newest botocore model on the package index (or
+``--to VERSION``) and records the API changes (``codegen/update.py``).
 """
 
 from __future__ import annotations
@@ -28,8 +30,26 @@ def generate() -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if the output is stale")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="fail if the output is stale")
+    mode.add_argument(
+        "--update",
+        action="store_true",
+        help="pin the newest botocore, regenerate and write the API changelog entry",
+    )
+    parser.add_argument("--to", metavar="VERSION", help="with --update: this botocore release")
     args = parser.parse_args(argv)
+    if args.to and not args.update:
+        parser.error("--to goes with --update")
+    if args.update:
+        from .update import Project, UpdateError, update
+
+        try:
+            update(Project(ROOT), args.to)
+        except UpdateError as e:
+            print(f"update failed: {e}", file=sys.stderr)
+            return 1
+        return 0
     sources = generate()
     if args.check:
         stale = stale_files(sources, TARGET)

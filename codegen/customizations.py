@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from attrs import frozen
+
 #: Operations that run the user's function. Once such a request has been
 #: sent, a timeout or a cut connection does not mean the function did not
 #: run, so the retry policy must not resend them (DESIGN section 5).
@@ -20,6 +22,15 @@ THROTTLING_ERRORS: Final = frozenset({"TooManyRequestsException", "EC2ThrottledE
 
 #: Module names that would shadow something the package needs.
 RESERVED_MODULES: Final = frozenset({"__init__", "enums", "errors"})
+
+
+def _on_status(state: str, *statuses: str) -> list[dict[str, object]]:
+    """Acceptors, in the model's format, moving to ``state`` on each ``Status``."""
+    return [
+        {"matcher": "path", "argument": "Status", "state": state, "expected": status}
+        for status in statuses
+    ]
+
 
 #: Waiters people write by hand today, in the model's own waiter format so
 #: the generator treats them exactly like the model's six.
@@ -76,16 +87,52 @@ EXTRA_WAITERS: Final[dict[str, dict[str, object]]] = {
     "DurableExecutionFinished": {
         "description": (
             "Waits until a durable execution succeeds; fails when it ends FAILED, "
-            "TIMED_OUT or STOPPED."
+            "TIMED_OUT or STOPPED, or is being deleted (its outcome is gone). "
+            "A PAUSING or PAUSED execution has not finished: the waiter keeps "
+            "polling until it is resumed and ends, or its limits run out."
         ),
         "operation": "GetDurableExecution",
         "delay": 2,
         "maxAttempts": 450,
         "acceptors": [
-            {"matcher": "path", "argument": "Status", "state": "success", "expected": "SUCCEEDED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "FAILED"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "TIMED_OUT"},
-            {"matcher": "path", "argument": "Status", "state": "failure", "expected": "STOPPED"},
+            *_on_status("success", "SUCCEEDED"),
+            *_on_status("failure", "FAILED", "TIMED_OUT", "STOPPED", "DELETING"),
+            # Named, so that a timeout says where the execution was stuck.
+            *_on_status("retry", "RUNNING", "PAUSING", "PAUSED"),
+        ],
+    },
+    # PauseDurableExecution answers while the execution is still RUNNING; it
+    # turns PAUSING until the running invocation reaches its next checkpoint
+    # (at most the function's timeout, 15 minutes), then PAUSED.
+    "DurableExecutionPaused": {
+        "description": (
+            "Waits until a durable execution is PAUSED (after PauseDurableExecution); "
+            "fails when it ends or is being deleted first."
+        ),
+        "operation": "GetDurableExecution",
+        "delay": 2,
+        "maxAttempts": 450,
+        "acceptors": [
+            *_on_status("success", "PAUSED"),
+            *_on_status("retry", "RUNNING", "PAUSING"),
+            *_on_status("failure", "SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED", "DELETING"),
+        ],
+    },
+    # DeleteDurableExecution accepts only ended executions; the execution is
+    # DELETING until it is gone.
+    "DurableExecutionDeleted": {
+        "description": (
+            "Waits until a deleted durable execution no longer exists; fails when it "
+            "has not ended (RUNNING, PAUSING, PAUSED), which DeleteDurableExecution refuses."
+        ),
+        "operation": "GetDurableExecution",
+        "delay": 5,
+        "maxAttempts": 120,
+        "acceptors": [
+            {"matcher": "error", "state": "success", "expected": "ResourceNotFoundException"},
+            *_on_status("failure", "RUNNING", "PAUSING", "PAUSED"),
+            # DELETING, or the ended status just before deletion starts.
+            {"matcher": "error", "state": "retry", "expected": False},
         ],
     },
 }
@@ -109,3 +156,54 @@ BASE64_TEXT_PROPERTIES: Final = (
     ("InvocationResponse", "log_text", "LogResult"),
     ("InvokeWithResponseStreamCompleteEvent", "log_text", "LogResult"),
 )
+
+
+@frozen
+class DocumentedLimit:
+    """A bound the Lambda documentation states for a member and the model
+    does not (or states looser). ``unit`` is ``"bytes"`` (a str member is
+    measured UTF-8 encoded) or ``"items"``; ``source`` names the limit in
+    validation messages."""
+
+    maximum: int
+    unit: str
+    source: str
+
+
+_KB = 1024
+_MB = 1024 * 1024
+
+#: Documented limits the model does not state, per (structure, member). The
+#: validator rejects a request over one before sending, naming the member
+#: and the limit. Limits that depend on another member (Invoke's payload by
+#: invocation type, a checkpoint payload by operation type, the combined
+#: size of environment variables) are in lambda_client/_runtime/limits.py.
+#: Sources: the Lambda API Reference (action and data-type pages) and, for
+#: the layer count, the Lambda quotas the infrastructure docs point to.
+DOCUMENTED_LIMITS: Final[dict[tuple[str, str], DocumentedLimit]] = {
+    ("InvocationRequest", "ClientContext"): DocumentedLimit(
+        3583, "bytes", "Invoke: up to 3,583 bytes of base64-encoded client context"
+    ),
+    ("InvokeWithResponseStreamRequest", "ClientContext"): DocumentedLimit(
+        3583,
+        "bytes",
+        "InvokeWithResponseStream: up to 3,583 bytes of base64-encoded client context",
+    ),
+    # Only RequestResponse and DryRun exist for a streamed invocation: both synchronous.
+    ("InvokeWithResponseStreamRequest", "Payload"): DocumentedLimit(
+        6 * _MB, "bytes", "synchronous invocations take a payload of at most 6 MB"
+    ),
+    ("InvokeAsyncRequest", "InvokeArgs"): DocumentedLimit(
+        256 * _KB, "bytes", "InvokeAsync: the payload limit is 256 KB"
+    ),
+    # The model says 1 MB; the API Reference says 256 KB (262144).
+    ("SendDurableExecutionCallbackSuccessRequest", "Result"): DocumentedLimit(
+        256 * _KB, "bytes", "SendDurableExecutionCallbackSuccess: the result is at most 256 KB"
+    ),
+    ("CreateFunctionRequest", "Layers"): DocumentedLimit(
+        5, "items", "Lambda quotas: at most 5 layers per function"
+    ),
+    ("UpdateFunctionConfigurationRequest", "Layers"): DocumentedLimit(
+        5, "items", "Lambda quotas: at most 5 layers per function"
+    ),
+}

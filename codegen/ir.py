@@ -19,6 +19,9 @@ class TypeRef:
     shape: str
     #: Python annotation, e.g. ``list[Architecture]`` or ``VpcConfig``.
     annotation: str
+    #: What a caller may pass for it: enums also as ``str``, collections as
+    #: any ``Sequence``/``Mapping`` (covariant), e.g. ``Sequence[Architecture | str]``.
+    input_annotation: str
     min: int | float | None = None
     max: int | float | None = None
     item: TypeRef | None = None
@@ -49,6 +52,21 @@ class Member:
     #: Required in the constructor, yet a response may leave it out (the
     #: structure is also read from responses), so typed ``X | None``.
     nullable: bool = False
+    #: Present in every response, whatever the service sends, because of
+    #: its binding (the HTTP status, the raw body, the event stream): typed
+    #: ``X``, never ``X | None``. See docs/design/codegen.md.
+    guaranteed: bool = False
+    #: For guaranteed members: the constructor's default, as Python source
+    #: (``200``, ``b""``), or a factory function's name (``no_events``).
+    default: str | None = None
+    factory: str | None = None
+    #: A collection member of a structure callers send: the body of its
+    #: constructor converter (named ``converter``), which takes any
+    #: ``Sequence``/``Mapping`` and stores a ``list``/``dict``.
+    converter_body: str | None = None
+    #: A service limit the documentation states and the model does not:
+    #: (maximum, unit, source), from customizations.DOCUMENTED_LIMITS.
+    documented_limit: tuple[int, str, str] | None = None
 
 
 @frozen

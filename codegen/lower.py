@@ -43,6 +43,12 @@ class _Lowering:
         self.output_shapes = {
             op["output"]["shape"] for op in raw.service["operations"].values() if "output" in op
         }
+        # Output shape -> the modelled success statuses of its operations.
+        self.success_codes: dict[str, set[int]] = {}
+        for op in raw.service["operations"].values():
+            if "output" in op:
+                codes = self.success_codes.setdefault(op["output"]["shape"], set())
+                codes.add(op["http"].get("responseCode", 200))
         # Enum name -> converter kinds the models need ("scalar", "list", "key").
         self.converter_kinds: dict[str, set[str]] = {}
 
@@ -73,15 +79,21 @@ class _Lowering:
         bounds = {"min": shape.get("min"), "max": shape.get("max")}
         sensitive = bool(shape.get("sensitive"))
         if kind == "string" and "enum" in shape:
-            return TypeRef("enum", name, name, sensitive=sensitive, **bounds)
+            # Open for forward compatibility: values newer than the model are str.
+            return TypeRef("enum", name, name, f"{name} | str", sensitive=sensitive, **bounds)
         if kind in _SCALARS:
-            return TypeRef(kind, name, _SCALARS[kind], sensitive=sensitive, **bounds)
+            scalar = _SCALARS[kind]
+            return TypeRef(kind, name, scalar, scalar, sensitive=sensitive, **bounds)
+        # Outputs hold concrete lists and dicts; inputs take the covariant
+        # abstract types, so a Sequence[str] or a Mapping[str, str] is accepted
+        # (SequenceNotStr: any Sequence but a str, which type checkers reject).
         if kind == "list":
             item = self.type_ref(shape["member"]["shape"])
             return TypeRef(
                 "list",
                 name,
                 f"list[{item.annotation}]",
+                f"SequenceNotStr[{item.input_annotation}]",
                 item=item,
                 sensitive=sensitive or item.sensitive,
                 **bounds,
@@ -93,6 +105,7 @@ class _Lowering:
                 "map",
                 name,
                 f"dict[{key.annotation}, {value.annotation}]",
+                f"Mapping[{key.input_annotation}, {value.input_annotation}]",
                 key=key,
                 value=value,
                 sensitive=sensitive or value.sensitive,
@@ -101,9 +114,9 @@ class _Lowering:
         if kind == "structure":
             if shape.get("eventstream"):
                 events = tuple((wire, m["shape"]) for wire, m in shape["members"].items())
-                union = " | ".join(shape for _, shape in events)
-                return TypeRef("eventstream", name, f"EventStream[{union}]", events=events)
-            return TypeRef("structure", name, name, sensitive=sensitive)
+                union = f"EventStream[{' | '.join(shape for _, shape in events)}]"
+                return TypeRef("eventstream", name, union, union, events=events)
+            return TypeRef("structure", name, name, name, sensitive=sensitive)
         raise ValueError(f"unsupported shape type {kind!r} for {name}")
 
     def converter_for(self, ref: TypeRef) -> str | None:
@@ -117,6 +130,56 @@ class _Lowering:
         if ref.kind == "map" and ref.key is not None and ref.key.kind == "enum":
             self.converter_kinds.setdefault(ref.key.shape, set()).add("key")
             return f"to_{naming.snake_case(ref.key.shape)}_keyed"
+        return None
+
+    def item_converter(self, ref: TypeRef, depth: int = 0) -> str | None:
+        """A callable (Python source) converting one value of ``ref`` as a
+        constructor would, or None when the value is stored as given."""
+        if ref.kind == "enum":
+            self.converter_kinds.setdefault(ref.shape, set()).add("scalar")
+            return f"to_{naming.snake_case(ref.shape)}"
+        if ref.kind in ("list", "map"):
+            var = f"v{depth}"
+            call = self.collection_call(ref, var, depth + 1)
+            return (
+                f"lambda {var}: {call}"
+                if call != f"_c.to_{ref.kind}({var})"
+                else f"_c.to_{ref.kind}"
+            )
+        return None
+
+    def collection_call(self, ref: TypeRef, source: str, depth: int = 0) -> str:
+        """``source`` (any Sequence/Mapping) as the list/dict ``ref`` declares."""
+        if ref.kind == "list":
+            assert ref.item is not None
+            item = self.item_converter(ref.item, depth)
+            return f"_c.to_list({source}{'' if item is None else ', ' + item})"
+        assert ref.key is not None and ref.value is not None
+        key = self.item_converter(ref.key, depth)
+        value = self.item_converter(ref.value, depth)
+        if key is None and value is None:
+            return f"_c.to_dict({source})"
+        return f"_c.to_dict({source}, {key}, {value})"
+
+    def guarantee(
+        self, shape_name: str, location: str, ref: TypeRef
+    ) -> tuple[str | None, str | None] | None:
+        """(default, factory) when the binding puts the member in every
+        response (docs/design/codegen.md, "Members that are always there")."""
+        if shape_name in self.input_reachable or shape_name not in self.output_reachable:
+            # A shape callers also send keeps its members optional: a default
+            # there would be sent.
+            return None
+        if location == "statusCode" and shape_name in self.success_codes:
+            # Built by hand (a stub's answer), it is the operation's success status.
+            codes = self.success_codes[shape_name]
+            if len(codes) != 1:
+                raise ValueError(f"{shape_name}: outputs operations of success codes {codes}")
+            return str(next(iter(codes))), None
+        if location in ("payload", "eventpayload") and ref.kind == "blob":
+            return 'b""', None
+        if location == "eventstream":
+            return None, "no_events"
         return None
 
     # -- structures ----------------------------------------------------------
@@ -134,10 +197,16 @@ class _Lowering:
                 location = "eventstream"
             if spec.get("eventpayload"):
                 location = "eventpayload"
+            attr = naming.attribute_name(wire)
+            guaranteed = self.guarantee(shape_name, location, ref)
+            if enforce_required and ref.kind in ("list", "map"):
+                converter, body = f"_to_{attr}", self.collection_call(ref, "value")
+            else:
+                converter, body = self.converter_for(ref), None
             out.append(
                 Member(
                     wire_name=wire,
-                    attr=naming.attribute_name(wire),
+                    attr=attr,
                     type=ref,
                     location=location,
                     location_name=spec.get("locationName", wire),
@@ -147,7 +216,12 @@ class _Lowering:
                     and shape_name in self.output_reachable,
                     documentation=docs.to_text(spec.get("documentation")),
                     idempotency_token=bool(spec.get("idempotencyToken")),
-                    converter=self.converter_for(ref),
+                    converter=converter,
+                    guaranteed=guaranteed is not None,
+                    default=guaranteed[0] if guaranteed else None,
+                    factory=guaranteed[1] if guaranteed else None,
+                    converter_body=body,
+                    documented_limit=_documented_limit(shape_name, wire),
                 )
             )
         # Required members first keeps the generated signatures readable.
@@ -192,7 +266,7 @@ class _Lowering:
             enforce_required=enforce,
             references=tuple(sorted(refs)),
             enums=tuple(sorted(enums)),
-            converters=tuple(sorted({m.converter for m in members if m.converter})),
+            converters=tuple(sorted(_enum_converters(members))),
             deprecated=bool(shape.get("deprecated")),
             uses_datetime=uses_dt,
             uses_eventstream=uses_stream,
@@ -260,6 +334,24 @@ class _Lowering:
             payload=payload,
             streaming_output=streaming,
         )
+
+
+def _enum_converters(members: tuple[Member, ...]) -> set[str]:
+    """The converters of ``enums`` that a structure's members use, directly
+    or inside their collection converters."""
+    names = {m.converter for m in members if m.converter and not m.converter_body}
+
+    def walk(ref: TypeRef) -> None:
+        if ref.kind == "enum":
+            names.add(f"to_{naming.snake_case(ref.shape)}")
+        for sub in (ref.item, ref.key, ref.value):
+            if sub is not None:
+                walk(sub)
+
+    for m in members:
+        if m.converter_body:
+            walk(m.type)
+    return names
 
 
 def _paginator(name: str, spec: dict[str, Any], op: Operation) -> Paginator:
@@ -396,3 +488,8 @@ def lower(raw: RawModel) -> Service:
         paginators=paginators,
         waiters=waiters,
     )
+
+
+def _documented_limit(shape: str, member: str) -> tuple[int, str, str] | None:
+    limit = customizations.DOCUMENTED_LIMITS.get((shape, member))
+    return None if limit is None else (limit.maximum, limit.unit, limit.source)

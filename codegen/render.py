@@ -16,8 +16,9 @@ from .ir import Member, Service, TypeRef
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _check_expr(ref: TypeRef) -> str:
-    """The validation check for a type, as Python source."""
+def _check_expr(ref: TypeRef, documented: tuple[int, str, str] | None = None) -> str:
+    """The validation check for a type, as Python source, with the
+    documented service limit of the member, if it has one."""
 
     def bounds(*extra: str) -> str:
         args = list(extra)
@@ -25,6 +26,9 @@ def _check_expr(ref: TypeRef) -> str:
             args.append(f"min={ref.min!r}")
         if ref.max is not None:
             args.append(f"max={ref.max!r}")
+        if documented is not None:
+            maximum, unit, source = documented
+            args.append(f"limit=_v.Limit({maximum}, {unit!r}, {source!r})")
         return ", ".join(args)
 
     simple = {
@@ -36,7 +40,8 @@ def _check_expr(ref: TypeRef) -> str:
         "blob": "Blob",
     }
     if ref.kind in simple:
-        value = bounds()
+        # Enum checks know their enum: ClientConfig(strict_enums=True) lists its values.
+        value = bounds(ref.shape) if ref.kind == "enum" else bounds()
         if ref.kind in ("integer", "long") and ref.min is not None:
             value = value.replace(f"min={ref.min!r}", f"min={int(ref.min)}")
         return f"_v.{simple[ref.kind]}({value})"
@@ -51,38 +56,57 @@ def _check_expr(ref: TypeRef) -> str:
         return f"_v.ListOf({bounds(_check_expr(ref.item))})"
     if ref.kind == "map":
         assert ref.key is not None and ref.value is not None
-        return f"_v.MapOf({bounds(_check_expr(ref.key), _check_expr(ref.value))})"
+        args = [_check_expr(ref.key), _check_expr(ref.value)]
+        if ref.sensitive or ref.key.sensitive:
+            # Validation messages then locate entries without naming their keys.
+            args.append("sensitive=True")
+        return f"_v.MapOf({bounds(*args)})"
     if ref.kind == "eventstream":
         return "_v.Opaque()"
     raise ValueError(f"no check for {ref.kind}")
 
 
 def field_annotation(member: Member) -> str:
-    if member.required and not member.nullable:
+    if member.guaranteed or (member.required and not member.nullable):
         return member.type.annotation
     return f"{member.type.annotation} | None"
 
 
 def argument_annotation(member: Member) -> str:
-    """What callers may pass: enum members or plain strings."""
-    ref = member.type
+    """What callers may pass: enum members or plain strings, any Sequence or Mapping."""
     if member.flexible_payload:
         return "InvokePayload" if member.required else "InvokePayload | None"
-    if ref.kind == "enum":
-        base = f"{ref.annotation} | str"
-    elif ref.kind == "list" and ref.item is not None and ref.item.kind == "enum":
-        base = f"Sequence[{ref.item.annotation} | str]"
-    elif ref.kind == "map" and ref.key is not None and ref.key.kind == "enum":
-        base = f"Mapping[{ref.key.annotation} | str, Any]"
-    else:
-        base = ref.annotation
+    base = member.type.input_annotation
     return base if member.required else f"{base} | None"
+
+
+def collection_converter(member: Member) -> str:
+    """The constructor converter of a collection member, as Python source."""
+    assert member.converter is not None and member.converter_body is not None
+    result = field_annotation(member)
+    lines = [f"def {member.converter}(value: {argument_annotation(member)}) -> {result}:"]
+    if member.converter_body in ("_c.to_list(value)", "_c.to_dict(value)"):
+        # Constructors call this for every such member, given or not: the
+        # common cases return without a second call.
+        concrete = "list" if member.type.kind == "list" else "dict"
+        lines += [f"    if value is None or isinstance(value, {concrete}):", "        return value"]
+    # The helpers return Any: a value of the wrong type comes back unchanged
+    # for validation to name. For the types the signature admits, it is this.
+    lines.append(f'    return cast("{result}", {member.converter_body})')
+    return "\n".join(lines)
 
 
 def field_arguments(member: Member) -> str:
     args = []
-    if not member.required:
+    if member.factory is not None:
+        args.append(f"factory={member.factory}")
+    elif member.default is not None:
+        args.append(f"default={member.default}")
+    elif not member.required:
         args.append("default=None")
+    if member.type.kind == "eventstream":
+        # A live stream is not a value: two outputs are equal without it.
+        args.append("eq=False")
     if member.converter:
         args.append(f"converter={member.converter}")
     if member.type.sensitive:
@@ -97,13 +121,20 @@ def field_arguments(member: Member) -> str:
     if member.type.events:
         events = ", ".join(f'"{wire}": {shape}' for wire, shape in member.type.events)
         meta.append('"events": {' + events + "}")
-    meta.append(f'"check": {_check_expr(member.type)}')
+    meta.append(f'"check": {_check_expr(member.type, member.documented_limit)}')
     args.append("metadata={" + ", ".join(meta) + "}")
     return ", ".join(args)
 
 
 def error_annotation(ref: TypeRef) -> str:
     return f"{ref.annotation} | None"
+
+
+def error_argument(member: Member) -> str:
+    """An error member as a constructor keyword: optional, enums also as str."""
+    ref = member.type
+    base = f"{ref.annotation} | str" if ref.kind == "enum" else ref.annotation
+    return f"{base} | None"
 
 
 def _environment() -> jinja2.Environment:
@@ -116,12 +147,16 @@ def _environment() -> jinja2.Environment:
         autoescape=False,  # noqa: S701 - renders Python source, not HTML
     )
     env.filters["docstring"] = docs.docstring
+    env.filters["summary"] = docs.summary
+    env.filters["argument_doc"] = docs.argument
     env.filters["snake"] = naming.snake_case
     env.filters["py"] = repr
     env.filters["field_annotation"] = field_annotation
     env.filters["field_arguments"] = field_arguments
     env.filters["argument_annotation"] = argument_annotation
+    env.filters["collection_converter"] = collection_converter
     env.filters["error_annotation"] = error_annotation
+    env.filters["error_argument"] = error_argument
     env.filters["reader_statements"] = wire.reader_statements
     env.filters["uses_reader_helpers"] = wire.uses_helpers
     return env
@@ -130,10 +165,12 @@ def _environment() -> jinja2.Environment:
 def render_sources(service: Service) -> dict[str, str]:
     """Relative path under ``_generated`` -> unformatted source."""
     env = _environment()
+    env.filters["docstring"] = docs.docstring_filter(docs.reference_targets(service))
     modules = {s.name: s.module for s in service.structures}
     if len(set(modules.values())) != len(modules):
         raise ValueError("two structures map to the same module name")
-    common = {"service": service, "modules": modules}
+    error_summaries = {e.name: docs.summary(e.documentation) for e in service.errors}
+    common = {"service": service, "modules": modules, "error_summaries": error_summaries}
     out: dict[str, str] = {"__init__.py": env.get_template("_header.jinja").render(**common)}
     model = env.get_template("model.py.jinja")
     for struct in service.structures:

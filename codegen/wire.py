@@ -55,7 +55,10 @@ def member_statement(member: Member) -> str:
     target = f"obj.{member.attr} = "
     if member.location != "body":
         # Bound to a header, the status or the raw body: parse_output sets it.
-        return target + "None"
+        # Members every response has start from their empty value instead.
+        if member.factory is not None:
+            return target + f"{member.factory}()"
+        return target + (member.default if member.default is not None else "None")
     expr = value_expr(member.type, "v")
     if expr == "v":
         return target + f'get("{member.wire_name}")'

@@ -109,7 +109,6 @@ async def tour(client: LambdaClient, role_arn: str) -> None:
         step("Stream a response")
         try:
             streamed = await client.invoke_with_response_stream(function_name=name, payload=b"{}")
-            assert streamed.event_stream is not None
             async with streamed.event_stream as events:
                 async for event in events:
                     say(f"   event: {type(event).__name__}")

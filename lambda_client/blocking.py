@@ -7,9 +7,10 @@ from typing import Self
 
 from ._generated.blocking_client import GeneratedBlockingOperations
 from ._runtime.blocking import LoopThread
+from ._runtime.pipeline import Clock, Sleep
 from ._runtime.transport import Transport
 from .client import LambdaClient
-from .config import ClientConfig
+from .config import ClientConfig, RetryMode
 from .credentials import Credentials
 from .function_url import AuthType, BlockingFunctionUrl
 
@@ -18,12 +19,12 @@ __all__ = ["BlockingLambdaClient"]
 
 class BlockingLambdaClient(GeneratedBlockingOperations):
     """Every Lambda operation as a synchronous method with the same names,
-    arguments and return types as :class:`~lambda_client.LambdaClient`.
+    arguments and return types as [`LambdaClient`][lambda_client.LambdaClient].
 
     The async client runs on a private event-loop thread; any number of
     threads may call one blocking client at once. Use it as a context manager
-    or call :meth:`close`. Do not call it from inside a running event loop:
-    use :class:`~lambda_client.LambdaClient` there.
+    or call `close()`. Do not call it from inside a running event loop:
+    use [`LambdaClient`][lambda_client.LambdaClient] there.
     """
 
     def __init__(
@@ -35,6 +36,8 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         profile: str | None = None,
         config: ClientConfig | None = None,
         transport: Transport | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
     ) -> None:
         self._client = LambdaClient(
             region=region,
@@ -43,8 +46,11 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
             profile=profile,
             config=config,
             transport=transport,
+            clock=clock,
+            sleep=sleep,
         )
         self._runner = LoopThread()
+        self._view = False
 
     @property
     def async_client(self) -> LambdaClient:
@@ -60,14 +66,17 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         raise_for_status: bool = True,
         retry_sent: bool | None = None,
     ) -> BlockingFunctionUrl:
-        """Blocking form of :meth:`lambda_client.LambdaClient.function_url`,
-        which documents the arguments::
+        """Blocking form of
+        [`LambdaClient.function_url`][lambda_client.LambdaClient.function_url],
+        which documents the arguments:
 
-            furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
-            resp = furl.post("/orders", json={"id": 1})
-            with furl.stream("GET", "/report") as resp:
-                for chunk in resp.iter_bytes():
-                    ...
+        ```python
+        furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
+        resp = furl.post("/orders", json={"id": 1})
+        with furl.stream("GET", "/report") as resp:
+            for chunk in resp.iter_bytes():
+                ...
+        ```
         """
         return BlockingFunctionUrl(
             self._runner,
@@ -80,8 +89,36 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
             ),
         )
 
+    def with_options(
+        self,
+        *,
+        read_timeout: float | None = None,
+        connect_timeout: float | None = None,
+        max_attempts: int | None = None,
+        retry_mode: RetryMode | None = None,
+    ) -> Self:
+        """A view whose calls use other timeouts or retries, sharing this
+        client's pool, loop thread, credentials and retry quota (see
+        [`LambdaClient.with_options`][lambda_client.LambdaClient.with_options]).
+        Closing the view does nothing."""
+        view = object.__new__(type(self))
+        view.__dict__.update(self.__dict__)
+        view._client = self._client.with_options(
+            read_timeout=read_timeout,
+            connect_timeout=connect_timeout,
+            max_attempts=max_attempts,
+            retry_mode=retry_mode,
+        )
+        view._view = True
+        return view
+
     def close(self) -> None:
-        """Close the connection pool and stop the loop thread. Idempotent."""
+        """Close the connection pool and stop the loop thread. Idempotent.
+        A view made by
+        [`with_options()`][lambda_client.BlockingLambdaClient.with_options]
+        owns neither: closing it does nothing."""
+        if self._view:
+            return
         self._runner.close(self._client.close())
 
     def __enter__(self) -> Self:

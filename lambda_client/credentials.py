@@ -1,6 +1,6 @@
 """AWS credentials and where they come from.
 
-:class:`CredentialResolver` looks, in order, at credentials passed in, at the
+`CredentialResolver` looks, in order, at credentials passed in, at the
 environment (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``,
 ``AWS_SESSION_TOKEN``) and finally at the full AWS credential chain as
 botocore implements it (profiles, SSO, assume-role, web identity,
@@ -24,7 +24,9 @@ from typing import Any
 
 from attrs import define, field
 
+from ._runtime import logs
 from ._runtime.exceptions import ConfigError, CredentialsError, NoCredentialsError
+from ._runtime.messages import describe, foreign_cause
 
 __all__ = [
     "ADVISORY_REFRESH_WINDOW",
@@ -79,11 +81,14 @@ class Credentials:
     """One set of AWS credentials. The repr hides the secret and the token."""
 
     access_key_id: str = field(validator=_non_empty)
+    """The access key id."""
     secret_access_key: str = field(validator=_non_empty, repr=_redact)
+    """The secret access key (hidden in the repr)."""
     session_token: str | None = field(default=None, repr=_redact)
-    #: When temporary credentials stop working (timezone-aware); ``None`` for
-    #: long-term keys.
+    """The session token of temporary credentials (hidden in the repr)."""
     expiration: datetime | None = field(default=None, validator=_tz_aware)
+    """When temporary credentials stop working (timezone-aware); ``None`` for
+    long-term keys."""
 
 
 # A fetch returns the credentials and the time after which they must not be
@@ -153,7 +158,9 @@ class _RefreshingCache:
             raise
         except Exception as e:
             self._back_off()
-            raise CredentialsError(f"Refreshing AWS credentials failed: {e}") from e
+            raise CredentialsError(
+                describe("Refreshing AWS credentials failed", cause=e)
+            ) from foreign_cause(e)
         now = self._now()
         if valid_until is not None and valid_until <= now:
             self._back_off()
@@ -200,9 +207,17 @@ class CredentialResolver:
         credentials: Credentials | None = None,
         profile: str | None = None,
         env: Mapping[str, str] | None = None,
+        chain_profile: str | None = None,
     ) -> None:
         self._explicit = credentials
+        if credentials is not None:
+            logs.credentials_found(
+                source="explicit",
+                expiration=None if credentials.expiration is None else _iso(credentials.expiration),
+            )
         self._profile = profile
+        #: The profile the client's settings came from; the chain uses it too.
+        self._settings_profile = chain_profile
         self._env = env
         self._from_env: Credentials | None = None
         self._chain: _RefreshingCache | None = None
@@ -212,14 +227,16 @@ class CredentialResolver:
 
     def ready(self) -> Credentials | None:
         """Credentials that never need refreshing, once found (explicit or
-        from the environment), without a trip through :meth:`get`."""
+        from the environment), without a trip through `get()`."""
         return self._explicit or self._from_env
 
     async def get(self) -> Credentials:
         """Current credentials, refreshed first if they are about to expire.
 
-        Raises :class:`NoCredentialsError` when no source has credentials and
-        :class:`CredentialsError` when a source fails.
+        Raises [`NoCredentialsError`][lambda_client.errors.NoCredentialsError]
+        when no source has credentials and
+        [`CredentialsError`][lambda_client.errors.CredentialsError] when a
+        source fails.
         """
         if self._explicit is not None:
             return self._explicit
@@ -231,10 +248,17 @@ class CredentialResolver:
                 found = _credentials_from_env(env)
                 if found is not None:
                     self._from_env = found
+                    logs.credentials_found(source="environment")
                     return found
-            # botocore only sees os.environ, so an AWS_PROFILE from a
-            # substitute env is handed over explicitly.
-            self._chain_profile = self._profile or env.get("AWS_PROFILE") or None
+            # botocore only sees os.environ, so a profile named in a
+            # substitute env is handed over explicitly (botocore's order).
+            self._chain_profile = (
+                self._profile
+                or self._settings_profile
+                or env.get("AWS_DEFAULT_PROFILE")
+                or env.get("AWS_PROFILE")
+                or None
+            )
             self._chain = _RefreshingCache(self._fetch_from_chain)
         return await self._chain.get()
 
@@ -267,10 +291,20 @@ class CredentialResolver:
         except CredentialsError:
             raise
         except Exception as e:
-            where = f" (profile {profile!r})" if profile else ""
+            # botocore's message may quote a credential process's output or
+            # an STS answer: only its type and named facts are shown.
+            where = f" for profile {profile!r}" if profile else ""
             raise CredentialsError(
-                f"The AWS credential chain failed{where}: {type(e).__name__}: {e}"
-            ) from e
+                describe(f"The AWS credential chain failed{where}", cause=e)
+            ) from foreign_cause(e)
+        logs.credentials_found(
+            source="botocore",
+            # botocore's name for the provider: "shared-credentials-file",
+            # "assume-role", "sso", "container-role", "iam-role", ...
+            method=str(getattr(source, "method", None) or "unknown"),
+            profile=profile,
+            expiration=None if expiry is None else _iso(expiry),
+        )
         if expiry is None and callable(getattr(source, "refresh_needed", None)):
             # Refreshable, but the expiry could not be read: ask botocore
             # again soon rather than holding these forever.
@@ -308,6 +342,10 @@ def _credentials_from_env(env: Mapping[str, str]) -> Credentials | None:
         secret_access_key=secret_key,
         session_token=env.get("AWS_SESSION_TOKEN") or None,
     )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def _botocore_expiry(source: Any) -> datetime | None:

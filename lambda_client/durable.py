@@ -11,9 +11,9 @@ synchronously, through one of two seams:
   ``get_durable_execution_state`` with boto3's PascalCase arguments and reads
   boto3-shaped dicts.
 
-:class:`DurableServiceBackend` serves both over a
-:class:`~lambda_client.BlockingLambdaClient`, so the calls get this library's
-retry policy, signing and connection pool. Importing this module does not
+`DurableServiceBackend` serves both over a
+[`BlockingLambdaClient`][lambda_client.BlockingLambdaClient], so the calls
+get this library's retry policy, signing and connection pool. Importing this module does not
 import the SDK; only the protocol methods need it.
 """
 
@@ -31,6 +31,7 @@ import attrs
 from ._runtime.enums import OpenEnum
 from ._runtime.exceptions import LambdaClientError, ParamValidationError
 from ._runtime.http import ResponseMetadata
+from ._runtime.messages import foreign_cause, structure_problem_pairs, type_name
 from .blocking import BlockingLambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
@@ -76,26 +77,30 @@ def _sdk() -> _Sdk:
         raise DurableSdkNotInstalledError(
             "DurableServiceBackend.checkpoint() and get_execution_state() return the "
             f"AWS Durable Execution SDK's own types: pip install {_SDK_DISTRIBUTION}"
-        ) from e
+        ) from foreign_cause(e)
     return _Sdk(service, errors)
 
 
 class DurableServiceBackend:
     """Lambda's durable-execution APIs for the AWS Durable Execution SDK.
 
-    Use it as the SDK's ``DurableServiceClient``::
+    Use it as the SDK's `DurableServiceClient`:
 
-        backend = DurableServiceBackend(region="us-east-1")
-        event = DurableExecutionInvocationInputWithClient.from_durable_execution_invocation_input(
-            DurableExecutionInvocationInput.from_json_dict(raw_event), backend
-        )
+    ```python
+    backend = DurableServiceBackend(region="us-east-1")
+    event = DurableExecutionInvocationInputWithClient.from_durable_execution_invocation_input(
+        DurableExecutionInvocationInput.from_json_dict(raw_event), backend
+    )
+    ```
 
-    or in place of a boto3 Lambda client::
+    or in place of a boto3 Lambda client:
 
-        @durable_execution(boto3_client=DurableServiceBackend())
-        def handler(event, context): ...
+    ```python
+    @durable_execution(boto3_client=DurableServiceBackend())
+    def handler(event, context): ...
+    ```
 
-    Arguments are those of :class:`~lambda_client.LambdaClient` (``transport``
+    Arguments are those of [`LambdaClient`][lambda_client.LambdaClient] (``transport``
     is a seam for tests); whatever is not given comes from the environment
     and the shared AWS config files.
     Calls retry under the client's policy (``config``); a checkpoint without a
@@ -107,7 +112,10 @@ class DurableServiceBackend:
 
     The other durable-execution operations (``get_durable_execution``,
     ``get_durable_execution_history``, ``stop_durable_execution``,
-    ``send_durable_execution_callback_success`` ...) are on :attr:`client`.
+    ``pause_durable_execution`` / ``resume_durable_execution`` /
+    ``delete_durable_execution`` with their waiters
+    ``wait_until_durable_execution_paused`` / ``_finished`` / ``_deleted``,
+    ``send_durable_execution_callback_success`` ...) are on `client`.
     """
 
     def __init__(
@@ -273,16 +281,12 @@ def _from_boto3(operation: str, request_cls: type, kwargs: Mapping[str, Any]) ->
 def _structure_problems(root: str, error: Exception) -> list[tuple[str, str]]:
     # Paths as the validator writes them (``updates[0].id``), so one call's
     # problems read alike whichever check found them.
-    from cattrs import transform_error
     from cattrs.errors import BaseValidationError
 
     if not isinstance(error, BaseValidationError):
-        return [(root, str(error))]
-    out = []
-    for line in transform_error(error, path=root):
-        problem, _, path = line.rpartition(" @ ")
-        out.append((path, problem) if problem else (root, line))
-    return out
+        # Not the error's own words: they may quote a value (a payload).
+        return [(root, f"cannot be built ({type_name(error)})")]
+    return structure_problem_pairs(error, root)
 
 
 def _to_boto3(output: Any) -> dict[str, Any]:

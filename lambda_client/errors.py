@@ -5,6 +5,7 @@ from ._generated.errors import *  # noqa: F403
 from ._generated.errors import __all__ as _generated_all
 from ._runtime.eventstream import ChecksumMismatchError, InvalidFrameError, TruncatedStreamError
 from ._runtime.exceptions import (
+    ClientClosedError,
     ConfigError,
     ConnectError,
     ConnectionClosedError,
@@ -13,6 +14,7 @@ from ._runtime.exceptions import (
     DeserializationError,
     EndpointResolutionError,
     EventStreamError,
+    ForeignCause,
     LambdaClientError,
     NoCredentialsError,
     ParamValidationError,
@@ -29,11 +31,14 @@ from ._runtime.function_url_errors import (
     FunctionUrlPayloadTooLargeError,
     FunctionUrlThrottledError,
 )
+from ._runtime.loops import EventLoopError
+from ._runtime.tls import InsecureConnectionWarning
 from .paginator import PaginationError
 from .waiter import WaiterError, WaiterFailureError, WaiterTimeoutError, WaiterUnexpectedError
 
 __all__ = [
     "ChecksumMismatchError",
+    "ClientClosedError",
     "ConfigError",
     "ConnectError",
     "ConnectTimeoutError",
@@ -41,13 +46,16 @@ __all__ = [
     "CredentialsError",
     "DeserializationError",
     "EndpointResolutionError",
+    "EventLoopError",
     "EventStreamError",
+    "ForeignCause",
     "FunctionUrlAuthError",
     "FunctionUrlError",
     "FunctionUrlFunctionError",
     "FunctionUrlHTTPError",
     "FunctionUrlPayloadTooLargeError",
     "FunctionUrlThrottledError",
+    "InsecureConnectionWarning",
     "InvalidFrameError",
     "LambdaClientError",
     "NoCredentialsError",

@@ -1,17 +1,17 @@
 """Calling Lambda function URLs: signed, streamed, retried where safe.
 
-::
+```python
+furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
+resp = await furl.post("/orders", json={"id": 1})
+async with furl.stream("POST", "/report", json={}) as resp:
+    async for chunk in resp.iter_bytes():
+        ...
+```
 
-    furl = client.function_url("https://abc.lambda-url.us-east-1.on.aws/")
-    resp = await furl.post("/orders", json={"id": 1})
-    async with furl.stream("POST", "/report", json={}) as resp:
-        async for chunk in resp.iter_bytes():
-            ...
-
-A :class:`FunctionUrl` is a view on its client: it sends through the
-client's connection pool and transport, with its credentials, timeouts,
-retry settings and clock. The rules it follows (what is signed, what is
-retried, what raises) are in docs/design/function-urls.md.
+A [`FunctionUrl`][lambda_client.FunctionUrl] is a view on its client: it
+sends through the client's connection pool and transport, with its
+credentials, timeouts, retry settings and clock. The rules it follows (what
+is signed, what is retried, what raises) are in docs/design/function-urls.md.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from ._runtime.function_url_request import (
     parse_target,
 )
 from ._runtime.function_url_retry import BODY_LIMIT
+from ._runtime.messages import describe, foreign_cause
 from ._runtime.payload_digest import OFF_LOOP_BYTES, sha256_off_loop
 from ._runtime.signer import SigV4Signer
 
@@ -58,26 +59,26 @@ _SIGNING_NAME = "lambda"
 
 
 class RequestOptions(TypedDict, total=False):
-    """The keywords every :class:`FunctionUrl` method takes after the path."""
+    """The keywords every [`FunctionUrl`][lambda_client.FunctionUrl] method takes after the path."""
 
-    #: Query parameters: a mapping (a list value repeats the name) or a
-    #: sequence of ``(name, value)`` pairs; str, int or float values, given
-    #: as text and encoded once.
     params: Params | None
-    #: Extra request headers.
+    """Query parameters: a mapping (a list value repeats the name) or a
+    sequence of ``(name, value)`` pairs; str, int or float values, given
+    as text and encoded once."""
     headers: Mapping[str, str] | None
-    #: The body as bytes or str (sent as ``text/plain; charset=utf-8``
-    #: unless ``headers`` names a type).
+    """Extra request headers."""
     content: Content | None
-    #: The body as any JSON value (sent as ``application/json``).
+    """The body as bytes or str (sent as ``text/plain; charset=utf-8``
+    unless ``headers`` names a type)."""
     json: Any
-    #: Raise for every answer of 400 or above (True), or only for those AWS
-    #: generated, returning the function's own (False). Default: the
-    #: FunctionUrl's setting.
+    """The body as any JSON value (sent as ``application/json``)."""
     raise_for_status: bool | None
-    #: Send a non-idempotent request again after it may have reached the
-    #: function. Default: the FunctionUrl's setting.
+    """Raise for every answer of 400 or above (True), or only for those AWS
+    generated, returning the function's own (False). Default: the
+    FunctionUrl's setting."""
     retry_sent: bool | None
+    """Send a non-idempotent request again after it may have reached the
+    function. Default: the FunctionUrl's setting."""
 
 
 def _check(options: RequestOptions) -> None:
@@ -103,24 +104,28 @@ def _charset(content_type: str | None) -> str:
 class FunctionUrlResponse:
     """The answer of a function URL.
 
-    A response from :meth:`FunctionUrl.request` (and ``get``, ``post``...)
-    has its body read already. One from :meth:`FunctionUrl.stream` holds its
-    connection until the body is read to the end, :meth:`aclose` is called
-    or the ``async with`` block ends; :meth:`iter_bytes` hands over each
-    chunk as it arrives.
+    A response from [`FunctionUrl.request`][lambda_client.FunctionUrl.request]
+    (and ``get``, ``post``...) has its body read already. One from
+    [`FunctionUrl.stream`][lambda_client.FunctionUrl.stream] holds its
+    connection until the body is read to the end,
+    [`aclose()`][lambda_client.FunctionUrlResponse.aclose] is called or the
+    ``async with`` block ends;
+    [`iter_bytes()`][lambda_client.FunctionUrlResponse.iter_bytes] hands over
+    each chunk as it arrives.
     """
 
     def __init__(self, answer: Answer, *, method: str, url: str) -> None:
         raw = answer.raw
-        #: HTTP status code.
         self.status: int = raw.status
-        #: Response headers; names are case-insensitive, repeated ones kept (``getall``).
+        """HTTP status code."""
         self.headers: CIMultiDictProxy[str] = answer.headers
-        #: The request's method, and its URL without the query string.
-        self.method = method
-        self.url = url
-        #: Attempts the call made, this one included.
-        self.attempts = answer.attempts
+        """Response headers; names are case-insensitive, repeated ones kept (``getall``)."""
+        self.method: str = method
+        """The request's method."""
+        self.url: str = url
+        """The request's URL, without the query string."""
+        self.attempts: int = answer.attempts
+        """Attempts the call made, this one included."""
         self._stream = raw.stream
         self._body: bytes | None = raw.body if raw.stream is None else None
         self._started = False
@@ -153,17 +158,24 @@ class FunctionUrlResponse:
         return body.decode(encoding or _charset(self.headers.get("content-type")), "replace")
 
     async def json(self) -> Any:
-        """The body parsed as JSON; :class:`~lambda_client.errors.DeserializationError`
-        if it is not JSON."""
+        """The body parsed as JSON.
+
+        Raises:
+            DeserializationError: The body is not JSON.
+        """
         body = await self.read()
         try:
             return jsonload.loads(body)
         except ValueError as e:
+            # The parser's words may quote the body: its type and position only.
             raise DeserializationError(
-                f"the body of HTTP {self.status} from {self.method} {self.url} is not JSON: {e}",
+                describe(
+                    f"The body of HTTP {self.status} from {self.method} {self.url} is not JSON",
+                    cause=e,
+                ),
                 status_code=self.status,
                 body=body[:BODY_LIMIT],
-            ) from e
+            ) from foreign_cause(e)
 
     async def iter_bytes(self) -> AsyncIterator[bytes]:
         """The body in chunks as they arrive from the network (a body
@@ -209,12 +221,14 @@ class FunctionUrlResponse:
 
 class FunctionUrl:
     """A Lambda function URL, called through its client (made by
-    :meth:`LambdaClient.function_url <lambda_client.LambdaClient.function_url>`).
+    [`LambdaClient.function_url`][lambda_client.LambdaClient.function_url]).
 
     Every method takes the path as text (``"/orders/a b"`` is sent as
-    ``/orders/a%20b``) and the keywords of :class:`RequestOptions`. A
-    answer of 400 or above raises a :class:`~lambda_client.errors.FunctionUrlError`
-    subclass (see ``raise_for_status``).
+    ``/orders/a%20b``) and the keywords of
+    [`RequestOptions`][lambda_client.function_url.RequestOptions]. An answer
+    of 400 or above raises a
+    [`FunctionUrlError`][lambda_client.errors.FunctionUrlError] subclass (see
+    ``raise_for_status``).
     """
 
     def __init__(
@@ -281,11 +295,13 @@ class FunctionUrl:
         self, method: str, path: str = "/", **options: Unpack[RequestOptions]
     ) -> FunctionUrlStream:
         """Send one request and hand over the answer as soon as its headers
-        arrive, for a ``RESPONSE_STREAM`` function::
+        arrive, for a ``RESPONSE_STREAM`` function:
 
-            async with furl.stream("POST", "/report", json={}) as resp:
-                async for chunk in resp.iter_bytes():
-                    ...
+        ```python
+        async with furl.stream("POST", "/report", json={}) as resp:
+            async for chunk in resp.iter_bytes():
+                ...
+        ```
 
         The connection is given back when the block ends, whatever happens in it.
         """
@@ -384,8 +400,9 @@ class FunctionUrlStream:
 
 
 class BlockingFunctionUrlResponse:
-    """:class:`FunctionUrlResponse` for synchronous code (from
-    :class:`BlockingFunctionUrl`): the same attributes, with plain methods."""
+    """[`FunctionUrlResponse`][lambda_client.FunctionUrlResponse] for
+    synchronous code (from [`BlockingFunctionUrl`][lambda_client.BlockingFunctionUrl]):
+    the same attributes, with plain methods."""
 
     def __init__(self, runner: LoopThread, response: FunctionUrlResponse) -> None:
         self._runner = runner
@@ -446,7 +463,8 @@ class BlockingFunctionUrlResponse:
 
 
 class BlockingFunctionUrlStream:
-    """``with furl.stream(...) as resp:`` for :class:`BlockingFunctionUrl`."""
+    """``with furl.stream(...) as resp:`` for
+    [`BlockingFunctionUrl`][lambda_client.BlockingFunctionUrl]."""
 
     def __init__(self, runner: LoopThread, stream: FunctionUrlStream) -> None:
         self._runner = runner
@@ -467,9 +485,10 @@ class BlockingFunctionUrlStream:
 
 
 class BlockingFunctionUrl:
-    """:class:`FunctionUrl` for synchronous code (made by
-    :meth:`BlockingLambdaClient.function_url <lambda_client.BlockingLambdaClient.function_url>`):
-    the same methods and keywords, returning :class:`BlockingFunctionUrlResponse`."""
+    """[`FunctionUrl`][lambda_client.FunctionUrl] for synchronous code (made by
+    [`BlockingLambdaClient.function_url`][lambda_client.BlockingLambdaClient.function_url]):
+    the same methods and keywords, returning
+    [`BlockingFunctionUrlResponse`][lambda_client.BlockingFunctionUrlResponse]."""
 
     def __init__(self, runner: LoopThread, furl: FunctionUrl) -> None:
         self._runner = runner

@@ -23,8 +23,8 @@ class AsyncPaginator(Generic[P, T]):
     the typed responses. ``page_size`` is sent as the operation's
     ``MaxItems``; ``starting_token`` resumes from a previous ``NextMarker``.
     Paging stops when the marker is absent or empty, and raises
-    :class:`PaginationError` if the service hands back a marker it already
-    gave, instead of looping forever.
+    [`PaginationError`][lambda_client.errors.PaginationError] if the service
+    hands back a marker it already gave, instead of looping forever.
     """
 
     def __init__(
@@ -61,8 +61,10 @@ class AsyncPaginator(Generic[P, T]):
         marker = self.starting_token or None
         seen: set[str] = set() if marker is None else {marker}
         delivered = 0
+        pages = 0
         while True:
             page = await self._fetch(marker, self.page_size)
+            pages += 1
             yield page
             delivered += len(self._items(page) or ())
             if self.max_items is not None and delivered >= self.max_items:
@@ -71,9 +73,11 @@ class AsyncPaginator(Generic[P, T]):
             if not marker:
                 return
             if marker in seen:
+                # The marker itself is not quoted: it is the service's opaque
+                # text, and messages are built from safe facts only.
                 raise PaginationError(
-                    f"{self._operation} returned marker {marker!r} a second time; "
-                    "stopping rather than paging forever"
+                    f"{self._operation} returned a marker it had returned before "
+                    f"(page {pages}); stopping rather than paging forever"
                 )
             seen.add(marker)
 

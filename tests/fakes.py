@@ -1,4 +1,9 @@
-"""A fake transport for unit tests of the client above the transport seam."""
+"""A fake transport whose answers are computed from each request.
+
+Most unit tests queue typed answers on ``lambda_client.testing.LambdaStub``
+instead, which also runs the service's side of the wire; this is for the
+few that need an answer depending on the request.
+"""
 
 from __future__ import annotations
 

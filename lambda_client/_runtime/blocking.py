@@ -14,7 +14,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator
 from typing import Any, Generic, TypeVar
 
-from .exceptions import LambdaClientError
+from .exceptions import ClientClosedError, LambdaClientError
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -52,7 +52,7 @@ class LoopThread:
         if self._closed:
             if asyncio.iscoroutine(awaitable):
                 awaitable.close()
-            raise LambdaClientError("the blocking client is closed")
+            raise ClientClosedError("The blocking client is closed; the request was not sent")
         if threading.current_thread() is self._thread:
             if asyncio.iscoroutine(awaitable):
                 awaitable.close()
@@ -124,7 +124,7 @@ class BlockingIterator(Generic[T]):
 
 
 class BlockingPaginator(Generic[P, T]):
-    """Synchronous view of an :class:`~lambda_client.paginator.AsyncPaginator`."""
+    """Synchronous view of an `AsyncPaginator`."""
 
     def __init__(self, runner: LoopThread, paginator: Any) -> None:
         self._runner = runner

@@ -18,7 +18,7 @@ __all__ = ["Crc32", "crc32_function"]
 
 
 class Crc32(Protocol):
-    """``crc32(data, start=0)``, as :func:`zlib.crc32`."""
+    """``crc32(data, start=0)``, as `zlib.crc32()`."""
 
     def __call__(self, data: bytes | bytearray | memoryview, value: int = 0, /) -> int: ...
 

@@ -15,11 +15,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .exceptions import EndpointResolutionError
+from .messages import safe_url
 from .records import FrozenRecord
 
 __all__ = [
     "ResolvedEndpoint",
-    "configured_endpoint_url",
     "evaluate_rule_set",
     "resolve_endpoint",
 ]
@@ -55,8 +55,9 @@ def resolve_endpoint(
     """The URL Lambda requests go to, per the service's endpoint rule set.
 
     ``endpoint_url`` (a custom endpoint) is returned as given. Raises
-    :class:`EndpointResolutionError` with the rule set's message when the
-    combination is not supported (FIPS with a custom endpoint, no region, ...).
+    [`EndpointResolutionError`][lambda_client.errors.EndpointResolutionError]
+    with the rule set's message when the combination is not supported (FIPS
+    with a custom endpoint, no region, ...).
     """
     # An empty region usually comes from an empty environment variable; the
     # rule set would treat it as set and build "lambda..amazonaws.com".
@@ -92,32 +93,20 @@ def _resolve(
     return evaluate_rule_set(RULESET, PARTITIONS, params).url
 
 
-def configured_endpoint_url(env: Mapping[str, str]) -> str | None:
-    """The endpoint URL configured through the environment, if any.
-
-    ``AWS_ENDPOINT_URL_LAMBDA`` wins over ``AWS_ENDPOINT_URL``; both are
-    ignored when ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` is ``true``.
-    """
-    if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
-        return None
-    for name in ("AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"):
-        value = env.get(name, "").strip()
-        if value:
-            return value
-    return None
-
-
 def _check_endpoint_url(url: str) -> None:
     try:
         parts = urlsplit(url)
         _ = parts.port
-    except ValueError as exc:
-        raise EndpointResolutionError(f"Invalid endpoint URL {url!r}: {exc}") from None
+    except ValueError:
+        raise EndpointResolutionError(
+            f"Invalid endpoint URL {safe_url(url)!r}: not a URL with a valid port"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         # Typically "localhost:4566" without a scheme, which would otherwise
         # fail much later as a confusing transport error.
         raise EndpointResolutionError(
-            f"Invalid endpoint URL {url!r}: expected http:// or https:// followed by a host"
+            f"Invalid endpoint URL {safe_url(url)!r}: "
+            "expected http:// or https:// followed by a host"
         )
 
 
@@ -145,7 +134,11 @@ def evaluate_rule_set(
         scope[name] = value
     result = _Evaluator(partitions).rules(ruleset["rules"], scope)
     if result is None:
-        raise EndpointResolutionError(f"No endpoint rule matches the parameters {scope!r}")
+        shown = {
+            k: safe_url(v) if k == "Endpoint" and isinstance(v, str) else v
+            for k, v in scope.items()
+        }
+        raise EndpointResolutionError(f"No endpoint rule matches the parameters {shown!r}")
     return result
 
 

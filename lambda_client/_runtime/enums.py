@@ -6,6 +6,9 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Self, TypeVar, cast
 
+# Unknown values remembered per enum (see OpenEnum._missing_).
+_UNKNOWN_KEPT = 256
+
 
 class OpenEnum(StrEnum):
     """A ``str`` enum that accepts values added to the service after this
@@ -21,12 +24,17 @@ class OpenEnum(StrEnum):
     def _missing_(cls, value: object) -> Self | None:
         if not isinstance(value, str):
             return None
-        # Pseudo-members are cached in the value map so identity holds
-        # across parses of the same unknown value.
         pseudo = str.__new__(cls, value)
         pseudo._name_ = f"<unknown:{value}>"
         pseudo._value_ = value
-        cached: Any = cls._value2member_map_.setdefault(value, pseudo)
+        known = cls._value2member_map_
+        if len(known) >= _UNKNOWN_KEPT + len(cls.__members__):
+            # A server inventing a new value on every answer must not grow
+            # this map without end; past the bound only equality holds.
+            return pseudo
+        # Pseudo-members are cached in the value map so identity holds
+        # across parses of the same unknown value.
+        cached: Any = known.setdefault(value, pseudo)
         return cached  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:

@@ -1,19 +1,21 @@
 """The ``application/vnd.amazon.eventstream`` frame codec, over plain bytes.
 
-``InvokeWithResponseStream`` answers with a sequence of binary frames::
+``InvokeWithResponseStream`` answers with a sequence of binary frames:
 
-    total length   u32  \\
-    headers length u32   } prelude, 12 bytes
-    prelude CRC32  u32  /   (over the two lengths)
-    headers        headers-length bytes
-    payload        total - headers - 16 bytes
-    message CRC32  u32      (over everything before it)
+```text
+total length   u32  \\
+headers length u32   } prelude, 12 bytes
+prelude CRC32  u32  /   (over the two lengths)
+headers        headers-length bytes
+payload        total - headers - 16 bytes
+message CRC32  u32      (over everything before it)
+```
 
-Each header is a name (u8 length, UTF-8), a type byte (:class:`HeaderType`)
+Each header is a name (u8 length, UTF-8), a type byte (`HeaderType`)
 and a value whose encoding depends on the type. All integers are big-endian.
 
-Nothing here does I/O: :class:`EventStreamDecoder` is fed whatever chunks
-the transport produces, and :func:`iter_messages` adapts it to an async
+Nothing here does I/O: `EventStreamDecoder` is fed whatever chunks
+the transport produces, and `iter_messages()` adapts it to an async
 iterator of chunks.
 """
 
@@ -140,7 +142,7 @@ class TruncatedStreamError(EventStreamError):
 
 
 class FrameEncodeError(EventStreamError, ValueError):
-    """Headers or payload given to :func:`encode_message` cannot be encoded."""
+    """Headers or payload given to `encode_message()` cannot be encoded."""
 
 
 def _freeze_headers(headers: Mapping[str, HeaderValue]) -> Mapping[str, HeaderValue]:
@@ -275,7 +277,7 @@ def _decode_headers(
 
 
 class _Malformed(Exception):
-    """Raised inside :func:`_decode_headers_fast` for a check it makes itself."""
+    """Raised inside `_decode_headers_fast()` for a check it makes itself."""
 
 
 # Everything _decode_headers_fast can raise on bad input. UnicodeDecodeError is
@@ -284,13 +286,13 @@ _FAST_PATH_FAILURES = (_Malformed, IndexError, ValueError, OverflowError, struct
 
 
 def _decode_headers_fast(section: bytes) -> dict[str, HeaderValue]:
-    """Decode a whole headers section, raising one of :data:`_FAST_PATH_FAILURES`
+    """Decode a whole headers section, raising one of `_FAST_PATH_FAILURES`
     on anything malformed.
 
     Indexing and slicing ``bytes`` is much cheaper than bounds-checking every
     field by hand and decoding through memoryview slices, so this runs
     unguarded and lets an out-of-range read fail on its own; the caller then
-    re-runs :func:`_decode_headers` over the same bytes to raise the precise
+    re-runs `_decode_headers()` over the same bytes to raise the precise
     error.
     """
     headers: dict[str, HeaderValue] = {}
@@ -397,18 +399,18 @@ class EventStreamDecoder:
 
     Chunks may split frames anywhere, or hold many frames. A frame's prelude
     is checked as soon as its 12 bytes are in, so an absurd length is
-    rejected at once instead of after waiting for that many bytes. Call :meth:`close` when the
-    source ends: it raises :class:`TruncatedStreamError` if a frame was left
+    rejected at once instead of after waiting for that many bytes. Call `close()` when the
+    source ends: it raises `TruncatedStreamError` if a frame was left
     incomplete.
 
-    If a chunk holds good frames followed by a bad one, :meth:`feed` returns
-    the good messages and the error is raised by the next :meth:`feed` or
-    :meth:`close`, so that nothing validated is lost and the error still
+    If a chunk holds good frames followed by a bad one, `feed()` returns
+    the good messages and the error is raised by the next `feed()` or
+    `close()`, so that nothing validated is lost and the error still
     surfaces in stream order. Once an error has occurred the decoder stays
     failed and raises it again on every call.
 
     The caller may reuse or resize a ``bytearray`` (or a view of one) as soon
-    as :meth:`feed` returns: the decoder copies what it holds of a mutable
+    as `feed()` returns: the decoder copies what it holds of a mutable
     chunk. Of an immutable ``bytes`` chunk it may keep a view, until the frame
     that view belongs to completes.
     """
@@ -465,11 +467,23 @@ class EventStreamDecoder:
                 used = self._decode_frames(chunk, start, messages)
                 if used < len(chunk):
                     self._hold(chunk[used:])
-            except EventStreamError as exc:
+            except Exception as caught:
+                # One guard for the whole reader: a failure the checks above
+                # did not foresee is still a frame error, never a foreign one.
+                exc = (
+                    caught
+                    if isinstance(caught, EventStreamError)
+                    else InvalidFrameError(
+                        f"frame at stream offset {self._offset} could not be decoded "
+                        f"({type(caught).__name__})"
+                    )
+                )
                 self._error = exc
                 self._drop_pending()
                 if not messages:
-                    raise
+                    if exc is caught:
+                        raise
+                    raise exc from None
                 return messages
         self._offset += used - start
         return messages
@@ -692,7 +706,7 @@ async def iter_messages(chunks: AsyncIterable[bytes]) -> AsyncIterator[EventMess
     """Decode an async source of byte chunks, yielding each message as soon as
     its last byte arrives.
 
-    Raises :class:`TruncatedStreamError` if the source ends inside a frame.
+    Raises `TruncatedStreamError` if the source ends inside a frame.
     The source is not closed here: whoever opened it owns it.
     """
     decoder = EventStreamDecoder()
@@ -724,8 +738,9 @@ def _infer_type(name: str, value: HeaderValue) -> HeaderType:
 
 def _encode_value(out: bytearray, name: str, kind: HeaderType, value: HeaderValue) -> None:
     def wrong(expected: str) -> FrameEncodeError:
+        # The value's type, not the value: a header may carry a token.
         return FrameEncodeError(
-            f"header {name!r} of type {kind.name} needs {expected}, got {value!r}"
+            f"header {name!r} of type {kind.name} needs {expected}, got {type(value).__name__}"
         )
 
     if kind is HeaderType.BOOL_TRUE or kind is HeaderType.BOOL_FALSE:
@@ -743,7 +758,10 @@ def _encode_value(out: bytearray, name: str, kind: HeaderType, value: HeaderValu
         if kind is HeaderType.STRING:
             if not isinstance(value, str):
                 raise wrong("a str")
-            raw = value.encode("utf-8")
+            try:
+                raw = value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise wrong("text encodable as UTF-8 (no lone surrogates)") from None
         else:
             if not isinstance(value, bytes | bytearray):
                 raise wrong("bytes")
@@ -797,8 +815,8 @@ def encode_message(
     (floored to the millisecond) or int milliseconds; UUID takes a
     ``uuid.UUID`` or 16 bytes.
 
-    Frames that :class:`EventStreamDecoder` would reject (oversized, duplicate
-    header names) raise :class:`FrameEncodeError` instead of being produced.
+    Frames that `EventStreamDecoder` would reject (oversized, duplicate
+    header names) raise `FrameEncodeError` instead of being produced.
     """
     specs: Iterable[tuple[str, HeaderType | int, HeaderValue]]
     if isinstance(headers, Mapping):
@@ -812,7 +830,10 @@ def encode_message(
             kind = HeaderType(kind)
         except ValueError:
             raise FrameEncodeError(f"header {name!r}: unknown header type {kind!r}") from None
-        raw_name = name.encode("utf-8")
+        try:
+            raw_name = name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise FrameEncodeError("a header name must be encodable as UTF-8") from None
         if not 1 <= len(raw_name) <= 255:
             raise FrameEncodeError(
                 f"header name {name!r} must be 1 to 255 UTF-8 bytes, not {len(raw_name)}"

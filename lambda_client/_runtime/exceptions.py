@@ -1,24 +1,31 @@
 """The exception tree. Every exception the library raises derives from
-:class:`LambdaClientError`; foreign exceptions are wrapped with ``from``.
+`LambdaClientError`. A foreign exception (aiohttp's, the standard
+library's, botocore's) is never formatted into a message and never chained
+as it is: what the library chains is a `ForeignCause` built from an
+allow-list of facts about it (docs/design/errors.md says why).
 
-::
+```text
+LambdaClientError
+├── ConfigError                      bad configuration (also a ValueError)
+├── ParamValidationError             bad input, caught before sending (also a ValueError)
+├── EndpointResolutionError          no endpoint for these settings (also a ValueError)
+├── CredentialsError
+│   └── NoCredentialsError
+├── ClientClosedError                the client was closed; nothing was sent
+├── TransportError                   the HTTP exchange failed
+│   ├── ConnectError                 never reached the server: safe to resend
+│   │   └── ConnectTimeoutError
+│   ├── ReadTimeoutError             sent, no answer in time: the server may have acted
+│   └── ConnectionClosedError        sent, answer cut off: the server may have acted
+├── DeserializationError             the response could not be understood
+├── EventStreamError                 a response stream frame was bad
+└── ServiceError                     the service answered with an error
+    ├── UnknownServiceError          an error code the model does not know
+    └── <one class per modelled error shape>   (lambda_client.errors)
 
-    LambdaClientError
-    ├── ConfigError                      bad configuration (also a ValueError)
-    ├── ParamValidationError             bad input, caught before sending (also a ValueError)
-    ├── EndpointResolutionError          no endpoint for these settings (also a ValueError)
-    ├── CredentialsError
-    │   └── NoCredentialsError
-    ├── TransportError                   the HTTP exchange failed
-    │   ├── ConnectError                 never reached the server: safe to resend
-    │   │   └── ConnectTimeoutError
-    │   ├── ReadTimeoutError             sent, no answer in time: the server may have acted
-    │   └── ConnectionClosedError        sent, answer cut off: the server may have acted
-    ├── DeserializationError             the response could not be understood
-    ├── EventStreamError                 a response stream frame was bad
-    └── ServiceError                     the service answered with an error
-        ├── UnknownServiceError          an error code the model does not know
-        └── <one class per modelled error shape>   (lambda_client.errors)
+ForeignCause                         never raised: the __cause__ standing in
+                                     for a foreign exception
+```
 """
 
 from __future__ import annotations
@@ -36,7 +43,13 @@ class LambdaClientError(Exception):
     """
 
     attempts: int | None = None
+    """Attempts the call made, the last one included (``None`` for an error
+    that did not come from an attempt, such as a validation error)."""
+    max_attempts: int | None = None
+    """The call's limit on attempts (set with ``attempts``)."""
     retry_stop_reason: str | None = None
+    """Why the call stopped retrying, e.g.
+    ``'ServiceException: transient; all 3 attempts used'``."""
 
 
 class ConfigError(LambdaClientError, ValueError):
@@ -67,6 +80,40 @@ class CredentialsError(LambdaClientError):
 
 class NoCredentialsError(CredentialsError):
     """No provider in the credential chain found credentials."""
+
+
+class ClientClosedError(LambdaClientError):
+    """The client (or its connection pool) was closed before this call could
+    be sent: nothing reached the network, so nothing can have run. It is
+    never retried and spends no retry quota."""
+
+    request_sent: ClassVar[bool] = False
+
+
+class ForeignCause(Exception):
+    """Stands in, as ``__cause__``, for an exception from another library.
+
+    Foreign exceptions carry what the library must never show: aiohttp's
+    request errors hold every request header (the Authorization header and
+    the session token), a JSON error may quote the value it choked on, a
+    botocore error may quote a credential process's output. The stand-in
+    keeps only the facts that cannot hold a secret: the exception's type
+    (``type_name``), an OS error number (``errno``) and, for TLS failures,
+    OpenSSL's reason. Its own ``__cause__`` stands in for the foreign
+    exception's cause. It is never raised.
+    """
+
+    def __init__(self, summary: str, *, type_name: str, errno: int | None = None) -> None:
+        super().__init__(summary)
+        self.type_name = type_name
+        self.errno = errno
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_foreign_cause, (str(self), self.type_name, self.errno))
+
+
+def _rebuild_foreign_cause(summary: str, type_name: str, errno: int | None) -> ForeignCause:
+    return ForeignCause(summary, type_name=type_name, errno=errno)
 
 
 class TransportError(LambdaClientError):
@@ -124,14 +171,14 @@ class ServiceError(LambdaClientError):
     against botocore's ``ClientError`` keeps working.
     """
 
-    #: Wire code of the modelled error; instances carry the code actually received.
     error_code: ClassVar[str] = ""
-    #: ``"client"`` or ``"server"``, from the model.
+    """Wire code of the modelled error; instances carry the code actually received."""
     fault: ClassVar[str] = "client"
-    #: HTTP status the model gives this error.
+    """``"client"`` or ``"server"``, from the model."""
     default_status: ClassVar[int] = 400
-    #: Throttling errors slow the client down (retry policy reads this).
+    """HTTP status the model gives this error."""
     is_throttling: ClassVar[bool] = False
+    """Throttling errors slow the client down (retry policy reads this)."""
 
     Members: TypeAlias = tuple[tuple[str, str, str, str, Callable[[Any], Any] | None], ...]
     #: ``(attribute, wire name, location, location name, converter)`` per
@@ -158,8 +205,8 @@ class ServiceError(LambdaClientError):
         self.request_id = request_id
         self.headers: Mapping[str, str] = headers or {}
         self.operation = operation
-        #: Modelled members as received, under their wire names.
         self.fields: dict[str, Any] = dict(fields or {})
+        """Modelled members as received, under their wire names."""
         for attr, wire, _location, _name, convert in self._members:
             if attr != "message":
                 value = self.fields.get(wire)
@@ -168,13 +215,25 @@ class ServiceError(LambdaClientError):
     @property
     def response(self) -> dict[str, Any]:
         """The error as botocore's ``ClientError.response`` shapes it."""
+        metadata: dict[str, Any] = {}
+        if self.request_id is not None:
+            # botocore leaves the key out when the response has no request id.
+            metadata["RequestId"] = self.request_id
+        metadata["HTTPStatusCode"] = self.status_code
+        metadata["HTTPHeaders"] = {k.lower(): v for k, v in self.headers.items()}
+        if self.attempts is not None:
+            # Retries, not attempts, as botocore counts them; and why the
+            # retrying stopped, under botocore's keys, where it says so.
+            metadata["RetryAttempts"] = self.attempts - 1
+            if self.max_attempts is not None and self.attempts >= self.max_attempts:
+                # botocore's standard mode marks the last allowed attempt,
+                # whether or not its error could have been retried.
+                metadata["MaxAttemptsReached"] = True
+            if (self.retry_stop_reason or "").endswith("retry quota exhausted"):
+                metadata["RetryQuotaReached"] = True
         out: dict[str, Any] = {
             "Error": {"Code": self.code, "Message": self.message or ""},
-            "ResponseMetadata": {
-                "RequestId": self.request_id or "",
-                "HTTPStatusCode": self.status_code,
-                "HTTPHeaders": {k.lower(): v for k, v in self.headers.items()},
-            },
+            "ResponseMetadata": metadata,
         }
         for key, value in self.fields.items():
             if value is not None:

@@ -1,14 +1,14 @@
 """Errors of function-URL calls: one class per kind of failure, chosen by status.
 
-::
-
-    LambdaClientError
-    └── FunctionUrlError                 a function URL answered with a status of 400 or above
-        ├── FunctionUrlAuthError         401/403: signature, credentials or permission refused
-        ├── FunctionUrlPayloadTooLargeError  413: the request was over the size limit
-        ├── FunctionUrlThrottledError    429: throttled (retried, honouring Retry-After)
-        ├── FunctionUrlFunctionError     502: the function failed (exception, timeout, bad answer)
-        └── FunctionUrlHTTPError         any other status of 400 or above
+```text
+LambdaClientError
+└── FunctionUrlError                 a function URL answered with a status of 400 or above
+    ├── FunctionUrlAuthError         401/403: signature, credentials or permission refused
+    ├── FunctionUrlPayloadTooLargeError  413: the request was over the size limit
+    ├── FunctionUrlThrottledError    429: throttled (retried, honouring Retry-After)
+    ├── FunctionUrlFunctionError     502: the function failed (exception, timeout, bad answer)
+    └── FunctionUrlHTTPError         any other status of 400 or above
+```
 
 ``error_type`` tells who answered: AWS marks the errors it generates itself
 (a bad signature, a throttle, an oversized payload) with an

@@ -20,6 +20,7 @@ from attrs import frozen
 
 from .exceptions import ConfigError, ParamValidationError
 from .http import HttpRequest
+from .messages import type_name
 from .payload_digest import OFF_LOOP_BYTES
 
 __all__ = [
@@ -63,7 +64,7 @@ _TEXT_TYPE = "text/plain; charset=utf-8"
 
 @frozen
 class Target:
-    """Where a :class:`~lambda_client.FunctionUrl` sends its requests."""
+    """Where a [`FunctionUrl`][lambda_client.FunctionUrl] sends its requests."""
 
     scheme: str
     #: ``host[:port]``, lower-cased.
@@ -231,8 +232,9 @@ def _body(
             text = _json.dumps(
                 json_body, ensure_ascii=False, allow_nan=False, separators=(",", ":")
             )
-        except (TypeError, ValueError) as e:
-            problems.append(("json", f"is not JSON-serializable: {e}"))
+        except (TypeError, ValueError, RecursionError) as e:
+            # Not json's own words: they may quote a value of the body.
+            problems.append(("json", f"is not JSON-serializable ({type_name(e)})"))
             return b"", None
         return text.encode(), _JSON_TYPE
     if content is None:
@@ -257,7 +259,7 @@ def build_request(
     user_agent: str,
     trace_id: str | None,
 ) -> HttpRequest:
-    """The request, unsigned, or a :class:`ParamValidationError` listing
+    """The request, unsigned, or a `ParamValidationError` listing
     every problem with the arguments."""
     problems: list[tuple[str, str]] = []
     verb = method.upper() if isinstance(method, str) else ""

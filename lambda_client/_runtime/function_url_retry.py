@@ -11,12 +11,12 @@ reasons are in docs/design/function-urls.md.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from . import jsonload
 from .exceptions import LambdaClientError, TransportError
 from .function_url_errors import FunctionUrlAuthError, FunctionUrlError, error_class
 from .function_url_request import IDEMPOTENT_METHODS
@@ -61,7 +61,8 @@ def _message(body: str, error_type: str | None) -> str | None:
     """AWS's message from a JSON error body, else the start of the body."""
     if error_type:
         try:
-            data: Any = json.loads(body)
+            # Bounded in size and depth: a hostile body cannot make this raise.
+            data: Any = jsonload.loads(body.encode("utf-8", "surrogatepass"))
         except ValueError:
             data = None
         if isinstance(data, dict):

@@ -8,6 +8,19 @@ from typing import Protocol
 from attrs import define, field
 
 
+def _headers_repr(headers: Mapping[str, str]) -> str:
+    # Values of the headers that carry credentials never appear in a repr
+    # (messages.SENSITIVE_HEADERS: Authorization, the session token, ...).
+    from .messages import redact_headers
+
+    return repr(redact_headers(headers))
+
+
+def _body_repr(body: bytes) -> str:
+    # Bodies carry payloads and environment variables: their size only.
+    return f"<{len(body)} bytes>"
+
+
 @define(kw_only=True, slots=True)
 class HttpRequest:
     """A request ready to sign and send.
@@ -22,8 +35,11 @@ class HttpRequest:
     host: str
     path: str
     query: str = ""
-    headers: dict[str, str] = field(factory=dict)
-    body: bytes = b""
+    # A request shows up in debuggers and in error trackers that record
+    # local variables: its repr hides the signature, the session token and
+    # the body (an Invoke payload is a sensitive member).
+    headers: dict[str, str] = field(factory=dict, repr=_headers_repr)
+    body: bytes = field(default=b"", repr=_body_repr)
 
     @property
     def url(self) -> str:
@@ -46,8 +62,8 @@ class HttpResponse:
     and ``body`` is empty; closing the stream releases the connection."""
 
     status: int
-    headers: Mapping[str, str]
-    body: bytes = b""
+    headers: Mapping[str, str] = field(repr=_headers_repr)
+    body: bytes = field(default=b"", repr=_body_repr)
     stream: ResponseStream | None = None
 
 
@@ -65,3 +81,5 @@ class ResponseMetadata:
     total_retry_delay: float
     #: The ``amz-sdk-invocation-id`` shared by all attempts of the call.
     invocation_id: str
+    #: The call's limit on attempts.
+    max_attempts: int | None = None

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, overload
 
 from .exceptions import ParamValidationError
+from .messages import foreign_cause, type_name
 
 #: What ``invoke(payload=...)`` accepts: raw bytes, text (sent as UTF-8), or a
 #: dict or list (sent as JSON).
@@ -33,8 +34,11 @@ def encode_payload(operation: str, name: str, value: InvokePayload | None) -> by
     if isinstance(value, (Mapping, list, tuple)):
         try:
             return json.dumps(value, separators=(",", ":")).encode("utf-8")
-        except (TypeError, ValueError) as e:
-            raise ParamValidationError(operation, [(name, f"not JSON-serialisable: {e}")]) from e
+        except (TypeError, ValueError, RecursionError) as e:
+            # Not json's own words: they may quote a value of the payload.
+            raise ParamValidationError(
+                operation, [(name, f"cannot be encoded as JSON ({type_name(e)})")]
+            ) from foreign_cause(e)
     raise ParamValidationError(
         operation, [(name, f"expected bytes, str, dict or list, got {type(value).__name__}")]
     )

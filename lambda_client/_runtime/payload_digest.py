@@ -8,7 +8,7 @@ loop keeps running meanwhile.
 
 The hop to a thread and back costs about 45 µs of CPU (and the wait for a
 thread to pick it up): as much as hashing 80 KiB inline. From
-:data:`OFF_LOOP_BYTES` up a body is hashed in a thread; below it, inline
+`OFF_LOOP_BYTES` up a body is hashed in a thread; below it, inline
 hashing holds the loop at most about 0.14 ms, and the hop would cost a
 large share of the hash itself.
 """

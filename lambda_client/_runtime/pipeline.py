@@ -22,6 +22,7 @@ from ..config import ClientConfig
 from ..credentials import CredentialResolver
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
 from .http import HttpRequest, HttpResponse, ResponseMetadata
+from .messages import Redactor, redact_service_error, safe_url, sensitive_values
 from .operation import I, O, OperationSpec
 from .payload_digest import OFF_LOOP_BYTES, sha256_off_loop
 from .restjson import parse_error, parse_output, request_plan, serialize_request
@@ -34,6 +35,7 @@ from .retry import (
     server_clock_offset,
 )
 from .signer import SigV4Signer
+from .telemetry import CallWatch, Observer
 from .transport import Transport
 from .validate import validate
 
@@ -51,9 +53,11 @@ class Endpoint:
     def parse(cls, url: str) -> Endpoint:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError(f"endpoint URL must be http(s)://host[:port][/path], got {url!r}")
+            raise ConfigError(
+                f"endpoint URL must be http(s)://host[:port][/path], got {safe_url(url)!r}"
+            )
         if parts.query or parts.fragment:
-            raise ConfigError(f"endpoint URL must not have a query or fragment: {url!r}")
+            raise ConfigError(f"endpoint URL must not have a query or fragment: {safe_url(url)!r}")
         return cls(parts.scheme, parts.netloc, parts.path.rstrip("/"))
 
 
@@ -106,6 +110,10 @@ class Pipeline:
         #: Seconds between the local clock and the service's, learned from a
         #: signature-time error; every later request is signed with it.
         self.clock_offset = 0.0
+        #: Logs and telemetry; its hooks below are skipped when nothing listens.
+        self.observer = Observer(
+            config=config, endpoint=endpoint, region=signer.region, max_attempts=self.max_attempts
+        )
 
     def prepare(self, op: OperationSpec[Any, Any], request: Any) -> HttpRequest:
         """Fill idempotency tokens, validate and serialize: everything that
@@ -115,7 +123,7 @@ class Pipeline:
                 # One token per call; every attempt of the call reuses it.
                 setattr(request, attr, str(uuid.uuid4()))
         if self.config.validate_params:
-            validate(op.name, request)
+            validate(op.name, request, strict_enums=self.config.strict_enums)
         endpoint = self.endpoint
         http = serialize_request(
             op, request, scheme=endpoint.scheme, host=endpoint.host, base_path=endpoint.base_path
@@ -129,22 +137,46 @@ class Pipeline:
                 headers.setdefault("x-amzn-trace-id", trace_id)
         return http
 
-    async def send_once(self, op: OperationSpec[Any, Any], http: HttpRequest) -> HttpResponse:
+    async def send_once(
+        self, op: OperationSpec[Any, Any], http: HttpRequest, watch: CallWatch | None = None
+    ) -> HttpResponse:
         """Sign and send one attempt."""
         credentials = self.credentials.ready() or await self.credentials.get()
+        if watch is not None:
+            watch.signing()
         body = http.body
+        # A large payload is hashed off the loop (payload_digest.py); as part
+        # of signing, it counts in the watch's signing time.
         digest = await sha256_off_loop(body) if len(body) >= OFF_LOOP_BYTES else None
         self.signer.sign(
             http, credentials, now=self.clock() + self.clock_offset, payload_hash=digest
         )
+        if watch is not None:
+            watch.signed()
         return await self.transport.send(
             http,
             read_timeout=self.invoke_read_timeout if op.invokes_function else self.read_timeout,
             stream=op.streaming_output,
         )
 
+    def _redactor(self, http: HttpRequest, request: object) -> Callable[[], Redactor]:
+        """What cleans service text of this call's secrets. Only an error
+        answer needs one, so it is made on demand, for the attempt at hand
+        (each is signed anew); the sensitive members are read once."""
+        members: list[str] | None = None
+
+        def make() -> Redactor:
+            nonlocal members
+            if members is None:
+                members = sensitive_values(request)
+            return Redactor.for_call(self.credentials.ready(), http, members)
+
+        return make
+
     async def call(self, op: OperationSpec[I, O], request: I) -> O:
         http = self.prepare(op, request)
+        redactor = self._redactor(http, request)
+        watch = self.observer.begin(op, request, http)
         max_attempts = self.max_attempts
         attempt = 0
         spent = 0
@@ -154,28 +186,43 @@ class Pipeline:
             attempt += 1
             http.headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
             if self.limiter is not None:
-                await self._rate_limit(self.limiter)
+                await self._rate_limit(self.limiter, watch)
             sent_at = self.clock()
             error: LambdaClientError
             try:
-                response = await self.send_once(op, http)
+                response = await self.send_once(op, http, watch)
+                if watch is not None:
+                    watch.received(response)
                 if 200 <= response.status < 300:
                     if self.limiter is not None:
                         self.limiter.record(throttled=False)
                     self.quota.release(spent)
                     try:
-                        output: O = parse_output(op, response)
+                        output: O = parse_output(
+                            op, response, redactor if op.streaming_output else None
+                        )
                     except BaseException:
                         if response.stream is not None:
                             await response.stream.aclose()
                         raise
-                    self._attach_metadata(output, response, http, attempt, total_delay)
+                    self._attach_metadata(
+                        output, response, http, attempt, total_delay, max_attempts
+                    )
+                    if watch is not None:
+                        watch.succeeded(output, attempt, max_attempts)
                     return output
                 # Reading a streamed error body can fail too; that failure is
                 # classified like any other transport error of this attempt.
                 error = await self.error_for(op, response)
+                # Services quote requests back (a signature mismatch answer
+                # carries the canonical request, session token included).
+                redact_service_error(error, redactor())
             except TransportError as e:
                 error = e
+            except BaseException as e:
+                if watch is not None:
+                    watch.escaped(e, attempt)
+                raise
             decision = classify(op, error, retry_sent_invokes=self.config.retry_sent_invokes)
             if self.limiter is not None:
                 self.limiter.record(throttled=decision.kind == "throttle")
@@ -186,11 +233,16 @@ class Pipeline:
                     # Kept even when this call may not retry (its attempts are
                     # used up): the client's later calls are then signed right.
                     self.clock_offset = offset
+                    self.observer.clock_corrected(op, offset, error)
             stop, delay, cost = self._next_step(
                 decision, attempt, max_attempts, offset=offset, skew_corrected=skew_corrected
             )
+            if watch is not None:
+                watch.failed(error, decision, attempt, max_attempts, stop, delay)
             if stop is not None:
+                self.observer.stopped(op, request, http, error, decision, stop)
                 error.attempts = attempt
+                error.max_attempts = max_attempts
                 error.retry_stop_reason = stop
                 error.add_note(f"lambda_client: {attempt} attempt(s) made; stopped: {stop}")
                 raise error
@@ -198,7 +250,7 @@ class Pipeline:
             spent += cost
             if delay > 0:
                 total_delay += delay
-                await self.sleep(delay)
+                await (self.sleep(delay) if watch is None else watch.wait(self.sleep, delay))
 
     def _next_step(
         self,
@@ -240,13 +292,21 @@ class Pipeline:
             delay = max(delay, decision.retry_after)
         return None, delay, cost
 
-    async def _rate_limit(self, limiter: AdaptiveRateLimiter) -> None:
+    async def _rate_limit(self, limiter: AdaptiveRateLimiter, watch: CallWatch | None) -> None:
         while (wait := limiter.delay_before_send()) > 0:
-            await self.sleep(wait)
+            if watch is None:
+                await self.sleep(wait)
+            else:
+                await watch.wait(self.sleep, wait, backoff=False)
 
     @staticmethod
     def _attach_metadata(
-        output: object, response: HttpResponse, http: HttpRequest, attempts: int, delay: float
+        output: object,
+        response: HttpResponse,
+        http: HttpRequest,
+        attempts: int,
+        delay: float,
+        max_attempts: int | None = None,
     ) -> None:
         if output is None or not hasattr(output, "response_metadata"):
             return
@@ -258,6 +318,7 @@ class Pipeline:
             attempts=attempts,
             total_retry_delay=delay,
             invocation_id=http.headers["amz-sdk-invocation-id"],
+            max_attempts=max_attempts,
         )
 
     async def error_for(self, op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:

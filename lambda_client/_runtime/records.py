@@ -4,7 +4,7 @@ attrs writes and compiles each class's methods when the class is defined:
 about 0.3-0.5 ms a class, paid by every process that imports it, a few
 milliseconds of a cold start for the runtime's dozen helper classes. The
 internal ones that need no attrs feature (fields introspection, evolve,
-converters) derive from :class:`Record` instead, whose methods are compiled
+converters) derive from `Record` instead, whose methods are compiled
 once into the bytecode cache. The public models and settings stay attrs
 classes.
 """
@@ -44,7 +44,7 @@ class Record:
 
 
 class FrozenRecord(Record):
-    """A :class:`Record` that cannot be changed after ``__init__`` (which
+    """A `Record` that cannot be changed after ``__init__`` (which
     sets its fields with ``object.__setattr__``) and hashes by its fields."""
 
     __slots__ = ()

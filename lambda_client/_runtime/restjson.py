@@ -7,7 +7,7 @@ Where each member goes is read once per model class from its field metadata
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -16,8 +16,10 @@ import attrs
 
 from . import jsonload
 from . import validate as _v
-from .exceptions import DeserializationError, ServiceError, UnknownServiceError
+from .coerce import NOT_LISTS
+from .exceptions import DeserializationError, LambdaClientError, ServiceError, UnknownServiceError
 from .http import HttpRequest, HttpResponse
+from .messages import describe, foreign_cause, structure_problems, type_name
 from .operation import OperationSpec, load_model
 from .serde import converter, parse_timestamp
 
@@ -66,6 +68,9 @@ def _encode_label(text: str) -> str:
                 _encoded_labels.clear()
             _encoded_labels[text] = encoded
     return encoded
+
+
+_EMPTY_LABEL = "must not be empty: it is a segment of the request's URI path"
 
 
 @attrs.frozen
@@ -133,6 +138,13 @@ def serialize_request(
 ) -> HttpRequest:
     plan = request_plan(type(request))
     path = op.path_template
+    empty = [(attr, _EMPTY_LABEL) for _p, attr in plan.labels if getattr(request, attr) == ""]
+    if empty:
+        from .exceptions import ParamValidationError
+
+        # "/functions/" is another resource than "/functions/{name}" (smithy
+        # forbids empty labels; botocore sends them).
+        raise ParamValidationError(op.name, empty)
     for placeholder, attr in plan.greedy:
         if placeholder in path:
             value = _scalar_text(getattr(request, attr))
@@ -147,7 +159,7 @@ def serialize_request(
         if value is None:
             continue
         key = _encode(wire)
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, Sequence) and not isinstance(value, NOT_LISTS):
             pairs.extend(f"{key}={_encode(_scalar_text(item))}" for item in value)
         else:
             pairs.append(f"{key}={_encode(_scalar_text(value))}")
@@ -252,21 +264,59 @@ def response_plan(ref: str) -> _ResponsePlan:
     return plan
 
 
-def _load_json(body: bytes, status: int) -> Any:
+class _Reading:
+    """What a response-reading error may say about the response it came from."""
+
+    __slots__ = ("body", "operation", "request_id", "status")
+
+    def __init__(self, operation: str, response: HttpResponse, body: bytes) -> None:
+        self.operation = operation
+        self.status = response.status
+        self.request_id = response.headers.get("x-amzn-requestid")
+        self.body = body
+
+    def error(self, summary: str, cause: BaseException | None = None) -> DeserializationError:
+        return DeserializationError(
+            describe(
+                summary,
+                operation=self.operation,
+                status=self.status,
+                request_id=self.request_id,
+                cause=cause,
+            ),
+            status_code=self.status,
+            body=self.body[:2048],
+        )
+
+
+def read_json(body: bytes) -> Any:
+    """A JSON document (``{}`` for an empty body); raises only ``ValueError``."""
     if not body.strip():
         return {}
+    return jsonload.loads(body)
+
+
+def _load_json(body: bytes, reading: _Reading) -> Any:
     try:
-        return jsonload.loads(body)
+        return read_json(body)
+    except jsonload.JsonLimitError as e:
+        raise reading.error(f"The response body is {e}") from None
     except ValueError as e:
-        raise DeserializationError(
-            f"response body is not JSON: {e}", status_code=status, body=body[:2048]
-        ) from e
+        raise reading.error("The response body is not JSON", cause=e) from foreign_cause(e)
 
 
-def structure(data: Any, cls: type, status: int, body: bytes = b"") -> Any:
+def structure(
+    data: Any, cls: type, status: int, body: bytes = b"", *, operation: str | None = None
+) -> Any:
+    """``data`` as a ``cls``, or a `DeserializationError` saying where
+    it does not fit (never what the offending value is)."""
     if not isinstance(data, dict):
         raise DeserializationError(
-            f"expected a JSON object for {cls.__name__}, got {type(data).__name__}",
+            describe(
+                f"Expected a JSON object for {cls.__name__}, got {type(data).__name__}",
+                operation=operation,
+                status=status,
+            ),
             status_code=status,
             body=body[:2048],
         )
@@ -274,27 +324,30 @@ def structure(data: Any, cls: type, status: int, body: bytes = b"") -> Any:
         # The generated reader: straight-line code for this structure.
         return cls._from_wire(data)  # type: ignore[attr-defined]
     except Exception as e:
-        raise _structure_error(e, data, cls, status, body) from e
+        raise _structure_error(e, data, cls, status, body, operation) from foreign_cause(e)
 
 
 def _structure_error(
-    e: Exception, data: Any, cls: type, status: int, body: bytes
+    e: Exception, data: Any, cls: type, status: int, body: bytes, operation: str | None
 ) -> DeserializationError:
-    """Why ``data`` is not a ``cls``, in the words of the cattrs converter,
-    which walks the data with paths (``FunctionConfiguration.Layers[0]``);
-    the generated reader only knows that some value did not fit."""
+    """Why ``data`` is not a ``cls``, found by the cattrs converter, which
+    walks the data with paths (``FunctionConfiguration.Layers[0]``); the
+    generated reader only knows that some value did not fit."""
     from cattrs.errors import BaseValidationError
-    from cattrs.v import transform_error
 
-    problems = f"{type(e).__name__}: {e}"
+    problems = [type_name(e)]
     try:
         converter().structure(data, cls)
     except BaseValidationError as explained:
-        problems = "; ".join(transform_error(explained, path=cls.__name__))
+        problems = structure_problems(explained, cls.__name__) or problems
     except Exception as explained:
-        problems = str(explained)
+        problems = [type_name(explained)]
     return DeserializationError(
-        f"cannot parse {cls.__name__}: {problems}", status_code=status, body=body[:2048]
+        describe(
+            f"Cannot read {cls.__name__}: {'; '.join(problems)}", operation=operation, status=status
+        ),
+        status_code=status,
+        body=body[:2048],
     )
 
 
@@ -306,24 +359,52 @@ def _payload_class(cls: type, attr: str) -> type:
     return inner
 
 
-def parse_output(op: OperationSpec[Any, Any], response: HttpResponse) -> Any:
+def parse_output(
+    op: OperationSpec[Any, Any],
+    response: HttpResponse,
+    redactor: Callable[[], Callable[[str], str]] | None = None,
+) -> Any:
     """The modelled output of a 2xx response (any 2xx: services and emulators
-    disagree with the model on 200/201/202/204)."""
+    disagree with the model on 200/201/202/204).
+
+    Whatever the bytes, the only exception is the library's: a failure this
+    module did not foresee is still a `DeserializationError`.
+    ``redactor`` makes what cleans service text an event stream may carry later.
+    """
+    try:
+        return _parse_output(op, response, redactor)
+    except LambdaClientError:
+        raise
+    except Exception as e:
+        reading = _Reading(op.name, response, response.body)
+        raise reading.error("Cannot read the response", cause=e) from foreign_cause(e)
+
+
+def _parse_output(
+    op: OperationSpec[Any, Any],
+    response: HttpResponse,
+    redactor: Callable[[], Callable[[str], str]] | None,
+) -> Any:
     if op.output_type is None:
         return None
     plan = response_plan(op.output_type)
+    reading = _Reading(op.name, response, response.body)
     if plan.payload is not None:
         obj = plan.cls()
         attr, raw = plan.payload
         if raw:
             setattr(obj, attr, response.body)
         elif response.body.strip():
-            data = _load_json(response.body, response.status)
+            data = _load_json(response.body, reading)
             payload_cls = _payload_class(plan.cls, attr)
-            setattr(obj, attr, structure(data, payload_cls, response.status, response.body))
+            setattr(
+                obj,
+                attr,
+                structure(data, payload_cls, response.status, response.body, operation=op.name),
+            )
     elif plan.has_body and response.stream is None:
-        data = _load_json(response.body, response.status)
-        obj = structure(data, plan.cls, response.status, response.body)
+        data = _load_json(response.body, reading)
+        obj = structure(data, plan.cls, response.status, response.body, operation=op.name)
     else:
         obj = plan.cls()
     headers = response.headers
@@ -332,17 +413,21 @@ def parse_output(op: OperationSpec[Any, Any], response: HttpResponse) -> Any:
         if text is not None:
             try:
                 setattr(obj, attr, parse(text))
-            except ValueError as e:
-                raise DeserializationError(
-                    f"bad {name} header {text!r}: {e}", status_code=response.status
-                ) from e
+            except Exception as e:
+                # The header's name, not its value: allow-listed facts only.
+                raise reading.error(f"The {name} header cannot be read", cause=e) from (
+                    foreign_cause(e)
+                )
     if plan.status is not None:
         setattr(obj, plan.status, response.status)
-    if plan.event_stream is not None and response.stream is not None:
-        from .streaming import EventStream, event_parser
+    if plan.event_stream is not None:
+        from .streaming import BufferedBody, EventStream, event_parser
 
+        # A transport that read the body whole (a test double, a proxy that
+        # buffers) still yields the events in it: the member is always a stream.
+        body = response.stream if response.stream is not None else BufferedBody(response.body)
         attr, events = plan.event_stream
-        setattr(obj, attr, EventStream(response.stream, event_parser(events, op.name)))
+        setattr(obj, attr, EventStream(body, event_parser(events, op.name, redactor)))
     return obj
 
 
@@ -368,22 +453,41 @@ def _error_code(headers: Mapping[str, str], data: Mapping[str, Any], status: int
     return str(status)
 
 
+#: Longest error code kept; a code is a shape name, and anything longer is junk.
+_MAX_CODE = 128
+
+
 def parse_error(op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
-    """The typed exception for an error response; never raises itself."""
+    """The typed exception for an error response. Never raises itself: an
+    answer this function cannot make sense of still becomes a service error
+    with the response's status (the failure chained as its cause)."""
+    try:
+        return _parse_error(op, response)
+    except Exception as e:
+        error = UnknownServiceError(
+            code=str(response.status),
+            message=None,
+            status_code=response.status,
+            operation=op.name,
+        )
+        error.__cause__ = foreign_cause(e)
+        return error
+
+
+def _parse_error(op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
     from .._generated.errors import ERRORS_BY_CODE
 
     body = response.body
     data: Any = {}
     text_message = None
-    if body.strip():
-        try:
-            data = json.loads(body)
-        except ValueError:
-            text_message = body[:512].decode("utf-8", "replace").strip()
+    try:
+        data = read_json(body)
+    except ValueError:
+        text_message = body[:512].decode("utf-8", "replace").strip()
     if not isinstance(data, dict):
         data = {}
     headers = response.headers
-    code = _error_code(headers, data, response.status)
+    code = _error_code(headers, data, response.status)[:_MAX_CODE]
     cls = ERRORS_BY_CODE.get(code, UnknownServiceError)
     fields: dict[str, Any] = {}
     for _attr, wire, location, name, _convert in cls._members:
@@ -394,12 +498,17 @@ def parse_error(op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceE
         elif wire in data:
             fields[wire] = data[wire]
     message = data.get("message", data.get("Message", data.get("errorMessage", text_message)))
-    return cls(
-        code=code,
-        message=message if isinstance(message, str) else None,
-        status_code=response.status,
-        request_id=headers.get("x-amzn-requestid"),
-        headers=headers,
-        fields=fields,
-        operation=op.name,
-    )
+    arguments: dict[str, Any] = {
+        "code": code,
+        "message": message if isinstance(message, str) else None,
+        "status_code": response.status,
+        "request_id": headers.get("x-amzn-requestid"),
+        "headers": headers,
+        "operation": op.name,
+    }
+    try:
+        return cls(fields=fields, **arguments)
+    except Exception:
+        # A modelled member of a type its converter refuses (a hostile
+        # answer): the typed error without its members beats no error.
+        return cls(fields={}, **arguments)

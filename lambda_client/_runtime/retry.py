@@ -60,6 +60,27 @@ _SKEW_MESSAGE = re.compile(r"signature (has )?expired|not yet current|too skewed
 # in the following state: Pending".
 _IN_PROGRESS = re.compile(r"in progress|currently in the following state", re.I)
 
+#: 409 conflicts that no wait resolves, whatever their text says: the
+#: function must be updated first. Code -> why, for ``retry_stop_reason``.
+PERMANENT_CONFLICTS = {
+    "RuntimeAliasDeletedException": (
+        "the function's runtime alias no longer exists; update the function to an available one"
+    ),
+    "RuntimeVersionDeletedException": (
+        "the function's runtime version no longer exists; update the function to an "
+        "available runtime version or alias"
+    ),
+}
+#: Operations whose ResourceConflictException means the durable execution is
+#: in a state the request does not accept (DeleteDurableExecution: not ended
+#: yet, which can take up to a year; Pause/Resume: ended, or not running or
+#: paused). Whether and when that changes is the execution's business, so the
+#: conflict is raised at once, whatever its text; GetDurableExecution and the
+#: durable-execution waiters tell the state.
+DURABLE_STATE_OPERATIONS = frozenset(
+    {"DeleteDurableExecution", "PauseDurableExecution", "ResumeDurableExecution"}
+)
+
 
 class Decision(FrozenRecord):
     """Whether to retry one failed attempt, and how."""
@@ -139,6 +160,12 @@ def classify(
         return Decision(True, f"{code}: clock skew", "skew")
     if error.is_throttling or code in THROTTLING_CODES or error.status_code == 429:
         return Decision(True, f"{code}: throttled", "throttle", _retry_after(error))
+    if code in PERMANENT_CONFLICTS:
+        return Decision(False, f"{code}: {PERMANENT_CONFLICTS[code]}")
+    if code == "ResourceConflictException" and op.name in DURABLE_STATE_OPERATIONS:
+        return Decision(
+            False, f"{code}: the durable execution's state does not allow {op.name} now"
+        )
     if code == "ResourceConflictException" or error.status_code == 409:
         text = " ".join(str(v) for v in (error.message, getattr(error, "type", None)) if v)
         if _IN_PROGRESS.search(text):
@@ -268,15 +295,29 @@ def server_clock_offset(
     date_header: str | None, sent_at: float, received_at: float
 ) -> float | None:
     """Seconds to add to the local clock to match the server's ``Date``,
-    measured against the midpoint of the exchange."""
+    measured against the midpoint of the exchange; None when the header is
+    missing, is not a date, or names a time no server keeps (before 2000 or
+    from 3000 on)."""
     if not date_header:
         return None
+    # One guard for the whole reader: besides ValueError, a year such as
+    # 99999999 overflows (OverflowError) and platforms refuse timestamps
+    # out of their range (OSError). A bad Date means no correction.
     try:
         parsed = parsedate_to_datetime(date_header)
-    except (TypeError, ValueError):
+        if parsed.tzinfo is None:
+            # The asctime form and a "-0000" zone parse without a zone, and
+            # timestamp() would then read them as local time; HTTP dates are GMT.
+            parsed = parsed.replace(tzinfo=UTC)
+        server_time = parsed.timestamp()
+    except Exception:
         return None
-    if parsed.tzinfo is None:
-        # The asctime form and a "-0000" zone parse without a zone, and
-        # timestamp() would then read them as local time; HTTP dates are GMT.
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp() - (sent_at + received_at) / 2
+    if not _PLAUSIBLE_SERVER_TIME[0] <= server_time < _PLAUSIBLE_SERVER_TIME[1]:
+        # Every later request would be signed at that time, and a date past
+        # year 9999 cannot even be written: a correction to it is refused.
+        return None
+    return server_time - (sent_at + received_at) / 2
+
+
+# Server clocks a skew correction may adopt: 2000-01-01 to 3000-01-01 (UTC).
+_PLAUSIBLE_SERVER_TIME = (946_684_800.0, 32_503_680_000.0)

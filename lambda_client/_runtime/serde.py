@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from types import NoneType, UnionType
@@ -106,7 +107,10 @@ def _overrides(cls: type, *, wire_dicts: bool = False) -> dict[str, Any]:
         if loc is not None and (not wire_dicts or loc in _NOT_IN_DICTS):
             out[f.name] = override(omit=True)
         elif "wire" in f.metadata:
-            out[f.name] = override(rename=f.metadata["wire"])
+            # Unset members (None) are left out of dicts; members every
+            # response has (a status, a body) are kept even at their default.
+            always = f.default is not None and f.default is not attrs.NOTHING
+            out[f.name] = override(rename=f.metadata["wire"], omit_if_default=not always)
     return out
 
 
@@ -118,19 +122,105 @@ def _structure_blob_or_text(value: Any, _type: Any) -> bytes:
     raise TypeError(f"expected bytes or str, got {type(value).__name__}")
 
 
+def _exactly(expected: type, name: str) -> Any:
+    # bool is an int subclass, but True as a memory size is a mistake.
+    def structure_exactly(value: Any, _type: Any) -> Any:
+        if isinstance(value, expected) and (expected is bool or not isinstance(value, bool)):
+            return value
+        raise TypeError(f"expected {name}, got {type(value).__name__}")
+
+    return structure_exactly
+
+
+def _structure_number(value: Any, _type: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"expected float, got {type(value).__name__}")
+
+
+def _is_list(tp: Any) -> bool:
+    return get_origin(tp) is list
+
+
+def _is_dict(tp: Any) -> bool:
+    return get_origin(tp) is dict
+
+
+def _checked_containers(conv: Converter) -> None:
+    """List and dict hooks that check the value's type first and name each
+    bad item: cattrs would build a list from a string's characters. (Enums
+    go through the ``str`` hook: they are str subclasses.)"""
+    from cattrs.errors import IterableValidationError, IterableValidationNote
+
+    def items_failed(tp: Any, failures: list[Exception]) -> Exception:
+        return IterableValidationError(f"While structuring {tp!r}", failures, tp)
+
+    def list_hook(tp: Any) -> Any:
+        (item_type,) = get_args(tp) or (Any,)
+        item_hook = conv.get_structure_hook(item_type)
+
+        def structure_list(value: Any, _type: Any) -> list[Any]:
+            if not isinstance(value, (list, tuple)):
+                raise TypeError(f"expected list, got {type(value).__name__}")
+            out, failures = [], []
+            for index, item in enumerate(value):
+                try:
+                    out.append(item_hook(item, item_type))
+                except Exception as e:
+                    e.add_note(IterableValidationNote(f"@ index {index}", index, item_type))
+                    failures.append(e)
+            if failures:
+                raise items_failed(tp, failures)
+            return out
+
+        return structure_list
+
+    def dict_hook(tp: Any) -> Any:
+        key_type, value_type = get_args(tp) or (Any, Any)
+        key_hook = conv.get_structure_hook(key_type)
+        value_hook = conv.get_structure_hook(value_type)
+
+        def structure_dict(value: Any, _type: Any) -> dict[Any, Any]:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"expected dict, got {type(value).__name__}")
+            out, failures = {}, []
+            for key, item in value.items():
+                try:
+                    out[key_hook(key, key_type)] = value_hook(item, value_type)
+                except Exception as e:
+                    e.add_note(IterableValidationNote(f"@ key {key!r}", key, value_type))
+                    failures.append(e)
+            if failures:
+                raise items_failed(tp, failures)
+            return out
+
+        return structure_dict
+
+    conv.register_structure_hook_factory(_is_list, list_hook)
+    conv.register_structure_hook_factory(_is_dict, dict_hook)
+
+
 def make_converter(*, strict: bool = False, wire_dicts: bool = False) -> Converter:
     """The converter; ``strict`` rejects unknown keys (for tests over recorded
     responses). ``wire_dicts`` makes the dicts boto3 users know instead of JSON
     bodies: every member under its wire name, wherever it is bound, with bytes
-    and datetimes as Python objects, required members enforced."""
+    and datetimes as Python objects, required members enforced, and every
+    value's type checked (people write these dicts; json.loads did not)."""
     # cattrs is imported here, on the first call, not when the package loads.
     from cattrs import Converter
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
     conv = Converter(forbid_extra_keys=strict)
-    for tp in (str, int, bool):
-        conv.register_structure_hook(tp, _passthrough)
-    conv.register_structure_hook(float, _structure_float)
+    if wire_dicts:
+        conv.register_structure_hook(str, _exactly(str, "str"))
+        conv.register_structure_hook(int, _exactly(int, "int"))
+        conv.register_structure_hook(bool, _exactly(bool, "bool"))
+        conv.register_structure_hook(float, _structure_number)
+        _checked_containers(conv)
+    else:
+        for tp in (str, int, bool):
+            conv.register_structure_hook(tp, _passthrough)
+        conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(datetime, _structure_timestamp)
     if wire_dicts:
         # Plain strings, as boto3 has them: open enums are str subclasses and

@@ -1,4 +1,4 @@
-"""AWS Signature Version 4 over :class:`HttpRequest` values.
+"""AWS Signature Version 4 over `HttpRequest` values.
 
 Only the header-signing flavour for non-S3 services is implemented: the
 canonical URI is normalised and encoded a second time, the payload is always
@@ -353,7 +353,7 @@ class SigV4Signer:
         return stamp
 
     def _canonical_headers(self, request: HttpRequest) -> tuple[str, str]:
-        """What :func:`_collect_headers` gives for the request's headers plus
+        """What `_collect_headers()` gives for the request's headers plus
         ``host`` (unless present), without re-deriving the names' order."""
         headers = request.headers
         names = tuple(headers)

@@ -13,7 +13,7 @@ class Slots:
 
     ``asyncio.Semaphore`` scans its waiters with a generator on every
     acquire, once per request on the hot path. Here a free slot is taken
-    synchronously with :meth:`try_take`; only a caller that must wait
+    synchronously with `try_take()`; only a caller that must wait
     creates a future. A slot given back goes straight to the longest
     waiter, so a burst of new callers cannot overtake the queue.
     """

@@ -1,9 +1,9 @@
 """The single seam between the client and the network.
 
-Everything above this module speaks :class:`HttpRequest` / :class:`HttpResponse`
+Everything above this module speaks `HttpRequest` / `HttpResponse`
 and the exception tree; nothing above it imports aiohttp. Which failures mean
 "the request never left" and which mean "the server may have acted on it" is
-decided once, in :func:`_translate`, because the retry policy trusts
+decided once, in `_translate()`, because the retry policy trusts
 that answer when deciding whether an Invoke may be resent.
 """
 
@@ -16,13 +16,15 @@ import functools
 import sys
 import warnings
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from ..config import ClientConfig
 from . import allocator
 from .chunked_body import body_data
+from .connect_errors import explain, scrub
 from .deferred_import import import_in_thread
 from .exceptions import (
+    ClientClosedError,
     ConnectError,
     ConnectionClosedError,
     ConnectTimeoutError,
@@ -30,9 +32,15 @@ from .exceptions import (
     TransportError,
 )
 from .http import HttpRequest, HttpResponse
+from .loops import LoopGuard, other_loop_running
+from .messages import describe, foreign_cause
+from .proxies import ProxyChoice, ProxySelector
 from .slots import Slots
+from .tls import TlsSettings, build_ssl_context
 
 if TYPE_CHECKING:
+    import ssl
+
     # Imported for real on the first request, off the event loop (see
     # AiohttpTransport._import_aiohttp): a program that builds a client
     # pays nothing for aiohttp until it sends something.
@@ -78,13 +86,21 @@ def _bare_request_class() -> type[aiohttp.ClientRequest]:
 
 
 class Transport(Protocol):
-    """What the client needs from the network; tests substitute fakes."""
+    """What the client needs from the network (public as
+    ``lambda_client.transport.Transport``; its module says what a transport
+    must do)."""
 
     async def send(
         self, request: HttpRequest, *, read_timeout: float, stream: bool = False
-    ) -> HttpResponse: ...
+    ) -> HttpResponse:
+        """Send ``request`` as given; return the response (any status).
+        ``read_timeout`` bounds each silence while waiting for bytes; with
+        ``stream=True`` the body comes as ``HttpResponse.stream``."""
+        ...
 
-    async def close(self) -> None: ...
+    async def close(self) -> None:
+        """Release connections; called once, by the client's ``close()``."""
+        ...
 
 
 class _Stage(enum.Enum):
@@ -101,48 +117,66 @@ def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Excepti
     failures aiohttp raises while acquiring a connection qualify; everything
     that can happen once bytes may have been written is reported as sent.
     Cancellation is a ``BaseException`` and never reaches here.
+
+    The message is built from safe facts only (host, stage, the failure's
+    type and OS error number): aiohttp's exceptions carry every request
+    header, so neither their text nor their repr may appear in it, and the
+    caller chains `foreign_cause` rather than the exception itself.
     """
     import aiohttp  # loaded: every error translated here came through it
 
     host = request.host
+    where = stage.value
     if isinstance(error, aiohttp.ConnectionTimeoutError):
         # Raised only around connector.connect(): DNS, TCP connect, TLS handshake.
-        return ConnectTimeoutError(f"Timed out connecting to {host}: {error}")
+        return ConnectTimeoutError(describe("Timed out connecting", host=host, cause=error))
     if isinstance(error, (aiohttp.ClientConnectorError, aiohttp.ServerFingerprintMismatch)):
         # DNS failure, refused, unreachable, TLS/certificate failure: no request yet.
-        return ConnectError(f"Could not connect to {host}: {error}")
+        return ConnectError(describe("Could not connect", host=host, cause=error))
     if isinstance(error, aiohttp.ServerTimeoutError):
         return ReadTimeoutError(
-            f"{host} sent nothing within the read timeout while {stage.value}: {error}"
+            describe("Nothing received within the read timeout", host=host, stage=where)
         )
     if isinstance(error, (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)):
         # Server disconnects, resets, truncated bodies. Also covers a pooled
         # connection that died while idle: the request bytes may have been
         # accepted by the kernel, so whether the server saw them is unknowable.
-        return ConnectionClosedError(f"Connection to {host} broke while {stage.value}: {error!r}")
+        return ConnectionClosedError(
+            describe("The connection broke", host=host, stage=where, cause=error)
+        )
     if isinstance(error, aiohttp.ClientError):
-        return TransportError(f"HTTP exchange with {host} failed: {error!r}")
+        # A response aiohttp could not parse (a header line without a colon,
+        # a bad status line): the request was sent.
+        return TransportError(
+            describe("The HTTP exchange failed", host=host, stage=where, cause=error)
+        )
     if isinstance(error, TimeoutError):
         if stage is _Stage.POOL:
             return ConnectTimeoutError(
-                f"Timed out {stage.value} to {host}; all connections are in use"
+                describe("Timed out; all connections are in use", host=host, stage=where)
             )
-        return ReadTimeoutError(f"Timed out {stage.value} from {host}")
+        return ReadTimeoutError(describe("Timed out", host=host, stage=where))
     if isinstance(error, OSError):
-        return ConnectionClosedError(f"Connection to {host} failed while {stage.value}: {error!r}")
+        return ConnectionClosedError(
+            describe("The connection failed", host=host, stage=where, cause=error)
+        )
     return None
+
+
+def _raise_translated(error: Exception, stage: _Stage, request: HttpRequest) -> NoReturn:
+    translated = _translate(error, stage, request)
+    if translated is None:
+        raise error
+    raise translated from foreign_cause(error)
 
 
 @contextlib.contextmanager
 def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
-    """Context-manager form of :func:`_translate` for the less travelled paths."""
+    """Context-manager form of `_translate()` for the less travelled paths."""
     try:
         yield
     except Exception as e:
-        translated = _translate(e, stage, request)
-        if translated is None:
-            raise
-        raise translated from e
+        _raise_translated(e, stage, request)
 
 
 class _Lease:
@@ -198,7 +232,10 @@ class _Stream:
             # end of body; passing that on would make a truncated response
             # look complete.
             raise ConnectionClosedError(
-                f"Client was closed while reading the response from {self._request.host}"
+                describe(
+                    "The client was closed while the response was being read",
+                    host=self._request.host,
+                )
             )
         return self._lease.done
 
@@ -243,23 +280,47 @@ class _Stream:
 
 
 class AiohttpTransport:
-    """Sends requests over one lazily created :class:`aiohttp.ClientSession`.
+    """Sends requests over one lazily created `aiohttp.ClientSession`.
 
-    The session (and its pool) is created on the first :meth:`send`, inside the
+    The session (and its pool) is created on the first `send()`, inside the
     running loop, so the transport itself may be built anywhere. The pool is
     bounded by ``max_pool_connections``; a request waits at most
     ``pool_timeout`` for a free connection.
     """
 
-    def __init__(self, config: ClientConfig) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        tls: TlsSettings | None = None,
+        proxies: ProxySelector | None = None,
+    ) -> None:
         self._config = config
         self._session: aiohttp.ClientSession | None = None
         self._slots: Slots | None = None
         self._leases: set[_Lease] = set()
         self._closed = False
-        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+        self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self._importing: asyncio.Future[None] | None = None
         self._url_class: type[URL] | None = None
+        self._proxies = proxies or ProxySelector(config.proxies)
+        proxy_tls = (config.proxies_config or {}) if self._proxies.tls_proxy else {}
+        self._tls = tls or TlsSettings(
+            verify=True if config.verify is None else config.verify,
+            client_cert=config.client_cert,
+            proxy_ca_bundle=proxy_tls.get("proxy_ca_bundle"),
+            proxy_client_cert=proxy_tls.get("proxy_client_cert"),
+        )
+        #: Built once per client, in a worker thread, before the first TLS connection.
+        self._ssl_context: ssl.SSLContext | None = None
+        self._ssl_building: asyncio.Future[ssl.SSLContext] | None = None
+        #: The loop the current pool belongs to, and the hook that closes
+        #: the pool when that loop shuts down (see loops.py).
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._guard: LoopGuard | None = None
+        #: Pools left on loops that were idle, not closed, when the client
+        #: moved on; each closes itself when its loop shuts down.
+        self._retired: list[tuple[aiohttp.ClientSession, LoopGuard]] = []
 
     async def _import_aiohttp(self) -> None:
         """Import aiohttp in a worker thread, once for all the first requests.
@@ -268,15 +329,22 @@ class AiohttpTransport:
         goes on serving other tasks (with the GIL shared) instead of
         stalling, which is what an import inside a coroutine would do.
         """
-        if self._importing is None:
+        loop = asyncio.get_running_loop()
+        if self._importing is None or self._importing.get_loop() is not loop:
             self._importing = import_in_thread("aiohttp")
         # Shielded: a caller cancelled while waiting must not cancel the
         # import the other first requests are waiting for.
         await asyncio.shield(self._importing)
 
+    def _refuse_closed(self, request: HttpRequest) -> ClientClosedError:
+        return ClientClosedError(
+            describe("The client is closed; the request was not sent", host=request.host)
+        )
+
     def _open(self) -> tuple[aiohttp.ClientSession, Slots, type[URL]]:
         if self._closed:
-            raise TransportError("client is closed")
+            # Closed while this call awaited something on its way here.
+            raise ClientClosedError("The client is closed; the request was not sent")
         if self._session is None or self._slots is None:
             import aiohttp
             from yarl import URL
@@ -287,6 +355,9 @@ class AiohttpTransport:
             connector = aiohttp.TCPConnector(
                 limit=config.max_pool_connections,
                 keepalive_timeout=_KEEPALIVE_SECONDS,
+                # Never aiohttp's own default context: TLS goes through the
+                # client's (send() builds it before any TLS connection).
+                ssl=self._ssl_context or True,
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -301,7 +372,8 @@ class AiohttpTransport:
                 auto_decompress=False,
                 request_class=_bare_request_class(),
                 cookie_jar=aiohttp.DummyCookieJar(),
-                # Environment proxies and .netrc would add headers we did not sign.
+                # Environment proxies and .netrc would add headers we did not
+                # sign; proxies are chosen per request by ProxySelector.
                 trust_env=False,
                 raise_for_status=False,
             )
@@ -318,7 +390,12 @@ class AiohttpTransport:
         return self._session, self._slots, self._url_class
 
     async def send(
-        self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+        self,
+        request: HttpRequest,
+        *,
+        read_timeout: float,
+        stream: bool = False,
+        connect_timeout: float | None = None,
     ) -> HttpResponse:
         """Send ``request`` exactly as given and return the response.
 
@@ -326,10 +403,23 @@ class AiohttpTransport:
         not the whole exchange, so a long Invoke or event stream that keeps
         talking is never cut off. With ``stream=True`` the response returns
         as soon as its headers arrive and holds its connection until the
-        stream is read to the end or closed.
+        stream is read to the end or closed. ``connect_timeout`` overrides the
+        client's for this request (``with_options``).
         """
-        if self._session is None and "aiohttp" not in sys.modules:
-            await self._import_aiohttp()
+        if self._closed:
+            raise self._refuse_closed(request)
+        if asyncio.get_running_loop() is not self._loop:
+            await self._enter_loop()
+        proxy = self._proxies.select(request.scheme, request.host) if self._proxies.active else None
+        if self._ssl_context is None and (
+            request.scheme == "https" or (proxy is not None and proxy.url.startswith("https:"))
+        ):
+            await self._build_ssl_context()
+        if self._session is None:
+            if "aiohttp" not in sys.modules:
+                await self._import_aiohttp()
+            self._open()
+            await self._arm_guard()
         session, slots, url_class = self._open()
         if not slots.try_take():
             # Only a call that has to wait for a connection pays for a timer.
@@ -338,23 +428,38 @@ class AiohttpTransport:
                     await slots.take()
         try:
             if self._closed:
-                raise TransportError("client is closed")
+                # Closed while this call waited for a connection.
+                raise self._refuse_closed(request)
+            headers = request.headers
+            via: dict[str, Any] = {}
+            if proxy is not None:
+                via = self._via(proxy, request)
+                if proxy.authorization is not None and request.scheme == "http":
+                    # Absolute-form requests carry the proxy's credentials
+                    # themselves; the signature does not cover this header.
+                    headers = {**headers, "proxy-authorization": proxy.authorization}
             response = await session.request(
                 request.method,
                 # encoded=True: the path and query were percent-encoded and
                 # signed by the caller; re-quoting them would break the signature.
                 url_class(request.url, encoded=True),
-                headers=request.headers,
+                headers=headers,
                 data=body_data(request.body),
                 allow_redirects=False,
-                timeout=self._timeout(read_timeout),
+                timeout=self._timeout(read_timeout, connect_timeout),
+                ssl=self._ssl_context or True,
+                **via,
             )
         except Exception as e:
             slots.give()
-            translated = _translate(e, _Stage.EXCHANGE, request)
+            translated = explain(e, request.host, proxy, self._tls) or _translate(
+                e, _Stage.EXCHANGE, request
+            )
             if translated is None:
                 raise
-            raise translated from e
+            # Chained as a stand-in: aiohttp's exception holds the request's
+            # headers and, through a proxy, the proxy's credentials.
+            raise scrub(translated, proxy) from foreign_cause(e)
         except BaseException:
             slots.give()
             raise
@@ -369,40 +474,126 @@ class AiohttpTransport:
         try:
             body = await response.read()
         except Exception as e:
-            translated = _translate(e, _Stage.BODY, request)
-            if translated is None:
-                raise
-            raise translated from e
+            _raise_translated(e, _Stage.BODY, request)
         finally:
             lease.give_back()
         return HttpResponse(status=response.status, headers=response.headers, body=body)
 
-    def _timeout(self, read_timeout: float) -> aiohttp.ClientTimeout:
+    def _timeout(self, read_timeout: float, connect_timeout: float | None) -> aiohttp.ClientTimeout:
         # A client sees two read timeouts (ordinary and invoke): build each once.
-        timeout = self._timeouts.get(read_timeout)
+        connect = self._config.connect_timeout if connect_timeout is None else connect_timeout
+        key = (read_timeout, connect)
+        timeout = self._timeouts.get(key)
         if timeout is None:
             import aiohttp
 
             timeout = aiohttp.ClientTimeout(
-                total=None,
-                connect=self._config.connect_timeout,
-                sock_connect=self._config.connect_timeout,
-                sock_read=read_timeout,
+                total=None, connect=connect, sock_connect=connect, sock_read=read_timeout
             )
             if len(self._timeouts) < 16:
-                self._timeouts[read_timeout] = timeout
+                self._timeouts[key] = timeout
         return timeout
 
+    def _via(self, proxy: ProxyChoice, request: HttpRequest) -> dict[str, Any]:
+        assert self._url_class is not None
+        via: dict[str, Any] = {"proxy": self._url_class(proxy.url)}
+        if proxy.authorization is not None and request.scheme == "https":
+            # Sent on the CONNECT request only; never inside the tunnel.
+            via["proxy_headers"] = {"Proxy-Authorization": proxy.authorization}
+        return via
+
+    async def _build_ssl_context(self) -> None:
+        """Build the client's SSL context in a worker thread, once, shared by
+        the first requests that need it."""
+        loop = asyncio.get_running_loop()
+        building = self._ssl_building
+        if building is None or (building.get_loop() is not loop and not building.done()):
+            building = loop.run_in_executor(None, build_ssl_context, self._tls)
+            self._ssl_building = building
+        if building.done():
+            self._ssl_context = building.result()
+            return
+        self._ssl_context = await asyncio.shield(building)
+
+    async def _enter_loop(self) -> None:
+        """Move the pool to the running loop: a loop that was closed or is
+        idle keeps (or already closed) its own pool; one still running on
+        another thread means two loops at once, which is refused."""
+        loop = asyncio.get_running_loop()
+        old = self._loop
+        if old is not None and old.is_running() and not old.is_closed():
+            raise other_loop_running(old)
+        session, guard = self._session, self._guard
+        self._session, self._slots, self._guard = None, None, None
+        # Responses of the old loop cannot be read from this one.
+        self._leases = set()
+        self._loop = loop
+        if session is not None and guard is not None:
+            self._retired.append((session, guard))
+        await self._sweep_retired()
+
+    async def _sweep_retired(self) -> None:
+        keep = []
+        for session, guard in self._retired:
+            if session.closed or guard.released:
+                continue
+            if guard.loop.is_closed():
+                # Closed without shutting down its async generators (a loop
+                # closed by hand): nothing can run there any more. The
+                # session lets go of its connector; the connector's close
+                # is a no-op on a closed loop but must still be awaited.
+                guard.abandon()
+                connector = session.connector
+                session.detach()
+                if connector is not None:
+                    await connector.close()
+                continue
+            keep.append((session, guard))
+        self._retired = keep
+
+    async def _arm_guard(self) -> None:
+        session = self._session
+        if session is None or self._guard is not None:
+            return
+        guard = LoopGuard(asyncio.get_running_loop())
+        self._guard = guard
+        leases = self._leases
+
+        async def close_at_shutdown() -> None:
+            self._cut_off(leases)
+            await self._close_session(session)
+
+        await guard.arm(close_at_shutdown)
+
     async def close(self) -> None:
-        """Close every connection; responses still being read fail. Idempotent."""
+        """Close every connection; responses still being read fail. Idempotent.
+
+        Called on another loop than the pool's (the pool's loop being
+        closed or idle), it leaves that pool to close with its loop.
+        """
         self._closed = True
+        if asyncio.get_running_loop() is not self._loop:
+            await self._enter_loop()
+        self._cut_off(self._leases)
+        session, self._session = self._session, None
+        guard, self._guard = self._guard, None
+        if guard is not None:
+            await guard.release()
+        await self._sweep_retired()
+        if session is not None:
+            await self._close_session(session)
+
+    @staticmethod
+    def _cut_off(leases: set[_Lease]) -> None:
         # Responses still being read are cut off first, so that their readers
         # fail instead of seeing the closed socket as the end of the body.
-        for lease in list(self._leases):
+        for lease in list(leases):
             lease.cut_off = True
             lease.give_back()
-        session, self._session = self._session, None
-        if session is None or session.closed:
+
+    @staticmethod
+    async def _close_session(session: aiohttp.ClientSession) -> None:
+        if session.closed:
             return
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(_CLOSE_BOUND_SECONDS):

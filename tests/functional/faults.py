@@ -44,6 +44,9 @@ class Reply:
     reset: bool = False
     #: Close the connection (FIN) after reading the request, without answering.
     close: bool = False
+    #: Send the status, the headers (with a Content-Length promising more)
+    #: and half the body, then close the connection.
+    truncate: bool = False
     #: Send a ``Date`` header this many seconds away from the real clock.
     date_offset: float | None = None
 
@@ -135,7 +138,8 @@ class FaultServer:
         return [r for r in self.requests if start <= r.arrived < end]
 
     async def __aenter__(self) -> Self:
-        app = web.Application()
+        # Invoke bodies reach 6 MB; aiohttp's own default refuses over 1 MiB.
+        app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         # A client that gives up on a delayed answer disconnects; cancelling
         # the handler then is what keeps delays from outliving the test.
@@ -220,7 +224,22 @@ class FaultServer:
         headers.setdefault("x-amzn-RequestId", f"fault-{seen.index}")
         if reply.date_offset is not None:
             headers["Date"] = formatdate(time.time() + reply.date_offset, usegmt=True)
+        if reply.truncate:
+            return await self._truncated(request, reply, headers)
         return web.Response(status=reply.status, headers=headers, body=reply.body)
+
+    async def _truncated(
+        self, request: web.Request, reply: Reply, headers: CIMultiDict[str]
+    ) -> web.StreamResponse:
+        response = web.StreamResponse(status=reply.status, headers=headers)
+        response.content_length = len(reply.body) + 64
+        await response.prepare(request)
+        await response.write(reply.body[: len(reply.body) // 2])
+        if request.transport is not None:
+            request.transport.close()
+        # As for a reset: the lost connection cancels this handler.
+        await asyncio.sleep(self.lifetime)
+        return response
 
 
 def closed_port() -> int:

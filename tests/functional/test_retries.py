@@ -654,6 +654,15 @@ async def test_retry_quota_runs_out_under_a_storm_and_refills() -> None:
         late = [errors[i] for i in range(60, calls)]
         assert all(e.attempts == 1 for e in late)
         assert all("retry quota exhausted" in (e.retry_stop_reason or "") for e in late)
+        # botocore's ResponseMetadata keys for the same facts.
+        assert all(e.response["ResponseMetadata"]["RetryQuotaReached"] is True for e in late)
+        assert all(e.response["ResponseMetadata"]["RetryAttempts"] == 0 for e in late)
+        assert all(
+            errors[i].response["ResponseMetadata"]["MaxAttemptsReached"] is True for i in used_all
+        )
+        assert all(
+            "RetryQuotaReached" not in errors[i].response["ResponseMetadata"] for i in used_all
+        )
 
         # Successes earn a token each, so retries become affordable again.
         server.load([], then=ok())

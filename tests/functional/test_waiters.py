@@ -73,6 +73,8 @@ class Case:
     state: str | None
     expected: str | None
     output: type | None
+    #: Path to the state a failure acceptor reads, when success has none.
+    failure_state: str | None = None
 
     def __str__(self) -> str:
         return self.method
@@ -111,18 +113,58 @@ FN_ARGS = {"function_name": FUNCTION, "qualifier": "live"}
 FN_PARAMS = {"FunctionName": FUNCTION}
 FN_QUERY = {"Qualifier": "live"}
 
+
+def execution(**members: Any) -> Reply:
+    return ok({"DurableExecutionArn": EXECUTION, **members})
+
+
+EXECUTION_ARGS = {"durable_execution_arn": EXECUTION, "include_execution_data": True}
+EXECUTION_PARAMS = {"DurableExecutionArn": EXECUTION}
+EXECUTION_QUERY = {"IncludeExecutionData": "true"}
+EXECUTION_NOT_FOUND = error(404, "ResourceNotFoundException", "Durable execution not found")
+
 CASES: tuple[Case, ...] = (
+    Case(
+        method="wait_until_durable_execution_deleted",
+        operation="GetDurableExecution",
+        args=EXECUTION_ARGS,
+        pending=execution(Status="DELETING"),
+        success=EXECUTION_NOT_FOUND,
+        failures=tuple(
+            (execution(Status=value), value) for value in ("RUNNING", "PAUSING", "PAUSED")
+        ),
+        params=EXECUTION_PARAMS,
+        query=EXECUTION_QUERY,
+        state=None,
+        expected=None,
+        output=None,
+        failure_state="status",
+    ),
     _state_case(
         "wait_until_durable_execution_finished",
         "GetDurableExecution",
-        {"durable_execution_arn": EXECUTION, "include_execution_data": True},
-        lambda **m: ok({"DurableExecutionArn": EXECUTION, **m}),
+        EXECUTION_ARGS,
+        execution,
         "Status",
         "RUNNING",
         "SUCCEEDED",
-        ("FAILED", "TIMED_OUT", "STOPPED"),
-        {"DurableExecutionArn": EXECUTION},
-        {"IncludeExecutionData": "true"},
+        ("FAILED", "TIMED_OUT", "STOPPED", "DELETING"),
+        EXECUTION_PARAMS,
+        EXECUTION_QUERY,
+        "status",
+        models.GetDurableExecutionResponse,
+    ),
+    _state_case(
+        "wait_until_durable_execution_paused",
+        "GetDurableExecution",
+        EXECUTION_ARGS,
+        execution,
+        "Status",
+        "PAUSING",
+        "PAUSED",
+        ("SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED", "DELETING"),
+        EXECUTION_PARAMS,
+        EXECUTION_QUERY,
         "status",
         models.GetDurableExecutionResponse,
     ),
@@ -330,8 +372,11 @@ def assert_polls_carry_the_arguments(fake: LambdaFake, case: Case, count: int) -
 
 
 def test_every_generated_waiter_has_a_case() -> None:
+    from lambda_client._generated import waiters
+
     generated = {name for name in dir(LambdaClient) if name.startswith("wait_until_")}
-    assert len(generated) == 12
+    tables = {name for name in vars(waiters) if name.isupper()}
+    assert generated == {"wait_until_" + name.lower() for name in tables}
     assert generated == {case.method for case in CASES}
 
 
@@ -384,10 +429,10 @@ async def test_failure_state_raises_with_the_response_and_acceptor(
     err = caught.value
     assert err.attempts == 3
     assert err.last_error is None
-    assert case.output is not None
-    assert case.state is not None
-    assert isinstance(err.last_response, case.output)
-    assert operator.attrgetter(case.state)(err.last_response) == value
+    state = case.failure_state or case.state
+    assert state is not None
+    assert isinstance(err.last_response, case.output or models.GetDurableExecutionResponse)
+    assert operator.attrgetter(state)(err.last_response) == value
     assert err.acceptor is not None
     assert (err.acceptor.state, err.acceptor.expected) == ("failure", value)
     assert value in str(err)
@@ -509,6 +554,7 @@ async def test_invalid_waiter_settings_fail_before_polling(
     [
         ("wait_until_function_deleted", "GetFunction", {"function_name": "gone"}),
         ("wait_until_event_source_mapping_deleted", "GetEventSourceMapping", {"uuid": MAPPING}),
+        ("wait_until_durable_execution_deleted", "GetDurableExecution", EXECUTION_ARGS),
     ],
 )
 async def test_deleted_waiters_return_none_at_once_when_already_gone(
@@ -526,3 +572,78 @@ async def test_deleted_waiters_return_none_at_once_when_already_gone(
     assert result is None
     assert len(fake.calls(operation)) == 1
     assert timeline.sleeps == []
+
+
+# -- durable executions: pausing is not finishing --------------------------------------
+
+
+async def test_pause_is_awaited_through_running_and_pausing(
+    client: LambdaClient, fake: LambdaFake, timeline: Timeline
+) -> None:
+    # PauseDurableExecution answers while the execution still runs.
+    fake.script(
+        "GetDurableExecution",
+        execution(Status="RUNNING"),
+        execution(Status="PAUSING"),
+        execution(
+            Status="PAUSED",
+            PauseDetails={"PauseRequestTimestamp": START, "ExecutionTimeoutPaused": True},
+        ),
+    )
+
+    result = await client.wait_until_durable_execution_paused(durable_execution_arn=EXECUTION)
+
+    assert result.status == models.ExecutionStatus.PAUSED
+    assert result.pause_details is not None
+    assert result.pause_details.execution_timeout_paused is True
+    assert timeline.sleeps == [2, 2]
+
+
+async def test_a_paused_execution_has_not_finished(
+    client: LambdaClient, fake: LambdaFake, timeline: Timeline
+) -> None:
+    fake.script(
+        "GetDurableExecution",
+        execution(Status="RUNNING"),
+        execution(Status="PAUSING"),
+        execution(Status="PAUSED"),
+        execution(Status="RUNNING"),
+        execution(Status="SUCCEEDED"),
+    )
+
+    result = await client.wait_until_durable_execution_finished(durable_execution_arn=EXECUTION)
+
+    assert result.status == "SUCCEEDED"
+    assert len(fake.calls("GetDurableExecution")) == 5
+
+
+@pytest.mark.parametrize("status", ["RUNNING", "PAUSING", "PAUSED"])
+async def test_a_finished_waiter_that_runs_out_says_where_it_was(
+    client: LambdaClient, fake: LambdaFake, timeline: Timeline, status: str
+) -> None:
+    fake.script("GetDurableExecution", execution(Status=status))
+
+    with pytest.raises(WaiterTimeoutError) as caught:
+        await client.wait_until_durable_execution_finished(
+            durable_execution_arn=EXECUTION, max_attempts=3
+        )
+
+    assert caught.value.acceptor is not None
+    assert (caught.value.acceptor.state, caught.value.acceptor.expected) == ("retry", status)
+
+
+async def test_an_ended_execution_is_deleted_through_deleting(
+    client: LambdaClient, fake: LambdaFake, timeline: Timeline
+) -> None:
+    # Just after DeleteDurableExecution the ended status may still show.
+    fake.script(
+        "GetDurableExecution",
+        execution(Status="SUCCEEDED"),
+        execution(Status="DELETING"),
+        EXECUTION_NOT_FOUND,
+    )
+
+    assert (
+        await client.wait_until_durable_execution_deleted(durable_execution_arn=EXECUTION) is None
+    )
+    assert timeline.sleeps == [5, 5]

@@ -33,9 +33,17 @@ _NEWER = (
     "resource-policy action added to the model (API path 2026-07-09) after the "
     "reference was published"
 )
-NEWER_THAN_REFERENCE: dict[str, str] = dict.fromkeys(
-    ("DeleteResourcePolicy", "GetResourcePolicy", "PutResourcePolicy"), _NEWER
+_NEWER_DURABLE = (
+    "durable-execution pause, resume and delete, added to the model (botocore "
+    "1.44) after the reference was published"
 )
+NEWER_THAN_REFERENCE: dict[str, str] = {
+    **dict.fromkeys(("DeleteResourcePolicy", "GetResourcePolicy", "PutResourcePolicy"), _NEWER),
+    **dict.fromkeys(
+        ("DeleteDurableExecution", "PauseDurableExecution", "ResumeDurableExecution"),
+        _NEWER_DURABLE,
+    ),
+}
 
 _UNSUFFIXED = (
     "the reference prints this error without its 'Exception' suffix (everywhere else, "

@@ -7,11 +7,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from botocore import xform_name
 
-from lambda_client import BlockingLambdaClient, Credentials, LambdaClient, errors
-from lambda_client._runtime.eventstream import encode_message
-from lambda_client._runtime.http import HttpRequest, HttpResponse
-from tests.fakes import FakeTransport, json_response
+from lambda_client import BlockingLambdaClient, Credentials, LambdaClient, errors, models
+from lambda_client.testing import LambdaStub
+from lambda_client.transport import HttpRequest, HttpResponse
 
 CREDS = Credentials(access_key_id="AKID", secret_access_key="SECRET")
 
@@ -37,34 +37,44 @@ def test_same_operations_arguments_and_return_types() -> None:
         if not name.startswith("paginate_"):
             assert a.return_annotation == b.return_annotation, name
     operations = {n for n in generated if not n.startswith(("paginate_", "wait_until_"))}
-    assert len(operations - {"close"}) == 88
+    from lambda_client._generated.operations import OPERATIONS
+
+    assert operations - {"close"} == {xform_name(op) for op in OPERATIONS}
+
+
+class NamedAfterThePath:
+    """Answers each GetFunction with the function named in its path: the
+    answer depends on the request, which a queue of answers cannot do when
+    64 threads call at once."""
+
+    def __init__(self) -> None:
+        self.loops: set[int] = set()
+
+    async def send(
+        self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+    ) -> HttpResponse:
+        self.loops.add(threading.get_ident())
+        name = request.path.rsplit("/", 1)[-1]
+        body = b'{"Configuration": {"FunctionName": "%s"}}' % name.encode()
+        return HttpResponse(status=200, headers={}, body=body)
+
+    async def close(self) -> None:
+        pass
 
 
 def test_calls_from_many_threads_run_on_one_loop() -> None:
-    loops: set[int] = set()
-
-    def answer(request: HttpRequest) -> HttpResponse:
-        loops.add(threading.get_ident())
-        name = request.path.rsplit("/", 1)[-1]
-        return json_response(200, b'{"Configuration": {"FunctionName": "%s"}}' % name.encode())
-
-    client = BlockingLambdaClient(
-        region="us-east-1", credentials=CREDS, transport=FakeTransport(answer)
-    )
+    transport = NamedAfterThePath()
+    client = BlockingLambdaClient(region="us-east-1", credentials=CREDS, transport=transport)
     with client, ThreadPoolExecutor(8) as pool:
         names = list(pool.map(lambda i: client.get_function(function_name=f"fn{i}"), range(64)))
     assert [n.configuration.function_name for n in names] == [f"fn{i}" for i in range(64)]  # type: ignore[union-attr]
-    assert len(loops) == 1 and threading.get_ident() not in loops
+    assert len(transport.loops) == 1 and threading.get_ident() not in transport.loops
 
 
 def test_errors_and_close() -> None:
-    transport = FakeTransport(
-        lambda _r: json_response(
-            404,
-            b'{"Type": "User", "Message": "gone"}',
-            {"x-amzn-ErrorType": "ResourceNotFoundException"},
-        )
-    )
+    stub = LambdaStub()
+    stub.add_error("get_function", errors.ResourceNotFoundException(type="User", message="gone"))
+    transport = stub.transport
     client = BlockingLambdaClient(region="us-east-1", credentials=CREDS, transport=transport)
     with pytest.raises(errors.ResourceNotFoundException) as info:
         client.get_function(function_name="f")
@@ -77,24 +87,22 @@ def test_errors_and_close() -> None:
 
 
 def test_blocking_paginator_and_stream() -> None:
-    def answer(request: HttpRequest) -> HttpResponse:
-        if request.path.endswith("/response-streaming-invocations"):
-            frames = encode_message(
-                {":message-type": "event", ":event-type": "PayloadChunk"}, b"hello"
-            ) + encode_message({":message-type": "event", ":event-type": "InvokeComplete"}, b"{}")
-            return HttpResponse(status=200, headers={}, body=b"", stream=_Chunks([frames]))
-        marker = (
-            "2" if "Marker=1" in request.query else ("1" if "Marker" not in request.query else "")
+    stub = LambdaStub()
+    for name, marker in (("f1", "1"), ("f2", "2"), ("f3", None)):
+        stub.add_response(
+            "list_functions",
+            models.ListFunctionsResponse(
+                functions=[models.FunctionConfiguration(function_name=name)], next_marker=marker
+            ),
         )
-        body = b'{"Functions": [{"FunctionName": "f%s"}], "NextMarker": "%s"}' % (
-            (marker or "3").encode(),
-            marker.encode(),
-        )
-        return json_response(200, body)
-
-    with BlockingLambdaClient(
-        region="us-east-1", credentials=CREDS, transport=FakeTransport(answer)
-    ) as client:
+    stub.add_stream(
+        "invoke_with_response_stream",
+        events=[
+            models.InvokeResponseStreamUpdate(payload=b"hello"),
+            models.InvokeWithResponseStreamCompleteEvent(),
+        ],
+    )
+    with stub.blocking_client() as client:
         names = [f.function_name for f in client.paginate_list_functions()]
         assert names == ["f1", "f2", "f3"]
         out = client.invoke_with_response_stream(function_name="f")
@@ -105,19 +113,8 @@ def test_blocking_paginator_and_stream() -> None:
             "InvokeWithResponseStreamCompleteEvent",
         ]
         assert events[0].payload == b"hello"  # type: ignore[union-attr]
-
-
-class _Chunks:
-    def __init__(self, chunks: list[bytes]) -> None:
-        self.chunks = chunks
-        self.closed = False
-
-    async def iter_chunks(self):  # type: ignore[no-untyped-def]
-        for chunk in self.chunks:
-            yield chunk
-
-    async def aclose(self) -> None:
-        self.closed = True
+    markers = [call.request.marker for call in stub.calls if call.operation == "list_functions"]
+    assert markers == [None, "1", "2"]
 
 
 def test_close_while_another_thread_is_in_a_call_fails_that_call() -> None:
@@ -126,13 +123,18 @@ def test_close_while_another_thread_is_in_a_call_fails_that_call() -> None:
 
     started = threading.Event()
 
-    class SlowTransport(FakeTransport):
+    class SlowTransport:
+        """Never answers: the call waits until the client is closed."""
+
         async def send(
             self, request: HttpRequest, *, read_timeout: float, stream: bool = False
         ) -> HttpResponse:
             started.set()
-            await asyncio.sleep(30)
-            return json_response(200)
+            await asyncio.Event().wait()
+            raise AssertionError("unreachable: the wait above only ends by cancellation")
+
+        async def close(self) -> None:
+            pass
 
     client = BlockingLambdaClient(region="us-east-1", credentials=CREDS, transport=SlowTransport())
     outcome: list[BaseException] = []

@@ -32,15 +32,16 @@ from aws_durable_execution_sdk_python.lambda_service import (  # noqa: E402
     StepOptions,
     WaitOptions,
 )
+from multidict import CIMultiDict  # noqa: E402
 
 from lambda_client import ClientConfig, Credentials, errors  # noqa: E402
-from lambda_client._runtime.http import HttpRequest, HttpResponse  # noqa: E402
 from lambda_client.durable import (  # noqa: E402
     DurableSdkNotInstalledError,
     DurableServiceBackend,
     _sdk,
 )
-from tests.fakes import FakeTransport, json_response  # noqa: E402
+from lambda_client.testing import LambdaStub  # noqa: E402
+from lambda_client.transport import HttpRequest, HttpResponse  # noqa: E402
 
 CREDS = Credentials(access_key_id="AKID", secret_access_key="SECRET")
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST/durable-execution/run-1/abc"
@@ -49,44 +50,46 @@ ENCODED_ARN = (
     "%2Fdurable-execution%2Frun-1%2Fabc"
 )
 T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
-Responder = Callable[[HttpRequest], HttpResponse]
+JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture
-def backend_for() -> Iterator[Callable[..., tuple[DurableServiceBackend, FakeTransport]]]:
+def backend_for(lambda_stub: LambdaStub) -> Iterator[Callable[..., DurableServiceBackend]]:
+    """Backends answered by the test's stub (``lambda_stub``), which
+    records what they send (``lambda_stub.calls``)."""
     made: list[DurableServiceBackend] = []
 
-    def make(
-        responder: Responder | None = None, **config: Any
-    ) -> tuple[DurableServiceBackend, FakeTransport]:
-        transport = FakeTransport(responder)
+    def make(**config: Any) -> DurableServiceBackend:
         backend = DurableServiceBackend(
             region="us-east-1",
             credentials=CREDS,
             config=ClientConfig(**config),
-            transport=transport,
+            transport=lambda_stub.transport,
         )
         made.append(backend)
-        return backend, transport
+        return backend
 
     yield make
     for backend in made:
         backend.close()
 
 
+def reply(stub: LambdaStub, payload: Any, headers: dict[str, str] | None = None) -> None:
+    """Queue a 200 with ``payload`` as the JSON body, exactly as written."""
+    stub.add_http(200, {**JSON, **(headers or {})}, json.dumps(payload).encode())
+
+
+def reply_error(stub: LambdaStub, status: int, code: str, message: str) -> None:
+    headers = {"x-amzn-ErrorType": code, "x-amzn-RequestId": "req-err", **JSON}
+    stub.add_http(status, headers, json.dumps({"message": message}).encode())
+
+
+def sent(stub: LambdaStub) -> list[HttpRequest]:
+    return [call.http for call in stub.calls]
+
+
 def body(request: HttpRequest) -> Any:
     return json.loads(request.body)
-
-
-def error_response(status: int, code: str, message: str) -> Responder:
-    def answer(_request: HttpRequest) -> HttpResponse:
-        return json_response(
-            status,
-            json.dumps({"message": message}).encode(),
-            {"x-amzn-ErrorType": code, "x-amzn-RequestId": "req-err"},
-        )
-
-    return answer
 
 
 def update(
@@ -212,11 +215,13 @@ def botocore_parse(operation: str, payload: dict[str, Any]) -> dict[str, Any]:
 # -- requests ---------------------------------------------------------------
 
 
-def test_checkpoint_sends_the_sdk_updates_unchanged(backend_for: Any) -> None:
-    backend, transport = backend_for(lambda _r: json_response(200, b'{"CheckpointToken": "t2"}'))
-    backend.checkpoint(ARN, "t1", UPDATES, "client-token-1")
+def test_checkpoint_sends_the_sdk_updates_unchanged(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
+    reply(lambda_stub, {"CheckpointToken": "t2"})
+    backend_for().checkpoint(ARN, "t1", UPDATES, "client-token-1")
 
-    (request,) = transport.requests
+    (request,) = sent(lambda_stub)
     assert request.method == "POST"
     assert request.path == f"/2025-12-01/durable-executions/{ENCODED_ARN}/checkpoint"
     assert unquote(request.path.split("/")[3]) == ARN
@@ -225,43 +230,47 @@ def test_checkpoint_sends_the_sdk_updates_unchanged(backend_for: Any) -> None:
         "ClientToken": "client-token-1",
         "Updates": [json.loads(json.dumps(u.to_dict())) for u in UPDATES],
     }
+    assert lambda_stub.calls[0].operation == "checkpoint_durable_execution"
 
 
 def test_checkpoint_without_client_token_gets_one_reused_by_every_attempt(
-    backend_for: Any,
+    backend_for: Any, lambda_stub: LambdaStub
 ) -> None:
-    answers: Iterator[Responder] = iter(
-        [
-            error_response(500, "ServiceException", "try again"),
-            error_response(503, "ServiceException", "unavailable"),
-            lambda _r: json_response(200, b'{"CheckpointToken": "t2"}'),
-        ]
-    )
-    backend, transport = backend_for(lambda r: next(answers)(r), max_attempts=3)
+    reply_error(lambda_stub, 500, "ServiceException", "try again")
+    reply_error(lambda_stub, 503, "ServiceException", "unavailable")
+    reply(lambda_stub, {"CheckpointToken": "t2"})
 
-    output = backend.checkpoint(ARN, "t1", UPDATES[:1], None)
+    output = backend_for(max_attempts=3).checkpoint(ARN, "t1", UPDATES[:1], None)
 
     assert output.checkpoint_token == "t2"
-    tokens = [body(r)["ClientToken"] for r in transport.requests]
+    tokens = [body(r)["ClientToken"] for r in sent(lambda_stub)]
     assert len(tokens) == 3 and len(set(tokens)) == 1
     assert len(tokens[0]) == 36  # a UUID4
 
 
-def test_each_checkpoint_gets_its_own_client_token(backend_for: Any) -> None:
-    backend, transport = backend_for(lambda _r: json_response(200, b'{"CheckpointToken": "t"}'))
+def test_each_checkpoint_gets_its_own_client_token(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
+    reply(lambda_stub, {"CheckpointToken": "t"})
+    reply(lambda_stub, {"CheckpointToken": "t"})
+    backend = backend_for()
     backend.checkpoint(ARN, "t1", [], None)
     backend.checkpoint(ARN, "t2", [], None)
-    first, second = (body(r)["ClientToken"] for r in transport.requests)
+    first, second = (body(r)["ClientToken"] for r in sent(lambda_stub))
     assert first != second
 
 
-def test_get_execution_state_sends_marker_and_page_size(backend_for: Any) -> None:
-    backend, transport = backend_for(lambda _r: json_response(200, b"{}"))
+def test_get_execution_state_sends_marker_and_page_size(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
+    reply(lambda_stub, {})
+    reply(lambda_stub, {})
+    backend = backend_for()
     output = backend.get_execution_state(ARN, "t1", "page-2")
     backend.get_execution_state(ARN, "t1", "page 3+", max_items=5)
 
     assert output == StateOutput(operations=[], next_marker=None)
-    first, second = transport.requests
+    first, second = sent(lambda_stub)
     assert first.method == "GET"
     assert first.path == f"/2025-12-01/durable-executions/{ENCODED_ARN}/state"
     assert parse_qs(first.query) == {
@@ -274,16 +283,21 @@ def test_get_execution_state_sends_marker_and_page_size(backend_for: Any) -> Non
     assert "%2B" in second.query
 
 
-def test_boto3_style_arguments_map_to_the_same_request(backend_for: Any) -> None:
-    backend, transport = backend_for(lambda _r: json_response(200, b"{}"))
+def test_boto3_style_arguments_map_to_the_same_request(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
+    reply(lambda_stub, {})
+    reply(lambda_stub, {})
+    backend = backend_for()
     updates = [u.to_dict() for u in UPDATES]
     backend.checkpoint_durable_execution(
         DurableExecutionArn=ARN, CheckpointToken="t1", Updates=updates, ClientToken="ct"
     )
     backend.checkpoint(ARN, "t1", UPDATES, "ct")
-    boto3_style, protocol = transport.requests
+    boto3_style, protocol = sent(lambda_stub)
     assert boto3_style.path == protocol.path
     assert body(boto3_style) == body(protocol)
+    assert lambda_stub.calls[0].request == lambda_stub.calls[1].request
 
 
 @pytest.mark.parametrize(
@@ -321,27 +335,27 @@ def test_boto3_style_arguments_map_to_the_same_request(backend_for: Any) -> None
     ],
 )
 def test_boto3_style_bad_arguments_are_refused_before_sending(
-    backend_for: Any, kwargs: dict[str, Any], problem: tuple[str, str]
+    backend_for: Any, lambda_stub: LambdaStub, kwargs: dict[str, Any], problem: tuple[str, str]
 ) -> None:
-    backend, transport = backend_for()
     with pytest.raises(errors.ParamValidationError) as caught:
-        backend.checkpoint_durable_execution(**kwargs)
+        backend_for().checkpoint_durable_execution(**kwargs)
     assert problem in caught.value.errors
-    assert transport.requests == []
+    assert lambda_stub.calls == []
 
 
 # -- results ----------------------------------------------------------------
 
 
-def test_checkpoint_result_dict_matches_what_boto3_returns(backend_for: Any) -> None:
+def test_checkpoint_result_dict_matches_what_boto3_returns(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
     payload = {
         "CheckpointToken": "t2",
         "NewExecutionState": {"Operations": OPERATIONS_WIRE, "NextMarker": "m"},
     }
-    headers = {"x-amzn-RequestId": "req-1", "Content-Type": "application/json"}
-    backend, _ = backend_for(lambda _r: json_response(200, json.dumps(payload).encode(), headers))
+    reply(lambda_stub, payload, {"x-amzn-RequestId": "req-1"})
 
-    result = backend.checkpoint_durable_execution(
+    result = backend_for().checkpoint_durable_execution(
         DurableExecutionArn=ARN, CheckpointToken="t1", Updates=[]
     )
 
@@ -357,25 +371,26 @@ def test_checkpoint_result_dict_matches_what_boto3_returns(backend_for: Any) -> 
     assert operation["StepDetails"]["NextAttemptTimestamp"].tzinfo is not None
 
 
-def test_state_result_dict_matches_what_boto3_returns(backend_for: Any) -> None:
+def test_state_result_dict_matches_what_boto3_returns(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
     payload = {"Operations": OPERATIONS_WIRE, "NextMarker": "next"}
-    backend, _ = backend_for(lambda _r: json_response(200, json.dumps(payload).encode()))
-    result = backend.get_durable_execution_state(
+    reply(lambda_stub, payload)
+    result = backend_for().get_durable_execution_state(
         DurableExecutionArn=ARN, CheckpointToken="t1", Marker="m", MaxItems=10
     )
     result.pop("ResponseMetadata")
     assert result == botocore_parse("GetDurableExecutionState", payload)
 
 
-def test_protocol_results_are_the_sdks_own_objects(backend_for: Any) -> None:
+def test_protocol_results_are_the_sdks_own_objects(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
     state = {"Operations": OPERATIONS_WIRE, "NextMarker": "next"}
-    checkpoint = {"CheckpointToken": "t2", "NewExecutionState": state}
+    reply(lambda_stub, {"CheckpointToken": "t2", "NewExecutionState": state})
+    reply(lambda_stub, state)
 
-    def answer(request: HttpRequest) -> HttpResponse:
-        reply = checkpoint if request.method == "POST" else state
-        return json_response(200, json.dumps(reply).encode())
-
-    backend, _ = backend_for(answer)
+    backend = backend_for()
     out = backend.checkpoint(ARN, "t1", [], None)
     page = backend.get_execution_state(ARN, "t2", "m")
 
@@ -398,19 +413,20 @@ def test_protocol_results_are_the_sdks_own_objects(backend_for: Any) -> None:
     assert step_op.step_details.next_attempt_timestamp > datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def test_terminal_checkpoint_without_token(backend_for: Any) -> None:
-    backend, _ = backend_for(lambda _r: json_response(200, b"{}"))
-    out = backend.checkpoint(ARN, "t1", UPDATES[-1:], None)
+def test_terminal_checkpoint_without_token(backend_for: Any, lambda_stub: LambdaStub) -> None:
+    reply(lambda_stub, {})
+    out = backend_for().checkpoint(ARN, "t1", UPDATES[-1:], None)
     assert out.checkpoint_token is None
     assert out.new_execution_state.operations == []
 
 
-def test_unknown_operation_values_reach_the_sdk_as_sent(backend_for: Any) -> None:
+def test_unknown_operation_values_reach_the_sdk_as_sent(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
     # A status newer than this model: the dict keeps the string for the
     # caller, as boto3 does, and the SDK decides what to make of it.
-    payload = {"Operations": [{"Id": "a", "Type": "STEP", "Status": "PAUSED"}]}
-    backend, _ = backend_for(lambda _r: json_response(200, json.dumps(payload).encode()))
-    result = backend.get_durable_execution_state(DurableExecutionArn=ARN, CheckpointToken="t")
+    reply(lambda_stub, {"Operations": [{"Id": "a", "Type": "STEP", "Status": "PAUSED"}]})
+    result = backend_for().get_durable_execution_state(DurableExecutionArn=ARN, CheckpointToken="t")
     assert result["Operations"][0]["Status"] == "PAUSED"
     assert type(result["Operations"][0]["Status"]) is str
 
@@ -430,9 +446,16 @@ def test_unknown_operation_values_reach_the_sdk_as_sent(backend_for: Any) -> Non
     ],
 )
 def test_errors_are_classified_as_the_sdk_classifies_boto3s(
-    backend_for: Any, status: int, code: str, message: str, retryable: bool
+    backend_for: Any,
+    lambda_stub: LambdaStub,
+    status: int,
+    code: str,
+    message: str,
+    retryable: bool,
 ) -> None:
-    backend, _ = backend_for(error_response(status, code, message), max_attempts=1)
+    for _ in range(4):  # one single-attempt call each below
+        reply_error(lambda_stub, status, code, message)
+    backend = backend_for(max_attempts=1)
 
     with pytest.raises(errors.ServiceError) as raw:
         backend.checkpoint_durable_execution(
@@ -459,14 +482,36 @@ def test_errors_are_classified_as_the_sdk_classifies_boto3s(
         adapter.checkpoint(ARN, "t1", [], None)
     assert via_adapter.value.is_retryable() is retryable
     assert via_adapter.value.response_metadata["HTTPStatusCode"] == status
+    lambda_stub.assert_all_consumed()
 
 
-def test_connection_failures_are_retryable_invocation_errors(backend_for: Any) -> None:
-    def refuse(_request: HttpRequest) -> HttpResponse:
+class Refusing:
+    """A transport whose every connection attempt is refused (a network
+    failure, which a queue of HTTP answers cannot express)."""
+
+    def __init__(self) -> None:
+        self.requests: list[HttpRequest] = []
+        self.closed = False
+
+    async def send(
+        self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+    ) -> HttpResponse:
+        self.requests.append(request)
         raise errors.ConnectError("connection refused")
 
-    backend, transport = backend_for(refuse, max_attempts=2)
-    with pytest.raises(sdk_errors.CheckpointError) as caught:
+    async def close(self) -> None:
+        self.closed = True
+
+
+def test_connection_failures_are_retryable_invocation_errors() -> None:
+    transport = Refusing()
+    backend = DurableServiceBackend(
+        region="us-east-1",
+        credentials=CREDS,
+        config=ClientConfig(max_attempts=2),
+        transport=transport,
+    )
+    with backend, pytest.raises(sdk_errors.CheckpointError) as caught:
         backend.checkpoint(ARN, "t1", [], None)
     assert caught.value.is_retryable()
     assert caught.value.error is None
@@ -475,53 +520,70 @@ def test_connection_failures_are_retryable_invocation_errors(backend_for: Any) -
     assert len(transport.requests) == 2
 
 
-def test_missing_checkpoint_token_is_refused_as_retryable(backend_for: Any) -> None:
-    backend, transport = backend_for()
+def test_missing_checkpoint_token_is_refused_as_retryable(
+    backend_for: Any, lambda_stub: LambdaStub
+) -> None:
+    backend = backend_for()
     with pytest.raises(sdk_errors.CheckpointError) as checkpoint:
         backend.checkpoint(ARN, "", [], None)
     with pytest.raises(sdk_errors.GetExecutionStateError) as state:
         backend.get_execution_state(ARN, "", "m")
     assert checkpoint.value.is_retryable() and state.value.is_retryable()
-    assert transport.requests == []
+    assert lambda_stub.calls == []
 
 
-def test_sdk_adapter_round_trip(backend_for: Any) -> None:
+def test_sdk_adapter_round_trip(backend_for: Any, lambda_stub: LambdaStub) -> None:
     state = {"Operations": OPERATIONS_WIRE[:2]}
-    backend, transport = backend_for(
-        lambda _r: json_response(
-            200, json.dumps({"CheckpointToken": "t2", "NewExecutionState": state}).encode()
-        )
-    )
+    for _ in range(2):
+        reply(lambda_stub, {"CheckpointToken": "t2", "NewExecutionState": state})
+    backend = backend_for()
     adapter = sdk_service.LambdaClient(backend)
     out = adapter.checkpoint(ARN, "t1", UPDATES, "ct")
     assert out == backend.checkpoint(ARN, "t1", UPDATES, "ct")
-    assert body(transport.requests[0]) == body(transport.requests[1])
+    first, second = sent(lambda_stub)
+    assert body(first) == body(second)
 
 
 # -- threads, lifecycle, imports --------------------------------------------
 
 
-def test_many_threads_share_one_backend(backend_for: Any) -> None:
-    seen: list[str] = []
-    lock = threading.Lock()
+class EchoingToken:
+    """Answers each checkpoint with a token derived from the one it sent:
+    with 48 threads at once the answer must depend on the request, which a
+    queue of answers cannot do."""
 
-    def answer(request: HttpRequest) -> HttpResponse:
-        sent = body(request)
-        with lock:
-            seen.append(sent["ClientToken"])
-        return json_response(
-            200, json.dumps({"CheckpointToken": sent["CheckpointToken"] + "'"}).encode()
-        )
+    def __init__(self) -> None:
+        self.client_tokens: list[str] = []
+        self._lock = threading.Lock()
 
-    backend, _ = backend_for(answer)
-    with ThreadPoolExecutor(8) as pool:
+    async def send(
+        self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+    ) -> HttpResponse:
+        sent_body = body(request)
+        with self._lock:
+            self.client_tokens.append(sent_body["ClientToken"])
+        reply_body = json.dumps({"CheckpointToken": sent_body["CheckpointToken"] + "'"})
+        return HttpResponse(status=200, headers=CIMultiDict(JSON), body=reply_body.encode())
+
+    async def close(self) -> None:
+        pass
+
+
+def test_many_threads_share_one_backend() -> None:
+    transport = EchoingToken()
+    with (
+        DurableServiceBackend(
+            region="us-east-1", credentials=CREDS, transport=transport
+        ) as backend,
+        ThreadPoolExecutor(8) as pool,
+    ):
         outputs = list(pool.map(lambda i: backend.checkpoint(ARN, f"t{i}", [], None), range(48)))
     assert [o.checkpoint_token for o in outputs] == [f"t{i}'" for i in range(48)]
-    assert len(set(seen)) == 48
+    assert len(set(transport.client_tokens)) == 48
 
 
-def test_close_and_context_manager() -> None:
-    transport = FakeTransport()
+def test_close_and_context_manager(lambda_stub: LambdaStub) -> None:
+    transport = lambda_stub.transport
     with DurableServiceBackend(
         region="us-east-1", credentials=CREDS, transport=transport
     ) as backend:
@@ -549,9 +611,10 @@ def test_importing_the_module_does_not_import_the_sdk() -> None:
 
 
 def test_protocol_methods_name_the_missing_sdk(
-    backend_for: Any, monkeypatch: pytest.MonkeyPatch
+    backend_for: Any, lambda_stub: LambdaStub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backend, transport = backend_for()
+    reply(lambda_stub, {})
+    backend = backend_for()
     _sdk.cache_clear()
     # None in sys.modules makes the import fail as if the package were absent.
     monkeypatch.setitem(sys.modules, "aws_durable_execution_sdk_python.lambda_service", None)
@@ -566,4 +629,4 @@ def test_protocol_methods_name_the_missing_sdk(
         )
     finally:
         _sdk.cache_clear()
-    assert len(transport.requests) == 1
+    assert len(lambda_stub.calls) == 1

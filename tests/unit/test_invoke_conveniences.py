@@ -6,16 +6,16 @@ import base64
 
 import pytest
 
-from lambda_client import Credentials, LambdaClient, errors, models
-from tests.fakes import FakeTransport, json_response
+from lambda_client import errors, models
+from lambda_client.testing import LambdaStub
 
-CREDS = Credentials(access_key_id="AKID", secret_access_key="SECRET")
+LOG = base64.b64encode("START RequestId: 1\nüñí END".encode()).decode()
 
 
-def make_client() -> tuple[LambdaClient, FakeTransport]:
-    log = base64.b64encode("START RequestId: 1\nüñí END".encode()).decode()
-    transport = FakeTransport(lambda _r: json_response(200, b'{"ok":1}', {"X-Amz-Log-Result": log}))
-    return LambdaClient(region="us-east-1", credentials=CREDS, transport=transport), transport
+def answered_stub() -> LambdaStub:
+    stub = LambdaStub()
+    stub.add_response("invoke", models.InvocationResponse(payload=b'{"ok":1}', log_result=LOG))
+    return stub
 
 
 @pytest.mark.parametrize(
@@ -29,24 +29,27 @@ def make_client() -> tuple[LambdaClient, FakeTransport]:
     ],
 )
 async def test_payload_forms(payload: object, sent: bytes) -> None:
-    client, transport = make_client()
-    await client.invoke(function_name="f", payload=payload)  # type: ignore[arg-type]
-    assert transport.requests[0].body == sent
+    stub = answered_stub()
+    async with stub.client() as client:
+        await client.invoke(function_name="f", payload=payload)  # type: ignore[arg-type]
+    assert stub.calls[0].http.body == sent
 
 
 async def test_bad_payloads_fail_before_sending() -> None:
-    client, transport = make_client()
-    with pytest.raises(errors.ParamValidationError) as info:
-        await client.invoke(function_name="f", payload={"when": object()})
-    assert info.value.errors[0][0] == "payload"
-    with pytest.raises(errors.ParamValidationError, match="expected bytes, str, dict or list"):
-        await client.invoke(function_name="f", payload=12)  # type: ignore[arg-type]
-    assert transport.requests == []
+    stub = LambdaStub()
+    async with stub.client() as client:
+        with pytest.raises(errors.ParamValidationError) as info:
+            await client.invoke(function_name="f", payload={"when": object()})
+        assert info.value.errors[0][0] == "payload"
+        with pytest.raises(errors.ParamValidationError, match="expected bytes, str, dict or list"):
+            await client.invoke(function_name="f", payload=12)  # type: ignore[arg-type]
+    assert stub.calls == []
 
 
 async def test_log_text_decodes_the_wire_value() -> None:
-    client, _ = make_client()
-    out = await client.invoke(function_name="f", log_type="Tail")
+    stub = answered_stub()
+    async with stub.client() as client:
+        out = await client.invoke(function_name="f", log_type="Tail")
     assert out.log_text == "START RequestId: 1\nüñí END"
     assert base64.b64decode(out.log_result or "") == out.log_text.encode()
     assert models.InvocationResponse(log_result="not base64!").log_text == "not base64!"

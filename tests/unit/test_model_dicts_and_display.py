@@ -72,14 +72,95 @@ def test_outputs_carry_response_metadata_like_boto3() -> None:
 def test_bad_dicts_name_every_problem() -> None:
     with pytest.raises(errors.ParamValidationError) as info:
         models.from_dict(models.CreateFunctionRequest, {"FunctionName": "f"})
-    assert {path for path, _ in info.value.errors} == {
-        "CreateFunctionRequest.role",
-        "CreateFunctionRequest.code",
+    # Paths are in the dict's own terms: wire names.
+    assert set(info.value.errors) == {
+        ("CreateFunctionRequest.Role", "is required"),
+        ("CreateFunctionRequest.Code", "is required"),
     }
     with pytest.raises(errors.ParamValidationError, match="SubnetIdz"):
         models.from_dict(models.VpcConfig, {"SubnetIdz": ["a"]})
     with pytest.raises(TypeError):
         models.to_dict({"FunctionName": "f"})
+
+
+def test_a_string_where_a_list_belongs_is_refused_with_its_path() -> None:
+    with pytest.raises(errors.ParamValidationError) as info:
+        models.from_dict(models.VpcConfig, {"SubnetIds": "subnet-123", "SecurityGroupIds": []})
+    assert info.value.errors == [("VpcConfig.SubnetIds", "expected list, got str")]
+
+
+def test_wrong_scalar_types_are_refused_with_their_paths() -> None:
+    data = {
+        "FunctionName": 7,
+        "MemorySize": "128",
+        "Timeout": True,
+        "Publish": "yes",
+        "Runtime": 3.12,
+        "Role": "arn:aws:iam::1:role/r",
+        "Code": {"ZipFile": 5},
+        "Layers": ["arn:1", None],
+        "Environment": {"Variables": {"K": 1}},
+        "Tags": ["not", "a", "map"],
+    }
+    with pytest.raises(errors.ParamValidationError) as info:
+        models.from_dict(models.CreateFunctionRequest, data)
+    assert dict(info.value.errors) == {
+        "CreateFunctionRequest.FunctionName": "expected str, got int",
+        "CreateFunctionRequest.MemorySize": "expected int, got str",
+        "CreateFunctionRequest.Timeout": "expected int, got bool",
+        "CreateFunctionRequest.Publish": "expected bool, got str",
+        "CreateFunctionRequest.Runtime": "expected str, got float",
+        "CreateFunctionRequest.Code.ZipFile": "expected bytes or str, got int",
+        "CreateFunctionRequest.Layers[1]": "expected str, got NoneType",
+        # A sensitive map: the entry's key is not shown.
+        "CreateFunctionRequest.Environment.Variables[<key>]": "expected str, got int",
+        "CreateFunctionRequest.Tags": "expected dict, got list",
+    }
+
+
+def test_numbers_may_be_given_as_int_where_a_float_belongs() -> None:
+    routing = models.from_dict(
+        models.AliasRoutingConfiguration, {"AdditionalVersionWeights": {"2": 1}}
+    )
+    assert routing.additional_version_weights == {"2": 1.0}
+    assert type(routing.additional_version_weights["2"]) is float
+
+
+async def test_an_output_with_response_metadata_round_trips() -> None:
+    from lambda_client.testing import LambdaStub
+
+    stub = LambdaStub()
+    stub.add_response(
+        "get_function",
+        models.GetFunctionResponse(
+            configuration=models.FunctionConfiguration(function_name="f", memory_size=256),
+            tags={"team": "a"},
+        ),
+    )
+    async with stub.client() as client:
+        out = await client.get_function(function_name="f")
+    dumped = models.to_dict(out)
+    assert dumped["ResponseMetadata"]["HTTPStatusCode"] == 200
+    again = models.from_dict(models.GetFunctionResponse, dumped)
+    assert again == out
+    assert again.response_metadata is not None
+    assert again.response_metadata.request_id == out.response_metadata.request_id  # type: ignore[union-attr]
+    assert models.to_dict(again) == dumped
+
+
+def test_bad_response_metadata_is_refused() -> None:
+    with pytest.raises(errors.ParamValidationError) as info:
+        models.from_dict(
+            models.GetFunctionResponse,
+            {"ResponseMetadata": {"HTTPStatusCode": "200", "Extra": 1}},
+        )
+    assert set(info.value.errors) == {
+        ("GetFunctionResponse.ResponseMetadata.Extra", "unknown member"),
+        ("GetFunctionResponse.ResponseMetadata.HTTPStatusCode", "expected int, got str"),
+    }
+    # Only outputs carry it.
+    with pytest.raises(errors.ParamValidationError, match="ResponseMetadata"):
+        models.from_dict(models.VpcConfig, {"ResponseMetadata": {}})
 
 
 def test_repr_shows_set_members_and_redacts_secrets() -> None:

@@ -8,18 +8,26 @@ from datetime import UTC, datetime
 import pytest
 from cattrs.errors import ForbiddenExtraKeysError
 
-from lambda_client import Credentials, LambdaClient, errors, models
+from lambda_client import LambdaClient, errors, models
 from lambda_client._runtime.serde import converter, make_converter
-from tests.fakes import FakeTransport, json_response
+from lambda_client.testing import LambdaStub
 
-CREDS = Credentials(access_key_id="AKID", secret_access_key="SECRET")
+#: Attempts a call makes by default: an answer that is retried is queued this often.
+ATTEMPTS = 3
+
+
+def stub_answering(status: int, body: bytes, headers: dict[str, str] | None = None) -> LambdaStub:
+    """A stub that gives every attempt of the next call the same raw answer."""
+    stub = LambdaStub()
+    for _ in range(ATTEMPTS):
+        stub.add_http(status, headers or {}, body)
+    return stub
 
 
 def client_answering(
     status: int, body: bytes, headers: dict[str, str] | None = None
 ) -> LambdaClient:
-    transport = FakeTransport(lambda _r: json_response(status, body, headers))
-    return LambdaClient(region="us-east-1", credentials=CREDS, transport=transport)
+    return stub_answering(status, body, headers).client()
 
 
 async def test_unknown_enum_values_parse_and_round_trip() -> None:
@@ -107,11 +115,13 @@ async def test_error_code_sources(headers: dict[str, str], body: bytes, code: st
 
 async def test_throttling_error_members() -> None:
     body = b'{"Type": "User", "message": "slow down", "Reason": "CallerRateLimitExceeded"}'
-    client = client_answering(
+    stub = stub_answering(
         429, body, {"x-amzn-ErrorType": "TooManyRequestsException", "Retry-After": "7"}
     )
     with pytest.raises(errors.TooManyRequestsException) as info:
-        await client.get_function(function_name="f")
+        await stub.client().get_function(function_name="f")
+    # Retried after at least the 7 s asked for, on the stub's virtual clock.
+    assert len(stub.slept) == ATTEMPTS - 1 and all(d >= 7 for d in stub.slept)
     e = info.value
     assert (e.message, e.type, e.retry_after_seconds) == ("slow down", "User", "7")
     assert e.reason is models.ThrottleReason.CALLER_RATE_LIMIT_EXCEEDED
@@ -177,3 +187,39 @@ def test_models_are_keyword_only_with_none_defaults() -> None:
     with pytest.raises(TypeError):
         models.VpcConfig(["subnet"])  # type: ignore[misc]
     assert models.VpcConfig().subnet_ids is None
+
+
+def test_every_error_is_built_from_its_members_by_keyword() -> None:
+    from lambda_client._generated.errors import ERRORS_BY_CODE
+
+    for code, cls in ERRORS_BY_CODE.items():
+        bare = cls()
+        assert (bare.code, bare.status_code, bare.request_id, bare.message) == (
+            code,
+            cls.default_status,
+            None,
+            None,
+        )
+        members = {attr: f"{attr}-value" for attr, *_ in cls._members}
+        built = cls(**members, request_id="req-9")
+        for attr, wire, *_ in cls._members:
+            assert str(getattr(built, attr)) == f"{attr}-value", (code, attr)
+            if attr != "message":
+                assert built.fields[wire] == f"{attr}-value", (code, attr)
+        assert built.request_id == "req-9"
+
+
+def test_error_keywords_match_what_a_parsed_error_holds() -> None:
+    built = errors.TooManyRequestsException(
+        message="slow", retry_after_seconds="1", reason="CallerRateLimitExceeded", type="User"
+    )
+    assert built.reason is models.ThrottleReason.CALLER_RATE_LIMIT_EXCEEDED
+    response = built.response
+    assert response.pop("ResponseMetadata")["HTTPStatusCode"] == 429
+    assert response == {
+        "Error": {"Code": "TooManyRequestsException", "Message": "slow"},
+        "retryAfterSeconds": "1",
+        "Type": "User",
+        "Reason": "CallerRateLimitExceeded",
+    }
+    assert str(built) == "TooManyRequestsException: slow"

@@ -15,6 +15,8 @@ from lambda_client._generated.operations import OPERATIONS
 
 MODEL = load_model().service
 SHAPES = MODEL["shapes"]
+OPERATION_METHODS = {xform_name(name) for name in MODEL["operations"]}
+ERROR_SHAPES = {name for name, shape in SHAPES.items() if shape.get("exception")}
 
 
 def test_top_level_names() -> None:
@@ -39,7 +41,9 @@ def test_top_level_names() -> None:
 
 
 def test_every_operation_is_a_keyword_only_async_method() -> None:
-    assert len(MODEL["operations"]) == 88
+    # Every operation of the pinned model, whatever their number.
+    operations = {name for name in dir(LambdaClient) if name in OPERATION_METHODS}
+    assert operations == set(OPERATION_METHODS)
     for op_name, op in MODEL["operations"].items():
         method = getattr(LambdaClient, xform_name(op_name))
         assert inspect.iscoroutinefunction(method), op_name
@@ -60,7 +64,8 @@ def test_every_structure_is_an_attrs_model_with_wire_names() -> None:
         for name, shape in SHAPES.items()
         if shape["type"] == "structure" and not shape.get("exception")
     ]
-    assert len(structures) + 56 == 328
+    enums = {n for n, s in SHAPES.items() if s["type"] == "string" and "enum" in s}
+    assert set(structures) | enums <= set(models.__all__)
     for name in structures:
         cls = getattr(models, name)
         assert attrs.has(cls), name
@@ -77,9 +82,9 @@ def test_every_enum_is_exposed_under_its_model_name() -> None:
 
 
 def test_every_error_shape_is_a_typed_exception() -> None:
-    shapes = [n for n, s in SHAPES.items() if s.get("exception")]
-    assert len(shapes) == 56
-    for name in shapes:
+    assert set(errors.ERRORS_BY_CODE) == ERROR_SHAPES
+    assert set(errors.__all__) >= ERROR_SHAPES
+    for name in ERROR_SHAPES:
         cls = getattr(errors, name)
         assert issubclass(cls, errors.ServiceError)
         assert issubclass(cls, errors.LambdaClientError)
@@ -93,11 +98,63 @@ def test_models_module_is_lazy_and_lists_everything() -> None:
         models.NoSuchShape  # noqa: B018
 
 
+def test_testing_and_transport_names() -> None:
+    # Tests outside the repository rely on these (DESIGN section 1, turn 2).
+    import lambda_client.testing
+    import lambda_client.transport
+    from lambda_client.testing import LambdaStub
+
+    assert sorted(lambda_client.testing.__all__) == [
+        "LOCAL_CREDENTIALS",
+        "LOCAL_REGION",
+        "LambdaStub",
+        "LocalLambda",
+        "STUB_CREDENTIALS",
+        "StubCall",
+        "StubError",
+        "StubTransport",
+        "VirtualClock",
+    ]
+    assert sorted(lambda_client.transport.__all__) == [
+        "AiohttpTransport",
+        "HttpRequest",
+        "HttpResponse",
+        "ResponseStream",
+        "Transport",
+    ]
+    for module in (lambda_client.testing, lambda_client.transport):
+        for name in module.__all__:
+            assert hasattr(module, name), name
+    for method in (
+        "add_response",
+        "add_error",
+        "add_http",
+        "add_stream",
+        "client",
+        "blocking_client",
+        "assert_all_consumed",
+    ):
+        assert callable(getattr(LambdaStub, method)), method
+    stub = LambdaStub()
+    assert stub.calls == [] and stub.slept == []
+    assert "transport" in inspect.signature(LambdaClient).parameters
+
+
 def test_operation_descriptors_match_the_model() -> None:
     assert set(OPERATIONS) == set(MODEL["operations"])
     for name, spec in OPERATIONS.items():
         http = MODEL["operations"][name]["http"]
         assert (spec.http_method, spec.uri) == (http["method"], http["requestUri"])
+
+
+def test_environment_names() -> None:
+    assert issubclass(errors.EventLoopError, errors.LambdaClientError)
+    assert issubclass(errors.EventLoopError, RuntimeError)
+    assert issubclass(errors.InsecureConnectionWarning, UserWarning)
+    assert {"EventLoopError", "InsecureConnectionWarning"} <= set(errors.__all__)
+    for cls in (LambdaClient, lambda_client.BlockingLambdaClient):
+        params = inspect.signature(cls.with_options).parameters
+        assert list(params)[1:] == ["read_timeout", "connect_timeout", "max_attempts", "retry_mode"]
 
 
 def test_config_and_credentials_names() -> None:
@@ -109,9 +166,64 @@ def test_config_and_credentials_names() -> None:
         "retry_mode",
         "max_pool_connections",
         "user_agent_extra",
+        "verify",
+        "client_cert",
+        "proxies",
+        "proxies_config",
+        "ignore_configured_endpoint_urls",
+        "user_agent_appid",
+        "telemetry",
+        "strict_enums",
+        "propagate_client_context",
     } <= fields
     creds = Credentials(access_key_id="AKID", secret_access_key="s3cret", session_token="TOKEN-9f2")
     assert "s3cret" not in repr(creds) and "TOKEN-9f2" not in repr(creds)
+
+
+def test_hand_written_error_names() -> None:
+    generated = {n for n, s in SHAPES.items() if s.get("exception")} | {"ERRORS_BY_CODE"}
+    assert sorted(set(errors.__all__) - generated) == sorted(
+        [
+            "ChecksumMismatchError",
+            "ClientClosedError",
+            "ConfigError",
+            "ConnectError",
+            "ConnectTimeoutError",
+            "ConnectionClosedError",
+            "CredentialsError",
+            "DeserializationError",
+            "EndpointResolutionError",
+            "EventLoopError",
+            "EventStreamError",
+            "ForeignCause",
+            "FunctionUrlAuthError",
+            "FunctionUrlError",
+            "FunctionUrlFunctionError",
+            "FunctionUrlHTTPError",
+            "FunctionUrlPayloadTooLargeError",
+            "FunctionUrlThrottledError",
+            "InsecureConnectionWarning",
+            "InvalidFrameError",
+            "LambdaClientError",
+            "NoCredentialsError",
+            "PaginationError",
+            "ParamValidationError",
+            "ReadTimeoutError",
+            "ServiceError",
+            "TransportError",
+            "TruncatedStreamError",
+            "UnknownServiceError",
+            "WaiterError",
+            "WaiterFailureError",
+            "WaiterTimeoutError",
+            "WaiterUnexpectedError",
+        ]
+    )
+    # A closed client is not a transport failure: nothing was sent.
+    assert issubclass(errors.ClientClosedError, errors.LambdaClientError)
+    assert not issubclass(errors.ClientClosedError, errors.TransportError)
+    # Never raised: it stands in, as __cause__, for another library's exception.
+    assert not issubclass(errors.ForeignCause, errors.LambdaClientError)
 
 
 def test_function_url_names() -> None:

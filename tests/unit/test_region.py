@@ -92,8 +92,9 @@ def test_quoted_profile_name(config_env: dict[str, str]) -> None:
 
 def test_named_profile_needs_profile_prefix(config_env: dict[str, str]) -> None:
     # "[prod]" is not a profile in the config file (only the credentials file
-    # uses bare names).
-    assert resolve_region(None, profile="prod", env=config_env) is None
+    # uses bare names), so naming it is an error, as in botocore.
+    with pytest.raises(ConfigError, match="'prod' is not in"):
+        resolve_region(None, profile="prod", env=config_env)
 
 
 def test_profile_without_region(config_env: dict[str, str]) -> None:
@@ -101,7 +102,10 @@ def test_profile_without_region(config_env: dict[str, str]) -> None:
 
 
 def test_unknown_profile(config_env: dict[str, str]) -> None:
-    assert resolve_region(None, profile="nope", env=config_env) is None
+    # botocore raises ProfileNotFound: falling back to defaults would send
+    # the calls somewhere the user did not configure.
+    with pytest.raises(ConfigError, match="'nope' is not in"):
+        resolve_region(None, profile="nope", env=config_env)
 
 
 def test_profile_default_section_form(isolated: Path) -> None:

@@ -6,21 +6,24 @@ import re
 
 import pytest
 
-from lambda_client import Credentials, LambdaClient
-from tests.fakes import FakeTransport
+from lambda_client import models
+from lambda_client.testing import LambdaStub
 
-CREDS = Credentials(access_key_id="AKID", secret_access_key="SECRET")
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+SETTINGS = models.GetAccountSettingsResponse()
 
 
-async def test_invocation_ids_are_distinct_uuid4s_and_user_agent_is_set() -> None:
-    transport = FakeTransport()
-    client = LambdaClient(region="us-east-1", credentials=CREDS, transport=transport)
+async def test_invocation_ids_are_distinct_uuid4s_and_user_agent_is_set(
+    lambda_stub: LambdaStub,
+) -> None:
+    for _ in range(50):
+        lambda_stub.add_response("get_account_settings", SETTINGS)
+    client = lambda_stub.client()
     for _ in range(50):
         await client.get_account_settings()
-    ids = [r.headers["amz-sdk-invocation-id"] for r in transport.requests]
+    ids = [call.http.headers["amz-sdk-invocation-id"] for call in lambda_stub.calls]
     assert len(set(ids)) == 50 and all(UUID4.match(i) for i in ids)
-    assert transport.requests[0].headers["user-agent"].startswith("lambda-client/")
+    assert lambda_stub.calls[0].http.headers["user-agent"].startswith("lambda-client/")
 
 
 async def test_recursion_trace_id_is_forwarded_only_inside_lambda(
@@ -28,19 +31,20 @@ async def test_recursion_trace_id_is_forwarded_only_inside_lambda(
 ) -> None:
     monkeypatch.setenv("_X_AMZN_TRACE_ID", "Root=1-abc;Parent=def;Sampled=1")
     monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
-    outside = FakeTransport()
-    await LambdaClient(
-        region="us-east-1", credentials=CREDS, transport=outside
-    ).get_account_settings()
-    assert "x-amzn-trace-id" not in outside.requests[0].headers
+    outside = LambdaStub()
+    outside.add_response("get_account_settings", SETTINGS)
+    await outside.client().get_account_settings()
+    assert "x-amzn-trace-id" not in outside.calls[0].http.headers
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "caller")
-    inside = FakeTransport()
-    client = LambdaClient(region="us-east-1", credentials=CREDS, transport=inside)
+    inside = LambdaStub()
+    inside.add_response("get_account_settings", SETTINGS)
+    inside.add_response("get_account_settings", SETTINGS)
+    client = inside.client()
     await client.get_account_settings()
     monkeypatch.setenv("_X_AMZN_TRACE_ID", "Root=1-next")
     await client.get_account_settings()
-    assert [r.headers["x-amzn-trace-id"] for r in inside.requests] == [
+    assert [call.http.headers["x-amzn-trace-id"] for call in inside.calls] == [
         "Root=1-abc;Parent=def;Sampled=1",
         "Root=1-next",
     ]

@@ -16,11 +16,11 @@ from lambda_client._generated.endpoint_rules import PARTITIONS, RULESET
 from lambda_client._runtime import endpoints
 from lambda_client._runtime.endpoints import (
     ResolvedEndpoint,
-    configured_endpoint_url,
     evaluate_rule_set,
     resolve_endpoint,
 )
 from lambda_client._runtime.exceptions import EndpointResolutionError
+from lambda_client._runtime.shared_config import configured_endpoint_url
 
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = REPO / "tests" / "fixtures" / "endpoints" / "lambda-endpoint-tests-1.json"

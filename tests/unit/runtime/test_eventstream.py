@@ -1076,3 +1076,12 @@ async def test_iter_messages_yields_good_messages_before_a_bad_frame() -> None:
         async for message in iter_messages(from_list([good + bytes(bad)])):
             seen.append(message)
     assert [m.payload for m in seen] == [b"ok"]
+
+
+def test_text_that_is_not_utf8_is_an_encode_error() -> None:
+    # A lone surrogate is a str but no UTF-8: the encoder's own error, not
+    # a UnicodeEncodeError from inside it.
+    with pytest.raises(FrameEncodeError, match="UTF-8"):
+        encode_message({"name": "\ud800"})
+    with pytest.raises(FrameEncodeError, match="UTF-8"):
+        encode_message({"\ud800": "value"})

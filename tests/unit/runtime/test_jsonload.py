@@ -78,3 +78,55 @@ def test_integers_beyond_64_bits_still_parse(parser: str) -> None:
 def test_what_neither_accepts_fails_like_json_loads(parser: str, body: bytes) -> None:
     with pytest.raises(ValueError):
         jsonload.loads(body)
+
+
+# -- limits ---------------------------------------------------------------------------
+
+_NESTED = st.recursive(
+    st.integers() | st.text(alphabet='ab[]{}"\\\n/u', max_size=6),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(alphabet='ab[]{}"\\', max_size=4), children, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+def _reference_depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_reference_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_reference_depth(v) for v in value), default=0)
+    return 0
+
+
+@given(value=_NESTED, indent=st.sampled_from([None, 1]))
+def test_depth_is_measured_exactly_whatever_the_strings_hold(
+    value: Any, indent: int | None
+) -> None:
+    # Brackets, quotes and backslashes inside strings must not count.
+    body = json.dumps(value, indent=indent, ensure_ascii=indent is None).encode()
+    assert jsonload.depth(body, 1000) == _reference_depth(value)
+
+
+@pytest.mark.usefixtures("parser")
+@pytest.mark.parametrize("depth", [65, 1000, 1025, 5000, 100_000])
+@pytest.mark.parametrize("kind", ["list", "object"])
+def test_documents_nested_past_the_limit_are_refused(depth: int, kind: str) -> None:
+    opening, closing = (b"[", b"]") if kind == "list" else (b'{"a":', b"}")
+    body = opening * depth + b"1" + closing * depth
+    with pytest.raises(jsonload.JsonLimitError, match="nested deeper than 64"):
+        jsonload.loads(body)
+
+
+@pytest.mark.usefixtures("parser")
+def test_the_limit_itself_is_accepted() -> None:
+    body = b"[" * jsonload.MAX_DEPTH + b"]" * jsonload.MAX_DEPTH
+    assert jsonload.loads(body) is not None
+
+
+def test_bodies_over_the_size_limit_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsonload, "MAX_BYTES", 10)
+    assert jsonload.loads(b"[1,2,3,4]") == [1, 2, 3, 4]
+    with pytest.raises(jsonload.JsonLimitError, match="larger than 10 bytes"):
+        jsonload.loads(b"[1,2,3,4,5]")

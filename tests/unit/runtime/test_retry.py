@@ -527,7 +527,20 @@ def test_server_clock_offset(date: str, sent: float, received: float, offset: fl
     assert server_clock_offset(date, sent, received) == pytest.approx(offset)
 
 
-@pytest.mark.parametrize("date", [None, "", "yesterday", "Mon, 99 Foo 2024 00:00:00 GMT"])
+@pytest.mark.parametrize(
+    "date",
+    [
+        None,
+        "",
+        "yesterday",
+        "Mon, 99 Foo 2024 00:00:00 GMT",
+        # Years that overflow the parser, the platform, or what a signature can carry.
+        "01 Jan 10000000000000000000000 00:00:00 GMT",
+        "Fri, 01 Jan 99999999 00:00:00 GMT",
+        "Fri, 31 Dec 9999 23:59:59 -2359",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+    ],
+)
 def test_server_clock_offset_without_a_usable_date(date: str | None) -> None:
     assert server_clock_offset(date, EPOCH_2024, EPOCH_2024) is None
 

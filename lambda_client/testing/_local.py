@@ -1,6 +1,6 @@
 """A local Lambda endpoint for tests, demos and notebooks.
 
-:class:`LocalLambda` runs moto's server in this process on 127.0.0.1 in its
+`LocalLambda` runs moto's server in this process on 127.0.0.1 in its
 Docker-free mode: functions are stored and managed like real ones, and an
 invocation returns its payload. It needs ``moto[server]``, which is not a
 dependency of lambda_client; install it where you use this.
@@ -14,8 +14,8 @@ import urllib.request
 from types import TracebackType
 from typing import Any, Self
 
-from ._runtime.exceptions import ConfigError
-from .credentials import Credentials
+from .._runtime.exceptions import ConfigError
+from ..credentials import Credentials
 
 #: moto accepts any credentials; these make that explicit.
 LOCAL_CREDENTIALS = Credentials(access_key_id="local", secret_access_key="local")  # noqa: S106
