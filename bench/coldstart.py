@@ -15,15 +15,13 @@ Variants: raw aiohttp (session, GET, ``json.loads``: the floor), lambda_client
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from . import fixtures
+from .startup import PRELUDE, run_program
 
-_PRELUDE = "import time; _t0 = time.perf_counter(); _c0 = time.process_time()\n"
 # Each program sets _t (seconds to the answer), _c (CPU seconds to the
 # answer) and _i (seconds to import the library) before this runs.
 _REPORT = """
@@ -120,26 +118,14 @@ FLOOR = "aiohttp"
 
 
 def program(variant: str, url: str) -> str:
-    return _PRELUDE + SNIPPETS[variant].format(url=url, **_ARGS) + _REPORT
+    return PRELUDE + SNIPPETS[variant].format(url=url, **_ARGS) + _REPORT
 
 
 def run_once(python: str, variant: str, url: str, env: dict[str, str], cwd: str) -> dict[str, Any]:
     started = time.perf_counter()
-    done = subprocess.run(
-        [python, "-c", program(variant, url)],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    process_seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"cold-start probe {variant} failed:\n{done.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_program(python, program(variant, url), env, cwd, f"cold-start probe {variant}")
     # Interpreter start-up and exit included: what the parent waited for.
-    result["process_seconds"] = process_seconds
+    result["process_seconds"] = time.perf_counter() - started
     return result
 
 

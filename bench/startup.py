@@ -15,9 +15,10 @@ from typing import Any
 
 from . import fixtures
 
-# Every snippet starts the clock before its first import and prints
-# {"seconds", "cpu", "rss"} with its client still alive.
-_PRELUDE = "import time; _t0 = time.perf_counter(); _c0 = time.process_time()\n"
+#: The first line of every probe program (here and in coldstart.py): the
+#: clock starts before its first import. Each snippet here prints
+#: {"seconds", "cpu", "rss"} with its client still alive.
+PRELUDE = "import time; _t0 = time.perf_counter(); _c0 = time.process_time()\n"
 _REPORT = """
 _t = time.perf_counter() - _t0
 _c = time.process_time() - _c0
@@ -81,12 +82,13 @@ client = _loop.run_until_complete(_make())
 
 
 def program(variant: str) -> str:
-    return _PRELUDE + SNIPPETS[variant].format(**_CREDS) + _REPORT
+    return PRELUDE + SNIPPETS[variant].format(**_CREDS) + _REPORT
 
 
-def run_once(python: str, variant: str, env: dict[str, str], cwd: str) -> dict[str, Any]:
+def run_program(python: str, code: str, env: dict[str, str], cwd: str, what: str) -> dict[str, Any]:
+    """Run a probe program in a fresh interpreter; the JSON object it printed last."""
     done = subprocess.run(
-        [python, "-c", program(variant)],
+        [python, "-c", code],
         env=env,
         cwd=cwd,
         capture_output=True,
@@ -95,9 +97,13 @@ def run_once(python: str, variant: str, env: dict[str, str], cwd: str) -> dict[s
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"start-up probe {variant} failed:\n{done.stderr}")
+        raise RuntimeError(f"{what} failed:\n{done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def run_once(python: str, variant: str, env: dict[str, str], cwd: str) -> dict[str, Any]:
+    return run_program(python, program(variant), env, cwd, f"start-up probe {variant}")
 
 
 def measure(
