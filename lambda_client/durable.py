@@ -29,7 +29,10 @@ from typing import TYPE_CHECKING, Any, Self
 import attrs
 
 from ._runtime.enums import OpenEnum
-from ._runtime.exceptions import LambdaClientError, ParamValidationError
+from ._runtime.exceptions import (
+    DurableSdkNotInstalledError,
+    ParamValidationError,
+)
 from ._runtime.http import ResponseMetadata
 from ._runtime.messages import foreign_cause, structure_problem_pairs, type_name
 from .blocking import BlockingLambdaClient
@@ -52,10 +55,6 @@ _SDK_DISTRIBUTION = "aws-durable-execution-sdk-python"
 
 #: The page size the SDK asks for when it fetches state itself.
 _DEFAULT_STATE_PAGE = 1000
-
-
-class DurableSdkNotInstalledError(LambdaClientError, ImportError):
-    """The AWS Durable Execution SDK is needed for this and is not installed."""
 
 
 class _Sdk:

@@ -3,8 +3,8 @@ per error shape of the Lambda model (``errors.ResourceNotFoundException``)."""
 
 from ._generated.errors import *  # noqa: F403
 from ._generated.errors import __all__ as _generated_all
-from ._runtime.eventstream import ChecksumMismatchError, InvalidFrameError, TruncatedStreamError
 from ._runtime.exceptions import (
+    ChecksumMismatchError,
     ClientClosedError,
     ConfigError,
     ConnectError,
@@ -13,28 +13,31 @@ from ._runtime.exceptions import (
     CredentialsError,
     DeserializationError,
     EndpointResolutionError,
+    EventLoopError,
     EventStreamError,
     ForeignCause,
-    LambdaClientError,
-    NoCredentialsError,
-    ParamValidationError,
-    ReadTimeoutError,
-    ServiceError,
-    TransportError,
-    UnknownServiceError,
-)
-from ._runtime.function_url_errors import (
     FunctionUrlAuthError,
     FunctionUrlError,
     FunctionUrlFunctionError,
     FunctionUrlHTTPError,
     FunctionUrlPayloadTooLargeError,
     FunctionUrlThrottledError,
+    InsecureConnectionWarning,
+    InvalidFrameError,
+    LambdaClientError,
+    NoCredentialsError,
+    PaginationError,
+    ParamValidationError,
+    ReadTimeoutError,
+    ServiceError,
+    TransportError,
+    TruncatedStreamError,
+    UnknownServiceError,
+    WaiterError,
+    WaiterFailureError,
+    WaiterTimeoutError,
+    WaiterUnexpectedError,
 )
-from ._runtime.loops import EventLoopError
-from ._runtime.tls import InsecureConnectionWarning
-from .paginator import PaginationError
-from .waiter import WaiterError, WaiterFailureError, WaiterTimeoutError, WaiterUnexpectedError
 
 __all__ = [
     "ChecksumMismatchError",

@@ -33,7 +33,13 @@ from typing import overload
 from attrs import field, frozen
 
 from .crc import crc32_function
-from .exceptions import EventStreamError
+from .exceptions import (
+    ChecksumMismatchError,
+    EventStreamError,
+    FrameEncodeError,
+    InvalidFrameError,
+    TruncatedStreamError,
+)
 
 __all__ = [
     "MAX_HEADERS_LENGTH",
@@ -118,31 +124,6 @@ _UUID = 9
 # sections are rare and not worth holding at all.
 _HEADERS_CACHE_LIMIT = 32
 _HEADERS_CACHE_MAX_SECTION = 512
-
-
-class InvalidFrameError(EventStreamError):
-    """A frame's structure is wrong: bad lengths, headers or header values."""
-
-
-class ChecksumMismatchError(EventStreamError):
-    """A prelude or message CRC32 does not match the bytes it covers.
-
-    ``part`` is ``"prelude"`` or ``"message"``.
-    """
-
-    def __init__(self, message: str, *, part: str, expected: int, computed: int) -> None:
-        super().__init__(message)
-        self.part = part
-        self.expected = expected
-        self.computed = computed
-
-
-class TruncatedStreamError(EventStreamError):
-    """The stream ended part-way through a frame."""
-
-
-class FrameEncodeError(EventStreamError, ValueError):
-    """Headers or payload given to `encode_message()` cannot be encoded."""
 
 
 def _freeze_headers(headers: Mapping[str, HeaderValue]) -> Mapping[str, HeaderValue]:

@@ -1,4 +1,4 @@
-"""The exception tree. Every exception the library raises derives from
+"""The exception tree, all of it in this module. Every exception the library raises derives from
 `LambdaClientError`. A foreign exception (aiohttp's, the standard
 library's, botocore's) is never formatted into a message and never chained
 as it is: what the library chains is a `ForeignCause` built from an
@@ -12,6 +12,7 @@ LambdaClientError
 ├── CredentialsError
 │   └── NoCredentialsError
 ├── ClientClosedError                the client was closed; nothing was sent
+├── EventLoopError                   the client was used from two running loops (also a RuntimeError)
 ├── TransportError                   the HTTP exchange failed
 │   ├── ConnectError                 never reached the server: safe to resend
 │   │   └── ConnectTimeoutError
@@ -19,19 +20,38 @@ LambdaClientError
 │   └── ConnectionClosedError        sent, answer cut off: the server may have acted
 ├── DeserializationError             the response could not be understood
 ├── EventStreamError                 a response stream frame was bad
+│   ├── InvalidFrameError
+│   ├── ChecksumMismatchError
+│   └── TruncatedStreamError
+├── PaginationError                  the service broke the paging protocol
+├── WaiterError                      a waiter stopped short of success
+│   ├── WaiterFailureError
+│   ├── WaiterTimeoutError
+│   └── WaiterUnexpectedError
+├── FunctionUrlError                 a function URL answered 400 or above
+│   ├── FunctionUrlAuthError         401/403
+│   ├── FunctionUrlPayloadTooLargeError  413
+│   ├── FunctionUrlThrottledError    429
+│   ├── FunctionUrlFunctionError     502
+│   └── FunctionUrlHTTPError         any other
+├── DurableSdkNotInstalledError      (lambda_client.durable; also an ImportError)
 └── ServiceError                     the service answered with an error
     ├── UnknownServiceError          an error code the model does not know
-    └── <one class per modelled error shape>   (lambda_client.errors)
+    └── <one class per modelled error shape>   (generated, lambda_client.errors)
 
 ForeignCause                         never raised: the __cause__ standing in
                                      for a foreign exception
+InsecureConnectionWarning            a warning (UserWarning): TLS verification is off
 ```
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
+
+if TYPE_CHECKING:
+    from .waiter import Acceptor
 
 
 class LambdaClientError(Exception):
@@ -266,3 +286,208 @@ def _rebuild_service_error(cls: type[ServiceError], kwargs: dict[str, Any]) -> S
 
 class UnknownServiceError(ServiceError):
     """An error whose code this version of the model does not know."""
+
+
+# -- event streams -------------------------------------------------------------
+
+
+class InvalidFrameError(EventStreamError):
+    """A frame's structure is wrong: bad lengths, headers or header values."""
+
+
+class ChecksumMismatchError(EventStreamError):
+    """A prelude or message CRC32 does not match the bytes it covers.
+
+    ``part`` is ``"prelude"`` or ``"message"``.
+    """
+
+    def __init__(self, message: str, *, part: str, expected: int, computed: int) -> None:
+        super().__init__(message)
+        self.part = part
+        self.expected = expected
+        self.computed = computed
+
+
+class TruncatedStreamError(EventStreamError):
+    """The stream ended part-way through a frame."""
+
+
+class FrameEncodeError(EventStreamError, ValueError):
+    """Headers or payload given to `encode_message()` cannot be encoded."""
+
+
+# -- paginators and waiters ----------------------------------------------------
+
+
+class PaginationError(LambdaClientError):
+    """The service broke the paging protocol (it repeated a marker)."""
+
+
+class WaiterError(LambdaClientError):
+    """A waiter stopped without reaching success.
+
+    ``last_response`` / ``last_error`` hold what the last poll returned or
+    raised, ``acceptor`` the rule that matched (None if none did), and
+    ``attempts`` the number of polls.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        waiter: str,
+        attempts: int,
+        last_response: Any = None,
+        last_error: BaseException | None = None,
+        acceptor: Acceptor | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.waiter = waiter
+        self.attempts = attempts
+        self.last_response = last_response
+        self.last_error = last_error
+        self.acceptor = acceptor
+
+
+class WaiterFailureError(WaiterError):
+    """A failure acceptor matched: the resource will not reach the wanted state."""
+
+
+class WaiterTimeoutError(WaiterError):
+    """``max_attempts`` polls or the overall ``timeout`` ran out first."""
+
+
+class WaiterUnexpectedError(WaiterError):
+    """A poll raised an error no acceptor expects."""
+
+
+# -- the client's surroundings: event loops, TLS, the durable SDK ---------------
+
+
+class EventLoopError(LambdaClientError, RuntimeError):
+    """The client was used from two running event loops at the same time."""
+
+
+class InsecureConnectionWarning(UserWarning):
+    """TLS certificates are not verified (``ClientConfig(verify=False)``)."""
+
+
+class DurableSdkNotInstalledError(LambdaClientError, ImportError):
+    """The AWS Durable Execution SDK is needed for this and is not installed."""
+
+
+# -- function URLs ---------------------------------------------------------------
+
+
+class FunctionUrlError(LambdaClientError):
+    """A function URL answered with a status of 400 or above.
+
+    ``status``, ``request_id`` (``x-amzn-RequestId``), ``headers``,
+    ``error_type`` (the ``x-amzn-ErrorType`` code AWS puts on the errors it
+    generates; ``None`` when the function itself answered), ``message``
+    (AWS's message, or the start of the body), ``body`` (the body as text,
+    at most 4 KiB, with the request's signature, session token or own
+    ``Authorization`` value blanked out should the function echo them), ``method`` and ``url`` (without the
+    query string) of the request, and ``retry_after`` (seconds the server
+    asked the client to wait, if it did).
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        method: str,
+        url: str,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        error_type: str | None = None,
+        message: str | None = None,
+        body: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        who = f"AWS {error_type}" if error_type else "the function"
+        text = f"HTTP {status} from {method} {url} ({who}"
+        if request_id:
+            text += f", request id {request_id}"
+        text += ")"
+        if message:
+            text += f": {message}"
+        super().__init__(text)
+        self.status = status
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+        self.headers: Mapping[str, str] = headers or {}
+        self.error_type = error_type
+        self.message = message
+        self.body = body
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructors do not pickle by default; worker pools
+        # move errors between processes.
+        return (
+            _rebuild_function_url_error,
+            (
+                type(self),
+                {
+                    "status": self.status,
+                    "method": self.method,
+                    "url": self.url,
+                    "request_id": self.request_id,
+                    "headers": dict(self.headers),
+                    "error_type": self.error_type,
+                    "message": self.message,
+                    "body": self.body,
+                    "retry_after": self.retry_after,
+                },
+            ),
+        )
+
+
+def _rebuild_function_url_error(
+    cls: type[FunctionUrlError], kwargs: dict[str, Any]
+) -> FunctionUrlError:
+    return cls(**kwargs)
+
+
+class FunctionUrlAuthError(FunctionUrlError):
+    """401 or 403: the request was not allowed. From AWS (``error_type``
+    set) this is a signature that does not match (``InvalidSignatureException``),
+    an expired or invalid token, or missing ``lambda:InvokeFunctionUrl`` /
+    ``lambda:InvokeFunction`` permission (``AccessDeniedException``)."""
+
+
+class FunctionUrlPayloadTooLargeError(FunctionUrlError):
+    """413: the request (or, for AWS, the event built from it) is over the
+    function URL's payload limit (6 MB for a synchronous invocation)."""
+
+
+class FunctionUrlThrottledError(FunctionUrlError):
+    """429: too many requests (for AWS: the function's or the account's
+    concurrency is exhausted). Retried after at least ``retry_after`` seconds
+    until the call's attempts run out."""
+
+
+class FunctionUrlFunctionError(FunctionUrlError):
+    """502: the function failed to produce an answer (an unhandled exception,
+    a timeout, an answer Lambda could not turn into an HTTP response), or
+    the function itself answered 502."""
+
+
+class FunctionUrlHTTPError(FunctionUrlError):
+    """Any other status of 400 or above."""
+
+
+_BY_STATUS: dict[int, type[FunctionUrlError]] = {
+    401: FunctionUrlAuthError,
+    403: FunctionUrlAuthError,
+    413: FunctionUrlPayloadTooLargeError,
+    429: FunctionUrlThrottledError,
+    502: FunctionUrlFunctionError,
+}
+
+
+def error_class(status: int) -> type[FunctionUrlError]:
+    """The class for an error status (400 or above)."""
+    return _BY_STATUS.get(status, FunctionUrlHTTPError)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .exceptions import LambdaClientError, TransportError
-from .function_url_errors import FunctionUrlError
+from .exceptions import FunctionUrlError, LambdaClientError, TransportError
 from .function_url_retry import classify, make_error, read_limit
 from .http import HttpRequest, HttpResponse
 from .retry import server_clock_offset

@@ -17,8 +17,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from . import jsonload
-from .exceptions import LambdaClientError, TransportError
-from .function_url_errors import FunctionUrlAuthError, FunctionUrlError, error_class
+from .exceptions import (
+    FunctionUrlAuthError,
+    FunctionUrlError,
+    LambdaClientError,
+    TransportError,
+    error_class,
+)
 from .function_url_request import IDEMPOTENT_METHODS
 from .retry import _SKEW_MESSAGE, SKEW_CODES, Decision
 

@@ -17,13 +17,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
 
-from .exceptions import LambdaClientError
+from .exceptions import EventLoopError
 
 __all__ = ["EventLoopError", "LoopGuard"]
-
-
-class EventLoopError(LambdaClientError, RuntimeError):
-    """The client was used from two running event loops at the same time."""
 
 
 def other_loop_running(owner: asyncio.AbstractEventLoop) -> EventLoopError:

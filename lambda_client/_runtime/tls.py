@@ -15,7 +15,7 @@ from typing import Any
 
 from attrs import frozen
 
-from .exceptions import ConfigError
+from .exceptions import ConfigError, InsecureConnectionWarning
 from .messages import foreign_cause
 
 __all__ = [
@@ -28,10 +28,6 @@ __all__ = [
 ]
 
 CertPair = str | tuple[str, str]
-
-
-class InsecureConnectionWarning(UserWarning):
-    """TLS certificates are not verified (``ClientConfig(verify=False)``)."""
 
 
 @frozen(kw_only=True)
