@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._runtime.version import VERSION
 from .client import LambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
         FunctionUrlResponse,
     )
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "BlockingFunctionUrl",

@@ -8,20 +8,20 @@ import warnings
 from types import TracebackType
 from typing import Any, Self
 
-from ..config import ClientConfig, RetryMode
-from ..credentials import CredentialResolver, Credentials
 from . import logs
+from .client_config import ClientConfig, RetryMode
+from .credentials import CredentialResolver, Credentials
 from .endpoints import resolve_endpoint
 from .exceptions import ConfigError
 from .options import ClientView
 from .pipeline import Clock, Endpoint, Pipeline, Sleep
 from .proxies import ProxySelector
-from .shared_config import ResolvedSettings, resolve_settings
+from .settings import ResolvedSettings, resolve_settings
 from .signer import SigV4Signer
 from .tls import InsecureConnectionWarning, TlsSettings
 from .transport import AiohttpTransport, Transport
+from .version import VERSION
 
-VERSION = "0.1.0"
 SIGNING_NAME = "lambda"
 
 

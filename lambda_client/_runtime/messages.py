@@ -37,7 +37,7 @@ from .exceptions import ForeignCause, LambdaClientError, ServiceError
 from .fields import redact as _sensitive_repr
 
 if TYPE_CHECKING:
-    from ..credentials import Credentials
+    from .credentials import Credentials
     from .http import HttpRequest
 
 __all__ = [

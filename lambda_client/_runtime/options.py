@@ -20,8 +20,8 @@ from .http import HttpRequest, HttpResponse
 from .retry import AdaptiveRateLimiter
 
 if TYPE_CHECKING:
-    from ..config import RetryMode
     from .client_base import BaseClient
+    from .client_config import RetryMode
     from .pipeline import Pipeline
     from .transport import Transport
 

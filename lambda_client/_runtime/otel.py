@@ -28,8 +28,8 @@ from opentelemetry.metrics import Counter, Histogram
 from opentelemetry.trace import INVALID_SPAN, ProxyTracerProvider, SpanKind, Status, StatusCode
 
 from . import logs
-from .client_base import VERSION
 from .exceptions import ServiceError
+from .version import VERSION
 
 if TYPE_CHECKING:
     from opentelemetry.propagators.textmap import TextMapPropagator

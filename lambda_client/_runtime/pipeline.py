@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from attrs import frozen
 
-from ..config import ClientConfig
-from ..credentials import CredentialResolver
+from .client_config import ClientConfig
+from .credentials import CredentialResolver
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
 from .http import HttpRequest, HttpResponse, ResponseMetadata
 from .messages import Redactor, redact_service_error, safe_url, sensitive_values

@@ -29,7 +29,7 @@ from . import logs
 from .exceptions import ServiceError, TransportError
 
 if TYPE_CHECKING:
-    from ..config import ClientConfig
+    from .client_config import ClientConfig
     from .http import HttpRequest, HttpResponse
     from .operation import OperationSpec
     from .otel import CallSpan, ClientTelemetry

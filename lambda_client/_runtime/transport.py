@@ -18,9 +18,9 @@ import warnings
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-from ..config import ClientConfig
 from . import allocator
 from .chunked_body import body_data
+from .client_config import ClientConfig
 from .connect_errors import explain, scrub
 from .deferred_import import import_in_thread
 from .exceptions import (

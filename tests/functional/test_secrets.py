@@ -40,10 +40,10 @@ from lambda_client import (
     models,
 )
 from lambda_client._runtime.blocking import LoopThread
+from lambda_client._runtime.credentials import CredentialResolver, _RefreshingCache
 from lambda_client._runtime.eventstream import FrameEncodeError, HeaderType, encode_message
 from lambda_client._runtime.exceptions import ForeignCause, LambdaClientError
 from lambda_client._runtime.http import HttpRequest, HttpResponse
-from lambda_client.credentials import CredentialResolver, _RefreshingCache
 from lambda_client.models import Environment, FunctionCode
 from tests.fakes import FakeTransport
 from tests.functional.faults import FaultServer, Received, Reply, closed_port

@@ -18,18 +18,18 @@ import attrs
 import pytest
 from aiohttp import web
 
-from lambda_client._runtime.exceptions import (
-    ConfigError,
-    CredentialsError,
-    ForeignCause,
-    NoCredentialsError,
-)
-from lambda_client.credentials import (
+from lambda_client._runtime.credentials import (
     ADVISORY_REFRESH_WINDOW,
     MANDATORY_REFRESH_WINDOW,
     CredentialResolver,
     Credentials,
     _RefreshingCache,
+)
+from lambda_client._runtime.exceptions import (
+    ConfigError,
+    CredentialsError,
+    ForeignCause,
+    NoCredentialsError,
 )
 from tests.isolation import isolate_aws_settings
 
@@ -402,7 +402,7 @@ def test_explicit_and_environment_paths_do_not_import_botocore(tmp_path: Path) -
         """
         import asyncio, os, sys
         from lambda_client.credentials import CredentialResolver, Credentials
-        from lambda_client._runtime.shared_config import resolve_region
+        from lambda_client._runtime.settings import resolve_region
 
         explicit = Credentials(access_key_id="AKID", secret_access_key="s")
         assert asyncio.run(CredentialResolver(credentials=explicit).get()) is explicit

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lambda_client._runtime.exceptions import ConfigError
-from lambda_client._runtime.shared_config import resolve_region
+from lambda_client._runtime.settings import resolve_region
 
 CONFIG = """
 [default]

@@ -20,7 +20,7 @@ from lambda_client._runtime.endpoints import (
     resolve_endpoint,
 )
 from lambda_client._runtime.exceptions import EndpointResolutionError
-from lambda_client._runtime.shared_config import configured_endpoint_url
+from lambda_client._runtime.settings import configured_endpoint_url
 
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = REPO / "tests" / "fixtures" / "endpoints" / "lambda-endpoint-tests-1.json"

@@ -25,7 +25,7 @@ from .exceptions import ConfigError
 from .messages import describe, foreign_cause
 
 if TYPE_CHECKING:
-    from ..config import ClientConfig
+    from .client_config import ClientConfig
 
 __all__ = [
     "ResolvedSettings",
