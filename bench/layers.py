@@ -143,7 +143,9 @@ async def _layers(
     async def parsed() -> Any:
         http = pipeline.prepare(spec, model_request())
         http.headers["amz-sdk-request"] = "attempt=1; max=3"
-        return parse_output(spec, await pipeline.send_once(spec, http))
+        return parse_output(
+            spec, await pipeline.send_once(spec, http), pipeline.service.error_classes
+        )
 
     async def whole() -> Any:
         if invoke:

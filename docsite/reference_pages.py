@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 import lambda_client
 from lambda_client import errors, models
 from lambda_client._generated import operations
-from lambda_client._runtime.operation import OperationSpec
+from lambda_client._runtime.service_model import OperationSpec
 
 _MARKER = re.compile(r"<!-- reference:([a-z-]+) -->")
 
@@ -147,8 +147,8 @@ def _operations_table() -> str:
         method = constant.lower()
         if not callable(getattr(lambda_client.LambdaClient, method, None)):
             raise PluginError(f"operation {spec.name}: LambdaClient has no method {method}")
-        request = by_name[spec.input_type.partition(":")[2]]
-        response = by_name[spec.output_type.partition(":")[2]] if spec.output_type else None
+        request = by_name[spec.input_type.__name__]
+        response = by_name[spec.output_type.__name__] if spec.output_type else None
         rows.append(
             f"| [`{method}`][lambda_client.LambdaClient.{method}] | {_link(request)} "
             f"| {_link(response) if response else 'None'} |"
@@ -160,9 +160,9 @@ def _io_names() -> set[str]:
     names = set()
     for spec in vars(operations).values():
         if isinstance(spec, OperationSpec):
-            names.add(spec.input_type.partition(":")[2])
+            names.add(spec.input_type.__name__)
             if spec.output_type:
-                names.add(spec.output_type.partition(":")[2])
+                names.add(spec.output_type.__name__)
     return names
 
 

@@ -12,7 +12,6 @@ from .credentials import Credentials
 
 if TYPE_CHECKING:
     from . import errors, models
-    from ._runtime.endpoints import resolve_endpoint
     from .blocking import BlockingLambdaClient
     from .function_url import (
         BlockingFunctionUrl,
@@ -44,13 +43,38 @@ __all__ = [
 _LAZY = {
     "errors": (".errors", None),
     "models": (".models", None),
-    "resolve_endpoint": ("._runtime.endpoints", "resolve_endpoint"),
     "BlockingLambdaClient": (".blocking", "BlockingLambdaClient"),
     "BlockingFunctionUrl": (".function_url", "BlockingFunctionUrl"),
     "BlockingFunctionUrlResponse": (".function_url", "BlockingFunctionUrlResponse"),
     "FunctionUrl": (".function_url", "FunctionUrl"),
     "FunctionUrlResponse": (".function_url", "FunctionUrlResponse"),
 }
+
+
+def resolve_endpoint(
+    region: str | None,
+    *,
+    use_fips: bool = False,
+    use_dualstack: bool = False,
+    endpoint_url: str | None = None,
+) -> str:
+    """The URL Lambda requests go to, per the service's endpoint rule set.
+
+    ``endpoint_url`` (a custom endpoint) is returned as given. Raises
+    [`EndpointResolutionError`][lambda_client.errors.EndpointResolutionError]
+    with the rule set's message when the combination is not supported (FIPS
+    with a custom endpoint, no region, ...).
+    """
+    from ._generated.operations import SERVICE
+    from ._runtime.endpoints import resolve
+
+    return resolve(
+        SERVICE.endpoint_rules,
+        region,
+        use_fips=use_fips,
+        use_dualstack=use_dualstack,
+        endpoint_url=endpoint_url,
+    )
 
 
 def __getattr__(name: str) -> Any:

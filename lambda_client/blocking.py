@@ -27,6 +27,8 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
     use [`LambdaClient`][lambda_client.LambdaClient] there.
     """
 
+    _client: LambdaClient
+
     def __init__(
         self,
         *,

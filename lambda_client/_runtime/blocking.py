@@ -1,6 +1,8 @@
-"""Running the async client from synchronous code.
+"""Running the async client from synchronous code: the one sync adapter.
 
-One private event loop runs on a daemon thread per blocking client; every
+The blocking client's operations, paginators (`BlockingPaginator`), event
+streams (`BlockingEventStream`) and function-URL responses all go through
+here. One private event loop runs on a daemon thread per blocking client; every
 call is submitted to it with ``run_coroutine_threadsafe``, so any number of
 threads may call at once while the async client itself is only ever used on
 its own loop.
@@ -11,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Generic, TypeVar
 
 from .exceptions import ClientClosedError, LambdaClientError
+from .streaming import EventStream
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -138,3 +141,35 @@ class BlockingPaginator(Generic[P, T]):
 
     def all(self) -> list[T]:
         return list(self)
+
+
+class BlockingEventStream(EventStream[T]):
+    """An event stream for synchronous code: the blocking client's
+    ``invoke_with_response_stream`` returns its events in one. Iterate it
+    with ``for`` (one event at a time, fetched on the loop thread); leaving
+    the loop early or ``close()`` releases the connection."""
+
+    def __init__(self, runner: LoopThread, stream: EventStream[T]) -> None:
+        # A view of the async stream, not a second one: it owns the
+        # connection and tells telemetry when it ends.
+        self._runner = runner
+        self._source = stream
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(BlockingIterator(self._runner, self._source.__aiter__()))
+
+    def close(self) -> None:
+        """Release the connection. Idempotent."""
+        self._runner.run(self._source.aclose())
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._source.__aiter__()
+
+    async def aclose(self) -> None:
+        await self._source.aclose()
+
+    def on_end(self, callback: Callable[[BaseException | None], None]) -> None:
+        self._source.on_end(callback)
+
+    def __repr__(self) -> str:
+        return f"<BlockingEventStream of {self._source!r}>"

@@ -6,24 +6,21 @@ import os
 import platform
 import warnings
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
-from . import logs
+from . import endpoints, logs
 from .client_config import ClientConfig, RetryMode
 from .credentials import CredentialResolver, Credentials
-from .endpoints import resolve_endpoint
 from .exceptions import ConfigError
 from .options import ClientView
 from .pipeline import Clock, Endpoint, Pipeline, Sleep
 from .proxies import ProxySelector
+from .service_model import ServiceSpec
 from .settings import ResolvedSettings, resolve_settings
 from .signer import SigV4Signer
 from .tls import InsecureConnectionWarning, TlsSettings
 from .transport import AiohttpTransport, Transport
 from .version import VERSION
-
-SIGNING_NAME = "lambda"
-
 
 # Characters botocore keeps in a User-Agent component; others become "-".
 _UA_ALLOWED = frozenset(
@@ -68,6 +65,9 @@ class BaseClient:
     tests: a fake network, and time that a test controls.
     """
 
+    #: What the generated subclass hands the runtime about the service.
+    _service: ClassVar[ServiceSpec]
+
     def __init__(
         self,
         *,
@@ -89,7 +89,9 @@ class BaseClient:
             raise ConfigError(
                 "no region: pass region=..., set AWS_REGION, or set one in the shared config file"
             )
-        endpoint = resolve_endpoint(
+        service = self._service
+        endpoint = endpoints.resolve(
+            service.endpoint_rules,
             resolved_region,
             use_fips=settings.use_fips_endpoint,
             use_dualstack=settings.use_dualstack_endpoint,
@@ -110,7 +112,8 @@ class BaseClient:
         self._config = config
         self._pipeline = Pipeline(
             transport=transport,
-            signer=SigV4Signer(service=SIGNING_NAME, region=resolved_region),
+            service=service,
+            signer=SigV4Signer(service=service.signing_name, region=resolved_region),
             # The profile the settings came from, also when it was named by
             # AWS_DEFAULT_PROFILE/AWS_PROFILE: credentials and settings agree.
             credentials=CredentialResolver(

@@ -2,8 +2,9 @@
 
 Lambda publishes its endpoints as a rule set (see the Smithy rules-engine
 specification) evaluated against the AWS partition table. Both documents are
-generated into ``lambda_client._generated.endpoint_rules``; that module is
-imported on the first resolution, not when the client package is imported.
+generated; the generated layer hands them over as a function (the service's
+``endpoint_rules``) that loads them on the first resolution, not when the
+client package is imported.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from urllib.parse import quote, urlsplit
 from .exceptions import EndpointResolutionError
 from .messages import safe_url
 from .records import FrozenRecord
+from .service_model import EndpointRules
 
 __all__ = [
     "ResolvedEndpoint",
     "evaluate_rule_set",
-    "resolve_endpoint",
+    "resolve",
 ]
 
 _HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -45,28 +47,33 @@ class ResolvedEndpoint(FrozenRecord):
     __hash__ = None  # type: ignore[assignment]
 
 
-def resolve_endpoint(
+def resolve(
+    rules: Callable[[], EndpointRules],
     region: str | None,
     *,
     use_fips: bool = False,
     use_dualstack: bool = False,
     endpoint_url: str | None = None,
 ) -> str:
-    """The URL Lambda requests go to, per the service's endpoint rule set.
+    """The URL requests go to, per the service's endpoint rule set (``rules``
+    returns it and its partition table; it is called on the first resolution).
 
     ``endpoint_url`` (a custom endpoint) is returned as given. Raises
-    [`EndpointResolutionError`][lambda_client.errors.EndpointResolutionError]
-    with the rule set's message when the combination is not supported (FIPS
-    with a custom endpoint, no region, ...).
+    `EndpointResolutionError` with the rule set's message when the
+    combination is not supported (FIPS with a custom endpoint, no region, ...).
     """
     # An empty region usually comes from an empty environment variable; the
     # rule set would treat it as set and build "lambda..amazonaws.com".
-    return _resolve(region or None, bool(use_fips), bool(use_dualstack), endpoint_url)
+    return _resolve(rules, region or None, bool(use_fips), bool(use_dualstack), endpoint_url)
 
 
 @functools.lru_cache(maxsize=64)
 def _resolve(
-    region: str | None, use_fips: bool, use_dualstack: bool, endpoint_url: str | None
+    rules: Callable[[], EndpointRules],
+    region: str | None,
+    use_fips: bool,
+    use_dualstack: bool,
+    endpoint_url: str | None,
 ) -> str:
     # The rule set pastes the region into the host name unchecked, so a value
     # such as "us-east-1.evil.example/" would redirect signed requests.
@@ -77,8 +84,7 @@ def _resolve(
     if endpoint_url is not None:
         _check_endpoint_url(endpoint_url)
 
-    from .._generated.endpoint_rules import PARTITIONS, RULESET
-
+    ruleset, partitions = rules()
     builtins: dict[str, object] = {
         "AWS::Region": region,
         "AWS::UseFIPS": use_fips,
@@ -87,10 +93,10 @@ def _resolve(
     }
     params = {
         name: builtins[spec["builtIn"]]
-        for name, spec in RULESET["parameters"].items()
+        for name, spec in ruleset["parameters"].items()
         if spec.get("builtIn") in builtins
     }
-    return evaluate_rule_set(RULESET, PARTITIONS, params).url
+    return evaluate_rule_set(ruleset, partitions, params).url
 
 
 def _check_endpoint_url(url: str) -> None:

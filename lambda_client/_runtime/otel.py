@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from opentelemetry.propagators.textmap import TextMapPropagator
 
     from .http import HttpRequest
-    from .operation import OperationSpec
     from .pipeline import Endpoint
     from .retry import Decision
+    from .service_model import OperationSpec
     from .telemetry import CallWatch
 
 try:

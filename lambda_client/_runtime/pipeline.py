@@ -23,7 +23,6 @@ from .credentials import CredentialResolver
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
 from .http import HttpRequest, HttpResponse, ResponseMetadata
 from .messages import Redactor, redact_service_error, safe_url, sensitive_values
-from .operation import I, O, OperationSpec
 from .payload_digest import OFF_LOOP_BYTES, sha256_off_loop
 from .restjson import parse_error, parse_output, request_plan, serialize_request
 from .retry import (
@@ -34,6 +33,7 @@ from .retry import (
     classify,
     server_clock_offset,
 )
+from .service_model import I, O, OperationSpec, ServiceSpec
 from .signer import SigV4Signer
 from .telemetry import CallWatch, Observer
 from .transport import Transport
@@ -79,6 +79,7 @@ class Pipeline:
     def __init__(
         self,
         *,
+        service: ServiceSpec,
         transport: Transport,
         signer: SigV4Signer,
         credentials: CredentialResolver,
@@ -88,6 +89,7 @@ class Pipeline:
         clock: Clock | None = None,
         sleep: Sleep | None = None,
     ) -> None:
+        self.service = service
         self.transport = transport
         self.signer = signer
         self.credentials = credentials
@@ -199,7 +201,10 @@ class Pipeline:
                     self.quota.release(spent)
                     try:
                         output: O = parse_output(
-                            op, response, redactor if op.streaming_output else None
+                            op,
+                            response,
+                            self.service.error_classes,
+                            redactor if op.streaming_output else None,
                         )
                     except BaseException:
                         if response.stream is not None:
@@ -333,4 +338,4 @@ class Pipeline:
             response = HttpResponse(
                 status=response.status, headers=response.headers, body=b"".join(chunks)
             )
-        return parse_error(op, response)
+        return parse_error(op, response, self.service.error_classes)

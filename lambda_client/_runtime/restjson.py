@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import attrs
@@ -20,8 +20,12 @@ from .coerce import NOT_LISTS
 from .exceptions import DeserializationError, LambdaClientError, ServiceError, UnknownServiceError
 from .http import HttpRequest, HttpResponse
 from .messages import describe, foreign_cause, structure_problems, type_name
-from .operation import OperationSpec, load_model
 from .serde import converter, parse_timestamp
+from .service_model import OperationSpec
+
+if TYPE_CHECKING:
+    #: What the generated layer hands over: error code -> class, loaded on first use.
+    ErrorClasses = Callable[[], Mapping[str, type[ServiceError]]]
 
 # -- requests ------------------------------------------------------------------
 
@@ -227,14 +231,13 @@ class _ResponsePlan:
     has_body: bool
 
 
-_response_plans: dict[str, _ResponsePlan] = {}
+_response_plans: dict[type, _ResponsePlan] = {}
 
 
-def response_plan(ref: str) -> _ResponsePlan:
-    plan = _response_plans.get(ref)
+def response_plan(cls: type) -> _ResponsePlan:
+    plan = _response_plans.get(cls)
     if plan is not None:
         return plan
-    cls = load_model(ref)
     headers = []
     status = payload = stream = None
     has_body = False
@@ -260,7 +263,7 @@ def response_plan(ref: str) -> _ResponsePlan:
         event_stream=stream,
         has_body=has_body,
     )
-    _response_plans[ref] = plan
+    _response_plans[cls] = plan
     return plan
 
 
@@ -362,6 +365,7 @@ def _payload_class(cls: type, attr: str) -> type:
 def parse_output(
     op: OperationSpec[Any, Any],
     response: HttpResponse,
+    errors: ErrorClasses,
     redactor: Callable[[], Callable[[str], str]] | None = None,
 ) -> Any:
     """The modelled output of a 2xx response (any 2xx: services and emulators
@@ -369,10 +373,11 @@ def parse_output(
 
     Whatever the bytes, the only exception is the library's: a failure this
     module did not foresee is still a `DeserializationError`.
-    ``redactor`` makes what cleans service text an event stream may carry later.
+    ``errors`` gives the classes of the service errors an event stream may
+    carry, and ``redactor`` makes what cleans their text.
     """
     try:
-        return _parse_output(op, response, redactor)
+        return _parse_output(op, response, errors, redactor)
     except LambdaClientError:
         raise
     except Exception as e:
@@ -383,11 +388,13 @@ def parse_output(
 def _parse_output(
     op: OperationSpec[Any, Any],
     response: HttpResponse,
+    errors: ErrorClasses,
     redactor: Callable[[], Callable[[str], str]] | None,
 ) -> Any:
-    if op.output_type is None:
+    output_type = op.output_type
+    if output_type is None:
         return None
-    plan = response_plan(op.output_type)
+    plan = response_plan(output_type)
     reading = _Reading(op.name, response, response.body)
     if plan.payload is not None:
         obj = plan.cls()
@@ -427,7 +434,7 @@ def _parse_output(
         # buffers) still yields the events in it: the member is always a stream.
         body = response.stream if response.stream is not None else BufferedBody(response.body)
         attr, events = plan.event_stream
-        setattr(obj, attr, EventStream(body, event_parser(events, op.name, redactor)))
+        setattr(obj, attr, EventStream(body, event_parser(events, op.name, errors, redactor)))
     return obj
 
 
@@ -457,12 +464,15 @@ def _error_code(headers: Mapping[str, str], data: Mapping[str, Any], status: int
 _MAX_CODE = 128
 
 
-def parse_error(op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
-    """The typed exception for an error response. Never raises itself: an
+def parse_error(
+    op: OperationSpec[Any, Any], response: HttpResponse, errors: ErrorClasses
+) -> ServiceError:
+    """The typed exception for an error response, of the class ``errors``
+    gives for its code. Never raises itself: an
     answer this function cannot make sense of still becomes a service error
     with the response's status (the failure chained as its cause)."""
     try:
-        return _parse_error(op, response)
+        return _parse_error(op, response, errors)
     except Exception as e:
         error = UnknownServiceError(
             code=str(response.status),
@@ -474,9 +484,9 @@ def parse_error(op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceE
         return error
 
 
-def _parse_error(op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
-    from .._generated.errors import ERRORS_BY_CODE
-
+def _parse_error(
+    op: OperationSpec[Any, Any], response: HttpResponse, errors: ErrorClasses
+) -> ServiceError:
     body = response.body
     data: Any = {}
     text_message = None
@@ -488,7 +498,7 @@ def _parse_error(op: OperationSpec[Any, Any], response: HttpResponse) -> Service
         data = {}
     headers = response.headers
     code = _error_code(headers, data, response.status)[:_MAX_CODE]
-    cls = ERRORS_BY_CODE.get(code, UnknownServiceError)
+    cls = errors().get(code, UnknownServiceError)
     fields: dict[str, Any] = {}
     for _attr, wire, location, name, _convert in cls._members:
         if location == "header":

@@ -15,8 +15,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from .exceptions import LambdaClientError, ServiceError, TransportError
-from .operation import OperationSpec
 from .records import FrozenRecord, Record
+from .service_model import OperationSpec
 
 #: Full-jitter backoff bases (seconds): throttles and "in progress" conflicts
 #: back off from 1 s, other transient failures from 50 ms; all capped at 20 s.

@@ -10,7 +10,6 @@ a stubbed call still runs serialisation, signing, retries and parsing.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -23,30 +22,14 @@ from . import validate as _v
 from .eventstream import encode_message
 from .exceptions import ServiceError
 from .http import HttpRequest
-from .operation import OperationSpec, load_model
 from .restjson import _dumps, _scalar_text, response_plan
 from .serde import converter, parse_timestamp
+from .service_model import OperationSpec
 
 JSON = "application/json"
 EVENT_STREAM = "application/vnd.amazon.eventstream"
 
 # -- operations ------------------------------------------------------------------
-
-
-@functools.cache
-def operations_by_method_name() -> Mapping[str, OperationSpec[Any, Any]]:
-    """Every operation under its client method name (``get_function``).
-
-    The generated descriptors are module constants named after the method
-    (``GET_FUNCTION``), which is where the name is read from.
-    """
-    from .._generated import operations
-
-    return {
-        name.lower(): spec
-        for name, spec in vars(operations).items()
-        if isinstance(spec, OperationSpec) and name.isupper()
-    }
 
 
 @attrs.frozen
@@ -59,24 +42,42 @@ class _Route:
     literal: int
 
 
-@functools.cache
-def _routes() -> tuple[_Route, ...]:
-    routes = []
-    for method_name, spec in operations_by_method_name().items():
-        regex = ""
-        literal = 0
-        for part in re.split(r"(\{[^}]+\})", spec.path_template):
-            if part.startswith("{"):
-                name = part[1:-1]
-                greedy = name.endswith("+")
-                regex += "(.+)" if greedy else "([^/]+)"
-            else:
-                regex += re.escape(part)
-                literal += len(part)
-        # A client endpoint may carry a base path in front of the template.
-        pattern = re.compile(f"(?:/.*)?{regex}/?")
-        routes.append(_Route(spec, method_name, pattern, frozenset(spec.static_query), literal))
-    return tuple(routes)
+def _route(method_name: str, spec: OperationSpec[Any, Any]) -> _Route:
+    regex = ""
+    literal = 0
+    for part in re.split(r"(\{[^}]+\})", spec.path_template):
+        if part.startswith("{"):
+            name = part[1:-1]
+            greedy = name.endswith("+")
+            regex += "(.+)" if greedy else "([^/]+)"
+        else:
+            regex += re.escape(part)
+            literal += len(part)
+    # A client endpoint may carry a base path in front of the template.
+    pattern = re.compile(f"(?:/.*)?{regex}/?")
+    return _Route(spec, method_name, pattern, frozenset(spec.static_query), literal)
+
+
+class Routes:
+    """Which operation a request is for, among ``operations`` (each under
+    its client method name, ``get_function``)."""
+
+    def __init__(self, operations: Mapping[str, OperationSpec[Any, Any]]) -> None:
+        self._routes = tuple(_route(name, spec) for name, spec in operations.items())
+
+    def match(self, request: HttpRequest) -> tuple[str, OperationSpec[Any, Any]] | None:
+        """The operation (method name, descriptor) a request is for, if any."""
+        query = frozenset(_query_pairs(request.query))
+        best: _Route | None = None
+        for route in self._routes:
+            if route.spec.http_method != request.method:
+                continue
+            if not route.static_query <= query or not route.pattern.fullmatch(request.path):
+                continue
+            key = (len(route.static_query), route.literal)
+            if best is None or key > (len(best.static_query), best.literal):
+                best = route
+        return None if best is None else (best.method_name, best.spec)
 
 
 def _query_pairs(query: str) -> list[tuple[str, str]]:
@@ -85,21 +86,6 @@ def _query_pairs(query: str) -> list[tuple[str, str]]:
         key, _, value = item.partition("=")
         pairs.append((unquote(key), unquote(value)))
     return pairs
-
-
-def match_operation(request: HttpRequest) -> tuple[str, OperationSpec[Any, Any]] | None:
-    """The operation (method name, descriptor) a request is for, if any."""
-    query = frozenset(_query_pairs(request.query))
-    best: _Route | None = None
-    for route in _routes():
-        if route.spec.http_method != request.method:
-            continue
-        if not route.static_query <= query or not route.pattern.fullmatch(request.path):
-            continue
-        key = (len(route.static_query), route.literal)
-        if best is None or key > (len(best.static_query), best.literal):
-            best = route
-    return None if best is None else (best.method_name, best.spec)
 
 
 # -- requests --------------------------------------------------------------------
@@ -128,8 +114,7 @@ def _from_text(check: object, text: str, where: str) -> Any:
 
 def _label_values(spec: OperationSpec[Any, Any], path: str) -> dict[str, str]:
     names = re.findall(r"\{([^}]+)\}", spec.path_template)
-    route = next(r for r in _routes() if r.spec is spec)
-    match = route.pattern.fullmatch(path)
+    match = _route(spec.name, spec).pattern.fullmatch(path)
     if match is None:
         raise RequestReadError(f"{path} does not match {spec.path_template}")
     return {
@@ -139,7 +124,7 @@ def _label_values(spec: OperationSpec[Any, Any], path: str) -> dict[str, str]:
 
 def read_request(spec: OperationSpec[Any, Any], request: HttpRequest) -> Any:
     """The typed request object that ``request`` carries."""
-    cls = load_model(spec.input_type)
+    cls = spec.input_type
     hints = attrs.fields_dict(attrs.resolve_types(cls))
     labels = _label_values(spec, request.path)
     query: dict[str, list[str]] = {}

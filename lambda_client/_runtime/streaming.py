@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -19,9 +19,6 @@ from .exceptions import (
 )
 from .http import ResponseStream
 from .messages import describe, foreign_cause, redact_service_error
-
-if TYPE_CHECKING:
-    from .blocking import LoopThread
 
 E = TypeVar("E")
 
@@ -47,18 +44,17 @@ class EventStream(Generic[E]):
     """An async iterator of typed events, decoded from the socket as frames
     arrive. ``aclose()`` or ``async with`` releases the connection at once;
     leaving the loop early releases it as soon as the stream is no longer
-    referenced."""
+    referenced.
+
+    The blocking client hands out a `BlockingEventStream` (``blocking.py``)
+    instead, iterated with ``for``; both are of this type, which is the one
+    the output models declare."""
 
     def __init__(self, stream: ResponseStream, parse: Callable[[EventMessage], E | None]) -> None:
         self._stream = stream
         self._parse = parse
         self._iterator: AsyncIterator[E] | None = None
         self._end = _EndSignal()
-        # Set by the blocking client, whose callers iterate synchronously.
-        self._runner: LoopThread | None = None
-
-    def bind(self, runner: LoopThread) -> None:
-        self._runner = runner
 
     def on_end(self, callback: Callable[[BaseException | None], None]) -> None:
         """Call ``callback`` once when the stream ends, fails, or is closed
@@ -68,18 +64,12 @@ class EventStream(Generic[E]):
         finalizer.atexit = False
 
     def __iter__(self) -> Iterator[E]:
-        """Synchronous iteration, for streams returned by the blocking client."""
-        if self._runner is None:
-            raise TypeError("iterate this stream with `async for` (it came from the async client)")
-        from .blocking import BlockingIterator
-
-        return iter(BlockingIterator(self._runner, self.__aiter__()))
+        """Synchronous iteration: only for streams the blocking client returns."""
+        raise TypeError("iterate this stream with `async for` (it came from the async client)")
 
     def close(self) -> None:
-        """Release the connection (blocking client streams)."""
-        if self._runner is None:
-            raise TypeError("use `await stream.aclose()` (it came from the async client)")
-        self._runner.run(self.aclose())
+        """Release the connection: only for streams the blocking client returns."""
+        raise TypeError("use `await stream.aclose()` (it came from the async client)")
 
     def __aiter__(self) -> AsyncIterator[E]:
         if self._iterator is None:
@@ -158,14 +148,15 @@ async def _events(
 def event_parser(
     events: Mapping[str, type],
     operation: str,
+    errors: Callable[[], Mapping[str, type[ServiceError]]],
     redactor: Callable[[], Callable[[str], str]] | None = None,
 ) -> Callable[[EventMessage], Any]:
     """Turns frames into the modelled event classes (``events`` maps the
     ``:event-type`` to its class). Exception frames raise the typed service
-    error (its text cleaned by what ``redactor`` makes); event types newer
+    error of the class ``errors`` gives for their code (its text cleaned by
+    what ``redactor`` makes); event types newer
     than the model are skipped. Whatever a frame holds, only the library's exceptions are
     raised."""
-    from .._generated.errors import ERRORS_BY_CODE
     from .restjson import read_json, structure
 
     raw_payload = {
@@ -205,7 +196,7 @@ def event_parser(
             data = {}
         if not isinstance(data, dict):
             data = {}
-        error_cls = ERRORS_BY_CODE.get(code, UnknownServiceError)
+        error_cls = errors().get(code, UnknownServiceError)
         text = data.get("message", data.get("Message"))
         arguments: dict[str, Any] = {
             "code": code,

@@ -31,10 +31,10 @@ from .exceptions import ServiceError, TransportError
 if TYPE_CHECKING:
     from .client_config import ClientConfig
     from .http import HttpRequest, HttpResponse
-    from .operation import OperationSpec
     from .otel import CallSpan, ClientTelemetry
     from .pipeline import Endpoint
     from .retry import Decision
+    from .service_model import OperationSpec
 
 _DEBUG = logging.DEBUG
 _OTEL_MODULES = ("opentelemetry.trace", "opentelemetry.metrics")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import functools
 import itertools
 import threading
 from collections import deque
@@ -24,6 +25,7 @@ from multidict import CIMultiDict
 from .._runtime import service_wire as wire
 from .._runtime.exceptions import ServiceError, TransportError
 from .._runtime.http import HttpRequest, HttpResponse
+from .._runtime.service_model import OperationSpec
 from .._runtime.validate import Problems, check_fields
 from ..credentials import Credentials
 from ._clock import VirtualClock
@@ -370,7 +372,7 @@ class LambdaStub:
         return f"00000000-0000-4000-8000-{next(self._request_ids):012d}"
 
     def _answer_for(self, request: HttpRequest) -> _Answer:
-        matched = wire.match_operation(request)
+        matched = _routes().match(request)
         name = typed = None
         problem = None
         if matched is not None:
@@ -402,9 +404,30 @@ class LambdaStub:
         return f"<LambdaStub: {len(self._queue)} queued, {len(self.calls)} call(s)>"
 
 
+@functools.cache
+def operations_by_method_name() -> Mapping[str, OperationSpec[Any, Any]]:
+    """Every operation under its client method name (``get_function``).
+
+    The generated descriptors are module constants named after the method
+    (``GET_FUNCTION``), which is where the name is read from.
+    """
+    from .._generated import operations
+
+    return {
+        name.lower(): spec
+        for name, spec in vars(operations).items()
+        if isinstance(spec, OperationSpec) and name.isupper()
+    }
+
+
+@functools.cache
+def _routes() -> wire.Routes:
+    return wire.Routes(operations_by_method_name())
+
+
 def _operation(operation: str) -> tuple[str, Any]:
     """(method name, descriptor) for ``"get_function"`` or ``"GetFunction"``."""
-    table = wire.operations_by_method_name()
+    table = operations_by_method_name()
     spec = table.get(operation)
     if spec is not None:
         return operation, spec

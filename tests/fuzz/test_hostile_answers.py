@@ -36,10 +36,10 @@ from lambda_client._runtime import validate as _v
 from lambda_client._runtime.eventstream import encode_message
 from lambda_client._runtime.exceptions import LambdaClientError
 from lambda_client._runtime.http import HttpRequest, HttpResponse
-from lambda_client._runtime.operation import OperationSpec, load_model
 from lambda_client._runtime.restjson import _payload_class, response_plan
 from lambda_client._runtime.retry import RetryQuota
-from lambda_client.models import InvokeWithResponseStreamCompleteEvent
+from lambda_client._runtime.service_model import OperationSpec
+from lambda_client.models import InvokeResponseStreamUpdate, InvokeWithResponseStreamCompleteEvent
 from tests.fuzz.strategies import DATES, JUNK, TEXT, bodies, dumps, fuzz_settings, headers
 
 #: Examples per operation in ``make test``: 91 operations, 2,275 examples.
@@ -220,7 +220,7 @@ def check_outcome(op: OperationSpec[Any, Any], outcome: Any) -> None:
     if op.output_type is None:
         assert outcome is None
     else:
-        assert isinstance(outcome, load_model(op.output_type))
+        assert isinstance(outcome, op.output_type)
         repr(outcome)
 
 
@@ -234,7 +234,7 @@ def test_any_answer_to_any_operation(
     loop: asyncio.AbstractEventLoop, name: str, data: st.DataObject
 ) -> None:
     op = OPERATIONS[name]
-    request = minimal_request(load_model(op.input_type))
+    request = minimal_request(op.input_type)
     transport = Scripted()
     client = make_client(transport)
     client._pipeline.quota = RetryQuota()
@@ -325,9 +325,9 @@ def test_any_event_stream(
         )
     ]
     client = make_client(transport)
-    request = minimal_request(load_model(op.input_type))
+    request = minimal_request(op.input_type)
     events = (
-        load_model("invoke_response_stream_update:InvokeResponseStreamUpdate"),
+        InvokeResponseStreamUpdate,
         InvokeWithResponseStreamCompleteEvent,
     )
 

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lambda_client._runtime import service_wire as wire
-from lambda_client._runtime.operation import load_model
 from lambda_client.testing import LambdaStub
+from lambda_client.testing._stub import operations_by_method_name
 from tests.model_strategies import instances
 
-OPERATIONS = sorted(wire.operations_by_method_name().items())
+OPERATIONS = sorted(operations_by_method_name().items())
 EXAMPLES = settings(
     max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )
@@ -59,7 +59,7 @@ def _queue_any_answer(stub: LambdaStub, name: str, spec: Any) -> None:
 async def test_the_request_sent_is_read_back_as_built(
     name: str, spec: Any, data: st.DataObject
 ) -> None:
-    request = data.draw(instances(load_model(spec.input_type)), label="request")
+    request = data.draw(instances(spec.input_type), label="request")
     stub = LambdaStub()
     _queue_any_answer(stub, name, spec)
     async with stub.client() as client:
@@ -98,7 +98,7 @@ async def test_the_queued_output_is_what_the_call_returns(
         stub.add_stream(name, output=output)
     else:
         stub.add_response(name, output)
-    request = data.draw(instances(load_model(spec.input_type)), label="request")
+    request = data.draw(instances(spec.input_type), label="request")
     async with stub.client() as client:
         got = await getattr(client, name)(**_arguments(request))
     if cls is None:

@@ -357,7 +357,9 @@ def test_responses_with_unknown_values_still_parse_in_strict_mode() -> None:
     from lambda_client._generated import operations
     from lambda_client._runtime.restjson import parse_output
 
-    out = parse_output(operations.GET_FUNCTION_CONFIGURATION, response)
+    out = parse_output(
+        operations.GET_FUNCTION_CONFIGURATION, response, operations.SERVICE.error_classes
+    )
     assert out.runtime == "python9.99" and out.runtime.is_unknown
 
 

@@ -17,7 +17,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 
 from lambda_client import errors, models
 from lambda_client._generated import operations as generated_operations
-from lambda_client._runtime.operation import OperationSpec
+from lambda_client._runtime.service_model import OperationSpec
 
 
 @functools.cache

@@ -12,13 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lambda_client import resolve_endpoint
 from lambda_client._generated.endpoint_rules import PARTITIONS, RULESET
 from lambda_client._runtime import endpoints
-from lambda_client._runtime.endpoints import (
-    ResolvedEndpoint,
-    evaluate_rule_set,
-    resolve_endpoint,
-)
+from lambda_client._runtime.endpoints import ResolvedEndpoint, evaluate_rule_set
 from lambda_client._runtime.exceptions import EndpointResolutionError
 from lambda_client._runtime.settings import configured_endpoint_url
 
@@ -161,9 +158,10 @@ def test_results_are_cached() -> None:
 def test_import_does_not_load_the_rule_set() -> None:
     code = (
         "import sys\n"
-        "import lambda_client._runtime.endpoints as e\n"
+        "import lambda_client\n"
+        "import lambda_client._runtime.endpoints\n"
         "assert 'lambda_client._generated.endpoint_rules' not in sys.modules\n"
-        "e.resolve_endpoint('us-east-1')\n"
+        "lambda_client.resolve_endpoint('us-east-1')\n"
         "assert 'lambda_client._generated.endpoint_rules' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

@@ -33,7 +33,6 @@ from lambda_client._runtime.exceptions import (
     TransportError,
     UnknownServiceError,
 )
-from lambda_client._runtime.operation import OperationSpec
 from lambda_client._runtime.retry import (
     MAX_BACKOFF,
     QUOTA_CAPACITY,
@@ -49,6 +48,7 @@ from lambda_client._runtime.retry import (
     is_clock_skew,
     server_clock_offset,
 )
+from lambda_client._runtime.service_model import OperationSpec
 
 INVOKING: list[OperationSpec[Any, Any]] = [INVOKE, INVOKE_ASYNC, INVOKE_WITH_RESPONSE_STREAM]
 NOT_INVOKING: list[OperationSpec[Any, Any]] = [
