@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .._runtime.blocking import BlockingPaginator, LoopThread
+from .._runtime.blocking import BlockingEventStream, BlockingPaginator, LoopThread
 from .._runtime.payload import InvokePayload
 
 if TYPE_CHECKING:
     from .._runtime.coerce import SequenceNotStr
-    from ..client import LambdaClient
+    from .client import GeneratedOperations
     from .enums import (
         Architecture,
         CapacityProviderState,
@@ -184,7 +184,7 @@ __all__ = ["GeneratedBlockingOperations"]
 class GeneratedBlockingOperations:
     """Each method runs its [`LambdaClient`][lambda_client.LambdaClient] counterpart on a private loop thread."""
 
-    _client: LambdaClient
+    _client: GeneratedOperations
     _runner: LoopThread
 
     def add_layer_version_permission(
@@ -1274,7 +1274,7 @@ class GeneratedBlockingOperations:
                 invocation_type=invocation_type,
             )
         )
-        result.event_stream.bind(self._runner)
+        result.event_stream = BlockingEventStream(self._runner, result.event_stream)
         return result
 
     def list_aliases(

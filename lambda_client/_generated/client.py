@@ -14,7 +14,7 @@ from . import operations as _ops
 
 if TYPE_CHECKING:
     from .._runtime.coerce import SequenceNotStr
-    from ..paginator import AsyncPaginator
+    from .._runtime.paginator import AsyncPaginator
     from .enums import (
         Architecture,
         CapacityProviderState,
@@ -185,6 +185,8 @@ __all__ = ["GeneratedOperations"]
 
 class GeneratedOperations(BaseClient):
     """The generated operations; [`LambdaClient`][lambda_client.LambdaClient] adds the hand-written extras."""
+
+    _service = _ops.SERVICE
 
     async def add_layer_version_permission(
         self,
@@ -6374,7 +6376,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`get_durable_execution_history`][lambda_client.LambdaClient.get_durable_execution_history].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -6414,7 +6416,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`get_durable_execution_state`][lambda_client.LambdaClient.get_durable_execution_state].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> GetDurableExecutionStateResponse:
             return await self.get_durable_execution_state(
@@ -6450,7 +6452,7 @@ class GeneratedOperations(BaseClient):
         `starting_token` resumes from a previous `NextMarker`. The other arguments are
         those of [`list_aliases`][lambda_client.LambdaClient.list_aliases].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListAliasesResponse:
             return await self.list_aliases(
@@ -6486,7 +6488,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_capacity_providers`][lambda_client.LambdaClient.list_capacity_providers].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListCapacityProvidersResponse:
             return await self.list_capacity_providers(
@@ -6520,7 +6522,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_code_signing_configs`][lambda_client.LambdaClient.list_code_signing_configs].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListCodeSigningConfigsResponse:
             return await self.list_code_signing_configs(
@@ -6560,7 +6562,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_durable_executions_by_function`][lambda_client.LambdaClient.list_durable_executions_by_function].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -6604,7 +6606,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_event_source_mappings`][lambda_client.LambdaClient.list_event_source_mappings].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListEventSourceMappingsResponse:
             return await self.list_event_source_mappings(
@@ -6640,7 +6642,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_function_event_invoke_configs`][lambda_client.LambdaClient.list_function_event_invoke_configs].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -6677,7 +6679,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_function_url_configs`][lambda_client.LambdaClient.list_function_url_configs].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListFunctionUrlConfigsResponse:
             return await self.list_function_url_configs(
@@ -6714,7 +6716,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_function_versions_by_capacity_provider`][lambda_client.LambdaClient.list_function_versions_by_capacity_provider].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -6751,7 +6753,7 @@ class GeneratedOperations(BaseClient):
         `starting_token` resumes from a previous `NextMarker`. The other arguments are
         those of [`list_functions`][lambda_client.LambdaClient.list_functions].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListFunctionsResponse:
             return await self.list_functions(
@@ -6787,7 +6789,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_functions_by_code_signing_config`][lambda_client.LambdaClient.list_functions_by_code_signing_config].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -6826,7 +6828,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_layer_versions`][lambda_client.LambdaClient.list_layer_versions].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListLayerVersionsResponse:
             return await self.list_layer_versions(
@@ -6863,7 +6865,7 @@ class GeneratedOperations(BaseClient):
         `starting_token` resumes from a previous `NextMarker`. The other arguments are
         those of [`list_layers`][lambda_client.LambdaClient.list_layers].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListLayersResponse:
             return await self.list_layers(
@@ -6901,7 +6903,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_provisioned_concurrency_configs`][lambda_client.LambdaClient.list_provisioned_concurrency_configs].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(
             marker: str | None, limit: int | None
@@ -6938,7 +6940,7 @@ class GeneratedOperations(BaseClient):
         those of
         [`list_versions_by_function`][lambda_client.LambdaClient.list_versions_by_function].
         """
-        from ..paginator import AsyncPaginator
+        from .._runtime.paginator import AsyncPaginator
 
         async def fetch(marker: str | None, limit: int | None) -> ListVersionsByFunctionResponse:
             return await self.list_versions_by_function(
@@ -6991,7 +6993,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when the call succeeds
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: GetDurableExecutionResponse | None = await wait(
@@ -7051,7 +7053,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when Status is PAUSED
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: GetDurableExecutionResponse = await wait(
@@ -7109,7 +7111,7 @@ class GeneratedOperations(BaseClient):
 
         - failure when Status is DELETING
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: GetDurableExecutionResponse = await wait(
@@ -7153,7 +7155,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when the call succeeds
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: EventSourceMappingConfiguration | None = await wait(
@@ -7194,7 +7196,7 @@ class GeneratedOperations(BaseClient):
 
         - success when State is Disabled
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: EventSourceMappingConfiguration = await wait(
@@ -7235,7 +7237,7 @@ class GeneratedOperations(BaseClient):
 
         - success when State is Enabled
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: EventSourceMappingConfiguration = await wait(
@@ -7282,7 +7284,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when State is Pending
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: FunctionConfiguration = await wait(
@@ -7329,7 +7331,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when Configuration.State is Pending
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: GetFunctionResponse = await wait(
@@ -7374,7 +7376,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when the call succeeds
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: GetFunctionResponse | None = await wait(
@@ -7418,7 +7420,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when the call raises ResourceNotFoundException
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: GetFunctionResponse = await wait(
@@ -7466,7 +7468,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when LastUpdateStatus is InProgress
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: FunctionConfiguration = await wait(
@@ -7513,7 +7515,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when Configuration.LastUpdateStatus is InProgress
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: GetFunctionResponse = await wait(
@@ -7560,7 +7562,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when Status is IN_PROGRESS
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: GetProvisionedConcurrencyConfigResponse = await wait(
@@ -7609,7 +7611,7 @@ class GeneratedOperations(BaseClient):
 
         - retry when State is Pending
         """
-        from ..waiter import wait
+        from .._runtime.waiter import wait
         from . import waiters as _waiters
 
         result: FunctionConfiguration = await wait(

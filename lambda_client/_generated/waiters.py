@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..waiter import Acceptor, attribute_path
+from .._runtime.waiter import Acceptor, attribute_path
 
 DURABLE_EXECUTION_DELETED: Final[tuple[Acceptor, ...]] = (
     Acceptor(
