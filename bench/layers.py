@@ -66,7 +66,7 @@ async def _layers(
     from lambda_client._generated import models, operations
     from lambda_client._runtime.http import HttpRequest
     from lambda_client._runtime.jsonload import loads
-    from lambda_client._runtime.restjson import parse_output
+    from lambda_client._runtime.response_binding import parse_output
     from lambda_client._runtime.transport import AiohttpTransport
 
     scheme, _, host = url.partition("://")

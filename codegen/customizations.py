@@ -13,7 +13,7 @@ from attrs import frozen
 
 #: Operations that run the user's function. Once such a request has been
 #: sent, a timeout or a cut connection does not mean the function did not
-#: run, so the retry policy must not resend them (DESIGN section 5).
+#: run, so the retry policy must not resend them (docs/design/retries.md).
 INVOKE_OPERATIONS: Final = frozenset({"Invoke", "InvokeAsync", "InvokeWithResponseStream"})
 
 #: Error shapes that signal throttling. The model has no ``@retryable`` or

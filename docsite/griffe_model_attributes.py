@@ -17,7 +17,7 @@ from typing import Any
 import griffe
 
 _BASES = frozenset(
-    {"lambda_client._runtime.model.Model", "lambda_client._runtime.exceptions.ServiceError"}
+    {"lambda_client._runtime.model_base.Model", "lambda_client._runtime.exceptions.ServiceError"}
 )
 
 

@@ -1,4 +1,7 @@
-"""The public client: generated operations plus hand-written conveniences."""
+"""The public client: the generated operations (``_generated/client.py``)
+plus what is written by hand: `LambdaClient.function_url` here, and
+``with_options``, ``close`` and the context manager from the runtime's
+``client_base.py``."""
 
 from __future__ import annotations
 

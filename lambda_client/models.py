@@ -91,7 +91,7 @@ def _problems(error: BaseException, path: str, *, sensitive: bool = False) -> li
         IterableValidationError,
     )
 
-    from ._runtime.fields import redact
+    from ._runtime.model_base import redact
 
     out: list[tuple[str, str]] = []
     if isinstance(error, ClassValidationError):

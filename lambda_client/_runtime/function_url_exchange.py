@@ -2,7 +2,9 @@
 
 The loop has the pipeline's shape and uses the pipeline's parts (its
 transport, credentials, clock and clock offset, sleep, retry quota and
-backoff); only what may be sent again differs (function_url_retry.py).
+backoff), and ends a failed attempt with the pipeline's own
+`Pipeline.after_failure`; only what may be sent again differs
+(function_url_retry.py).
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .exceptions import FunctionUrlError, LambdaClientError, TransportError
+from .exceptions import LambdaClientError, TransportError
 from .function_url_retry import classify, make_error, read_limit
 from .http import HttpRequest, HttpResponse
-from .retry import server_clock_offset
+from .retry import CallAttempts
 from .signer import SigV4Signer
 
 if TYPE_CHECKING:
@@ -21,7 +23,10 @@ if TYPE_CHECKING:
 
     from .pipeline import Pipeline
 
-__all__ = ["Answer", "exchange"]
+__all__ = ["OPERATION", "Answer", "exchange"]
+
+#: The operation name function-URL requests have in log records.
+OPERATION = "FunctionUrl"
 
 
 def case_insensitive(headers: Mapping[str, str]) -> CIMultiDictProxy[str]:
@@ -102,12 +107,9 @@ async def exchange(
     until an answer comes back or the retry rule says stop; raises the
     last attempt's error then."""
     url = f"{http.scheme}://{http.host}{http.path}"
-    max_attempts = pipeline.max_attempts
-    attempt = 0
-    spent = 0
-    skew_corrected = False
+    attempts = CallAttempts(pipeline.max_attempts)
     while True:
-        attempt += 1
+        attempts.attempt += 1
         sent_at = pipeline.clock()
         error: LambdaClientError
         try:
@@ -125,8 +127,8 @@ async def exchange(
         else:
             headers = case_insensitive(raw.headers)
             if raw.status < 400 or (not raise_for_status and "x-amzn-errortype" not in headers):
-                pipeline.quota.release(spent)
-                return Answer(raw, headers, attempt)
+                pipeline.quota.release(attempts.spent)
+                return Answer(raw, headers, attempts.attempt)
             secrets = _secrets(http)
             error = make_error(
                 status=raw.status,
@@ -138,21 +140,6 @@ async def exchange(
                 now=pipeline.clock(),
             )
         decision = classify(error, method=http.method, retry_sent=retry_sent)
-        offset = None
-        if decision.kind == "skew" and isinstance(error, FunctionUrlError):
-            offset = server_clock_offset(error.headers.get("date"), sent_at, pipeline.clock())
-            if offset is not None:
-                # The client's clock offset, shared with its API calls.
-                pipeline.clock_offset = offset
-        stop, delay, cost = pipeline._next_step(
-            decision, attempt, max_attempts, offset=offset, skew_corrected=skew_corrected
-        )
-        if stop is not None:
-            error.attempts = attempt
-            error.retry_stop_reason = stop
-            error.add_note(f"lambda_client: {attempt} attempt(s) made; stopped: {stop}")
-            raise error
-        skew_corrected = skew_corrected or decision.kind == "skew"
-        spent += cost
-        if delay > 0:
-            await pipeline.sleep(delay)
+        # The pipeline's own end of an attempt: the clock offset (shared with
+        # the client's API calls), the retry quota, backoff and Retry-After.
+        await pipeline.after_failure(attempts, error, decision, sent_at, operation=OPERATION)

@@ -25,7 +25,7 @@ from .exceptions import (
     error_class,
 )
 from .function_url_request import IDEMPOTENT_METHODS
-from .retry import _SKEW_MESSAGE, SKEW_CODES, Decision
+from .retry import Decision, is_clock_skew_code
 
 __all__ = ["BODY_LIMIT", "classify", "make_error", "read_limit", "retry_after"]
 
@@ -130,9 +130,7 @@ def is_clock_skew(error: FunctionUrlError) -> bool:
     """A signature refused because the client's clock is off."""
     if not isinstance(error, FunctionUrlAuthError) or error.error_type is None:
         return False
-    if error.error_type in ("RequestTimeTooSkewed", "RequestExpired"):
-        return True
-    return error.error_type in SKEW_CODES and bool(_SKEW_MESSAGE.search(error.message or ""))
+    return is_clock_skew_code(error.error_type, error.message)
 
 
 def classify(error: LambdaClientError, *, method: str, retry_sent: bool) -> Decision:

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 import attrs
 
 from .exceptions import ForeignCause, LambdaClientError, ServiceError
-from .fields import redact as _sensitive_repr
+from .model_base import redact as _sensitive_repr
 
 if TYPE_CHECKING:
     from .credentials import Credentials

@@ -8,6 +8,7 @@ in this module, once for all 88 operations.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import time
 import uuid
@@ -20,17 +21,25 @@ from attrs import frozen
 
 from .client_config import ClientConfig
 from .credentials import CredentialResolver
-from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
+from .exceptions import (
+    ConfigError,
+    FunctionUrlError,
+    LambdaClientError,
+    ServiceError,
+    TransportError,
+)
 from .http import HttpRequest, HttpResponse, ResponseMetadata
 from .messages import Redactor, redact_service_error, safe_url, sensitive_values
 from .payload_digest import OFF_LOOP_BYTES, sha256_off_loop
-from .restjson import parse_error, parse_output, request_plan, serialize_request
+from .request_binding import request_plan, serialize_request
+from .response_binding import parse_error, parse_output
 from .retry import (
     AdaptiveRateLimiter,
+    CallAttempts,
     Decision,
     RetryQuota,
-    backoff,
     classify,
+    next_step,
     server_clock_offset,
 )
 from .service_model import I, O, OperationSpec, ServiceSpec
@@ -114,7 +123,11 @@ class Pipeline:
         self.clock_offset = 0.0
         #: Logs and telemetry; its hooks below are skipped when nothing listens.
         self.observer = Observer(
-            config=config, endpoint=endpoint, region=signer.region, max_attempts=self.max_attempts
+            config=config,
+            endpoint=endpoint,
+            region=signer.region,
+            max_attempts=self.max_attempts,
+            in_lambda=self.in_lambda,
         )
 
     def prepare(self, op: OperationSpec[Any, Any], request: Any) -> HttpRequest:
@@ -180,12 +193,10 @@ class Pipeline:
         redactor = self._redactor(http, request)
         watch = self.observer.begin(op, request, http)
         max_attempts = self.max_attempts
-        attempt = 0
-        spent = 0
-        total_delay = 0.0
-        skew_corrected = False
+        attempts = CallAttempts(max_attempts)
         while True:
-            attempt += 1
+            attempts.attempt += 1
+            attempt = attempts.attempt
             http.headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
             if self.limiter is not None:
                 await self._rate_limit(self.limiter, watch)
@@ -198,7 +209,7 @@ class Pipeline:
                 if 200 <= response.status < 300:
                     if self.limiter is not None:
                         self.limiter.record(throttled=False)
-                    self.quota.release(spent)
+                    self.quota.release(attempts.spent)
                     try:
                         output: O = parse_output(
                             op,
@@ -211,7 +222,7 @@ class Pipeline:
                             await response.stream.aclose()
                         raise
                     self._attach_metadata(
-                        output, response, http, attempt, total_delay, max_attempts
+                        output, response, http, attempt, attempts.total_delay, max_attempts
                     )
                     if watch is not None:
                         watch.succeeded(output, attempt, max_attempts)
@@ -231,71 +242,63 @@ class Pipeline:
             decision = classify(op, error, retry_sent_invokes=self.config.retry_sent_invokes)
             if self.limiter is not None:
                 self.limiter.record(throttled=decision.kind == "throttle")
-            offset = None
-            if decision.kind == "skew" and isinstance(error, ServiceError):
-                offset = server_clock_offset(error.headers.get("date"), sent_at, self.clock())
-                if offset is not None:
-                    # Kept even when this call may not retry (its attempts are
-                    # used up): the client's later calls are then signed right.
-                    self.clock_offset = offset
-                    self.observer.clock_corrected(op, offset, error)
-            stop, delay, cost = self._next_step(
-                decision, attempt, max_attempts, offset=offset, skew_corrected=skew_corrected
+            await self.after_failure(
+                attempts,
+                error,
+                decision,
+                sent_at,
+                operation=op.name,
+                watch=watch,
+                stopped=functools.partial(
+                    self.observer.stopped, op, request, http, error, decision
+                ),
             )
-            if watch is not None:
-                watch.failed(error, decision, attempt, max_attempts, stop, delay)
-            if stop is not None:
-                self.observer.stopped(op, request, http, error, decision, stop)
-                error.attempts = attempt
-                error.max_attempts = max_attempts
-                error.retry_stop_reason = stop
-                error.add_note(f"lambda_client: {attempt} attempt(s) made; stopped: {stop}")
-                raise error
-            skew_corrected = skew_corrected or decision.kind == "skew"
-            spent += cost
-            if delay > 0:
-                total_delay += delay
-                await (self.sleep(delay) if watch is None else watch.wait(self.sleep, delay))
 
-    def _next_step(
+    async def after_failure(
         self,
+        attempts: CallAttempts,
+        error: LambdaClientError,
         decision: Decision,
-        attempt: int,
-        max_attempts: int,
+        sent_at: float,
         *,
-        offset: float | None,
-        skew_corrected: bool,
-    ) -> tuple[str | None, float, int]:
-        """Why the call stops (None: it retries), the wait before the next
-        attempt, and the quota tokens that retry took."""
-        if not decision.retry:
-            return decision.reason, 0.0, 0
-        if attempt >= max_attempts:
-            return f"{decision.reason}; all {max_attempts} attempts used", 0.0, 0
-        if decision.kind == "skew":
-            if skew_corrected:
-                return f"{decision.reason}, again after re-signing with the server's clock", 0.0, 0
-            if offset is None:
-                return f"{decision.reason}, and the server's Date cannot correct it", 0.0, 0
-            # Re-signed with the server's time and sent again at once.
-            return None, 0.0, 0
-        cap = self.config.retry_after_cap
-        if decision.retry_after is not None and decision.retry_after > cap:
-            # Decided before touching the quota: a retry that will not happen
-            # must not take tokens from the client's other calls.
-            return (
-                f"{decision.reason}; the service asked to wait {decision.retry_after:g} s, "
-                f"more than retry_after_cap ({cap:g} s)",
-                0.0,
-                0,
-            )
-        cost = self.quota.acquire(decision.kind)
-        if cost is None:
-            return f"{decision.reason}; retry quota exhausted", 0.0, 0
-        delay = backoff(decision.kind, attempt)
-        if decision.retry_after is not None:
-            delay = max(delay, decision.retry_after)
-        return None, delay, cost
+        operation: str,
+        watch: CallWatch | None = None,
+        stopped: Callable[[str], None] | None = None,
+    ) -> None:
+        """The end of a failed attempt, for API calls and function-URL
+        requests alike: learn the server's clock from a clock-skew refusal,
+        decide (`retry.next_step`), then raise ``error`` with how the call
+        went, or wait before the next attempt. ``stopped`` hears why the
+        call gives up."""
+        offset = None
+        if decision.kind == "skew" and isinstance(error, (ServiceError, FunctionUrlError)):
+            offset = server_clock_offset(error.headers.get("date"), sent_at, self.clock())
+            if offset is not None:
+                # Kept even when this call may not retry (its attempts are
+                # used up): the client's later calls are then signed right.
+                self.clock_offset = offset
+                self.observer.clock_corrected(operation, offset, error)
+        stop, delay = next_step(
+            decision,
+            attempts,
+            self.quota,
+            retry_after_cap=self.config.retry_after_cap,
+            offset=offset,
+        )
+        attempt, max_attempts = attempts.attempt, attempts.max_attempts
+        if watch is not None:
+            watch.failed(error, decision, attempt, max_attempts, stop, delay)
+        if stop is not None:
+            if stopped is not None:
+                stopped(stop)
+            error.attempts = attempt
+            error.max_attempts = max_attempts
+            error.retry_stop_reason = stop
+            error.add_note(f"lambda_client: {attempt} attempt(s) made; stopped: {stop}")
+            raise error
+        if delay > 0:
+            attempts.total_delay += delay
+            await (self.sleep(delay) if watch is None else watch.wait(self.sleep, delay))
 
     async def _rate_limit(self, limiter: AdaptiveRateLimiter, watch: CallWatch | None) -> None:
         while (wait := limiter.delay_before_send()) > 0:

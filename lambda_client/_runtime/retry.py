@@ -134,10 +134,16 @@ def _retry_after(error: ServiceError) -> float | None:
     return _delay(_header(error, "retry-after"))
 
 
-def is_clock_skew(error: ServiceError) -> bool:
-    if error.code in ("RequestTimeTooSkewed", "RequestExpired"):
+def is_clock_skew_code(code: str | None, message: str | None) -> bool:
+    """Whether an error code (and its message) says the request's signature
+    time is off: the same rule for API errors and function-URL refusals."""
+    if code in ("RequestTimeTooSkewed", "RequestExpired"):
         return True
-    return error.code in SKEW_CODES and bool(_SKEW_MESSAGE.search(error.message or ""))
+    return code in SKEW_CODES and bool(_SKEW_MESSAGE.search(message or ""))
+
+
+def is_clock_skew(error: ServiceError) -> bool:
+    return is_clock_skew_code(error.code, error.message)
 
 
 def classify(
@@ -184,6 +190,68 @@ def backoff(kind: str, retry_number: int, rand: Callable[[], float] = random.ran
     exponent = min(retry_number - 1, 64)
     ceiling: float = min(base * 2.0**exponent, MAX_BACKOFF)
     return rand() * ceiling
+
+
+class CallAttempts(Record):
+    """The retry bookkeeping of one call (an API call or a function-URL
+    request), for `next_step`."""
+
+    __slots__ = ("max_attempts", "attempt", "spent", "total_delay", "skew_corrected")  # noqa: RUF023
+
+    def __init__(self, max_attempts: int) -> None:
+        self.max_attempts = max_attempts
+        #: The attempt under way (1 for the first).
+        self.attempt = 0
+        #: Quota tokens the call's retries took, given back when it succeeds.
+        self.spent = 0
+        #: Seconds waited between attempts so far.
+        self.total_delay = 0.0
+        #: A clock-skew retry was made (a second skew refusal stops the call).
+        self.skew_corrected = False
+
+
+def next_step(
+    decision: Decision,
+    attempts: CallAttempts,
+    quota: RetryQuota,
+    *,
+    retry_after_cap: float,
+    offset: float | None,
+) -> tuple[str | None, float]:
+    """After a failed attempt: why the call stops (None: it retries) and the
+    wait before the next attempt. A retry takes its tokens from ``quota``
+    (kept in ``attempts.spent``); ``offset`` is the server's clock offset
+    learned from a clock-skew refusal, if it could be read."""
+    if not decision.retry:
+        return decision.reason, 0.0
+    max_attempts = attempts.max_attempts
+    if attempts.attempt >= max_attempts:
+        return f"{decision.reason}; all {max_attempts} attempts used", 0.0
+    if decision.kind == "skew":
+        if attempts.skew_corrected:
+            return f"{decision.reason}, again after re-signing with the server's clock", 0.0
+        if offset is None:
+            return f"{decision.reason}, and the server's Date cannot correct it", 0.0
+        # Re-signed with the server's time and sent again at once.
+        attempts.skew_corrected = True
+        return None, 0.0
+    cap = retry_after_cap
+    if decision.retry_after is not None and decision.retry_after > cap:
+        # Decided before touching the quota: a retry that will not happen
+        # must not take tokens from the client's other calls.
+        return (
+            f"{decision.reason}; the service asked to wait {decision.retry_after:g} s, "
+            f"more than retry_after_cap ({cap:g} s)",
+            0.0,
+        )
+    cost = quota.acquire(decision.kind)
+    if cost is None:
+        return f"{decision.reason}; retry quota exhausted", 0.0
+    attempts.spent += cost
+    delay = backoff(decision.kind, attempts.attempt)
+    if decision.retry_after is not None:
+        delay = max(delay, decision.retry_after)
+    return None, delay
 
 
 class RetryQuota(Record):

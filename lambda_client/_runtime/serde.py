@@ -1,6 +1,7 @@
 """JSON (de)serialisation of the generated attrs models with one cattrs converter.
 
-Rules (DESIGN section 3): wire names come from field metadata; ``None`` is
+The rules of the rest-json body, as the Lambda service and botocore read and
+write it: wire names come from field metadata; ``None`` is
 omitted when unstructuring; blobs are base64; body timestamps are epoch
 seconds; unknown keys are ignored (a strict converter is for tests only);
 members bound elsewhere than the JSON body (URI, query, headers, status,

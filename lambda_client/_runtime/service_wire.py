@@ -1,7 +1,7 @@
 """The service's end of rest-json: requests read back into typed request
 objects, outputs and errors written as the HTTP responses Lambda sends.
 
-It is the mirror of ``restjson`` and reads the same field metadata
+It is the mirror of ``request_binding`` and ``response_binding`` and reads the same field metadata
 (``loc``/``name``/``wire``/``check``), so whatever the client writes can be
 read here and whatever is written here is what the client's parser reads.
 The test stub (``lambda_client.testing``) answers through it, which is how
@@ -22,7 +22,8 @@ from . import validate as _v
 from .eventstream import encode_message
 from .exceptions import ServiceError
 from .http import HttpRequest
-from .restjson import _dumps, _scalar_text, response_plan
+from .request_binding import dumps, scalar_text
+from .response_binding import response_plan
 from .serde import converter, parse_timestamp
 from .service_model import OperationSpec
 
@@ -224,7 +225,7 @@ def write_output(spec: OperationSpec[Any, Any], output: Any) -> WireResponse:
     if plan.event_stream is not None:
         headers["Content-Type"] = EVENT_STREAM
     elif plan.payload is None and plan.has_body:
-        body = _dumps(converter().unstructure(output))
+        body = dumps(converter().unstructure(output))
         headers["Content-Type"] = JSON
     for f in attrs.fields(plan.cls):
         loc = f.metadata.get("loc")
@@ -232,14 +233,14 @@ def write_output(spec: OperationSpec[Any, Any], output: Any) -> WireResponse:
         if value is None:
             continue
         if loc == "header":
-            headers[f.metadata.get("name", f.metadata["wire"])] = _scalar_text(value)
+            headers[f.metadata.get("name", f.metadata["wire"])] = scalar_text(value)
         elif loc == "statusCode":
             status = value
         elif loc == "payload" and isinstance(f.metadata.get("check"), _v.Blob):
             body = value
             headers.setdefault("Content-Type", "application/octet-stream")
         elif loc == "payload":
-            body = _dumps(converter().unstructure(value))
+            body = dumps(converter().unstructure(value))
             headers["Content-Type"] = JSON
     return WireResponse(status=status, headers=headers, body=body)
 
@@ -265,8 +266,8 @@ def write_error(error: ServiceError) -> WireResponse:
     for _attr, wire, location, name, _convert in error._members:
         value = error.fields.get(wire)
         if location == "header" and value is not None:
-            headers[name] = _scalar_text(value)
-    return WireResponse(status=error.status_code, headers=headers, body=_dumps(_error_body(error)))
+            headers[name] = scalar_text(value)
+    return WireResponse(status=error.status_code, headers=headers, body=dumps(_error_body(error)))
 
 
 def write_event(event: Any, events: Mapping[str, type]) -> bytes:
@@ -278,7 +279,7 @@ def write_event(event: Any, events: Mapping[str, type]) -> bytes:
             ":exception-type": event.code,
             ":content-type": JSON,
         }
-        return encode_message(headers, _dumps(_error_body(event)))
+        return encode_message(headers, dumps(_error_body(event)))
     name = next((n for n, cls in events.items() if type(event) is cls), None)
     if name is None:
         raise TypeError(f"{type(event).__name__} is not an event of this stream")
@@ -290,7 +291,7 @@ def write_event(event: Any, events: Mapping[str, type]) -> bytes:
         payload = getattr(event, raw) or b""
         content_type = "application/octet-stream"
     else:
-        payload = _dumps(converter().unstructure(event))
+        payload = dumps(converter().unstructure(event))
         content_type = JSON
     headers = {":message-type": "event", ":event-type": name, ":content-type": content_type}
     return encode_message(headers, payload)

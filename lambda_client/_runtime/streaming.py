@@ -19,6 +19,7 @@ from .exceptions import (
 )
 from .http import ResponseStream
 from .messages import describe, foreign_cause, redact_service_error
+from .model_reading import read_json, service_error, structure
 
 E = TypeVar("E")
 
@@ -157,8 +158,6 @@ def event_parser(
     what ``redactor`` makes); event types newer
     than the model are skipped. Whatever a frame holds, only the library's exceptions are
     raised."""
-    from .restjson import read_json, structure
-
     raw_payload = {
         name: next(
             (f.name for f in attrs.fields(cls) if f.metadata.get("loc") == "eventpayload"), None
@@ -204,10 +203,7 @@ def event_parser(
             "status_code": 200,
             "operation": operation,
         }
-        try:
-            error = error_cls(fields=data, **arguments)
-        except Exception:
-            error = error_cls(fields={}, **arguments)
+        error = service_error(error_cls, data, **arguments)
         if redactor is not None:
             redact_service_error(error, redactor())
         return error

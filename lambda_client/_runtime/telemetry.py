@@ -19,7 +19,6 @@ in docs/design/observability.md.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from time import perf_counter
@@ -51,13 +50,20 @@ class Observer:
     """One client's logging and telemetry; the pipeline's hooks start here."""
 
     def __init__(
-        self, *, config: ClientConfig, endpoint: Endpoint, region: str, max_attempts: int
+        self,
+        *,
+        config: ClientConfig,
+        endpoint: Endpoint,
+        region: str,
+        max_attempts: int,
+        in_lambda: bool,
     ) -> None:
         self.endpoint = endpoint
         self.region = region
         self.max_attempts = max_attempts
         self.propagate_client_context = config.propagate_client_context
-        self.in_lambda = "AWS_LAMBDA_FUNCTION_NAME" in os.environ
+        #: Decided once, by the pipeline (Pipeline.in_lambda).
+        self.in_lambda = in_lambda
         self._otel: ClientTelemetry | None = None
         # Still to look for OpenTelemetry in the process (until it is found).
         self._otel_wanted = config.telemetry
@@ -116,11 +122,9 @@ class Observer:
     # Records that do not depend on anyone listening to the call's DEBUG
     # records; they are on the failure paths only.
 
-    def clock_corrected(
-        self, op: OperationSpec[Any, Any], offset: float, error: BaseException
-    ) -> None:
-        request_id = error.request_id if isinstance(error, ServiceError) else None
-        logs.clock_corrected(operation=op.name, offset=offset, request_id=request_id)
+    def clock_corrected(self, operation: str, offset: float, error: BaseException) -> None:
+        request_id = getattr(error, "request_id", None)
+        logs.clock_corrected(operation=operation, offset=offset, request_id=request_id)
 
     def stopped(
         self,

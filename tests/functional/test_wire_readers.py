@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lambda_client import errors, models
-from lambda_client._runtime import restjson
+from lambda_client._runtime import model_reading
 from lambda_client._runtime.serde import converter
 from lambda_client._runtime.streaming import EventStream
 
@@ -117,5 +117,5 @@ def test_a_rejected_document_is_explained_with_its_path(
     document: dict[str, Any], where: str
 ) -> None:
     with pytest.raises(errors.DeserializationError, match="Cannot read GetFunctionResponse") as e:
-        restjson.structure(document, models.GetFunctionResponse, 200)
+        model_reading.structure(document, models.GetFunctionResponse, 200)
     assert where in str(e.value)

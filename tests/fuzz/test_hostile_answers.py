@@ -36,7 +36,7 @@ from lambda_client._runtime import validate as _v
 from lambda_client._runtime.eventstream import encode_message
 from lambda_client._runtime.exceptions import LambdaClientError
 from lambda_client._runtime.http import HttpRequest, HttpResponse
-from lambda_client._runtime.restjson import _payload_class, response_plan
+from lambda_client._runtime.response_binding import _payload_class, response_plan
 from lambda_client._runtime.retry import RetryQuota
 from lambda_client._runtime.service_model import OperationSpec
 from lambda_client.models import InvokeResponseStreamUpdate, InvokeWithResponseStreamCompleteEvent

@@ -1,4 +1,5 @@
-"""The public API is a contract (DESIGN section 1); this guards it."""
+"""The public API is a contract (docs/design/architecture.md: what users import);
+this guards it."""
 
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ def test_models_module_is_lazy_and_lists_everything() -> None:
 
 
 def test_testing_and_transport_names() -> None:
-    # Tests outside the repository rely on these (DESIGN section 1, turn 2).
+    # Users' own tests import these (docs/guides/testing.md).
     import lambda_client.testing
     import lambda_client.transport
     from lambda_client.testing import LambdaStub

@@ -355,7 +355,7 @@ def test_responses_with_unknown_values_still_parse_in_strict_mode() -> None:
     # Strictness is about what is sent; what the service answers is never rejected.
     response = HttpResponse(status=200, headers={}, body=b'{"Runtime": "python9.99"}')
     from lambda_client._generated import operations
-    from lambda_client._runtime.restjson import parse_output
+    from lambda_client._runtime.response_binding import parse_output
 
     out = parse_output(
         operations.GET_FUNCTION_CONFIGURATION, response, operations.SERVICE.error_classes

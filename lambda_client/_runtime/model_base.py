@@ -32,6 +32,11 @@ def _short(value: Any) -> str:
     return repr(value)
 
 
+def redact(value: object) -> str:
+    """repr of a sensitive member: says whether it is set, never what it is."""
+    return "None" if value is None else "<redacted>"
+
+
 class Model:
     """Mixin of the generated attrs models (they define the fields)."""
 

@@ -1,214 +1,30 @@
-"""rest-json: request objects to HTTP requests, HTTP responses to outputs.
+"""rest-json responses: HTTP responses to outputs, and error responses to
+the service's exceptions.
 
-Where each member goes is read once per model class from its field metadata
-(``loc``/``name``) and kept as a small plan, so a call does no model walking.
+Where each output member comes from (header, status, payload, body, event
+stream) is read once per output class from its field metadata and kept as a
+small plan; the models themselves are read by ``model_reading``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import attrs
 
 from . import jsonload
 from . import validate as _v
-from .coerce import NOT_LISTS
 from .exceptions import DeserializationError, LambdaClientError, ServiceError, UnknownServiceError
-from .http import HttpRequest, HttpResponse
-from .messages import describe, foreign_cause, structure_problems, type_name
-from .serde import converter, parse_timestamp
+from .http import HttpResponse
+from .messages import describe, foreign_cause
+from .model_reading import read_json, service_error, structure
+from .serde import parse_timestamp
 from .service_model import OperationSpec
 
 if TYPE_CHECKING:
     #: What the generated layer hands over: error code -> class, loaded on first use.
     ErrorClasses = Callable[[], Mapping[str, type[ServiceError]]]
-
-# -- requests ------------------------------------------------------------------
-
-
-def _iso8601(value: datetime) -> str:
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _scalar_text(value: Any) -> str:
-    if type(value) is str:
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return _iso8601(value)
-    if isinstance(value, str):
-        # Enum members are str subclasses; str() gives their wire value.
-        return str.__str__(value)
-    return str(value)
-
-
-def _encode(text: str) -> str:
-    # RFC 3986: everything but unreserved characters, so "/" -> %2F, ":" -> %3A,
-    # "+" -> %2B and space -> %20 (never "+").
-    return quote(text, safe="-_.~")
-
-
-# Path labels name the same few functions, aliases and ARNs call after call
-# (query values such as page markers do not repeat, so they are not kept).
-_LABELS_KEPT = 1024
-_encoded_labels: dict[str, str] = {}
-
-
-def _encode_label(text: str) -> str:
-    encoded = _encoded_labels.get(text)
-    if encoded is None:
-        encoded = _encode(text)
-        if len(text) <= 256:
-            if len(_encoded_labels) >= _LABELS_KEPT:
-                _encoded_labels.clear()
-            _encoded_labels[text] = encoded
-    return encoded
-
-
-_EMPTY_LABEL = "must not be empty: it is a segment of the request's URI path"
-
-
-@attrs.frozen
-class _RequestPlan:
-    labels: tuple[tuple[str, str], ...]  # (placeholder, attribute)
-    greedy: tuple[tuple[str, str], ...]
-    query: tuple[tuple[str, str], ...]  # (wire name, attribute)
-    headers: tuple[tuple[str, str], ...]  # (lower-case header name, attribute)
-    payload: str | None
-    #: The payload is a blob or string sent as the raw body, not a structure.
-    raw_payload: bool
-    has_body: bool
-    idempotency_tokens: tuple[str, ...]
-
-
-_request_plans: dict[type, _RequestPlan] = {}
-
-
-def request_plan(cls: type) -> _RequestPlan:
-    plan = _request_plans.get(cls)
-    if plan is not None:
-        return plan
-    labels, greedy, query, headers, tokens = [], [], [], [], []
-    payload = None
-    raw_payload = has_body = False
-    for f in attrs.fields(cls):
-        meta = f.metadata
-        loc = meta.get("loc")
-        name = meta.get("name", meta.get("wire", f.name))
-        if meta.get("idempotency_token"):
-            tokens.append(f.name)
-        if loc == "uri":
-            labels.append(("{" + name + "}", f.name))
-            greedy.append(("{" + name + "+}", f.name))
-        elif loc == "querystring":
-            query.append((name, f.name))
-        elif loc == "header":
-            headers.append((name.lower(), f.name))
-        elif loc == "payload":
-            payload = f.name
-            raw_payload = isinstance(meta.get("check"), (_v.Blob, _v.Str))
-        elif loc is None:
-            has_body = True
-    plan = _RequestPlan(
-        labels=tuple(labels),
-        greedy=tuple(greedy),
-        query=tuple(query),
-        headers=tuple(headers),
-        payload=payload,
-        raw_payload=raw_payload,
-        has_body=has_body,
-        idempotency_tokens=tuple(tokens),
-    )
-    _request_plans[cls] = plan
-    return plan
-
-
-def serialize_request(
-    op: OperationSpec[Any, Any],
-    request: Any,
-    *,
-    scheme: str,
-    host: str,
-    base_path: str,
-) -> HttpRequest:
-    plan = request_plan(type(request))
-    path = op.path_template
-    empty = [(attr, _EMPTY_LABEL) for _p, attr in plan.labels if getattr(request, attr) == ""]
-    if empty:
-        from .exceptions import ParamValidationError
-
-        # "/functions/" is another resource than "/functions/{name}" (smithy
-        # forbids empty labels; botocore sends them).
-        raise ParamValidationError(op.name, empty)
-    for placeholder, attr in plan.greedy:
-        if placeholder in path:
-            value = _scalar_text(getattr(request, attr))
-            path = path.replace(placeholder, quote(value, safe="-_.~/"))
-    for placeholder, attr in plan.labels:
-        if placeholder in path:
-            path = path.replace(placeholder, _encode_label(_scalar_text(getattr(request, attr))))
-
-    pairs = [f"{_encode(k)}={_encode(v)}" for k, v in op.static_query]
-    for wire, attr in plan.query:
-        value = getattr(request, attr)
-        if value is None:
-            continue
-        key = _encode(wire)
-        if isinstance(value, Sequence) and not isinstance(value, NOT_LISTS):
-            pairs.extend(f"{key}={_encode(_scalar_text(item))}" for item in value)
-        else:
-            pairs.append(f"{key}={_encode(_scalar_text(value))}")
-
-    headers: dict[str, str] = {}
-    for name, attr in plan.headers:
-        value = getattr(request, attr)
-        if value is not None:
-            headers[name] = _scalar_text(value)
-
-    body = b""
-    if plan.payload is not None and plan.raw_payload:
-        value = getattr(request, plan.payload)
-        if isinstance(value, str):
-            body = value.encode("utf-8")
-        elif value is not None:
-            body = bytes(value)
-    elif plan.payload is not None:
-        value = getattr(request, plan.payload)
-        # An unset structure payload is still a JSON body, "{}", as botocore sends it.
-        body = _dumps(converter().unstructure(value)) if value is not None else b"{}"
-    elif plan.has_body:
-        body = _dumps(converter().unstructure(request))
-    # A raw payload goes without a Content-Type, as botocore sends it: that is
-    # what Lambda has always received from boto3 and the CLI, whereas a type
-    # picked here (JSON for arbitrary bytes) would often be false.
-    if body and not plan.raw_payload and "content-type" not in headers:
-        headers["content-type"] = "application/json"
-
-    return HttpRequest(
-        method=op.http_method,
-        scheme=scheme,
-        host=host,
-        path=base_path + path,
-        query="&".join(pairs),
-        headers=headers,
-        body=body,
-    )
-
-
-def _dumps(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-# -- responses -----------------------------------------------------------------
 
 
 def _header_parser(check: object) -> Callable[[str], Any]:
@@ -292,13 +108,6 @@ class _Reading:
         )
 
 
-def read_json(body: bytes) -> Any:
-    """A JSON document (``{}`` for an empty body); raises only ``ValueError``."""
-    if not body.strip():
-        return {}
-    return jsonload.loads(body)
-
-
 def _load_json(body: bytes, reading: _Reading) -> Any:
     try:
         return read_json(body)
@@ -306,52 +115,6 @@ def _load_json(body: bytes, reading: _Reading) -> Any:
         raise reading.error(f"The response body is {e}") from None
     except ValueError as e:
         raise reading.error("The response body is not JSON", cause=e) from foreign_cause(e)
-
-
-def structure(
-    data: Any, cls: type, status: int, body: bytes = b"", *, operation: str | None = None
-) -> Any:
-    """``data`` as a ``cls``, or a `DeserializationError` saying where
-    it does not fit (never what the offending value is)."""
-    if not isinstance(data, dict):
-        raise DeserializationError(
-            describe(
-                f"Expected a JSON object for {cls.__name__}, got {type(data).__name__}",
-                operation=operation,
-                status=status,
-            ),
-            status_code=status,
-            body=body[:2048],
-        )
-    try:
-        # The generated reader: straight-line code for this structure.
-        return cls._from_wire(data)  # type: ignore[attr-defined]
-    except Exception as e:
-        raise _structure_error(e, data, cls, status, body, operation) from foreign_cause(e)
-
-
-def _structure_error(
-    e: Exception, data: Any, cls: type, status: int, body: bytes, operation: str | None
-) -> DeserializationError:
-    """Why ``data`` is not a ``cls``, found by the cattrs converter, which
-    walks the data with paths (``FunctionConfiguration.Layers[0]``); the
-    generated reader only knows that some value did not fit."""
-    from cattrs.errors import BaseValidationError
-
-    problems = [type_name(e)]
-    try:
-        converter().structure(data, cls)
-    except BaseValidationError as explained:
-        problems = structure_problems(explained, cls.__name__) or problems
-    except Exception as explained:
-        problems = [type_name(explained)]
-    return DeserializationError(
-        describe(
-            f"Cannot read {cls.__name__}: {'; '.join(problems)}", operation=operation, status=status
-        ),
-        status_code=status,
-        body=body[:2048],
-    )
 
 
 def _payload_class(cls: type, attr: str) -> type:
@@ -428,6 +191,7 @@ def _parse_output(
     if plan.status is not None:
         setattr(obj, plan.status, response.status)
     if plan.event_stream is not None:
+        # Loaded with the first event stream: most programs never read one.
         from .streaming import BufferedBody, EventStream, event_parser
 
         # A transport that read the body whole (a test double, a proxy that
@@ -516,9 +280,4 @@ def _parse_error(
         "headers": headers,
         "operation": op.name,
     }
-    try:
-        return cls(fields=fields, **arguments)
-    except Exception:
-        # A modelled member of a type its converter refuses (a hostile
-        # answer): the typed error without its members beats no error.
-        return cls(fields={}, **arguments)
+    return service_error(cls, fields, **arguments)
