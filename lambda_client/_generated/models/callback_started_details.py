@@ -8,7 +8,7 @@ from typing import Any
 from attrs import define, field, setters
 
 from ..._runtime import validate as _v
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 
 __all__ = ["CallbackStartedDetails"]
 

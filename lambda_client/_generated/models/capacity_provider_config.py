@@ -8,7 +8,7 @@ from typing import Any
 from attrs import define, field, setters
 
 from ..._runtime import validate as _v
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from .lambda_managed_instances_capacity_provider_config import (
     LambdaManagedInstancesCapacityProviderConfig,
 )

@@ -8,10 +8,10 @@ from typing import Any, cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
-from ..._runtime import wire as _w
 from ..._runtime.coerce import SequenceNotStr
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from ..enums import CapacityProviderScalingMode, to_capacity_provider_scaling_mode
 from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
 

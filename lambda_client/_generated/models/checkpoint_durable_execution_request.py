@@ -10,7 +10,7 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from .operation_update import OperationUpdate
 
 __all__ = ["CheckpointDurableExecutionRequest"]

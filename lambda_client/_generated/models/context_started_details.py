@@ -7,7 +7,7 @@ from typing import Any
 
 from attrs import define, setters
 
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 
 __all__ = ["ContextStartedDetails"]
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
-from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from .destination_config import DestinationConfig
 
 __all__ = ["FunctionEventInvokeConfig"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from attrs import define, setters
 
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 
 __all__ = ["GetAccountSettingsRequest"]
 

@@ -9,7 +9,7 @@ from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from .capacity_provider import CapacityProvider
 
 __all__ = ["GetCapacityProviderResponse"]

@@ -9,7 +9,7 @@ from attrs import define, field, setters
 
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from .concurrency import Concurrency
 from .function_code_location import FunctionCodeLocation
 from .function_configuration import FunctionConfiguration

@@ -8,9 +8,9 @@ from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
-from ..._runtime import wire as _w
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from .event_error import EventError
 
 __all__ = ["InvocationCompletedDetails"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from attrs import define, field, setters
 
 from ..._runtime import validate as _v
-from ..._runtime.fields import redact as _redact
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
+from ..._runtime.model_base import redact as _redact
 from ..enums import (
     LogType,
     ResponseStreamingInvocationType,

@@ -8,10 +8,10 @@ from typing import Any, cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
-from ..._runtime import wire as _w
 from ..._runtime.coerce import SequenceNotStr
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from ..enums import SchemaRegistryEventRecordFormat, to_schema_registry_event_record_format
 from .kafka_schema_registry_access_config import KafkaSchemaRegistryAccessConfig
 from .kafka_schema_validation_config import KafkaSchemaValidationConfig

@@ -11,7 +11,7 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from ..enums import ExecutionStatus, to_execution_status
 
 __all__ = ["ListDurableExecutionsByFunctionRequest"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from attrs import define, field, setters
 
 from ..._runtime import validate as _v
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 
 __all__ = ["ListProvisionedConcurrencyConfigsRequest"]
 

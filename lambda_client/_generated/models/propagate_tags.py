@@ -9,9 +9,9 @@ from typing import Any, cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
-from ..._runtime import wire as _w
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from ..enums import PropagateTagsMode, to_propagate_tags_mode
 
 __all__ = ["PropagateTags"]

@@ -8,8 +8,8 @@ from typing import Any
 from attrs import define, field, setters
 
 from ..._runtime import validate as _v
-from ..._runtime.fields import redact as _redact
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
+from ..._runtime.model_base import redact as _redact
 
 __all__ = ["RuntimeVersionError"]
 

@@ -10,7 +10,7 @@ from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 
 __all__ = ["TagResourceRequest"]
 

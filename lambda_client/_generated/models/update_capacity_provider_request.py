@@ -6,7 +6,7 @@ from __future__ import annotations
 from attrs import define, field, setters
 
 from ..._runtime import validate as _v
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from .capacity_provider_scaling_config import CapacityProviderScalingConfig
 from .capacity_provider_telemetry_config import CapacityProviderTelemetryConfig
 from .propagate_tags import PropagateTags

@@ -10,7 +10,7 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
 from ..enums import FunctionResponseType, to_function_response_type
 from .amazon_managed_kafka_event_source_config import AmazonManagedKafkaEventSourceConfig
 from .destination_config import DestinationConfig

@@ -10,8 +10,8 @@ from attrs import define, field, setters
 from ..._runtime import coerce as _c
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
-from ..._runtime.fields import redact as _redact
-from ..._runtime.model import Model
+from ..._runtime.model_base import Model
+from ..._runtime.model_base import redact as _redact
 from ..enums import (
     Architecture,
     FunctionVersionLatestPublished,
