@@ -159,6 +159,9 @@ def _environment() -> jinja2.Environment:
     env.filters["error_argument"] = error_argument
     env.filters["reader_statements"] = wire.reader_statements
     env.filters["uses_reader_helpers"] = wire.uses_helpers
+    env.filters["reader_enums"] = wire.reader_enums
+    env.filters["enum_values"] = wire.enum_values
+    env.filters["http_reader_statements"] = wire.http_reader_statements
     return env
 
 

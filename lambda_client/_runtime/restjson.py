@@ -359,6 +359,21 @@ def _payload_class(cls: type, attr: str) -> type:
     return inner
 
 
+HttpReader = Callable[[int, Mapping[str, str], bytes], Any]
+_UNKNOWN: Any = object()
+_http_readers: dict[str, HttpReader | None] = {}
+
+
+def _http_reader(ref: str) -> HttpReader | None:
+    """The output's generated ``_from_http``: the whole response to the
+    output in one call. It assumes a well-formed answer; whatever it cannot
+    read, `_parse_output` reads again, to say what is wrong (or to read
+    what the generated reader does not: event streams, structure payloads)."""
+    read: HttpReader | None = getattr(load_model(ref), "_from_http", None)
+    _http_readers[ref] = read
+    return read
+
+
 def parse_output(
     op: OperationSpec[Any, Any],
     response: HttpResponse,
@@ -371,6 +386,15 @@ def parse_output(
     module did not foresee is still a `DeserializationError`.
     ``redactor`` makes what cleans service text an event stream may carry later.
     """
+    if response.stream is None and op.output_type is not None:
+        read = _http_readers.get(op.output_type, _UNKNOWN)
+        if read is _UNKNOWN:
+            read = _http_reader(op.output_type)
+        if read is not None:
+            try:
+                return read(response.status, response.headers, response.body)
+            except Exception:  # noqa: S110 - read again below, which says what is wrong
+                pass
     try:
         return _parse_output(op, response, redactor)
     except LambdaClientError:
