@@ -14,6 +14,9 @@ from ..enums import SystemLogLevel, to_system_log_level
 
 __all__ = ["CapacityProviderLoggingConfig"]
 
+# Looked up inline by the reader below.
+_SystemLogLevel_values = _w.values(SystemLogLevel)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderLoggingConfig(Model):
@@ -41,7 +44,14 @@ class CapacityProviderLoggingConfig(Model):
         obj = object.__new__(CapacityProviderLoggingConfig)
         get = data.get
         obj.system_log_level = (
-            None if (v := get("SystemLogLevel")) is None else _w.enum_member(SystemLogLevel, v)
+            None
+            if (v := get("SystemLogLevel")) is None
+            else (
+                m_system_log_level
+                if type(v) is str
+                and (m_system_log_level := _SystemLogLevel_values.get(v)) is not None
+                else _w.enum_member(SystemLogLevel, v)
+            )
         )
         obj.log_group = get("LogGroup")
         return obj

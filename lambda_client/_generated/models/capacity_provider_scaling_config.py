@@ -17,6 +17,9 @@ from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
 
 __all__ = ["CapacityProviderScalingConfig"]
 
+# Looked up inline by the reader below.
+_CapacityProviderScalingMode_values = _w.values(CapacityProviderScalingMode)
+
 
 def _to_scaling_policies(
     value: SequenceNotStr[TargetTrackingScalingPolicy] | None,
@@ -64,7 +67,13 @@ class CapacityProviderScalingConfig(Model):
         obj.scaling_mode = (
             None
             if (v := get("ScalingMode")) is None
-            else _w.enum_member(CapacityProviderScalingMode, v)
+            else (
+                m_capacity_provider_scaling_mode
+                if type(v) is str
+                and (m_capacity_provider_scaling_mode := _CapacityProviderScalingMode_values.get(v))
+                is not None
+                else _w.enum_member(CapacityProviderScalingMode, v)
+            )
         )
         obj.scaling_policies = (
             None

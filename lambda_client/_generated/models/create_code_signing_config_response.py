@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
 
 from ..._runtime import validate as _v
+from ..._runtime import wire as _w
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model import Model
 from .code_signing_config import CodeSigningConfig
@@ -35,4 +37,11 @@ class CreateCodeSigningConfigResponse(Model):
             None if (v := get("CodeSigningConfig")) is None else CodeSigningConfig._from_wire(v)
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> CreateCodeSigningConfigResponse:
+        obj = CreateCodeSigningConfigResponse._from_wire(_w.json_object(body))
         return obj

@@ -16,6 +16,9 @@ from ..enums import Architecture, to_architecture
 
 __all__ = ["InstanceRequirements"]
 
+# Looked up inline by the reader below.
+_Architecture_values = _w.values(Architecture)
+
 
 def _to_architectures(
     value: SequenceNotStr[Architecture | str] | None,
@@ -80,7 +83,15 @@ class InstanceRequirements(Model):
         obj.architectures = (
             None
             if (v := get("Architectures")) is None
-            else [_w.enum_member(Architecture, x0) for x0 in v]
+            else [
+                (
+                    m_architecture
+                    if type(x0) is str
+                    and (m_architecture := _Architecture_values.get(x0)) is not None
+                    else _w.enum_member(Architecture, x0)
+                )
+                for x0 in v
+            ]
         )
         obj.allowed_instance_types = None if (v := get("AllowedInstanceTypes")) is None else list(v)
         obj.excluded_instance_types = (

@@ -18,6 +18,9 @@ from .kafka_schema_validation_config import KafkaSchemaValidationConfig
 
 __all__ = ["KafkaSchemaRegistryConfig"]
 
+# Looked up inline by the reader below.
+_SchemaRegistryEventRecordFormat_values = _w.values(SchemaRegistryEventRecordFormat)
+
 
 def _to_access_configs(
     value: SequenceNotStr[KafkaSchemaRegistryAccessConfig] | None,
@@ -94,7 +97,16 @@ class KafkaSchemaRegistryConfig(Model):
         obj.event_record_format = (
             None
             if (v := get("EventRecordFormat")) is None
-            else _w.enum_member(SchemaRegistryEventRecordFormat, v)
+            else (
+                m_schema_registry_event_record_format
+                if type(v) is str
+                and (
+                    m_schema_registry_event_record_format
+                    := _SchemaRegistryEventRecordFormat_values.get(v)
+                )
+                is not None
+                else _w.enum_member(SchemaRegistryEventRecordFormat, v)
+            )
         )
         obj.access_configs = (
             None

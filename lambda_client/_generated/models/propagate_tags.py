@@ -16,6 +16,9 @@ from ..enums import PropagateTagsMode, to_propagate_tags_mode
 
 __all__ = ["PropagateTags"]
 
+# Looked up inline by the reader below.
+_PropagateTagsMode_values = _w.values(PropagateTagsMode)
+
 
 def _to_explicit_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
     if value is None or isinstance(value, dict):
@@ -51,6 +54,15 @@ class PropagateTags(Model):
     def _from_wire(data: dict[str, Any]) -> PropagateTags:
         obj = object.__new__(PropagateTags)
         get = data.get
-        obj.mode = None if (v := get("Mode")) is None else _w.enum_member(PropagateTagsMode, v)
+        obj.mode = (
+            None
+            if (v := get("Mode")) is None
+            else (
+                m_propagate_tags_mode
+                if type(v) is str
+                and (m_propagate_tags_mode := _PropagateTagsMode_values.get(v)) is not None
+                else _w.enum_member(PropagateTagsMode, v)
+            )
+        )
         obj.explicit_tags = None if (v := get("ExplicitTags")) is None else dict(v)
         return obj

@@ -18,6 +18,9 @@ from .kafka_schema_registry_config import KafkaSchemaRegistryConfig
 
 __all__ = ["SelfManagedKafkaEventSourceConfig"]
 
+# Looked up inline by the reader below.
+_KafkaEventSourceMappingConsumptionMode_values = _w.values(KafkaEventSourceMappingConsumptionMode)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SelfManagedKafkaEventSourceConfig(Model):
@@ -78,6 +81,15 @@ class SelfManagedKafkaEventSourceConfig(Model):
         obj.consumption_mode = (
             None
             if (v := get("ConsumptionMode")) is None
-            else _w.enum_member(KafkaEventSourceMappingConsumptionMode, v)
+            else (
+                m_kafka_event_source_mapping_consumption_mode
+                if type(v) is str
+                and (
+                    m_kafka_event_source_mapping_consumption_mode
+                    := _KafkaEventSourceMappingConsumptionMode_values.get(v)
+                )
+                is not None
+                else _w.enum_member(KafkaEventSourceMappingConsumptionMode, v)
+            )
         )
         return obj
