@@ -122,12 +122,35 @@ class Pipeline:
             if getattr(request, attr) is None:
                 # One token per call; every attempt of the call reuses it.
                 setattr(request, attr, str(uuid.uuid4()))
-        if self.config.validate_params:
-            validate(op.name, request, strict_enums=self.config.strict_enums)
+        config = self.config
+        # The generated check and serializer (codegen/writers.py) answer for
+        # requests of the exact types within the model's limits; anything
+        # else goes through the validator and the general serializer, which
+        # decide and word every problem.
+        fast = request._valid(config.strict_enums)
+        if not fast and config.validate_params:
+            validate(op.name, request, strict_enums=config.strict_enums)
         endpoint = self.endpoint
-        http = serialize_request(
-            op, request, scheme=endpoint.scheme, host=endpoint.host, base_path=endpoint.base_path
-        )
+        parts = request._to_http() if fast else None
+        if parts is None:
+            http = serialize_request(
+                op,
+                request,
+                scheme=endpoint.scheme,
+                host=endpoint.host,
+                base_path=endpoint.base_path,
+            )
+        else:
+            path, query, headers, body = parts
+            http = HttpRequest(
+                method=op.http_method,
+                scheme=endpoint.scheme,
+                host=endpoint.host,
+                path=endpoint.base_path + path,
+                query=query,
+                headers=headers,
+                body=body,
+            )
         headers = http.headers
         headers["user-agent"] = self.user_agent
         headers["amz-sdk-invocation-id"] = _invocation_id()
