@@ -55,3 +55,15 @@ class CapacityProviderLoggingConfig(Model):
         )
         obj.log_group = get("LogGroup")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_system_log_level := self.system_log_level) is None
+            or (
+                type(v_system_log_level) is SystemLogLevel
+                and (not strict_enums or not v_system_log_level.is_unknown)
+            )
+        ) and (
+            (v_log_group := self.log_group) is None
+            or (type(v_log_group) is str and len(v_log_group) >= 1 and len(v_log_group) <= 512)
+        )

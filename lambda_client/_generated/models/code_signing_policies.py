@@ -52,3 +52,11 @@ class CodeSigningPolicies(Model):
             )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            v_untrusted_artifact_on_deployment := self.untrusted_artifact_on_deployment
+        ) is None or (
+            type(v_untrusted_artifact_on_deployment) is CodeSigningPolicy
+            and (not strict_enums or not v_untrusted_artifact_on_deployment.is_unknown)
+        )

@@ -59,3 +59,30 @@ class DocumentDBEventSourceConfig(Model):
             )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_database_name := self.database_name) is None
+                or (
+                    type(v_database_name) is str
+                    and len(v_database_name) >= 1
+                    and len(v_database_name) <= 63
+                )
+            )
+            and (
+                (v_collection_name := self.collection_name) is None
+                or (
+                    type(v_collection_name) is str
+                    and len(v_collection_name) >= 1
+                    and len(v_collection_name) <= 57
+                )
+            )
+            and (
+                (v_full_document := self.full_document) is None
+                or (
+                    type(v_full_document) is FullDocument
+                    and (not strict_enums or not v_full_document.is_unknown)
+                )
+            )
+        )

@@ -54,3 +54,9 @@ class EventSourceMappingLoggingConfig(Model):
             )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_system_log_level := self.system_log_level) is None or (
+            type(v_system_log_level) is EventSourceMappingSystemLogLevel
+            and (not strict_enums or not v_system_log_level.is_unknown)
+        )

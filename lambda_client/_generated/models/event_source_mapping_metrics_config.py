@@ -73,3 +73,15 @@ class EventSourceMappingMetricsConfig(Model):
             ]
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_metrics := self.metrics) is None or (
+            type(v_metrics) is list
+            and len(v_metrics) <= 3
+            and (
+                all(
+                    type(x0) is EventSourceMappingMetric and (not strict_enums or not x0.is_unknown)
+                    for x0 in v_metrics
+                )
+            )
+        )

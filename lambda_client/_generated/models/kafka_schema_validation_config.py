@@ -51,3 +51,9 @@ class KafkaSchemaValidationConfig(Model):
             )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_attribute := self.attribute) is None or (
+            type(v_attribute) is KafkaSchemaValidationAttribute
+            and (not strict_enums or not v_attribute.is_unknown)
+        )

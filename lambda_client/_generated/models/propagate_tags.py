@@ -66,3 +66,23 @@ class PropagateTags(Model):
         )
         obj.explicit_tags = None if (v := get("ExplicitTags")) is None else dict(v)
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_mode := self.mode) is None
+            or (type(v_mode) is PropagateTagsMode and (not strict_enums or not v_mode.is_unknown))
+        ) and (
+            (v_explicit_tags := self.explicit_tags) is None
+            or (
+                type(v_explicit_tags) is dict
+                and len(v_explicit_tags) <= 40
+                and all(
+                    type(k0) is str
+                    and len(k0) >= 1
+                    and len(k0) <= 128
+                    and type(x0) is str
+                    and len(x0) <= 256
+                    for k0, x0 in v_explicit_tags.items()
+                )
+            )
+        )

@@ -56,3 +56,9 @@ class S3FilesConfig(Model):
             )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_direct_s3_read := self.direct_s3_read) is None or (
+            type(v_direct_s3_read) is DirectS3Read
+            and (not strict_enums or not v_direct_s3_read.is_unknown)
+        )

@@ -67,3 +67,21 @@ class SelfManagedEventSource(Model):
             }
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_endpoints := self.endpoints) is None or (
+            type(v_endpoints) is dict
+            and len(v_endpoints) >= 1
+            and len(v_endpoints) <= 2
+            and (
+                all(
+                    type(k0) is EndPointType
+                    and (not strict_enums or not k0.is_unknown)
+                    and type(x0) is list
+                    and len(x0) >= 1
+                    and len(x0) <= 10
+                    and all(type(x1) is str and len(x1) >= 1 and len(x1) <= 300 for x1 in x0)
+                    for k0, x0 in v_endpoints.items()
+                )
+            )
+        )

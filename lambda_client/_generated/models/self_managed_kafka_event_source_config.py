@@ -93,3 +93,29 @@ class SelfManagedKafkaEventSourceConfig(Model):
             )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_consumer_group_id := self.consumer_group_id) is None
+                or (
+                    type(v_consumer_group_id) is str
+                    and len(v_consumer_group_id) >= 1
+                    and len(v_consumer_group_id) <= 200
+                )
+            )
+            and (
+                (v_schema_registry_config := self.schema_registry_config) is None
+                or (
+                    type(v_schema_registry_config) is KafkaSchemaRegistryConfig
+                    and v_schema_registry_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_consumption_mode := self.consumption_mode) is None
+                or (
+                    type(v_consumption_mode) is KafkaEventSourceMappingConsumptionMode
+                    and (not strict_enums or not v_consumption_mode.is_unknown)
+                )
+            )
+        )

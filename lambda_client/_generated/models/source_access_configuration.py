@@ -103,3 +103,12 @@ class SourceAccessConfiguration(Model):
         )
         obj.uri = get("URI")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_type := self.type) is None
+            or (type(v_type) is SourceAccessType and (not strict_enums or not v_type.is_unknown))
+        ) and (
+            (v_uri := self.uri) is None
+            or (type(v_uri) is str and len(v_uri) >= 1 and len(v_uri) <= 200)
+        )

@@ -61,3 +61,14 @@ class TargetTrackingScalingPolicy(Model):
         )
         obj.target_value = None if (v := get("TargetValue")) is None else float(v)
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_predefined_metric_type := self.predefined_metric_type) is not None
+            and type(v_predefined_metric_type) is CapacityProviderPredefinedMetricType
+            and (not strict_enums or not v_predefined_metric_type.is_unknown)
+            and (v_target_value := self.target_value) is not None
+            and (type(v_target_value) is float or type(v_target_value) is int)
+            and v_target_value >= 0
+            and v_target_value <= 100
+        )

@@ -46,3 +46,10 @@ class TenancyConfig(Model):
             )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_tenant_isolation_mode := self.tenant_isolation_mode) is not None
+            and type(v_tenant_isolation_mode) is TenantIsolationMode
+            and (not strict_enums or not v_tenant_isolation_mode.is_unknown)
+        )
