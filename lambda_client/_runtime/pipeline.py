@@ -68,6 +68,20 @@ _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
+_ATTEMPT_HEADERS: dict[tuple[int, int], str] = {}
+
+
+def _attempt_header(attempt: int, max_attempts: int) -> str:
+    """The ``amz-sdk-request`` value, made once per (attempt, limit)."""
+    key = (attempt, max_attempts)
+    value = _ATTEMPT_HEADERS.get(key)
+    if value is None:
+        value = f"attempt={attempt}; max={max_attempts}"
+        if len(_ATTEMPT_HEADERS) < 256:
+            _ATTEMPT_HEADERS[key] = value
+    return value
+
+
 def _invocation_id() -> str:
     """A random (version 4) UUID as text. An identifier, not a secret, so
     the PRNG serves, and formatting it here is half the cost of uuid.UUID."""
@@ -198,7 +212,8 @@ class Pipeline:
 
     async def call(self, op: OperationSpec[I, O], request: I) -> O:
         http = self.prepare(op, request)
-        redactor = self._redactor(http, request)
+        # Made when first needed: by a streamed output, or an error answer.
+        redactor: Callable[[], Redactor] | None = None
         watch = self.observer.begin(op, request, http)
         max_attempts = self.max_attempts
         attempt = 0
@@ -207,7 +222,7 @@ class Pipeline:
         skew_corrected = False
         while True:
             attempt += 1
-            http.headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
+            http.headers["amz-sdk-request"] = _attempt_header(attempt, max_attempts)
             if self.limiter is not None:
                 await self._rate_limit(self.limiter, watch)
             sent_at = self.clock()
@@ -220,17 +235,25 @@ class Pipeline:
                     if self.limiter is not None:
                         self.limiter.record(throttled=False)
                     self.quota.release(spent)
+                    if op.streaming_output:
+                        redactor = redactor or self._redactor(http, request)
                     try:
-                        output: O = parse_output(
-                            op, response, redactor if op.streaming_output else None
-                        )
+                        output: O = parse_output(op, response, redactor)
                     except BaseException:
                         if response.stream is not None:
                             await response.stream.aclose()
                         raise
-                    self._attach_metadata(
-                        output, response, http, attempt, total_delay, max_attempts
-                    )
+                    if output is not None:
+                        headers = response.headers
+                        output.response_metadata = ResponseMetadata(  # type: ignore[attr-defined]
+                            request_id=headers.get("x-amzn-requestid"),
+                            http_status_code=response.status,
+                            http_headers=headers,
+                            attempts=attempt,
+                            total_retry_delay=total_delay,
+                            invocation_id=http.headers["amz-sdk-invocation-id"],
+                            max_attempts=max_attempts,
+                        )
                     if watch is not None:
                         watch.succeeded(output, attempt, max_attempts)
                     return output
@@ -239,6 +262,7 @@ class Pipeline:
                 error = await self.error_for(op, response)
                 # Services quote requests back (a signature mismatch answer
                 # carries the canonical request, session token included).
+                redactor = redactor or self._redactor(http, request)
                 redact_service_error(error, redactor())
             except TransportError as e:
                 error = e
@@ -321,28 +345,6 @@ class Pipeline:
                 await self.sleep(wait)
             else:
                 await watch.wait(self.sleep, wait, backoff=False)
-
-    @staticmethod
-    def _attach_metadata(
-        output: object,
-        response: HttpResponse,
-        http: HttpRequest,
-        attempts: int,
-        delay: float,
-        max_attempts: int | None = None,
-    ) -> None:
-        if output is None or not hasattr(output, "response_metadata"):
-            return
-        headers = response.headers
-        output.response_metadata = ResponseMetadata(
-            request_id=headers.get("x-amzn-requestid"),
-            http_status_code=response.status,
-            http_headers=headers,
-            attempts=attempts,
-            total_retry_delay=delay,
-            invocation_id=http.headers["amz-sdk-invocation-id"],
-            max_attempts=max_attempts,
-        )
 
     async def error_for(self, op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
         if response.stream is not None:
