@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from ..config import ClientConfig
-from ..credentials import CredentialResolver
+from ..credentials import CredentialResolver, Credentials
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
 from .http import HttpRequest, HttpResponse, ResponseMetadata
 from .messages import Redactor, redact_service_error, safe_url, sensitive_values
@@ -174,10 +174,25 @@ class Pipeline:
                 headers.setdefault("x-amzn-trace-id", trace_id)
         return http
 
-    async def send_once(
+    def send_once(
         self, op: OperationSpec[Any, Any], http: HttpRequest, watch: CallWatch | None = None
+    ) -> Awaitable[HttpResponse]:
+        """Sign and send one attempt.
+
+        With the credentials at hand and a body small enough to hash on the
+        loop, this signs at once and returns the transport's own coroutine:
+        a call's task then runs one coroutine fewer at every step it takes.
+        """
+        credentials = self.credentials.ready()
+        if credentials is None or len(http.body) >= OFF_LOOP_BYTES:
+            return self._send_after_waiting(op, http, watch)
+        if watch is not None:
+            watch.signing()
+        return self._sign_and_send(op, http, credentials, None, watch)
+
+    async def _send_after_waiting(
+        self, op: OperationSpec[Any, Any], http: HttpRequest, watch: CallWatch | None
     ) -> HttpResponse:
-        """Sign and send one attempt."""
         credentials = self.credentials.ready() or await self.credentials.get()
         if watch is not None:
             watch.signing()
@@ -185,12 +200,22 @@ class Pipeline:
         # A large payload is hashed off the loop (payload_digest.py); as part
         # of signing, it counts in the watch's signing time.
         digest = await sha256_off_loop(body) if len(body) >= OFF_LOOP_BYTES else None
+        return await self._sign_and_send(op, http, credentials, digest, watch)
+
+    def _sign_and_send(
+        self,
+        op: OperationSpec[Any, Any],
+        http: HttpRequest,
+        credentials: Credentials,
+        digest: str | None,
+        watch: CallWatch | None,
+    ) -> Awaitable[HttpResponse]:
         self.signer.sign(
             http, credentials, now=self.clock() + self.clock_offset, payload_hash=digest
         )
         if watch is not None:
             watch.signed()
-        return await self.transport.send(
+        return self.transport.send(
             http,
             read_timeout=self.invoke_read_timeout if op.invokes_function else self.read_timeout,
             stream=op.streaming_output,
@@ -234,7 +259,10 @@ class Pipeline:
                 if 200 <= response.status < 300:
                     if self.limiter is not None:
                         self.limiter.record(throttled=False)
-                    self.quota.release(spent)
+                    quota = self.quota
+                    if spent or quota.available < quota.capacity:
+                        # A full quota with nothing spent gains nothing.
+                        quota.release(spent)
                     if op.streaming_output:
                         redactor = redactor or self._redactor(http, request)
                     try:
