@@ -21,7 +21,7 @@ from attrs import frozen
 from ..config import ClientConfig
 from ..credentials import CredentialResolver, Credentials
 from .exceptions import ConfigError, LambdaClientError, ServiceError, TransportError
-from .http import HttpRequest, HttpResponse, ResponseMetadata
+from .http import HttpRequest, HttpResponse, metadata_of, request_of
 from .messages import Redactor, redact_service_error, safe_url, sensitive_values
 from .operation import I, O, OperationSpec
 from .payload_digest import OFF_LOOP_BYTES, sha256_off_loop
@@ -156,14 +156,14 @@ class Pipeline:
             )
         else:
             path, query, headers, body = parts
-            http = HttpRequest(
-                method=op.http_method,
-                scheme=endpoint.scheme,
-                host=endpoint.host,
-                path=endpoint.base_path + path,
-                query=query,
-                headers=headers,
-                body=body,
+            http = request_of(
+                op.http_method,
+                endpoint.scheme,
+                endpoint.host,
+                endpoint.base_path + path,
+                query,
+                headers,
+                body,
             )
         headers = http.headers
         headers["user-agent"] = self.user_agent
@@ -273,14 +273,14 @@ class Pipeline:
                         raise
                     if output is not None:
                         headers = response.headers
-                        output.response_metadata = ResponseMetadata(  # type: ignore[attr-defined]
-                            request_id=headers.get("x-amzn-requestid"),
-                            http_status_code=response.status,
-                            http_headers=headers,
-                            attempts=attempt,
-                            total_retry_delay=total_delay,
-                            invocation_id=http.headers["amz-sdk-invocation-id"],
-                            max_attempts=max_attempts,
+                        output.response_metadata = metadata_of(  # type: ignore[attr-defined]
+                            headers.get("x-amzn-requestid"),
+                            response.status,
+                            headers,
+                            attempt,
+                            total_delay,
+                            http.headers["amz-sdk-invocation-id"],
+                            max_attempts,
                         )
                     if watch is not None:
                         watch.succeeded(output, attempt, max_attempts)

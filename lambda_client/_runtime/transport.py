@@ -31,7 +31,7 @@ from .exceptions import (
     ReadTimeoutError,
     TransportError,
 )
-from .http import HttpRequest, HttpResponse
+from .http import HttpRequest, HttpResponse, response_of
 from .loops import LoopGuard, other_loop_running
 from .messages import describe, foreign_cause
 from .proxies import ProxyChoice, ProxySelector
@@ -443,7 +443,6 @@ class AiohttpTransport:
                 # Closed while this call waited for a connection.
                 raise self._refuse_closed(request)
             headers = request.headers
-            body = request.body
             timeout = (
                 self._read_timeouts.get(read_timeout) if connect_timeout is None else None
             ) or self._timeout(read_timeout, connect_timeout)
@@ -452,7 +451,7 @@ class AiohttpTransport:
                     request.method,
                     self._url(request),
                     headers=headers,
-                    data=body_data(body),
+                    data=body_data(request.body),
                     allow_redirects=False,
                     timeout=timeout,
                     ssl=self._ssl_context or True,
@@ -466,7 +465,7 @@ class AiohttpTransport:
                     request.method,
                     self._url(request),
                     headers=headers,
-                    data=body_data(body),
+                    data=body_data(request.body),
                     allow_redirects=False,
                     timeout=timeout,
                     ssl=self._ssl_context or True,
@@ -499,7 +498,7 @@ class AiohttpTransport:
             _raise_translated(e, _Stage.BODY, request)
         finally:
             lease.give_back()
-        return HttpResponse(status=response.status, headers=response.headers, body=body)
+        return response_of(response.status, response.headers, body)
 
     def _timeout(self, read_timeout: float, connect_timeout: float | None) -> aiohttp.ClientTimeout:
         # A client sees two read timeouts (ordinary and invoke): build each once.
