@@ -92,6 +92,9 @@ class Structure:
     text_properties: tuple[tuple[str, str], ...] = ()
     #: Read from responses or events: gets a generated ``_from_wire`` reader.
     reads_wire: bool = False
+    #: The request URI (path template and static query) of the one operation
+    #: that takes this structure as its input; None for any other structure.
+    request_uri: str | None = None
 
 
 @frozen

@@ -43,6 +43,15 @@ class _Lowering:
         self.output_shapes = {
             op["output"]["shape"] for op in raw.service["operations"].values() if "output" in op
         }
+        # Input shape -> the request URIs of the operations that take it.
+        self.input_uris: dict[str, list[str]] = {}
+        for op in raw.service["operations"].values():
+            if "input" in op:
+                uris = self.input_uris.setdefault(op["input"]["shape"], [])
+                uris.append(op["http"]["requestUri"])
+                if len(uris) > 1:
+                    # Its _to_http writes one operation's URI (codegen/writers.py).
+                    raise ValueError(f"{op['input']['shape']} is the input of two operations")
         # Output shape -> the modelled success statuses of its operations.
         self.success_codes: dict[str, set[int]] = {}
         for op in raw.service["operations"].values():
@@ -272,6 +281,7 @@ class _Lowering:
             uses_eventstream=uses_stream,
             is_output=name in self.output_shapes,
             reads_wire=name in self.output_reachable,
+            request_uri=self.input_uris.get(name, [None])[0],
             text_properties=tuple(
                 (prop, naming.attribute_name(member))
                 for shape_name, prop, member in customizations.BASE64_TEXT_PROPERTIES

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import docs, naming, wire
+from . import docs, naming, wire, writers
 from .ir import Member, Service, TypeRef
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -159,6 +159,11 @@ def _environment() -> jinja2.Environment:
     env.filters["error_argument"] = error_argument
     env.filters["reader_statements"] = wire.reader_statements
     env.filters["uses_reader_helpers"] = wire.uses_helpers
+    env.filters["reader_enums"] = wire.reader_enums
+    env.filters["enum_values"] = wire.enum_values
+    env.filters["http_reader_statements"] = wire.http_reader_statements
+    env.filters["valid_statements"] = writers.valid_statements
+    env.filters["http_statements"] = writers.http_statements
     return env
 
 

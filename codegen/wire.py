@@ -6,10 +6,17 @@ per-value dispatch. A general converter decides what to do with every
 value at run time; these readers decided it here, once, from the model.
 The cattrs converter stays the reference: the runtime falls back to it to
 explain a response the reader rejects, and the tests check both agree.
+
+An operation's output also gets ``_from_http``: the whole response (status,
+headers, body) to the output in one call, for the outputs whose members are
+bound to the JSON body, headers, the status or a raw blob payload. It may
+fail on anything unexpected; the runtime then reads the response again the
+thorough way (``response_binding._parse_output``), which says what is wrong.
 """
 
 from __future__ import annotations
 
+from . import naming
 from .ir import Member, Structure, TypeRef
 
 #: Kinds whose JSON value is already the Python value (trusted, as the
@@ -25,7 +32,15 @@ def value_expr(ref: TypeRef, source: str, depth: int = 0) -> str:
     if kind == "double":
         return f"float({source})"
     if kind == "enum":
-        return f"_w.enum_member({ref.shape}, {source})"
+        # The value map looked up inline: a call per value costs more than
+        # the lookup. Anything else (an unknown value, a non-string) goes to
+        # the helper, which decides as before.
+        found = f"m_{naming.snake_case(ref.shape)}"  # one name per enum type, for mypy
+        return (
+            f"({found} if type({source}) is str and"
+            f" ({found} := {enum_values(ref.shape)}.get({source})) is not None"
+            f" else _w.enum_member({ref.shape}, {source}))"
+        )
     if kind == "blob":
         return f"_w.blob({source})"
     if kind == "timestamp":
@@ -48,6 +63,30 @@ def value_expr(ref: TypeRef, source: str, depth: int = 0) -> str:
             return f"dict({source})"
         return f"{{{key_expr}: {inner} for {key}, {item} in {source}.items()}}"
     raise ValueError(f"no wire reader for {kind}")
+
+
+def enum_values(shape: str) -> str:
+    """The module-level name of an enum's value map in a model module."""
+    return f"_{shape}_values"
+
+
+def _enums_in(ref: TypeRef) -> set[str]:
+    found = {ref.shape} if ref.kind == "enum" else set()
+    for sub in (ref.item, ref.key, ref.value):
+        if sub is not None:
+            found |= _enums_in(sub)
+    return found
+
+
+def reader_enums(struct: Structure) -> list[str]:
+    """Enums whose value maps the reader looks values up in."""
+    if not struct.reads_wire:
+        return []
+    found: set[str] = set()
+    for member in struct.members:
+        if member.location == "body":
+            found |= _enums_in(member.type)
+    return sorted(found)
 
 
 def member_statement(member: Member) -> str:
@@ -75,6 +114,67 @@ def reader_statements(struct: Structure) -> list[str]:
     return lines
 
 
+def _header_value(ref: TypeRef) -> str:
+    """A header's text ``v`` as the member's value, as ``response_binding`` reads headers."""
+    if ref.kind in ("integer", "long"):
+        return "int(v)"
+    if ref.kind == "boolean":
+        return 'v.strip().lower() == "true"'
+    if ref.kind == "timestamp":
+        return "_w.timestamp(v)"
+    # Everything else, enums included, is kept as the header's text.
+    return "str(v)"
+
+
+def http_reader_statements(struct: Structure) -> list[str] | None:
+    """Body of ``_from_http(status, headers, body)``, or None when the
+    output has a binding it does not handle (an event stream, a structure
+    payload) or a member without a default (``response_binding`` builds the empty
+    output with the constructor)."""
+    if not (struct.is_output and struct.reads_wire):
+        return None
+    members = struct.members
+    for m in members:
+        if m.location == "payload" and m.type.kind != "blob":
+            return None
+        if m.location not in ("body", "header", "statusCode", "payload"):
+            return None
+        if m.required and m.default is None and m.factory is None:
+            return None
+    name = struct.name
+    if any(m.location == "payload" for m in members) or not any(
+        m.location == "body" for m in members
+    ):
+        # No JSON body is read: every member comes from the response itself.
+        lines = [f"obj = object.__new__({name})"]
+        for m in members:
+            target = f"obj.{m.attr} = "
+            if m.location == "statusCode":
+                lines.append(target + "status")
+            elif m.location == "payload":
+                lines.append(target + "body")
+            elif m.location == "header":
+                value = _header_value(m.type)
+                get = f'headers.get("{m.location_name.lower()}")'
+                lines.append(target + f"None if (v := {get}) is None else {value}")
+            else:
+                lines.append(member_statement(m))
+        lines.append("obj.response_metadata = None")
+        return lines
+    lines = [f"obj = {name}._from_wire(_w.json_object(body))"]
+    for m in members:
+        if m.location == "statusCode":
+            lines.append(f"obj.{m.attr} = status")
+        elif m.location == "header":
+            get = f'headers.get("{m.location_name.lower()}")'
+            lines.append(f"if (v := {get}) is not None:")
+            lines.append(f"    obj.{m.attr} = {_header_value(m.type)}")
+    return lines
+
+
 def uses_helpers(struct: Structure) -> bool:
-    """Whether the reader needs the runtime's value helpers (``_w``)."""
-    return struct.reads_wire and any("_w." in line for line in reader_statements(struct))
+    """Whether the readers need the runtime's value helpers (``_w``)."""
+    if not struct.reads_wire:
+        return False
+    lines = reader_statements(struct) + (http_reader_statements(struct) or [])
+    return any("_w." in line for line in lines)

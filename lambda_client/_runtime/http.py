@@ -7,6 +7,8 @@ from typing import Protocol
 
 from attrs import define, field
 
+from .records import Record
+
 
 def _headers_repr(headers: Mapping[str, str]) -> str:
     # Values of the headers that carry credentials never appear in a repr
@@ -67,14 +69,23 @@ class HttpResponse:
     stream: ResponseStream | None = None
 
 
-@define(kw_only=True, slots=True)
-class ResponseMetadata:
+class ResponseMetadata(Record):
     """Facts about the exchange that produced an operation's output
     (``output.response_metadata``)."""
 
+    __slots__ = (  # noqa: RUF023 (the order of the constructor and the repr)
+        "request_id",
+        "http_status_code",
+        "http_headers",
+        "attempts",
+        "total_retry_delay",
+        "invocation_id",
+        "max_attempts",
+    )
+
     request_id: str | None
     http_status_code: int
-    http_headers: Mapping[str, str] = field(repr=False)
+    http_headers: Mapping[str, str]
     #: Attempts the call made, the successful one included.
     attempts: int
     #: Seconds spent waiting between attempts.
@@ -82,4 +93,84 @@ class ResponseMetadata:
     #: The ``amz-sdk-invocation-id`` shared by all attempts of the call.
     invocation_id: str
     #: The call's limit on attempts.
-    max_attempts: int | None = None
+    max_attempts: int | None
+
+    def __init__(
+        self,
+        *,
+        request_id: str | None,
+        http_status_code: int,
+        http_headers: Mapping[str, str],
+        attempts: int,
+        total_retry_delay: float,
+        invocation_id: str,
+        max_attempts: int | None = None,
+    ) -> None:
+        self.request_id = request_id
+        self.http_status_code = http_status_code
+        self.http_headers = http_headers
+        self.attempts = attempts
+        self.total_retry_delay = total_retry_delay
+        self.invocation_id = invocation_id
+        self.max_attempts = max_attempts
+
+    def __repr__(self) -> str:
+        # The headers are left out, as they always were: they are long, and
+        # what matters of them has a field of its own.
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}" for name in self.__slots__ if name != "http_headers"
+        )
+        return f"ResponseMetadata({shown})"
+
+
+# The pipeline and the transport make one request, one response and one
+# metadata object per call, from values they have already checked. Set
+# field by field, as the constructors do, but without their keyword
+# parsing, which costs more than the stores themselves.
+_new = object.__new__
+
+
+def request_of(
+    method: str, scheme: str, host: str, path: str, query: str, headers: dict[str, str], body: bytes
+) -> HttpRequest:
+    """``HttpRequest(method=method, ...)``, every field given."""
+    request: HttpRequest = _new(HttpRequest)
+    request.method = method
+    request.scheme = scheme
+    request.host = host
+    request.path = path
+    request.query = query
+    request.headers = headers
+    request.body = body
+    return request
+
+
+def response_of(status: int, headers: Mapping[str, str], body: bytes) -> HttpResponse:
+    """``HttpResponse(status=status, headers=headers, body=body)``."""
+    response: HttpResponse = _new(HttpResponse)
+    response.status = status
+    response.headers = headers
+    response.body = body
+    response.stream = None
+    return response
+
+
+def metadata_of(
+    request_id: str | None,
+    http_status_code: int,
+    http_headers: Mapping[str, str],
+    attempts: int,
+    total_retry_delay: float,
+    invocation_id: str,
+    max_attempts: int | None,
+) -> ResponseMetadata:
+    """``ResponseMetadata(request_id=request_id, ...)``, every field given."""
+    metadata: ResponseMetadata = _new(ResponseMetadata)
+    metadata.request_id = request_id
+    metadata.http_status_code = http_status_code
+    metadata.http_headers = http_headers
+    metadata.attempts = attempts
+    metadata.total_retry_delay = total_retry_delay
+    metadata.invocation_id = invocation_id
+    metadata.max_attempts = max_attempts
+    return metadata

@@ -66,6 +66,22 @@ class SizeLimit:
     by: Mapping[str, tuple[int, str]] = field(factory=dict)
     unit: str = "bytes"
     measure: Callable[[Any], int | None] = byte_size
+    #: The smallest maximum whatever the selector holds: a size at most this
+    #: needs no look at the selector.
+    smallest: int = field(init=False)
+
+    @smallest.default
+    def _smallest(self) -> int:
+        return min([self.maximum, *(maximum for maximum, _ in self.by.values())])
+
+    def _limit(self, obj: Any) -> tuple[int, str]:
+        """The maximum that applies to ``obj``, and where it is stated."""
+        if self.selector is not None:
+            chosen = getattr(obj, self.selector)
+            # Enum members are str; values newer than the model get the default.
+            if isinstance(chosen, str) and chosen in self.by:
+                return self.by[chosen]
+        return self.maximum, self.source
 
     def check(self, obj: Any, prefix: str, problems: Problems) -> None:
         value = getattr(obj, self.member)
@@ -74,14 +90,17 @@ class SizeLimit:
         size = self.measure(value)
         if size is None:
             return
-        maximum, source = self.maximum, self.source
-        if self.selector is not None:
-            chosen = getattr(obj, self.selector)
-            # Enum members are str; values newer than the model get the default.
-            if isinstance(chosen, str) and chosen in self.by:
-                maximum, source = self.by[chosen]
+        maximum, source = self._limit(obj)
         if size > maximum:
             problems.append((prefix + self.member, exceeds(size, maximum, self.unit, source)))
+
+    def holds(self, obj: Any) -> bool:
+        """Whether `check` would find nothing."""
+        value = getattr(obj, self.member)
+        if value is None:
+            return True
+        size = self.measure(value)
+        return size is None or size <= self.smallest or size <= self._limit(obj)[0]
 
 
 _CHECKPOINT_SMALL = (

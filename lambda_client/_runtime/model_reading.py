@@ -31,6 +31,24 @@ def enum_member(cls: type[E], value: Any) -> E:
     return cls(value)
 
 
+def values(cls: type[E]) -> dict[str, E]:
+    """The enum's map from value to member, which the readers look values
+    up in directly. The same dict the enum keeps (and adds the unknown
+    values it meets to), not a copy."""
+    found: dict[str, E] = cls._value2member_map_  # type: ignore[assignment]
+    return found
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object; ``{}`` for an empty body."""
+    if not body:
+        return {}
+    data = jsonload.loads(body)
+    if type(data) is not dict:
+        raise TypeError("not a JSON object")
+    return data
+
+
 def blob(value: Any) -> bytes:
     return structure_blob(value, bytes)
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from .client_config import ClientConfig
-from .credentials import CredentialResolver
+from .credentials import CredentialResolver, Credentials
 from .exceptions import (
     ConfigError,
     FunctionUrlError,
@@ -28,7 +28,7 @@ from .exceptions import (
     ServiceError,
     TransportError,
 )
-from .http import HttpRequest, HttpResponse, ResponseMetadata
+from .http import HttpRequest, HttpResponse, metadata_of, request_of
 from .messages import Redactor, redact_service_error, safe_url, sensitive_values
 from .payload_digest import OFF_LOOP_BYTES, sha256_off_loop
 from .request_binding import request_plan, serialize_request
@@ -75,6 +75,20 @@ Sleep = Callable[[float], Awaitable[None]]
 # The version (4) and variant (RFC 4122) bits of a random UUID.
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+_ATTEMPT_HEADERS: dict[tuple[int, int], str] = {}
+
+
+def _attempt_header(attempt: int, max_attempts: int) -> str:
+    """The ``amz-sdk-request`` value, made once per (attempt, limit)."""
+    key = (attempt, max_attempts)
+    value = _ATTEMPT_HEADERS.get(key)
+    if value is None:
+        value = f"attempt={attempt}; max={max_attempts}"
+        if len(_ATTEMPT_HEADERS) < 256:
+            _ATTEMPT_HEADERS[key] = value
+    return value
 
 
 def _invocation_id() -> str:
@@ -137,12 +151,35 @@ class Pipeline:
             if getattr(request, attr) is None:
                 # One token per call; every attempt of the call reuses it.
                 setattr(request, attr, str(uuid.uuid4()))
-        if self.config.validate_params:
-            validate(op.name, request, strict_enums=self.config.strict_enums)
+        config = self.config
+        # The generated check and serializer (codegen/writers.py) answer for
+        # requests of the exact types within the model's limits; anything
+        # else goes through the validator and the general serializer, which
+        # decide and word every problem.
+        fast = request._valid(config.strict_enums)
+        if not fast and config.validate_params:
+            validate(op.name, request, strict_enums=config.strict_enums)
         endpoint = self.endpoint
-        http = serialize_request(
-            op, request, scheme=endpoint.scheme, host=endpoint.host, base_path=endpoint.base_path
-        )
+        parts = request._to_http() if fast else None
+        if parts is None:
+            http = serialize_request(
+                op,
+                request,
+                scheme=endpoint.scheme,
+                host=endpoint.host,
+                base_path=endpoint.base_path,
+            )
+        else:
+            path, query, headers, body = parts
+            http = request_of(
+                op.http_method,
+                endpoint.scheme,
+                endpoint.host,
+                endpoint.base_path + path,
+                query,
+                headers,
+                body,
+            )
         headers = http.headers
         headers["user-agent"] = self.user_agent
         headers["amz-sdk-invocation-id"] = _invocation_id()
@@ -152,10 +189,25 @@ class Pipeline:
                 headers.setdefault("x-amzn-trace-id", trace_id)
         return http
 
-    async def send_once(
+    def send_once(
         self, op: OperationSpec[Any, Any], http: HttpRequest, watch: CallWatch | None = None
+    ) -> Awaitable[HttpResponse]:
+        """Sign and send one attempt.
+
+        With the credentials at hand and a body small enough to hash on the
+        loop, this signs at once and returns the transport's own coroutine:
+        a call's task then runs one coroutine fewer at every step it takes.
+        """
+        credentials = self.credentials.ready()
+        if credentials is None or len(http.body) >= OFF_LOOP_BYTES:
+            return self._send_after_waiting(op, http, watch)
+        if watch is not None:
+            watch.signing()
+        return self._sign_and_send(op, http, credentials, None, watch)
+
+    async def _send_after_waiting(
+        self, op: OperationSpec[Any, Any], http: HttpRequest, watch: CallWatch | None
     ) -> HttpResponse:
-        """Sign and send one attempt."""
         credentials = self.credentials.ready() or await self.credentials.get()
         if watch is not None:
             watch.signing()
@@ -163,12 +215,22 @@ class Pipeline:
         # A large payload is hashed off the loop (payload_digest.py); as part
         # of signing, it counts in the watch's signing time.
         digest = await sha256_off_loop(body) if len(body) >= OFF_LOOP_BYTES else None
+        return await self._sign_and_send(op, http, credentials, digest, watch)
+
+    def _sign_and_send(
+        self,
+        op: OperationSpec[Any, Any],
+        http: HttpRequest,
+        credentials: Credentials,
+        digest: str | None,
+        watch: CallWatch | None,
+    ) -> Awaitable[HttpResponse]:
         self.signer.sign(
             http, credentials, now=self.clock() + self.clock_offset, payload_hash=digest
         )
         if watch is not None:
             watch.signed()
-        return await self.transport.send(
+        return self.transport.send(
             http,
             read_timeout=self.invoke_read_timeout if op.invokes_function else self.read_timeout,
             stream=op.streaming_output,
@@ -190,14 +252,15 @@ class Pipeline:
 
     async def call(self, op: OperationSpec[I, O], request: I) -> O:
         http = self.prepare(op, request)
-        redactor = self._redactor(http, request)
+        # Made when first needed: by a streamed output, or an error answer.
+        redactor: Callable[[], Redactor] | None = None
         watch = self.observer.begin(op, request, http)
         max_attempts = self.max_attempts
         attempts = CallAttempts(max_attempts)
         while True:
             attempts.attempt += 1
             attempt = attempts.attempt
-            http.headers["amz-sdk-request"] = f"attempt={attempt}; max={max_attempts}"
+            http.headers["amz-sdk-request"] = _attempt_header(attempt, max_attempts)
             if self.limiter is not None:
                 await self._rate_limit(self.limiter, watch)
             sent_at = self.clock()
@@ -209,21 +272,30 @@ class Pipeline:
                 if 200 <= response.status < 300:
                     if self.limiter is not None:
                         self.limiter.record(throttled=False)
-                    self.quota.release(attempts.spent)
+                    quota = self.quota
+                    spent = attempts.spent
+                    if spent or quota.available < quota.capacity:
+                        # A full quota with nothing spent gains nothing.
+                        quota.release(spent)
+                    if op.streaming_output:
+                        redactor = redactor or self._redactor(http, request)
                     try:
-                        output: O = parse_output(
-                            op,
-                            response,
-                            self.service.error_classes,
-                            redactor if op.streaming_output else None,
-                        )
+                        output: O = parse_output(op, response, self.service.error_classes, redactor)
                     except BaseException:
                         if response.stream is not None:
                             await response.stream.aclose()
                         raise
-                    self._attach_metadata(
-                        output, response, http, attempt, attempts.total_delay, max_attempts
-                    )
+                    if output is not None:
+                        headers = response.headers
+                        output.response_metadata = metadata_of(  # type: ignore[attr-defined]
+                            headers.get("x-amzn-requestid"),
+                            response.status,
+                            headers,
+                            attempt,
+                            attempts.total_delay,
+                            http.headers["amz-sdk-invocation-id"],
+                            max_attempts,
+                        )
                     if watch is not None:
                         watch.succeeded(output, attempt, max_attempts)
                     return output
@@ -232,6 +304,7 @@ class Pipeline:
                 error = await self.error_for(op, response)
                 # Services quote requests back (a signature mismatch answer
                 # carries the canonical request, session token included).
+                redactor = redactor or self._redactor(http, request)
                 redact_service_error(error, redactor())
             except TransportError as e:
                 error = e
@@ -306,28 +379,6 @@ class Pipeline:
                 await self.sleep(wait)
             else:
                 await watch.wait(self.sleep, wait, backoff=False)
-
-    @staticmethod
-    def _attach_metadata(
-        output: object,
-        response: HttpResponse,
-        http: HttpRequest,
-        attempts: int,
-        delay: float,
-        max_attempts: int | None = None,
-    ) -> None:
-        if output is None or not hasattr(output, "response_metadata"):
-            return
-        headers = response.headers
-        output.response_metadata = ResponseMetadata(
-            request_id=headers.get("x-amzn-requestid"),
-            http_status_code=response.status,
-            http_headers=headers,
-            attempts=attempts,
-            total_retry_delay=delay,
-            invocation_id=http.headers["amz-sdk-invocation-id"],
-            max_attempts=max_attempts,
-        )
 
     async def error_for(self, op: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
         if response.stream is not None:

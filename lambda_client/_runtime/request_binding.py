@@ -198,3 +198,16 @@ def serialize_request(
 
 def dumps(data: Any) -> bytes:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# What the generated serializers (``_to_http``, codegen/writers.py) write
+# values with: the same functions as serialize_request, so both write the
+# same bytes.
+encode = _encode
+encode_label = _encode_label
+iso8601 = _iso8601
+
+
+def json_body(value: Any) -> bytes:
+    """A structure (a request, or its payload member) as the JSON body."""
+    return b"{}" if value is None else dumps(converter().unstructure(value))

@@ -125,6 +125,21 @@ def _payload_class(cls: type, attr: str) -> type:
     return inner
 
 
+HttpReader = Callable[[int, Mapping[str, str], bytes], Any]
+_UNKNOWN: Any = object()
+_http_readers: dict[type, HttpReader | None] = {}
+
+
+def _http_reader(cls: type) -> HttpReader | None:
+    """The output's generated ``_from_http``: the whole response to the
+    output in one call. It assumes a well-formed answer; whatever it cannot
+    read, `_parse_output` reads again, to say what is wrong (or to read
+    what the generated reader does not: event streams, structure payloads)."""
+    read: HttpReader | None = getattr(cls, "_from_http", None)
+    _http_readers[cls] = read
+    return read
+
+
 def parse_output(
     op: OperationSpec[Any, Any],
     response: HttpResponse,
@@ -139,6 +154,16 @@ def parse_output(
     ``errors`` gives the classes of the service errors an event stream may
     carry, and ``redactor`` makes what cleans their text.
     """
+    output_type = op.output_type
+    if response.stream is None and output_type is not None:
+        read = _http_readers.get(output_type, _UNKNOWN)
+        if read is _UNKNOWN:
+            read = _http_reader(output_type)
+        if read is not None:
+            try:
+                return read(response.status, response.headers, response.body)
+            except Exception:  # noqa: S110 - read again below, which says what is wrong
+                pass
     try:
         return _parse_output(op, response, errors, redactor)
     except LambdaClientError:

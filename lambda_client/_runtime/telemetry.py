@@ -87,7 +87,11 @@ class Observer:
         when nothing is listening."""
         otel = self._otel
         if otel is None and self._otel_wanted:
-            otel = self._find_otel()
+            # Looked for in the process on every call until found; the
+            # common case, OpenTelemetry not imported, is two lookups here.
+            modules = sys.modules
+            if _OTEL_MODULES[0] in modules or _OTEL_MODULES[1] in modules:
+                otel = self._find_otel()
         span = None if otel is None else otel.start(op, request, http)
         log = logs.CALL.isEnabledFor(_DEBUG)
         if span is None and not log:
@@ -95,9 +99,7 @@ class Observer:
         return CallWatch(op, http, log, span)
 
     def _find_otel(self) -> ClientTelemetry | None:
-        modules = sys.modules
-        if _OTEL_MODULES[0] not in modules and _OTEL_MODULES[1] not in modules:
-            return None
+        """Set up telemetry, once OpenTelemetry is in the process."""
         self._otel_wanted = False
         try:
             from .otel import ClientTelemetry

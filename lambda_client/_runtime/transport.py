@@ -31,7 +31,7 @@ from .exceptions import (
     ReadTimeoutError,
     TransportError,
 )
-from .http import HttpRequest, HttpResponse
+from .http import HttpRequest, HttpResponse, response_of
 from .loops import LoopGuard, other_loop_running
 from .messages import describe, foreign_cause
 from .proxies import ProxyChoice, ProxySelector
@@ -54,6 +54,9 @@ __all__ = ["AiohttpTransport", "Transport"]
 # connection the server closes just as it is reused fails a request after it
 # was sent, which the retry policy may not be allowed to repeat (Invoke).
 _KEEPALIVE_SECONDS = 15.0
+
+# Distinct URLs kept parsed (see AiohttpTransport._url).
+_URLS_KEPT = 256
 
 # Closing aborts sockets rather than negotiating a TLS shutdown, so this only
 # bounds a pathological case; it is not a grace period anyone waits out.
@@ -301,9 +304,16 @@ class AiohttpTransport:
         self._leases: set[_Lease] = set()
         self._closed = False
         self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
+        #: The same timeouts by read timeout alone, for calls that keep the
+        #: client's connect timeout (nearly all).
+        self._read_timeouts: dict[float, aiohttp.ClientTimeout] = {}
         self._importing: asyncio.Future[None] | None = None
         self._url_class: type[URL] | None = None
+        #: Parsed URLs by their text, see _url().
+        self._urls: dict[str, URL] = {}
         self._proxies = proxies or ProxySelector(config.proxies)
+        #: Whether any request could go through a proxy (decided once).
+        self._proxied = self._proxies.active
         proxy_tls = (config.proxies_config or {}) if self._proxies.tls_proxy else {}
         self._tls = tls or TlsSettings(
             verify=True if config.verify is None else config.verify,
@@ -410,7 +420,7 @@ class AiohttpTransport:
             raise self._refuse_closed(request)
         if asyncio.get_running_loop() is not self._loop:
             await self._enter_loop()
-        proxy = self._proxies.select(request.scheme, request.host) if self._proxies.active else None
+        proxy = self._proxies.select(request.scheme, request.host) if self._proxied else None
         if self._ssl_context is None and (
             request.scheme == "https" or (proxy is not None and proxy.url.startswith("https:"))
         ):
@@ -420,7 +430,9 @@ class AiohttpTransport:
                 await self._import_aiohttp()
             self._open()
             await self._arm_guard()
-        session, slots, url_class = self._open()
+        session, slots = self._session, self._slots
+        if session is None or slots is None:
+            session, slots, _ = self._open()
         if not slots.try_take():
             # Only a call that has to wait for a connection pays for a timer.
             with _translated_errors(_Stage.POOL, request):
@@ -431,25 +443,34 @@ class AiohttpTransport:
                 # Closed while this call waited for a connection.
                 raise self._refuse_closed(request)
             headers = request.headers
-            via: dict[str, Any] = {}
-            if proxy is not None:
-                via = self._via(proxy, request)
+            timeout = (
+                self._read_timeouts.get(read_timeout) if connect_timeout is None else None
+            ) or self._timeout(read_timeout, connect_timeout)
+            if proxy is None:
+                response = await session.request(
+                    request.method,
+                    self._url(request),
+                    headers=headers,
+                    data=body_data(request.body),
+                    allow_redirects=False,
+                    timeout=timeout,
+                    ssl=self._ssl_context or True,
+                )
+            else:
                 if proxy.authorization is not None and request.scheme == "http":
                     # Absolute-form requests carry the proxy's credentials
                     # themselves; the signature does not cover this header.
                     headers = {**headers, "proxy-authorization": proxy.authorization}
-            response = await session.request(
-                request.method,
-                # encoded=True: the path and query were percent-encoded and
-                # signed by the caller; re-quoting them would break the signature.
-                url_class(request.url, encoded=True),
-                headers=headers,
-                data=body_data(request.body),
-                allow_redirects=False,
-                timeout=self._timeout(read_timeout, connect_timeout),
-                ssl=self._ssl_context or True,
-                **via,
-            )
+                response = await session.request(
+                    request.method,
+                    self._url(request),
+                    headers=headers,
+                    data=body_data(request.body),
+                    allow_redirects=False,
+                    timeout=timeout,
+                    ssl=self._ssl_context or True,
+                    **self._via(proxy, request),
+                )
         except Exception as e:
             slots.give()
             translated = explain(e, request.host, proxy, self._tls) or _translate(
@@ -477,7 +498,7 @@ class AiohttpTransport:
             _raise_translated(e, _Stage.BODY, request)
         finally:
             lease.give_back()
-        return HttpResponse(status=response.status, headers=response.headers, body=body)
+        return response_of(response.status, response.headers, body)
 
     def _timeout(self, read_timeout: float, connect_timeout: float | None) -> aiohttp.ClientTimeout:
         # A client sees two read timeouts (ordinary and invoke): build each once.
@@ -492,7 +513,27 @@ class AiohttpTransport:
             )
             if len(self._timeouts) < 16:
                 self._timeouts[key] = timeout
+                if connect_timeout is None:
+                    self._read_timeouts[read_timeout] = timeout
         return timeout
+
+    def _url(self, request: HttpRequest) -> URL:
+        """The request's URL, parsed once per distinct text: a call that
+        repeats a URL (the same function, the same page) reuses the parsed
+        one, whose parts aiohttp reads on every request and which it keeps
+        once worked out. Bounded: query strings such as page markers vary."""
+        text = request.url
+        url = self._urls.get(text)
+        if url is None:
+            assert self._url_class is not None
+            # encoded=True: the path and query were percent-encoded and
+            # signed by the caller; re-quoting them would break the signature.
+            url = self._url_class(text, encoded=True)
+            if len(text) <= 1024:
+                if len(self._urls) >= _URLS_KEPT:
+                    self._urls.clear()
+                self._urls[text] = url
+        return url
 
     def _via(self, proxy: ProxyChoice, request: HttpRequest) -> dict[str, Any]:
         assert self._url_class is not None

@@ -37,6 +37,10 @@ class Rule(Protocol):
 
     def check(self, obj: Any, prefix: str, problems: Problems) -> None: ...
 
+    def holds(self, obj: Any) -> bool:
+        """Whether `check` would find nothing."""
+        ...
+
 
 class Check:
     __slots__ = ()
@@ -303,6 +307,21 @@ def _plan(cls: type) -> _FieldPlan:
         plan = (fields, RULES.get(cls.__name__, ()))
         _plans[cls] = plan
     return plan
+
+
+_rules: Mapping[str, tuple[Rule, ...]] | None = None
+
+
+def rules_hold(obj: object) -> bool:
+    """Whether every rule over ``obj``'s structure holds (the generated
+    ``_valid`` of a structure with rules asks this)."""
+    global _rules
+    if _rules is None:
+        # Loaded on the first call that needs it, not with the package.
+        from .limits import RULES
+
+        _rules = RULES
+    return all(rule.holds(obj) for rule in _rules.get(type(obj).__name__, ()))
 
 
 def check_fields(obj: object, prefix: str, problems: Problems) -> None:

@@ -18,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lambda_client import errors, models
-from lambda_client._runtime import model_reading
+from lambda_client._generated.operations import SERVICE
+from lambda_client._runtime import model_reading, response_binding
 from lambda_client._runtime.serde import converter
 from lambda_client._runtime.streaming import EventStream
 
@@ -119,3 +120,76 @@ def test_a_rejected_document_is_explained_with_its_path(
     with pytest.raises(errors.DeserializationError, match="Cannot read GetFunctionResponse") as e:
         model_reading.structure(document, models.GetFunctionResponse, 200)
     assert where in str(e.value)
+
+
+# -- whole responses: the generated _from_http against the response binding's reading ------
+
+
+def _response(canned: Any) -> Any:
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    from lambda_client._runtime.http import HttpResponse
+
+    return HttpResponse(
+        status=canned.status,
+        headers=CIMultiDictProxy(CIMultiDict(canned.headers)),
+        body=canned.body,
+    )
+
+
+def test_every_output_but_the_event_stream_has_a_whole_response_reader() -> None:
+    without = sorted(
+        op
+        for op in model.operations_with_output()
+        if not hasattr(getattr(models, model.operation_model(op).output_shape.name), "_from_http")
+    )
+    assert without == ["InvokeWithResponseStream"]
+
+
+@pytest.mark.parametrize("operation", model.operations_with_output())
+@examples(10)
+@given(data=st.data())
+def test_whole_response_reader_agrees_with_the_response_binding(operation: str, data: st.DataObject) -> None:
+    from .differential import wire
+
+    spec = model.spec(operation)
+    cls = getattr(models, model.operation_model(operation).output_shape.name)
+    if not hasattr(cls, "_from_http"):
+        return
+    response = _response(data.draw(wire.output_response(operation), label="response"))
+    fast = cls._from_http(response.status, response.headers, response.body)
+    assert _fields(fast) == _fields(
+        response_binding._parse_output(spec, response, SERVICE.error_classes, None)
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"  \n",
+        b"[]",
+        b"7",
+        b"{",
+        b'{"Configuration": []}',
+        b'{"Configuration": {"Layers": 3}}',
+    ],
+)
+def test_an_answer_the_fast_reader_cannot_read_is_read_the_thorough_way(body: bytes) -> None:
+    # parse_output tries the generated reader first; whatever it raises, the
+    # answer is read again by the response binding, whose result or error is the one given.
+    from .differential.server import Canned
+
+    spec = model.spec("GetFunction")
+    response = _response(Canned(status=200, headers={"x-amzn-RequestId": "r-1"}, body=body))
+    try:
+        expected: Any = _fields(
+            response_binding._parse_output(spec, response, SERVICE.error_classes, None)
+        )
+    except errors.DeserializationError as e:
+        expected = str(e)
+    try:
+        got: Any = _fields(response_binding.parse_output(spec, response, SERVICE.error_classes))
+    except errors.DeserializationError as e:
+        got = str(e)
+    assert got == expected

@@ -31,3 +31,8 @@ class AcceleratorConfig(Model):
         get = data.get
         obj.accelerator_memory_size = get("AcceleratorMemorySize")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_accelerator_memory_size := self.accelerator_memory_size) is not None and type(
+            v_accelerator_memory_size
+        ) is int

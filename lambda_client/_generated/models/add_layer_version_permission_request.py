@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -45,3 +46,47 @@ class AddLayerVersionPermissionRequest(Model):
     )
     """Only update the policy if the revision ID matches the ID specified. Use this option
     to avoid modifying a policy that has changed since you last read it."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_layer_name := self.layer_name) is not None
+            and type(v_layer_name) is str
+            and len(v_layer_name) >= 1
+            and len(v_layer_name) <= 2048
+            and (v_version_number := self.version_number) is not None
+            and type(v_version_number) is int
+            and (v_statement_id := self.statement_id) is not None
+            and type(v_statement_id) is str
+            and len(v_statement_id) >= 1
+            and len(v_statement_id) <= 100
+            and (v_action := self.action) is not None
+            and type(v_action) is str
+            and len(v_action) <= 22
+            and (v_principal := self.principal) is not None
+            and type(v_principal) is str
+            and len(v_principal) <= 10000
+            and (
+                (v_organization_id := self.organization_id) is None
+                or (type(v_organization_id) is str and len(v_organization_id) <= 34)
+            )
+            and ((v_revision_id := self.revision_id) is None or type(v_revision_id) is str)
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_layer_name = self.layer_name
+        label_version_number = self.version_number
+        path = (
+            "/2018-10-31/layers/"
+            + _r.encode_label(label_layer_name)
+            + "/versions/"
+            + _r.encode_label(str(label_version_number))
+            + "/policy"
+        )
+        pairs: list[str] = []
+        if (v_revision_id := self.revision_id) is not None:
+            pairs.append("RevisionId=" + _r.encode(v_revision_id))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

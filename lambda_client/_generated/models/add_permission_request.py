@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..enums import FunctionUrlAuthType, to_function_url_auth_type
@@ -98,3 +99,69 @@ class AddPermissionRequest(Model):
     )
     """The identifier for your organization in Organizations. Use this to grant permissions
     to all the Amazon Web Services accounts under this organization."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (v_statement_id := self.statement_id) is not None
+            and type(v_statement_id) is str
+            and len(v_statement_id) >= 1
+            and len(v_statement_id) <= 100
+            and (v_action := self.action) is not None
+            and type(v_action) is str
+            and len(v_action) <= 10000
+            and (v_principal := self.principal) is not None
+            and type(v_principal) is str
+            and len(v_principal) <= 2048
+            and (
+                (v_source_arn := self.source_arn) is None
+                or (type(v_source_arn) is str and len(v_source_arn) <= 10000)
+            )
+            and (
+                (v_function_url_auth_type := self.function_url_auth_type) is None
+                or (
+                    type(v_function_url_auth_type) is FunctionUrlAuthType
+                    and (not strict_enums or not v_function_url_auth_type.is_unknown)
+                )
+            )
+            and (
+                (v_invoked_via_function_url := self.invoked_via_function_url) is None
+                or type(v_invoked_via_function_url) is bool
+            )
+            and (
+                (v_source_account := self.source_account) is None
+                or (type(v_source_account) is str and len(v_source_account) <= 12)
+            )
+            and (
+                (v_event_source_token := self.event_source_token) is None
+                or (type(v_event_source_token) is str and len(v_event_source_token) <= 256)
+            )
+            and (
+                (v_qualifier := self.qualifier) is None
+                or (type(v_qualifier) is str and len(v_qualifier) >= 1 and len(v_qualifier) <= 128)
+            )
+            and ((v_revision_id := self.revision_id) is None or type(v_revision_id) is str)
+            and (
+                (v_principal_org_id := self.principal_org_id) is None
+                or (
+                    type(v_principal_org_id) is str
+                    and len(v_principal_org_id) >= 12
+                    and len(v_principal_org_id) <= 34
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = "/2015-03-31/functions/" + _r.encode_label(label_function_name) + "/policy"
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -47,3 +47,19 @@ class AliasRoutingConfiguration(Model):
             else {k0: float(x0) for k0, x0 in v.items()}
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_additional_version_weights := self.additional_version_weights) is None or (
+            type(v_additional_version_weights) is dict
+            and (
+                all(
+                    type(k0) is str
+                    and len(k0) >= 1
+                    and len(k0) <= 1024
+                    and (type(x0) is float or type(x0) is int)
+                    and x0 >= 0.0
+                    and x0 <= 1.0
+                    for k0, x0 in v_additional_version_weights.items()
+                )
+            )
+        )

@@ -43,3 +43,12 @@ class AllowedPublishers(Model):
             None if (v := get("SigningProfileVersionArns")) is None else list(v)
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_signing_profile_version_arns := self.signing_profile_version_arns) is not None
+            and type(v_signing_profile_version_arns) is list
+            and len(v_signing_profile_version_arns) >= 1
+            and len(v_signing_profile_version_arns) <= 20
+            and all(type(x0) is str and len(x0) <= 10000 for x0 in v_signing_profile_version_arns)
+        )

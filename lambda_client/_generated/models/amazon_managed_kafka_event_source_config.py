@@ -45,3 +45,19 @@ class AmazonManagedKafkaEventSourceConfig(Model):
             else KafkaSchemaRegistryConfig._from_wire(v)
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_consumer_group_id := self.consumer_group_id) is None
+            or (
+                type(v_consumer_group_id) is str
+                and len(v_consumer_group_id) >= 1
+                and len(v_consumer_group_id) <= 200
+            )
+        ) and (
+            (v_schema_registry_config := self.schema_registry_config) is None
+            or (
+                type(v_schema_registry_config) is KafkaSchemaRegistryConfig
+                and v_schema_registry_config._valid(strict_enums)
+            )
+        )

@@ -28,3 +28,20 @@ class CallbackOptions(Model):
     )
     """The heartbeat timeout for the callback operation, in seconds. If not specified or
     set to 0, heartbeat timeout is disabled."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_timeout_seconds := self.timeout_seconds) is None
+            or (
+                type(v_timeout_seconds) is int
+                and v_timeout_seconds >= 0
+                and v_timeout_seconds <= 99999999
+            )
+        ) and (
+            (v_heartbeat_timeout_seconds := self.heartbeat_timeout_seconds) is None
+            or (
+                type(v_heartbeat_timeout_seconds) is int
+                and v_heartbeat_timeout_seconds >= 0
+                and v_heartbeat_timeout_seconds <= 99999999
+            )
+        )

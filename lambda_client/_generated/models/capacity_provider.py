@@ -20,6 +20,9 @@ from .propagate_tags import PropagateTags
 
 __all__ = ["CapacityProvider"]
 
+# Looked up inline by the reader below.
+_CapacityProviderState_values = _w.values(CapacityProviderState)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProvider(Model):
@@ -92,7 +95,14 @@ class CapacityProvider(Model):
         get = data.get
         obj.capacity_provider_arn = get("CapacityProviderArn")
         obj.state = (
-            None if (v := get("State")) is None else _w.enum_member(CapacityProviderState, v)
+            None
+            if (v := get("State")) is None
+            else (
+                m_capacity_provider_state
+                if type(v) is str
+                and (m_capacity_provider_state := _CapacityProviderState_values.get(v)) is not None
+                else _w.enum_member(CapacityProviderState, v)
+            )
         )
         obj.vpc_config = (
             None if (v := get("VpcConfig")) is None else CapacityProviderVpcConfig._from_wire(v)

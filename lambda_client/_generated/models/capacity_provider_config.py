@@ -41,3 +41,15 @@ class CapacityProviderConfig(Model):
             else LambdaManagedInstancesCapacityProviderConfig._from_wire(v)
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                v_lambda_managed_instances_capacity_provider_config
+                := self.lambda_managed_instances_capacity_provider_config
+            )
+            is not None
+            and type(v_lambda_managed_instances_capacity_provider_config)
+            is LambdaManagedInstancesCapacityProviderConfig
+            and v_lambda_managed_instances_capacity_provider_config._valid(strict_enums)
+        )

@@ -14,6 +14,9 @@ from ..enums import SystemLogLevel, to_system_log_level
 
 __all__ = ["CapacityProviderLoggingConfig"]
 
+# Looked up inline by the reader below.
+_SystemLogLevel_values = _w.values(SystemLogLevel)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderLoggingConfig(Model):
@@ -41,7 +44,26 @@ class CapacityProviderLoggingConfig(Model):
         obj = object.__new__(CapacityProviderLoggingConfig)
         get = data.get
         obj.system_log_level = (
-            None if (v := get("SystemLogLevel")) is None else _w.enum_member(SystemLogLevel, v)
+            None
+            if (v := get("SystemLogLevel")) is None
+            else (
+                m_system_log_level
+                if type(v) is str
+                and (m_system_log_level := _SystemLogLevel_values.get(v)) is not None
+                else _w.enum_member(SystemLogLevel, v)
+            )
         )
         obj.log_group = get("LogGroup")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_system_log_level := self.system_log_level) is None
+            or (
+                type(v_system_log_level) is SystemLogLevel
+                and (not strict_enums or not v_system_log_level.is_unknown)
+            )
+        ) and (
+            (v_log_group := self.log_group) is None
+            or (type(v_log_group) is str and len(v_log_group) >= 1 and len(v_log_group) <= 512)
+        )

@@ -30,3 +30,11 @@ class CapacityProviderPermissionsConfig(Model):
         get = data.get
         obj.capacity_provider_operator_role_arn = get("CapacityProviderOperatorRoleArn")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_capacity_provider_operator_role_arn := self.capacity_provider_operator_role_arn)
+            is not None
+            and type(v_capacity_provider_operator_role_arn) is str
+            and len(v_capacity_provider_operator_role_arn) <= 10000
+        )

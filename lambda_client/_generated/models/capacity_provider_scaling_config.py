@@ -17,6 +17,9 @@ from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
 
 __all__ = ["CapacityProviderScalingConfig"]
 
+# Looked up inline by the reader below.
+_CapacityProviderScalingMode_values = _w.values(CapacityProviderScalingMode)
+
 
 def _to_scaling_policies(
     value: SequenceNotStr[TargetTrackingScalingPolicy] | None,
@@ -64,7 +67,13 @@ class CapacityProviderScalingConfig(Model):
         obj.scaling_mode = (
             None
             if (v := get("ScalingMode")) is None
-            else _w.enum_member(CapacityProviderScalingMode, v)
+            else (
+                m_capacity_provider_scaling_mode
+                if type(v) is str
+                and (m_capacity_provider_scaling_mode := _CapacityProviderScalingMode_values.get(v))
+                is not None
+                else _w.enum_member(CapacityProviderScalingMode, v)
+            )
         )
         obj.scaling_policies = (
             None
@@ -72,3 +81,34 @@ class CapacityProviderScalingConfig(Model):
             else [TargetTrackingScalingPolicy._from_wire(x0) for x0 in v]
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_max_v_cpu_count := self.max_v_cpu_count) is None
+                or (
+                    type(v_max_v_cpu_count) is int
+                    and v_max_v_cpu_count >= 2
+                    and v_max_v_cpu_count <= 15000
+                )
+            )
+            and (
+                (v_scaling_mode := self.scaling_mode) is None
+                or (
+                    type(v_scaling_mode) is CapacityProviderScalingMode
+                    and (not strict_enums or not v_scaling_mode.is_unknown)
+                )
+            )
+            and (
+                (v_scaling_policies := self.scaling_policies) is None
+                or (
+                    type(v_scaling_policies) is list
+                    and len(v_scaling_policies) >= 1
+                    and len(v_scaling_policies) <= 10
+                    and all(
+                        type(x0) is TargetTrackingScalingPolicy and x0._valid(strict_enums)
+                        for x0 in v_scaling_policies
+                    )
+                )
+            )
+        )

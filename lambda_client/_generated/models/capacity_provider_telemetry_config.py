@@ -34,3 +34,9 @@ class CapacityProviderTelemetryConfig(Model):
             else CapacityProviderLoggingConfig._from_wire(v)
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_logging_config := self.logging_config) is None or (
+            type(v_logging_config) is CapacityProviderLoggingConfig
+            and v_logging_config._valid(strict_enums)
+        )

@@ -55,3 +55,16 @@ class CapacityProviderVpcConfig(Model):
         obj.subnet_ids = None if (v := get("SubnetIds")) is None else list(v)
         obj.security_group_ids = None if (v := get("SecurityGroupIds")) is None else list(v)
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_subnet_ids := self.subnet_ids) is not None
+            and type(v_subnet_ids) is list
+            and len(v_subnet_ids) >= 1
+            and len(v_subnet_ids) <= 16
+            and all(type(x0) is str and len(x0) <= 1024 for x0 in v_subnet_ids)
+            and (v_security_group_ids := self.security_group_ids) is not None
+            and type(v_security_group_ids) is list
+            and len(v_security_group_ids) <= 5
+            and all(type(x0) is str and len(x0) <= 1024 for x0 in v_security_group_ids)
+        )

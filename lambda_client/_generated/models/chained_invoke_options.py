@@ -35,3 +35,19 @@ class ChainedInvokeOptions(Model):
     more information about the header format, see [Tracing
     header](https://docs.aws.amazon.com/xray/latest/devguide/xray-concepts.html#xray-concepts-tracingheader)
     in the *X-Ray Developer Guide*."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (
+                (v_tenant_id := self.tenant_id) is None
+                or (type(v_tenant_id) is str and len(v_tenant_id) >= 1 and len(v_tenant_id) <= 256)
+            )
+            and (
+                (v_x_amzn_trace_id := self.x_amzn_trace_id) is None
+                or (type(v_x_amzn_trace_id) is str and len(v_x_amzn_trace_id) <= 8192)
+            )
+        )

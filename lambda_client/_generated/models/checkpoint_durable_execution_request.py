@@ -8,6 +8,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model_base import Model
@@ -53,3 +54,45 @@ class CheckpointDurableExecutionRequest(Model):
     """An optional idempotency token to ensure that duplicate checkpoint requests are
     handled correctly. If provided, Lambda uses this token to detect and handle
     duplicate requests within a 15-minute window."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_durable_execution_arn := self.durable_execution_arn) is not None
+            and type(v_durable_execution_arn) is str
+            and len(v_durable_execution_arn) >= 1
+            and len(v_durable_execution_arn) <= 1024
+            and (v_checkpoint_token := self.checkpoint_token) is not None
+            and type(v_checkpoint_token) is str
+            and len(v_checkpoint_token) >= 1
+            and len(v_checkpoint_token) <= 2048
+            and (
+                (v_updates := self.updates) is None
+                or (
+                    type(v_updates) is list
+                    and all(
+                        type(x0) is OperationUpdate and x0._valid(strict_enums) for x0 in v_updates
+                    )
+                )
+            )
+            and (
+                (v_client_token := self.client_token) is None
+                or (
+                    type(v_client_token) is str
+                    and len(v_client_token) >= 1
+                    and len(v_client_token) <= 64
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_durable_execution_arn = self.durable_execution_arn
+        path = (
+            "/2025-12-01/durable-executions/"
+            + _r.encode_label(label_durable_execution_arn)
+            + "/checkpoint"
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -14,6 +14,9 @@ from ..enums import CodeSigningPolicy, to_code_signing_policy
 
 __all__ = ["CodeSigningPolicies"]
 
+# Looked up inline by the reader below.
+_CodeSigningPolicy_values = _w.values(CodeSigningPolicy)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CodeSigningPolicies(Model):
@@ -41,6 +44,19 @@ class CodeSigningPolicies(Model):
         obj.untrusted_artifact_on_deployment = (
             None
             if (v := get("UntrustedArtifactOnDeployment")) is None
-            else _w.enum_member(CodeSigningPolicy, v)
+            else (
+                m_code_signing_policy
+                if type(v) is str
+                and (m_code_signing_policy := _CodeSigningPolicy_values.get(v)) is not None
+                else _w.enum_member(CodeSigningPolicy, v)
+            )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            v_untrusted_artifact_on_deployment := self.untrusted_artifact_on_deployment
+        ) is None or (
+            type(v_untrusted_artifact_on_deployment) is CodeSigningPolicy
+            and (not strict_enums or not v_untrusted_artifact_on_deployment.is_unknown)
+        )

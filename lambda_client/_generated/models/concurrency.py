@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model_base import Model
@@ -34,4 +36,9 @@ class Concurrency(Model):
         get = data.get
         obj.reserved_concurrent_executions = get("ReservedConcurrentExecutions")
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> Concurrency:
+        obj = Concurrency._from_wire(_w.json_object(body))
         return obj

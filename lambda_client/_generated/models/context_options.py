@@ -20,3 +20,8 @@ class ContextOptions(Model):
     )
     """Whether the state data of children of the completed context should be included in
     the invoke payload and `GetDurableExecutionState` response."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_replay_children := self.replay_children) is None or type(
+            v_replay_children
+        ) is bool

@@ -116,3 +116,50 @@ class Cors(Model):
         obj.expose_headers = None if (v := get("ExposeHeaders")) is None else list(v)
         obj.max_age = get("MaxAge")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_allow_credentials := self.allow_credentials) is None
+                or type(v_allow_credentials) is bool
+            )
+            and (
+                (v_allow_headers := self.allow_headers) is None
+                or (
+                    type(v_allow_headers) is list
+                    and len(v_allow_headers) <= 100
+                    and all(type(x0) is str and len(x0) <= 1024 for x0 in v_allow_headers)
+                )
+            )
+            and (
+                (v_allow_methods := self.allow_methods) is None
+                or (
+                    type(v_allow_methods) is list
+                    and len(v_allow_methods) <= 6
+                    and all(type(x0) is str and len(x0) <= 6 for x0 in v_allow_methods)
+                )
+            )
+            and (
+                (v_allow_origins := self.allow_origins) is None
+                or (
+                    type(v_allow_origins) is list
+                    and len(v_allow_origins) <= 100
+                    and all(
+                        type(x0) is str and len(x0) >= 1 and len(x0) <= 253
+                        for x0 in v_allow_origins
+                    )
+                )
+            )
+            and (
+                (v_expose_headers := self.expose_headers) is None
+                or (
+                    type(v_expose_headers) is list
+                    and len(v_expose_headers) <= 100
+                    and all(type(x0) is str and len(x0) <= 1024 for x0 in v_expose_headers)
+                )
+            )
+            and (
+                (v_max_age := self.max_age) is None
+                or (type(v_max_age) is int and v_max_age >= 0 and v_max_age <= 86400)
+            )
+        )

@@ -9,6 +9,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .capacity_provider_permissions_config import CapacityProviderPermissionsConfig
@@ -93,3 +94,72 @@ class CreateCapacityProviderRequest(Model):
     )
     """The telemetry configuration for the capacity provider. Specifies logging settings
     for managed resources."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_capacity_provider_name := self.capacity_provider_name) is not None
+            and type(v_capacity_provider_name) is str
+            and len(v_capacity_provider_name) >= 1
+            and len(v_capacity_provider_name) <= 140
+            and (v_vpc_config := self.vpc_config) is not None
+            and type(v_vpc_config) is CapacityProviderVpcConfig
+            and v_vpc_config._valid(strict_enums)
+            and (v_permissions_config := self.permissions_config) is not None
+            and type(v_permissions_config) is CapacityProviderPermissionsConfig
+            and v_permissions_config._valid(strict_enums)
+            and (
+                (v_instance_requirements := self.instance_requirements) is None
+                or (
+                    type(v_instance_requirements) is InstanceRequirements
+                    and v_instance_requirements._valid(strict_enums)
+                )
+            )
+            and (
+                (v_capacity_provider_scaling_config := self.capacity_provider_scaling_config)
+                is None
+                or (
+                    type(v_capacity_provider_scaling_config) is CapacityProviderScalingConfig
+                    and v_capacity_provider_scaling_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_kms_key_arn := self.kms_key_arn) is None
+                or (type(v_kms_key_arn) is str and len(v_kms_key_arn) <= 10000)
+            )
+            and (
+                (v_tags := self.tags) is None
+                or (
+                    type(v_tags) is dict
+                    and all(
+                        type(k0) is str
+                        and len(k0) >= 1
+                        and len(k0) <= 128
+                        and type(x0) is str
+                        and len(x0) <= 256
+                        for k0, x0 in v_tags.items()
+                    )
+                )
+            )
+            and (
+                (v_propagate_tags := self.propagate_tags) is None
+                or (
+                    type(v_propagate_tags) is PropagateTags
+                    and v_propagate_tags._valid(strict_enums)
+                )
+            )
+            and (
+                (v_telemetry_config := self.telemetry_config) is None
+                or (
+                    type(v_telemetry_config) is CapacityProviderTelemetryConfig
+                    and v_telemetry_config._valid(strict_enums)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2025-11-30/capacity-providers"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

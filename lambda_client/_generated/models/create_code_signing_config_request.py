@@ -9,6 +9,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .allowed_publishers import AllowedPublishers
@@ -50,3 +51,43 @@ class CreateCodeSigningConfigRequest(Model):
         },
     )
     """A list of tags to add to the code signing configuration."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_allowed_publishers := self.allowed_publishers) is not None
+            and type(v_allowed_publishers) is AllowedPublishers
+            and v_allowed_publishers._valid(strict_enums)
+            and (
+                (v_description := self.description) is None
+                or (type(v_description) is str and len(v_description) <= 256)
+            )
+            and (
+                (v_code_signing_policies := self.code_signing_policies) is None
+                or (
+                    type(v_code_signing_policies) is CodeSigningPolicies
+                    and v_code_signing_policies._valid(strict_enums)
+                )
+            )
+            and (
+                (v_tags := self.tags) is None
+                or (
+                    type(v_tags) is dict
+                    and all(
+                        type(k0) is str
+                        and len(k0) >= 1
+                        and len(k0) <= 128
+                        and type(x0) is str
+                        and len(x0) <= 256
+                        for k0, x0 in v_tags.items()
+                    )
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2020-04-22/code-signing-configs"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

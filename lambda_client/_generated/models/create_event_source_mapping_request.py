@@ -10,6 +10,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model_base import Model
@@ -331,3 +332,225 @@ class CreateEventSourceMappingRequest(Model):
     """(Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode
     configuration for the event source. For more information, see [provisioned
     mode](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode)."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (
+                (v_event_source_arn := self.event_source_arn) is None
+                or (type(v_event_source_arn) is str and len(v_event_source_arn) <= 10000)
+            )
+            and ((v_enabled := self.enabled) is None or type(v_enabled) is bool)
+            and (
+                (v_batch_size := self.batch_size) is None
+                or (type(v_batch_size) is int and v_batch_size >= 1 and v_batch_size <= 10000)
+            )
+            and (
+                (v_filter_criteria := self.filter_criteria) is None
+                or (
+                    type(v_filter_criteria) is FilterCriteria
+                    and v_filter_criteria._valid(strict_enums)
+                )
+            )
+            and (
+                (v_kms_key_arn := self.kms_key_arn) is None
+                or (type(v_kms_key_arn) is str and len(v_kms_key_arn) <= 10000)
+            )
+            and (
+                (v_metrics_config := self.metrics_config) is None
+                or (
+                    type(v_metrics_config) is EventSourceMappingMetricsConfig
+                    and v_metrics_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_logging_config := self.logging_config) is None
+                or (
+                    type(v_logging_config) is EventSourceMappingLoggingConfig
+                    and v_logging_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_scaling_config := self.scaling_config) is None
+                or (
+                    type(v_scaling_config) is ScalingConfig
+                    and v_scaling_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_maximum_batching_window_in_seconds := self.maximum_batching_window_in_seconds)
+                is None
+                or (
+                    type(v_maximum_batching_window_in_seconds) is int
+                    and v_maximum_batching_window_in_seconds >= 0
+                    and v_maximum_batching_window_in_seconds <= 300
+                )
+            )
+            and (
+                (v_parallelization_factor := self.parallelization_factor) is None
+                or (
+                    type(v_parallelization_factor) is int
+                    and v_parallelization_factor >= 1
+                    and v_parallelization_factor <= 10
+                )
+            )
+            and (
+                (v_starting_position := self.starting_position) is None
+                or (
+                    type(v_starting_position) is EventSourcePosition
+                    and (not strict_enums or not v_starting_position.is_unknown)
+                )
+            )
+            and (
+                (v_starting_position_timestamp := self.starting_position_timestamp) is None
+                or isinstance(v_starting_position_timestamp, datetime)
+            )
+            and (
+                (v_destination_config := self.destination_config) is None
+                or (
+                    type(v_destination_config) is DestinationConfig
+                    and v_destination_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_maximum_record_age_in_seconds := self.maximum_record_age_in_seconds) is None
+                or (
+                    type(v_maximum_record_age_in_seconds) is int
+                    and v_maximum_record_age_in_seconds >= -1
+                    and v_maximum_record_age_in_seconds <= 604800
+                )
+            )
+            and (
+                (v_bisect_batch_on_function_error := self.bisect_batch_on_function_error) is None
+                or type(v_bisect_batch_on_function_error) is bool
+            )
+            and (
+                (v_maximum_retry_attempts := self.maximum_retry_attempts) is None
+                or (
+                    type(v_maximum_retry_attempts) is int
+                    and v_maximum_retry_attempts >= -1
+                    and v_maximum_retry_attempts <= 10000
+                )
+            )
+            and (
+                (v_tags := self.tags) is None
+                or (
+                    type(v_tags) is dict
+                    and all(
+                        type(k0) is str
+                        and len(k0) >= 1
+                        and len(k0) <= 128
+                        and type(x0) is str
+                        and len(x0) <= 256
+                        for k0, x0 in v_tags.items()
+                    )
+                )
+            )
+            and (
+                (v_tumbling_window_in_seconds := self.tumbling_window_in_seconds) is None
+                or (
+                    type(v_tumbling_window_in_seconds) is int
+                    and v_tumbling_window_in_seconds >= 0
+                    and v_tumbling_window_in_seconds <= 900
+                )
+            )
+            and (
+                (v_topics := self.topics) is None
+                or (
+                    type(v_topics) is list
+                    and len(v_topics) >= 1
+                    and len(v_topics) <= 1
+                    and all(type(x0) is str and len(x0) >= 1 and len(x0) <= 249 for x0 in v_topics)
+                )
+            )
+            and (
+                (v_queues := self.queues) is None
+                or (
+                    type(v_queues) is list
+                    and len(v_queues) >= 1
+                    and len(v_queues) <= 1
+                    and all(type(x0) is str and len(x0) >= 1 and len(x0) <= 1000 for x0 in v_queues)
+                )
+            )
+            and (
+                (v_source_access_configurations := self.source_access_configurations) is None
+                or (
+                    type(v_source_access_configurations) is list
+                    and len(v_source_access_configurations) <= 23
+                    and all(
+                        type(x0) is SourceAccessConfiguration and x0._valid(strict_enums)
+                        for x0 in v_source_access_configurations
+                    )
+                )
+            )
+            and (
+                (v_self_managed_event_source := self.self_managed_event_source) is None
+                or (
+                    type(v_self_managed_event_source) is SelfManagedEventSource
+                    and v_self_managed_event_source._valid(strict_enums)
+                )
+            )
+            and (
+                (v_function_response_types := self.function_response_types) is None
+                or (
+                    type(v_function_response_types) is list
+                    and len(v_function_response_types) <= 1
+                    and (
+                        all(
+                            type(x0) is FunctionResponseType
+                            and (not strict_enums or not x0.is_unknown)
+                            for x0 in v_function_response_types
+                        )
+                    )
+                )
+            )
+            and (
+                (
+                    v_amazon_managed_kafka_event_source_config
+                    := self.amazon_managed_kafka_event_source_config
+                )
+                is None
+                or (
+                    type(v_amazon_managed_kafka_event_source_config)
+                    is AmazonManagedKafkaEventSourceConfig
+                    and v_amazon_managed_kafka_event_source_config._valid(strict_enums)
+                )
+            )
+            and (
+                (
+                    v_self_managed_kafka_event_source_config
+                    := self.self_managed_kafka_event_source_config
+                )
+                is None
+                or (
+                    type(v_self_managed_kafka_event_source_config)
+                    is SelfManagedKafkaEventSourceConfig
+                    and v_self_managed_kafka_event_source_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_document_db_event_source_config := self.document_db_event_source_config) is None
+                or (
+                    type(v_document_db_event_source_config) is DocumentDBEventSourceConfig
+                    and v_document_db_event_source_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_provisioned_poller_config := self.provisioned_poller_config) is None
+                or (
+                    type(v_provisioned_poller_config) is ProvisionedPollerConfig
+                    and v_provisioned_poller_config._valid(strict_enums)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2015-03-31/event-source-mappings"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -9,6 +9,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model_base import Model
@@ -324,3 +325,196 @@ class CreateFunctionRequest(Model):
         default=None, metadata={"wire": "AcceleratorConfig", "check": _v.Struct(AcceleratorConfig)}
     )
     """The accelerator resource settings for a Lambda execution environment."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and (v_role := self.role) is not None
+            and type(v_role) is str
+            and len(v_role) <= 10000
+            and (v_code := self.code) is not None
+            and type(v_code) is FunctionCode
+            and v_code._valid(strict_enums)
+            and (
+                (v_runtime := self.runtime) is None
+                or (type(v_runtime) is Runtime and (not strict_enums or not v_runtime.is_unknown))
+            )
+            and (
+                (v_handler := self.handler) is None
+                or (type(v_handler) is str and len(v_handler) <= 128)
+            )
+            and (
+                (v_description := self.description) is None
+                or (type(v_description) is str and len(v_description) <= 256)
+            )
+            and (
+                (v_timeout := self.timeout) is None
+                or (type(v_timeout) is int and v_timeout >= 1 and v_timeout <= 5400)
+            )
+            and (
+                (v_memory_size := self.memory_size) is None
+                or (type(v_memory_size) is int and v_memory_size >= 128 and v_memory_size <= 32768)
+            )
+            and ((v_publish := self.publish) is None or type(v_publish) is bool)
+            and (
+                (v_publish_to := self.publish_to) is None
+                or (
+                    type(v_publish_to) is FunctionVersionLatestPublished
+                    and (not strict_enums or not v_publish_to.is_unknown)
+                )
+            )
+            and (
+                (v_vpc_config := self.vpc_config) is None
+                or (type(v_vpc_config) is VpcConfig and v_vpc_config._valid(strict_enums))
+            )
+            and (
+                (v_package_type := self.package_type) is None
+                or (
+                    type(v_package_type) is PackageType
+                    and (not strict_enums or not v_package_type.is_unknown)
+                )
+            )
+            and (
+                (v_dead_letter_config := self.dead_letter_config) is None
+                or (
+                    type(v_dead_letter_config) is DeadLetterConfig
+                    and v_dead_letter_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_environment := self.environment) is None
+                or (type(v_environment) is Environment and v_environment._valid(strict_enums))
+            )
+            and (
+                (v_kms_key_arn := self.kms_key_arn) is None
+                or (type(v_kms_key_arn) is str and len(v_kms_key_arn) <= 10000)
+            )
+            and (
+                (v_tracing_config := self.tracing_config) is None
+                or (
+                    type(v_tracing_config) is TracingConfig
+                    and v_tracing_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_tags := self.tags) is None
+                or (
+                    type(v_tags) is dict
+                    and all(
+                        type(k0) is str
+                        and len(k0) >= 1
+                        and len(k0) <= 128
+                        and type(x0) is str
+                        and len(x0) <= 256
+                        for k0, x0 in v_tags.items()
+                    )
+                )
+            )
+            and (
+                (v_layers := self.layers) is None
+                or (
+                    type(v_layers) is list
+                    and len(v_layers) <= 5
+                    and all(type(x0) is str and len(x0) >= 1 and len(x0) <= 2048 for x0 in v_layers)
+                )
+            )
+            and (
+                (v_file_system_configs := self.file_system_configs) is None
+                or (
+                    type(v_file_system_configs) is list
+                    and len(v_file_system_configs) <= 1
+                    and all(
+                        type(x0) is FileSystemConfig and x0._valid(strict_enums)
+                        for x0 in v_file_system_configs
+                    )
+                )
+            )
+            and (
+                (v_code_signing_config_arn := self.code_signing_config_arn) is None
+                or (
+                    type(v_code_signing_config_arn) is str and len(v_code_signing_config_arn) <= 200
+                )
+            )
+            and (
+                (v_image_config := self.image_config) is None
+                or (type(v_image_config) is ImageConfig and v_image_config._valid(strict_enums))
+            )
+            and (
+                (v_architectures := self.architectures) is None
+                or (
+                    type(v_architectures) is list
+                    and len(v_architectures) >= 1
+                    and len(v_architectures) <= 1
+                    and (
+                        all(
+                            type(x0) is Architecture and (not strict_enums or not x0.is_unknown)
+                            for x0 in v_architectures
+                        )
+                    )
+                )
+            )
+            and (
+                (v_ephemeral_storage := self.ephemeral_storage) is None
+                or (
+                    type(v_ephemeral_storage) is EphemeralStorage
+                    and v_ephemeral_storage._valid(strict_enums)
+                )
+            )
+            and (
+                (v_snap_start := self.snap_start) is None
+                or (type(v_snap_start) is SnapStart and v_snap_start._valid(strict_enums))
+            )
+            and (
+                (v_logging_config := self.logging_config) is None
+                or (
+                    type(v_logging_config) is LoggingConfig
+                    and v_logging_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_tenancy_config := self.tenancy_config) is None
+                or (
+                    type(v_tenancy_config) is TenancyConfig
+                    and v_tenancy_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_capacity_provider_config := self.capacity_provider_config) is None
+                or (
+                    type(v_capacity_provider_config) is CapacityProviderConfig
+                    and v_capacity_provider_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_durable_config := self.durable_config) is None
+                or (
+                    type(v_durable_config) is DurableConfig
+                    and v_durable_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_runtime_config := self.runtime_config) is None
+                or (
+                    type(v_runtime_config) is FunctionRuntimeConfig
+                    and v_runtime_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_accelerator_config := self.accelerator_config) is None
+                or (
+                    type(v_accelerator_config) is AcceleratorConfig
+                    and v_accelerator_config._valid(strict_enums)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2015-03-31/functions"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

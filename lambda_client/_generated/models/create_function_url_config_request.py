@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..enums import FunctionUrlAuthType, InvokeMode, to_function_url_auth_type, to_invoke_mode
@@ -63,3 +64,41 @@ class CreateFunctionUrlConfigRequest(Model):
     - `RESPONSE_STREAM` – Your function streams payload results as they become
       available. Lambda invokes your function using the `InvokeWithResponseStream` API
       operation. The maximum response payload size is 200 MB."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and (v_auth_type := self.auth_type) is not None
+            and type(v_auth_type) is FunctionUrlAuthType
+            and (not strict_enums or not v_auth_type.is_unknown)
+            and (
+                (v_qualifier := self.qualifier) is None
+                or (type(v_qualifier) is str and len(v_qualifier) >= 1 and len(v_qualifier) <= 128)
+            )
+            and (
+                (v_cors := self.cors) is None
+                or (type(v_cors) is Cors and v_cors._valid(strict_enums))
+            )
+            and (
+                (v_invoke_mode := self.invoke_mode) is None
+                or (
+                    type(v_invoke_mode) is InvokeMode
+                    and (not strict_enums or not v_invoke_mode.is_unknown)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = "/2021-10-31/functions/" + _r.encode_label(label_function_name) + "/url"
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -30,3 +30,8 @@ class DeadLetterConfig(Model):
         get = data.get
         obj.target_arn = get("TargetArn")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_target_arn := self.target_arn) is None or (
+            type(v_target_arn) is str and len(v_target_arn) <= 10000
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -17,3 +18,19 @@ class DeleteCapacityProviderRequest(Model):
         metadata={"wire": "CapacityProviderName", "loc": "uri", "check": _v.Str(min=1, max=140)}
     )
     """The name of the capacity provider to delete."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_capacity_provider_name := self.capacity_provider_name) is not None
+            and type(v_capacity_provider_name) is str
+            and len(v_capacity_provider_name) >= 1
+            and len(v_capacity_provider_name) <= 140
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_capacity_provider_name = self.capacity_provider_name
+        path = "/2025-11-30/capacity-providers/" + _r.encode_label(label_capacity_provider_name)
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

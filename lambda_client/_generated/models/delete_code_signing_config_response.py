@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -22,6 +23,14 @@ class DeleteCodeSigningConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DeleteCodeSigningConfigResponse:
+        obj = object.__new__(DeleteCodeSigningConfigResponse)
+        obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> DeleteCodeSigningConfigResponse:
         obj = object.__new__(DeleteCodeSigningConfigResponse)
         obj.response_metadata = None
         return obj

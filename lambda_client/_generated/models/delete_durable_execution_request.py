@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -17,3 +18,19 @@ class DeleteDurableExecutionRequest(Model):
         metadata={"wire": "DurableExecutionArn", "loc": "uri", "check": _v.Str(min=1, max=1024)}
     )
     """The Amazon Resource Name (ARN) of the durable execution."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_durable_execution_arn := self.durable_execution_arn) is not None
+            and type(v_durable_execution_arn) is str
+            and len(v_durable_execution_arn) >= 1
+            and len(v_durable_execution_arn) <= 1024
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_durable_execution_arn = self.durable_execution_arn
+        path = "/2025-12-01/durable-executions/" + _r.encode_label(label_durable_execution_arn)
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -36,4 +37,11 @@ class DeleteDurableExecutionResponse(Model):
             None if (v := get("DeletionRequestTimestamp")) is None else _w.timestamp(v)
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> DeleteDurableExecutionResponse:
+        obj = DeleteDurableExecutionResponse._from_wire(_w.json_object(body))
         return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -15,3 +16,19 @@ __all__ = ["DeleteEventSourceMappingRequest"]
 class DeleteEventSourceMappingRequest(Model):
     uuid: str = field(metadata={"wire": "UUID", "loc": "uri", "check": _v.Str(min=36, max=36)})
     """The identifier of the event source mapping."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_uuid := self.uuid) is not None
+            and type(v_uuid) is str
+            and len(v_uuid) >= 36
+            and len(v_uuid) <= 36
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_uuid = self.uuid
+        path = "/2015-03-31/event-source-mappings/" + _r.encode_label(label_uuid)
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -30,5 +31,12 @@ class DeleteFunctionResponse(Model):
     def _from_wire(data: dict[str, Any]) -> DeleteFunctionResponse:
         obj = object.__new__(DeleteFunctionResponse)
         obj.status_code = 200
+        obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> DeleteFunctionResponse:
+        obj = object.__new__(DeleteFunctionResponse)
+        obj.status_code = status
         obj.response_metadata = None
         return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -28,3 +29,31 @@ class DeleteResourcePolicyRequest(Model):
     the revision ID doesn't match, the operation fails with a
     `PreconditionFailedException` error. To retrieve the current revision ID, use the
     [`get_resource_policy`][lambda_client.LambdaClient.get_resource_policy] operation."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_resource_arn := self.resource_arn) is not None
+            and type(v_resource_arn) is str
+            and len(v_resource_arn) <= 512
+            and (
+                (v_revision_id := self.revision_id) is None
+                or (
+                    type(v_revision_id) is str
+                    and len(v_revision_id) >= 36
+                    and len(v_revision_id) <= 36
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_resource_arn = self.resource_arn
+        if label_resource_arn == "":
+            return None  # refused, with its words, by request_binding
+        path = "/2026-07-09/resource-policy/" + _r.encode_label(label_resource_arn)
+        pairs: list[str] = []
+        if (v_revision_id := self.revision_id) is not None:
+            pairs.append("RevisionId=" + _r.encode(v_revision_id))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

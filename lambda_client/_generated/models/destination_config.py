@@ -39,3 +39,12 @@ class DestinationConfig(Model):
         obj.on_success = None if (v := get("OnSuccess")) is None else OnSuccess._from_wire(v)
         obj.on_failure = None if (v := get("OnFailure")) is None else OnFailure._from_wire(v)
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_on_success := self.on_success) is None
+            or (type(v_on_success) is OnSuccess and v_on_success._valid(strict_enums))
+        ) and (
+            (v_on_failure := self.on_failure) is None
+            or (type(v_on_failure) is OnFailure and v_on_failure._valid(strict_enums))
+        )

@@ -14,6 +14,9 @@ from ..enums import FullDocument, to_full_document
 
 __all__ = ["DocumentDBEventSourceConfig"]
 
+# Looked up inline by the reader below.
+_FullDocument_values = _w.values(FullDocument)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DocumentDBEventSourceConfig(Model):
@@ -47,6 +50,39 @@ class DocumentDBEventSourceConfig(Model):
         obj.database_name = get("DatabaseName")
         obj.collection_name = get("CollectionName")
         obj.full_document = (
-            None if (v := get("FullDocument")) is None else _w.enum_member(FullDocument, v)
+            None
+            if (v := get("FullDocument")) is None
+            else (
+                m_full_document
+                if type(v) is str and (m_full_document := _FullDocument_values.get(v)) is not None
+                else _w.enum_member(FullDocument, v)
+            )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_database_name := self.database_name) is None
+                or (
+                    type(v_database_name) is str
+                    and len(v_database_name) >= 1
+                    and len(v_database_name) <= 63
+                )
+            )
+            and (
+                (v_collection_name := self.collection_name) is None
+                or (
+                    type(v_collection_name) is str
+                    and len(v_collection_name) >= 1
+                    and len(v_collection_name) <= 57
+                )
+            )
+            and (
+                (v_full_document := self.full_document) is None
+                or (
+                    type(v_full_document) is FullDocument
+                    and (not strict_enums or not v_full_document.is_unknown)
+                )
+            )
+        )

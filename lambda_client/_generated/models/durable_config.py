@@ -50,3 +50,27 @@ class DurableConfig(Model):
         obj.retention_period_in_days = get("RetentionPeriodInDays")
         obj.execution_timeout = get("ExecutionTimeout")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_kms_key_arn := self.kms_key_arn) is None
+                or (type(v_kms_key_arn) is str and len(v_kms_key_arn) <= 10000)
+            )
+            and (
+                (v_retention_period_in_days := self.retention_period_in_days) is None
+                or (
+                    type(v_retention_period_in_days) is int
+                    and v_retention_period_in_days >= 1
+                    and v_retention_period_in_days <= 90
+                )
+            )
+            and (
+                (v_execution_timeout := self.execution_timeout) is None
+                or (
+                    type(v_execution_timeout) is int
+                    and v_execution_timeout >= 1
+                    and v_execution_timeout <= 31622400
+                )
+            )
+        )

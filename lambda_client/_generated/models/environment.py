@@ -37,3 +37,12 @@ class Environment(Model):
     """Environment variable key-value pairs. For more information, see [Using Lambda
     environment
     variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html)."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_variables := self.variables) is None
+            or (
+                type(v_variables) is dict
+                and all(type(k0) is str and type(x0) is str for k0, x0 in v_variables.items())
+            )
+        ) and _v.rules_hold(self)

@@ -30,3 +30,11 @@ class EphemeralStorage(Model):
         get = data.get
         obj.size = get("Size")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_size := self.size) is not None
+            and type(v_size) is int
+            and v_size >= 512
+            and v_size <= 32768
+        )

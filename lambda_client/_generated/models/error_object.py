@@ -58,3 +58,14 @@ class ErrorObject(Model):
         obj.error_data = get("ErrorData")
         obj.stack_trace = None if (v := get("StackTrace")) is None else list(v)
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            ((v_error_message := self.error_message) is None or type(v_error_message) is str)
+            and ((v_error_type := self.error_type) is None or type(v_error_type) is str)
+            and ((v_error_data := self.error_data) is None or type(v_error_data) is str)
+            and (
+                (v_stack_trace := self.stack_trace) is None
+                or (type(v_stack_trace) is list and all(type(x0) is str for x0 in v_stack_trace))
+            )
+        )

@@ -41,6 +41,9 @@ from .wait_succeeded_details import WaitSucceededDetails
 
 __all__ = ["Event"]
 
+# Looked up inline by the reader below.
+_EventType_values = _w.values(EventType)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Event(Model):
@@ -255,7 +258,15 @@ class Event(Model):
     def _from_wire(data: dict[str, Any]) -> Event:
         obj = object.__new__(Event)
         get = data.get
-        obj.event_type = None if (v := get("EventType")) is None else _w.enum_member(EventType, v)
+        obj.event_type = (
+            None
+            if (v := get("EventType")) is None
+            else (
+                m_event_type
+                if type(v) is str and (m_event_type := _EventType_values.get(v)) is not None
+                else _w.enum_member(EventType, v)
+            )
+        )
         obj.sub_type = get("SubType")
         obj.event_id = get("EventId")
         obj.id = get("Id")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,10 @@ from .self_managed_kafka_event_source_config import SelfManagedKafkaEventSourceC
 from .source_access_configuration import SourceAccessConfiguration
 
 __all__ = ["EventSourceMappingConfiguration"]
+
+# Looked up inline by the reader below.
+_EventSourcePosition_values = _w.values(EventSourcePosition)
+_FunctionResponseType_values = _w.values(FunctionResponseType)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -314,7 +319,12 @@ class EventSourceMappingConfiguration(Model):
         obj.starting_position = (
             None
             if (v := get("StartingPosition")) is None
-            else _w.enum_member(EventSourcePosition, v)
+            else (
+                m_event_source_position
+                if type(v) is str
+                and (m_event_source_position := _EventSourcePosition_values.get(v)) is not None
+                else _w.enum_member(EventSourcePosition, v)
+            )
         )
         obj.starting_position_timestamp = (
             None if (v := get("StartingPositionTimestamp")) is None else _w.timestamp(v)
@@ -370,7 +380,16 @@ class EventSourceMappingConfiguration(Model):
         obj.function_response_types = (
             None
             if (v := get("FunctionResponseTypes")) is None
-            else [_w.enum_member(FunctionResponseType, x0) for x0 in v]
+            else [
+                (
+                    m_function_response_type
+                    if type(x0) is str
+                    and (m_function_response_type := _FunctionResponseType_values.get(x0))
+                    is not None
+                    else _w.enum_member(FunctionResponseType, x0)
+                )
+                for x0 in v
+            ]
         )
         obj.amazon_managed_kafka_event_source_config = (
             None
@@ -394,4 +413,11 @@ class EventSourceMappingConfiguration(Model):
             else ProvisionedPollerConfig._from_wire(v)
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> EventSourceMappingConfiguration:
+        obj = EventSourceMappingConfiguration._from_wire(_w.json_object(body))
         return obj

@@ -14,6 +14,9 @@ from ..enums import EventSourceMappingSystemLogLevel, to_event_source_mapping_sy
 
 __all__ = ["EventSourceMappingLoggingConfig"]
 
+# Looked up inline by the reader below.
+_EventSourceMappingSystemLogLevel_values = _w.values(EventSourceMappingSystemLogLevel)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EventSourceMappingLoggingConfig(Model):
@@ -39,6 +42,21 @@ class EventSourceMappingLoggingConfig(Model):
         obj.system_log_level = (
             None
             if (v := get("SystemLogLevel")) is None
-            else _w.enum_member(EventSourceMappingSystemLogLevel, v)
+            else (
+                m_event_source_mapping_system_log_level
+                if type(v) is str
+                and (
+                    m_event_source_mapping_system_log_level
+                    := _EventSourceMappingSystemLogLevel_values.get(v)
+                )
+                is not None
+                else _w.enum_member(EventSourceMappingSystemLogLevel, v)
+            )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_system_log_level := self.system_log_level) is None or (
+            type(v_system_log_level) is EventSourceMappingSystemLogLevel
+            and (not strict_enums or not v_system_log_level.is_unknown)
+        )

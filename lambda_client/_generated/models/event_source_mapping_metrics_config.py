@@ -16,6 +16,9 @@ from ..enums import EventSourceMappingMetric, to_event_source_mapping_metric
 
 __all__ = ["EventSourceMappingMetricsConfig"]
 
+# Looked up inline by the reader below.
+_EventSourceMappingMetric_values = _w.values(EventSourceMappingMetric)
+
 
 def _to_metrics(
     value: SequenceNotStr[EventSourceMappingMetric | str] | None,
@@ -58,6 +61,27 @@ class EventSourceMappingMetricsConfig(Model):
         obj.metrics = (
             None
             if (v := get("Metrics")) is None
-            else [_w.enum_member(EventSourceMappingMetric, x0) for x0 in v]
+            else [
+                (
+                    m_event_source_mapping_metric
+                    if type(x0) is str
+                    and (m_event_source_mapping_metric := _EventSourceMappingMetric_values.get(x0))
+                    is not None
+                    else _w.enum_member(EventSourceMappingMetric, x0)
+                )
+                for x0 in v
+            ]
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_metrics := self.metrics) is None or (
+            type(v_metrics) is list
+            and len(v_metrics) <= 3
+            and (
+                all(
+                    type(x0) is EventSourceMappingMetric and (not strict_enums or not x0.is_unknown)
+                    for x0 in v_metrics
+                )
+            )
+        )

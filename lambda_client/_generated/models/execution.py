@@ -15,6 +15,9 @@ from ..enums import ExecutionStatus, to_execution_status
 
 __all__ = ["Execution"]
 
+# Looked up inline by the reader below.
+_ExecutionStatus_values = _w.values(ExecutionStatus)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Execution(Model):
@@ -71,7 +74,16 @@ class Execution(Model):
         obj.durable_execution_arn = get("DurableExecutionArn")
         obj.durable_execution_name = get("DurableExecutionName")
         obj.function_arn = get("FunctionArn")
-        obj.status = None if (v := get("Status")) is None else _w.enum_member(ExecutionStatus, v)
+        obj.status = (
+            None
+            if (v := get("Status")) is None
+            else (
+                m_execution_status
+                if type(v) is str
+                and (m_execution_status := _ExecutionStatus_values.get(v)) is not None
+                else _w.enum_member(ExecutionStatus, v)
+            )
+        )
         obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
         obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
         obj.kms_key_arn = get("KMSKeyArn")

@@ -48,3 +48,20 @@ class FileSystemConfig(Model):
             None if (v := get("S3FilesConfig")) is None else S3FilesConfig._from_wire(v)
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_arn := self.arn) is not None
+            and type(v_arn) is str
+            and len(v_arn) <= 256
+            and (v_local_mount_path := self.local_mount_path) is not None
+            and type(v_local_mount_path) is str
+            and len(v_local_mount_path) <= 160
+            and (
+                (v_s3_files_config := self.s3_files_config) is None
+                or (
+                    type(v_s3_files_config) is S3FilesConfig
+                    and v_s3_files_config._valid(strict_enums)
+                )
+            )
+        )

@@ -31,3 +31,8 @@ class Filter(Model):
         get = data.get
         obj.pattern = get("Pattern")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_pattern := self.pattern) is None or (
+            type(v_pattern) is str and len(v_pattern) <= 4096
+        )

@@ -39,3 +39,9 @@ class FilterCriteria(Model):
         get = data.get
         obj.filters = None if (v := get("Filters")) is None else [Filter._from_wire(x0) for x0 in v]
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_filters := self.filters) is None or (
+            type(v_filters) is list
+            and all(type(x0) is Filter and x0._valid(strict_enums) for x0 in v_filters)
+        )

@@ -64,3 +64,36 @@ class FunctionCode(Model):
     encrypt your function's .zip deployment package. If you don't provide a customer
     managed key, Lambda uses an [Amazon Web Services owned
     key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk)."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            ((v_zip_file := self.zip_file) is None or type(v_zip_file) is bytes)
+            and (
+                (v_s3_bucket := self.s3_bucket) is None
+                or (type(v_s3_bucket) is str and len(v_s3_bucket) >= 3 and len(v_s3_bucket) <= 63)
+            )
+            and (
+                (v_s3_key := self.s3_key) is None
+                or (type(v_s3_key) is str and len(v_s3_key) >= 1 and len(v_s3_key) <= 1024)
+            )
+            and (
+                (v_s3_object_version := self.s3_object_version) is None
+                or (
+                    type(v_s3_object_version) is str
+                    and len(v_s3_object_version) >= 1
+                    and len(v_s3_object_version) <= 1024
+                )
+            )
+            and (
+                (v_s3_object_storage_mode := self.s3_object_storage_mode) is None
+                or (
+                    type(v_s3_object_storage_mode) is S3ObjectStorageMode
+                    and (not strict_enums or not v_s3_object_storage_mode.is_unknown)
+                )
+            )
+            and ((v_image_uri := self.image_uri) is None or type(v_image_uri) is str)
+            and (
+                (v_source_kms_key_arn := self.source_kms_key_arn) is None
+                or (type(v_source_kms_key_arn) is str and len(v_source_kms_key_arn) <= 10000)
+            )
+        )

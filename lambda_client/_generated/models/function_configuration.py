@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -45,6 +46,15 @@ from .tracing_config_response import TracingConfigResponse
 from .vpc_config_response import VpcConfigResponse
 
 __all__ = ["FunctionConfiguration"]
+
+# Looked up inline by the reader below.
+_Architecture_values = _w.values(Architecture)
+_LastUpdateStatus_values = _w.values(LastUpdateStatus)
+_LastUpdateStatusReasonCode_values = _w.values(LastUpdateStatusReasonCode)
+_PackageType_values = _w.values(PackageType)
+_Runtime_values = _w.values(Runtime)
+_State_values = _w.values(State)
+_StateReasonCode_values = _w.values(StateReasonCode)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -354,7 +364,15 @@ class FunctionConfiguration(Model):
         get = data.get
         obj.function_name = get("FunctionName")
         obj.function_arn = get("FunctionArn")
-        obj.runtime = None if (v := get("Runtime")) is None else _w.enum_member(Runtime, v)
+        obj.runtime = (
+            None
+            if (v := get("Runtime")) is None
+            else (
+                m_runtime
+                if type(v) is str and (m_runtime := _Runtime_values.get(v)) is not None
+                else _w.enum_member(Runtime, v)
+            )
+        )
         obj.role = get("Role")
         obj.handler = get("Handler")
         obj.code_size = get("CodeSize")
@@ -380,19 +398,47 @@ class FunctionConfiguration(Model):
         obj.master_arn = get("MasterArn")
         obj.revision_id = get("RevisionId")
         obj.layers = None if (v := get("Layers")) is None else [Layer._from_wire(x0) for x0 in v]
-        obj.state = None if (v := get("State")) is None else _w.enum_member(State, v)
+        obj.state = (
+            None
+            if (v := get("State")) is None
+            else (
+                m_state
+                if type(v) is str and (m_state := _State_values.get(v)) is not None
+                else _w.enum_member(State, v)
+            )
+        )
         obj.state_reason = get("StateReason")
         obj.state_reason_code = (
-            None if (v := get("StateReasonCode")) is None else _w.enum_member(StateReasonCode, v)
+            None
+            if (v := get("StateReasonCode")) is None
+            else (
+                m_state_reason_code
+                if type(v) is str
+                and (m_state_reason_code := _StateReasonCode_values.get(v)) is not None
+                else _w.enum_member(StateReasonCode, v)
+            )
         )
         obj.last_update_status = (
-            None if (v := get("LastUpdateStatus")) is None else _w.enum_member(LastUpdateStatus, v)
+            None
+            if (v := get("LastUpdateStatus")) is None
+            else (
+                m_last_update_status
+                if type(v) is str
+                and (m_last_update_status := _LastUpdateStatus_values.get(v)) is not None
+                else _w.enum_member(LastUpdateStatus, v)
+            )
         )
         obj.last_update_status_reason = get("LastUpdateStatusReason")
         obj.last_update_status_reason_code = (
             None
             if (v := get("LastUpdateStatusReasonCode")) is None
-            else _w.enum_member(LastUpdateStatusReasonCode, v)
+            else (
+                m_last_update_status_reason_code
+                if type(v) is str
+                and (m_last_update_status_reason_code := _LastUpdateStatusReasonCode_values.get(v))
+                is not None
+                else _w.enum_member(LastUpdateStatusReasonCode, v)
+            )
         )
         obj.file_system_configs = (
             None
@@ -402,7 +448,13 @@ class FunctionConfiguration(Model):
         obj.signing_profile_version_arn = get("SigningProfileVersionArn")
         obj.signing_job_arn = get("SigningJobArn")
         obj.package_type = (
-            None if (v := get("PackageType")) is None else _w.enum_member(PackageType, v)
+            None
+            if (v := get("PackageType")) is None
+            else (
+                m_package_type
+                if type(v) is str and (m_package_type := _PackageType_values.get(v)) is not None
+                else _w.enum_member(PackageType, v)
+            )
         )
         obj.image_config_response = (
             None if (v := get("ImageConfigResponse")) is None else ImageConfigResponse._from_wire(v)
@@ -410,7 +462,15 @@ class FunctionConfiguration(Model):
         obj.architectures = (
             None
             if (v := get("Architectures")) is None
-            else [_w.enum_member(Architecture, x0) for x0 in v]
+            else [
+                (
+                    m_architecture
+                    if type(x0) is str
+                    and (m_architecture := _Architecture_values.get(x0)) is not None
+                    else _w.enum_member(Architecture, x0)
+                )
+                for x0 in v
+            ]
         )
         obj.ephemeral_storage = (
             None if (v := get("EphemeralStorage")) is None else EphemeralStorage._from_wire(v)
@@ -445,4 +505,9 @@ class FunctionConfiguration(Model):
             None if (v := get("AcceleratorConfig")) is None else AcceleratorConfig._from_wire(v)
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> FunctionConfiguration:
+        obj = FunctionConfiguration._from_wire(_w.json_object(body))
         return obj

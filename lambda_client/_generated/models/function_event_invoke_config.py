@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -74,4 +75,11 @@ class FunctionEventInvokeConfig(Model):
             None if (v := get("DestinationConfig")) is None else DestinationConfig._from_wire(v)
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> FunctionEventInvokeConfig:
+        obj = FunctionEventInvokeConfig._from_wire(_w.json_object(body))
         return obj

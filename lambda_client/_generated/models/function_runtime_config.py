@@ -37,3 +37,15 @@ class FunctionRuntimeConfig(Model):
         obj.runtime_arn = get("RuntimeArn")
         obj.runtime_alias = get("RuntimeAlias")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_runtime_arn := self.runtime_arn) is not None
+            and type(v_runtime_arn) is str
+            and len(v_runtime_arn) >= 48
+            and len(v_runtime_arn) <= 2048
+            and (v_runtime_alias := self.runtime_alias) is not None
+            and type(v_runtime_alias) is str
+            and len(v_runtime_alias) >= 1
+            and len(v_runtime_alias) <= 128
+        )

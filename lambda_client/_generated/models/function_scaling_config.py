@@ -39,3 +39,20 @@ class FunctionScalingConfig(Model):
         obj.min_execution_environments = get("MinExecutionEnvironments")
         obj.max_execution_environments = get("MaxExecutionEnvironments")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_min_execution_environments := self.min_execution_environments) is None
+            or (
+                type(v_min_execution_environments) is int
+                and v_min_execution_environments >= 0
+                and v_min_execution_environments <= 15000
+            )
+        ) and (
+            (v_max_execution_environments := self.max_execution_environments) is None
+            or (
+                type(v_max_execution_environments) is int
+                and v_max_execution_environments >= 0
+                and v_max_execution_environments <= 15000
+            )
+        )

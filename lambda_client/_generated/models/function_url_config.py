@@ -15,6 +15,10 @@ from .cors import Cors
 
 __all__ = ["FunctionUrlConfig"]
 
+# Looked up inline by the reader below.
+_FunctionUrlAuthType_values = _w.values(FunctionUrlAuthType)
+_InvokeMode_values = _w.values(InvokeMode)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionUrlConfig(Model):
@@ -82,9 +86,22 @@ class FunctionUrlConfig(Model):
         obj.last_modified_time = get("LastModifiedTime")
         obj.cors = None if (v := get("Cors")) is None else Cors._from_wire(v)
         obj.auth_type = (
-            None if (v := get("AuthType")) is None else _w.enum_member(FunctionUrlAuthType, v)
+            None
+            if (v := get("AuthType")) is None
+            else (
+                m_function_url_auth_type
+                if type(v) is str
+                and (m_function_url_auth_type := _FunctionUrlAuthType_values.get(v)) is not None
+                else _w.enum_member(FunctionUrlAuthType, v)
+            )
         )
         obj.invoke_mode = (
-            None if (v := get("InvokeMode")) is None else _w.enum_member(InvokeMode, v)
+            None
+            if (v := get("InvokeMode")) is None
+            else (
+                m_invoke_mode
+                if type(v) is str and (m_invoke_mode := _InvokeMode_values.get(v)) is not None
+                else _w.enum_member(InvokeMode, v)
+            )
         )
         return obj

@@ -14,6 +14,9 @@ from ..enums import State, to_state
 
 __all__ = ["FunctionVersionsByCapacityProviderListItem"]
 
+# Looked up inline by the reader below.
+_State_values = _w.values(State)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionVersionsByCapacityProviderListItem(Model):
@@ -35,5 +38,13 @@ class FunctionVersionsByCapacityProviderListItem(Model):
         obj = object.__new__(FunctionVersionsByCapacityProviderListItem)
         get = data.get
         obj.function_arn = get("FunctionArn")
-        obj.state = None if (v := get("State")) is None else _w.enum_member(State, v)
+        obj.state = (
+            None
+            if (v := get("State")) is None
+            else (
+                m_state
+                if type(v) is str and (m_state := _State_values.get(v)) is not None
+                else _w.enum_member(State, v)
+            )
+        )
         return obj

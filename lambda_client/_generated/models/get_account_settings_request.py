@@ -12,4 +12,12 @@ __all__ = ["GetAccountSettingsRequest"]
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetAccountSettingsRequest(Model):
-    pass
+    def _valid(self, strict_enums: bool) -> bool:
+        return True
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2016-08-19/account-settings"
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

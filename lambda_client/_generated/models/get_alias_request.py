@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -29,3 +30,29 @@ class GetAliasRequest(Model):
 
     name: str = field(metadata={"wire": "Name", "loc": "uri", "check": _v.Str(min=1, max=128)})
     """The name of the alias."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and (v_name := self.name) is not None
+            and type(v_name) is str
+            and len(v_name) >= 1
+            and len(v_name) <= 128
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        label_name = self.name
+        path = (
+            "/2015-03-31/functions/"
+            + _r.encode_label(label_function_name)
+            + "/aliases/"
+            + _r.encode_label(label_name)
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

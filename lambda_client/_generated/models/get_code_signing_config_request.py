@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -17,3 +18,20 @@ class GetCodeSigningConfigRequest(Model):
         metadata={"wire": "CodeSigningConfigArn", "loc": "uri", "check": _v.Str(min=0, max=200)}
     )
     """The The Amazon Resource Name (ARN) of the code signing configuration."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_code_signing_config_arn := self.code_signing_config_arn) is not None
+            and type(v_code_signing_config_arn) is str
+            and len(v_code_signing_config_arn) <= 200
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_code_signing_config_arn = self.code_signing_config_arn
+        if label_code_signing_config_arn == "":
+            return None  # refused, with its words, by request_binding
+        path = "/2020-04-22/code-signing-configs/" + _r.encode_label(label_code_signing_config_arn)
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

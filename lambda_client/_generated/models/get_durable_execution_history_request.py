@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -46,3 +47,44 @@ class GetDurableExecutionHistoryRequest(Model):
     """When set to `true`, returns the history events in reverse chronological order
     (newest first). By default, events are returned in chronological order (oldest
     first)."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_durable_execution_arn := self.durable_execution_arn) is not None
+            and type(v_durable_execution_arn) is str
+            and len(v_durable_execution_arn) >= 1
+            and len(v_durable_execution_arn) <= 1024
+            and (
+                (v_include_execution_data := self.include_execution_data) is None
+                or type(v_include_execution_data) is bool
+            )
+            and (
+                (v_max_items := self.max_items) is None
+                or (type(v_max_items) is int and v_max_items >= 0 and v_max_items <= 1000)
+            )
+            and ((v_marker := self.marker) is None or type(v_marker) is str)
+            and ((v_reverse_order := self.reverse_order) is None or type(v_reverse_order) is bool)
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_durable_execution_arn = self.durable_execution_arn
+        path = (
+            "/2025-12-01/durable-executions/"
+            + _r.encode_label(label_durable_execution_arn)
+            + "/history"
+        )
+        pairs: list[str] = []
+        if (v_include_execution_data := self.include_execution_data) is not None:
+            pairs.append(
+                "IncludeExecutionData=" + _r.encode("true" if v_include_execution_data else "false")
+            )
+        if (v_max_items := self.max_items) is not None:
+            pairs.append("MaxItems=" + _r.encode(str(v_max_items)))
+        if (v_marker := self.marker) is not None:
+            pairs.append("Marker=" + _r.encode(v_marker))
+        if (v_reverse_order := self.reverse_order) is not None:
+            pairs.append("ReverseOrder=" + _r.encode("true" if v_reverse_order else "false"))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

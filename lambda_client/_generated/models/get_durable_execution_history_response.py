@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model_base import Model
@@ -45,4 +47,11 @@ class GetDurableExecutionHistoryResponse(Model):
         obj.events = None if (v := get("Events")) is None else [Event._from_wire(x0) for x0 in v]
         obj.next_marker = get("NextMarker")
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> GetDurableExecutionHistoryResponse:
+        obj = GetDurableExecutionHistoryResponse._from_wire(_w.json_object(body))
         return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -25,3 +26,28 @@ class GetDurableExecutionRequest(Model):
     """Specifies whether to include execution data such as input payload, result, and error
     information in the response. Set to `false` for a more compact response that
     includes only execution metadata. The default value is set to `true`."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_durable_execution_arn := self.durable_execution_arn) is not None
+            and type(v_durable_execution_arn) is str
+            and len(v_durable_execution_arn) >= 1
+            and len(v_durable_execution_arn) <= 1024
+            and (
+                (v_include_execution_data := self.include_execution_data) is None
+                or type(v_include_execution_data) is bool
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_durable_execution_arn = self.durable_execution_arn
+        path = "/2025-12-01/durable-executions/" + _r.encode_label(label_durable_execution_arn)
+        pairs: list[str] = []
+        if (v_include_execution_data := self.include_execution_data) is not None:
+            pairs.append(
+                "IncludeExecutionData=" + _r.encode("true" if v_include_execution_data else "false")
+            )
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,9 @@ from .pause_details import PauseDetails
 from .trace_header import TraceHeader
 
 __all__ = ["GetDurableExecutionResponse"]
+
+# Looked up inline by the reader below.
+_ExecutionStatus_values = _w.values(ExecutionStatus)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -156,7 +160,16 @@ class GetDurableExecutionResponse(Model):
         obj.result = get("Result")
         obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
         obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
-        obj.status = None if (v := get("Status")) is None else _w.enum_member(ExecutionStatus, v)
+        obj.status = (
+            None
+            if (v := get("Status")) is None
+            else (
+                m_execution_status
+                if type(v) is str
+                and (m_execution_status := _ExecutionStatus_values.get(v)) is not None
+                else _w.enum_member(ExecutionStatus, v)
+            )
+        )
         obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
         obj.version = get("Version")
         obj.trace_header = None if (v := get("TraceHeader")) is None else TraceHeader._from_wire(v)
@@ -171,4 +184,11 @@ class GetDurableExecutionResponse(Model):
             None if (v := get("ExpectedExecutionTimeoutTimestamp")) is None else _w.timestamp(v)
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> GetDurableExecutionResponse:
+        obj = GetDurableExecutionResponse._from_wire(_w.json_object(body))
         return obj

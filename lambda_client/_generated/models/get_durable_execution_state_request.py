@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -38,3 +39,39 @@ class GetDurableExecutionStateRequest(Model):
     """The maximum number of operations to return per call. You can use `Marker` to
     retrieve additional pages of results. The default is 100 and the maximum allowed
     is 1000. A value of 0 uses the default."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_durable_execution_arn := self.durable_execution_arn) is not None
+            and type(v_durable_execution_arn) is str
+            and len(v_durable_execution_arn) >= 1
+            and len(v_durable_execution_arn) <= 1024
+            and (v_checkpoint_token := self.checkpoint_token) is not None
+            and type(v_checkpoint_token) is str
+            and len(v_checkpoint_token) >= 1
+            and len(v_checkpoint_token) <= 2048
+            and ((v_marker := self.marker) is None or type(v_marker) is str)
+            and (
+                (v_max_items := self.max_items) is None
+                or (type(v_max_items) is int and v_max_items >= 0 and v_max_items <= 1000)
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_durable_execution_arn = self.durable_execution_arn
+        path = (
+            "/2025-12-01/durable-executions/"
+            + _r.encode_label(label_durable_execution_arn)
+            + "/state"
+        )
+        pairs: list[str] = []
+        if (v_checkpoint_token := self.checkpoint_token) is not None:
+            pairs.append("CheckpointToken=" + _r.encode(v_checkpoint_token))
+        if (v_marker := self.marker) is not None:
+            pairs.append("Marker=" + _r.encode(v_marker))
+        if (v_max_items := self.max_items) is not None:
+            pairs.append("MaxItems=" + _r.encode(str(v_max_items)))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

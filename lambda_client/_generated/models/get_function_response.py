@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model_base import Model
@@ -69,4 +71,9 @@ class GetFunctionResponse(Model):
         obj.tags_error = None if (v := get("TagsError")) is None else TagsError._from_wire(v)
         obj.concurrency = None if (v := get("Concurrency")) is None else Concurrency._from_wire(v)
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> GetFunctionResponse:
+        obj = GetFunctionResponse._from_wire(_w.json_object(body))
         return obj

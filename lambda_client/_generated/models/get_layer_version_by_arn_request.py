@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -17,3 +18,21 @@ class GetLayerVersionByArnRequest(Model):
         metadata={"wire": "Arn", "loc": "querystring", "check": _v.Str(min=1, max=2048)}
     )
     """The ARN of the layer version."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_arn := self.arn) is not None
+            and type(v_arn) is str
+            and len(v_arn) >= 1
+            and len(v_arn) <= 2048
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2018-10-31/layers"
+        pairs: list[str] = ["find=LayerVersion"]
+        if (v_arn := self.arn) is not None:
+            pairs.append("Arn=" + _r.encode(v_arn))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -20,3 +21,27 @@ class GetLayerVersionRequest(Model):
 
     version_number: int = field(metadata={"wire": "VersionNumber", "loc": "uri", "check": _v.Int()})
     """The version number."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_layer_name := self.layer_name) is not None
+            and type(v_layer_name) is str
+            and len(v_layer_name) >= 1
+            and len(v_layer_name) <= 2048
+            and (v_version_number := self.version_number) is not None
+            and type(v_version_number) is int
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_layer_name = self.layer_name
+        label_version_number = self.version_number
+        path = (
+            "/2018-10-31/layers/"
+            + _r.encode_label(label_layer_name)
+            + "/versions/"
+            + _r.encode_label(str(label_version_number))
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -31,3 +32,30 @@ class GetProvisionedConcurrencyConfigRequest(Model):
         metadata={"wire": "Qualifier", "loc": "querystring", "check": _v.Str(min=1, max=128)}
     )
     """The version number or alias name."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and (v_qualifier := self.qualifier) is not None
+            and type(v_qualifier) is str
+            and len(v_qualifier) >= 1
+            and len(v_qualifier) <= 128
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = (
+            "/2019-09-30/functions/"
+            + _r.encode_label(label_function_name)
+            + "/provisioned-concurrency"
+        )
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -19,3 +20,20 @@ class GetResourcePolicyRequest(Model):
     """The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the
     policy for. You can use a qualified or an unqualified ARN. The value must be a
     complete ARN, and the operation does not accept wildcard characters."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_resource_arn := self.resource_arn) is not None
+            and type(v_resource_arn) is str
+            and len(v_resource_arn) <= 512
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_resource_arn = self.resource_arn
+        if label_resource_arn == "":
+            return None  # refused, with its words, by request_binding
+        path = "/2026-07-09/resource-policy/" + _r.encode_label(label_resource_arn)
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -61,3 +61,27 @@ class ImageConfig(Model):
         obj.command = None if (v := get("Command")) is None else list(v)
         obj.working_directory = get("WorkingDirectory")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_entry_point := self.entry_point) is None
+                or (
+                    type(v_entry_point) is list
+                    and len(v_entry_point) <= 1500
+                    and all(type(x0) is str for x0 in v_entry_point)
+                )
+            )
+            and (
+                (v_command := self.command) is None
+                or (
+                    type(v_command) is list
+                    and len(v_command) <= 1500
+                    and all(type(x0) is str for x0 in v_command)
+                )
+            )
+            and (
+                (v_working_directory := self.working_directory) is None
+                or (type(v_working_directory) is str and len(v_working_directory) <= 1000)
+            )
+        )

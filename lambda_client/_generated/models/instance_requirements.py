@@ -16,6 +16,9 @@ from ..enums import Architecture, to_architecture
 
 __all__ = ["InstanceRequirements"]
 
+# Looked up inline by the reader below.
+_Architecture_values = _w.values(Architecture)
+
 
 def _to_architectures(
     value: SequenceNotStr[Architecture | str] | None,
@@ -80,10 +83,58 @@ class InstanceRequirements(Model):
         obj.architectures = (
             None
             if (v := get("Architectures")) is None
-            else [_w.enum_member(Architecture, x0) for x0 in v]
+            else [
+                (
+                    m_architecture
+                    if type(x0) is str
+                    and (m_architecture := _Architecture_values.get(x0)) is not None
+                    else _w.enum_member(Architecture, x0)
+                )
+                for x0 in v
+            ]
         )
         obj.allowed_instance_types = None if (v := get("AllowedInstanceTypes")) is None else list(v)
         obj.excluded_instance_types = (
             None if (v := get("ExcludedInstanceTypes")) is None else list(v)
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_architectures := self.architectures) is None
+                or (
+                    type(v_architectures) is list
+                    and len(v_architectures) >= 1
+                    and len(v_architectures) <= 1
+                    and (
+                        all(
+                            type(x0) is Architecture and (not strict_enums or not x0.is_unknown)
+                            for x0 in v_architectures
+                        )
+                    )
+                )
+            )
+            and (
+                (v_allowed_instance_types := self.allowed_instance_types) is None
+                or (
+                    type(v_allowed_instance_types) is list
+                    and len(v_allowed_instance_types) <= 400
+                    and all(
+                        type(x0) is str and len(x0) >= 1 and len(x0) <= 30
+                        for x0 in v_allowed_instance_types
+                    )
+                )
+            )
+            and (
+                (v_excluded_instance_types := self.excluded_instance_types) is None
+                or (
+                    type(v_excluded_instance_types) is list
+                    and len(v_excluded_instance_types) <= 400
+                    and all(
+                        type(x0) is str and len(x0) >= 1 and len(x0) <= 30
+                        for x0 in v_excluded_instance_types
+                    )
+                )
+            )
+        )

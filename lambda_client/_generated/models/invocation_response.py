@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -99,5 +100,21 @@ class InvocationResponse(Model):
         obj.payload = b""
         obj.executed_version = None
         obj.durable_execution_arn = None
+        obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> InvocationResponse:
+        obj = object.__new__(InvocationResponse)
+        obj.status_code = status
+        obj.function_error = None if (v := headers.get("x-amz-function-error")) is None else str(v)
+        obj.log_result = None if (v := headers.get("x-amz-log-result")) is None else str(v)
+        obj.payload = body
+        obj.executed_version = (
+            None if (v := headers.get("x-amz-executed-version")) is None else str(v)
+        )
+        obj.durable_execution_arn = (
+            None if (v := headers.get("x-amz-durable-execution-arn")) is None else str(v)
+        )
         obj.response_metadata = None
         return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -39,3 +40,22 @@ class InvokeAsyncRequest(Model):
         }
     )
     """The JSON that you want to provide to your Lambda function as input."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (v_invoke_args := self.invoke_args) is not None
+            and type(v_invoke_args) is bytes
+            and len(v_invoke_args) <= 262144
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = "/2014-11-13/functions/" + _r.encode_label(label_function_name) + "/invoke-async"
+        query = ""
+        headers: dict[str, str] = {}
+        body = b"" if (v := self.invoke_args) is None else v
+        return path, query, headers, body

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -35,5 +36,12 @@ class InvokeAsyncResponse(Model):
     def _from_wire(data: dict[str, Any]) -> InvokeAsyncResponse:
         obj = object.__new__(InvokeAsyncResponse)
         obj.status = 202
+        obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> InvokeAsyncResponse:
+        obj = object.__new__(InvokeAsyncResponse)
+        obj.status = status
         obj.response_metadata = None
         return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..._runtime.model_base import redact as _redact
@@ -119,3 +120,61 @@ class InvokeWithResponseStreamRequest(Model):
       operation response includes the function response and additional data.
     - `DryRun` – Validate parameter values and verify that the IAM user or role has
       permission to invoke the function."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (
+                (v_log_type := self.log_type) is None
+                or (type(v_log_type) is LogType and (not strict_enums or not v_log_type.is_unknown))
+            )
+            and (
+                (v_client_context := self.client_context) is None
+                or (type(v_client_context) is str and len(v_client_context) * 4 <= 3583)
+            )
+            and (
+                (v_qualifier := self.qualifier) is None
+                or (type(v_qualifier) is str and len(v_qualifier) >= 1 and len(v_qualifier) <= 128)
+            )
+            and (
+                (v_payload := self.payload) is None
+                or (type(v_payload) is bytes and len(v_payload) <= 6291456)
+            )
+            and (
+                (v_tenant_id := self.tenant_id) is None
+                or (type(v_tenant_id) is str and len(v_tenant_id) >= 1 and len(v_tenant_id) <= 256)
+            )
+            and (
+                (v_invocation_type := self.invocation_type) is None
+                or (
+                    type(v_invocation_type) is ResponseStreamingInvocationType
+                    and (not strict_enums or not v_invocation_type.is_unknown)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = (
+            "/2021-11-15/functions/"
+            + _r.encode_label(label_function_name)
+            + "/response-streaming-invocations"
+        )
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        if (v_log_type := self.log_type) is not None:
+            headers["x-amz-log-type"] = str.__str__(v_log_type)
+        if (v_client_context := self.client_context) is not None:
+            headers["x-amz-client-context"] = v_client_context
+        if (v_tenant_id := self.tenant_id) is not None:
+            headers["x-amz-tenant-id"] = v_tenant_id
+        if (v_invocation_type := self.invocation_type) is not None:
+            headers["x-amz-invocation-type"] = str.__str__(v_invocation_type)
+        body = b"" if (v := self.payload) is None else v
+        return path, query, headers, body

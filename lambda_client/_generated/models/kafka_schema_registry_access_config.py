@@ -14,6 +14,9 @@ from ..enums import KafkaSchemaRegistryAuthType, to_kafka_schema_registry_auth_t
 
 __all__ = ["KafkaSchemaRegistryAccessConfig"]
 
+# Looked up inline by the reader below.
+_KafkaSchemaRegistryAuthType_values = _w.values(KafkaSchemaRegistryAuthType)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class KafkaSchemaRegistryAccessConfig(Model):
@@ -60,7 +63,26 @@ class KafkaSchemaRegistryAccessConfig(Model):
         obj = object.__new__(KafkaSchemaRegistryAccessConfig)
         get = data.get
         obj.type = (
-            None if (v := get("Type")) is None else _w.enum_member(KafkaSchemaRegistryAuthType, v)
+            None
+            if (v := get("Type")) is None
+            else (
+                m_kafka_schema_registry_auth_type
+                if type(v) is str
+                and (
+                    m_kafka_schema_registry_auth_type := _KafkaSchemaRegistryAuthType_values.get(v)
+                )
+                is not None
+                else _w.enum_member(KafkaSchemaRegistryAuthType, v)
+            )
         )
         obj.uri = get("URI")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_type := self.type) is None
+            or (
+                type(v_type) is KafkaSchemaRegistryAuthType
+                and (not strict_enums or not v_type.is_unknown)
+            )
+        ) and ((v_uri := self.uri) is None or (type(v_uri) is str and len(v_uri) <= 10000))

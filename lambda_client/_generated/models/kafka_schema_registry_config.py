@@ -18,6 +18,9 @@ from .kafka_schema_validation_config import KafkaSchemaValidationConfig
 
 __all__ = ["KafkaSchemaRegistryConfig"]
 
+# Looked up inline by the reader below.
+_SchemaRegistryEventRecordFormat_values = _w.values(SchemaRegistryEventRecordFormat)
+
 
 def _to_access_configs(
     value: SequenceNotStr[KafkaSchemaRegistryAccessConfig] | None,
@@ -94,7 +97,16 @@ class KafkaSchemaRegistryConfig(Model):
         obj.event_record_format = (
             None
             if (v := get("EventRecordFormat")) is None
-            else _w.enum_member(SchemaRegistryEventRecordFormat, v)
+            else (
+                m_schema_registry_event_record_format
+                if type(v) is str
+                and (
+                    m_schema_registry_event_record_format
+                    := _SchemaRegistryEventRecordFormat_values.get(v)
+                )
+                is not None
+                else _w.enum_member(SchemaRegistryEventRecordFormat, v)
+            )
         )
         obj.access_configs = (
             None
@@ -107,3 +119,42 @@ class KafkaSchemaRegistryConfig(Model):
             else [KafkaSchemaValidationConfig._from_wire(x0) for x0 in v]
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_schema_registry_uri := self.schema_registry_uri) is None
+                or (
+                    type(v_schema_registry_uri) is str
+                    and len(v_schema_registry_uri) >= 1
+                    and len(v_schema_registry_uri) <= 10000
+                )
+            )
+            and (
+                (v_event_record_format := self.event_record_format) is None
+                or (
+                    type(v_event_record_format) is SchemaRegistryEventRecordFormat
+                    and (not strict_enums or not v_event_record_format.is_unknown)
+                )
+            )
+            and (
+                (v_access_configs := self.access_configs) is None
+                or (
+                    type(v_access_configs) is list
+                    and all(
+                        type(x0) is KafkaSchemaRegistryAccessConfig and x0._valid(strict_enums)
+                        for x0 in v_access_configs
+                    )
+                )
+            )
+            and (
+                (v_schema_validation_configs := self.schema_validation_configs) is None
+                or (
+                    type(v_schema_validation_configs) is list
+                    and all(
+                        type(x0) is KafkaSchemaValidationConfig and x0._valid(strict_enums)
+                        for x0 in v_schema_validation_configs
+                    )
+                )
+            )
+        )

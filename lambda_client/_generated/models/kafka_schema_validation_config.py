@@ -14,6 +14,9 @@ from ..enums import KafkaSchemaValidationAttribute, to_kafka_schema_validation_a
 
 __all__ = ["KafkaSchemaValidationConfig"]
 
+# Looked up inline by the reader below.
+_KafkaSchemaValidationAttribute_values = _w.values(KafkaSchemaValidationAttribute)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class KafkaSchemaValidationConfig(Model):
@@ -36,6 +39,21 @@ class KafkaSchemaValidationConfig(Model):
         obj.attribute = (
             None
             if (v := get("Attribute")) is None
-            else _w.enum_member(KafkaSchemaValidationAttribute, v)
+            else (
+                m_kafka_schema_validation_attribute
+                if type(v) is str
+                and (
+                    m_kafka_schema_validation_attribute
+                    := _KafkaSchemaValidationAttribute_values.get(v)
+                )
+                is not None
+                else _w.enum_member(KafkaSchemaValidationAttribute, v)
+            )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_attribute := self.attribute) is None or (
+            type(v_attribute) is KafkaSchemaValidationAttribute
+            and (not strict_enums or not v_attribute.is_unknown)
+        )

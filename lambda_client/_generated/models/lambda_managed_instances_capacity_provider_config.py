@@ -48,3 +48,38 @@ class LambdaManagedInstancesCapacityProviderConfig(Model):
             None if (v := get("ExecutionEnvironmentMemoryGiBPerVCpu")) is None else float(v)
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_capacity_provider_arn := self.capacity_provider_arn) is not None
+            and type(v_capacity_provider_arn) is str
+            and len(v_capacity_provider_arn) >= 1
+            and len(v_capacity_provider_arn) <= 140
+            and (
+                (
+                    v_per_execution_environment_max_concurrency
+                    := self.per_execution_environment_max_concurrency
+                )
+                is None
+                or (
+                    type(v_per_execution_environment_max_concurrency) is int
+                    and v_per_execution_environment_max_concurrency >= 1
+                    and v_per_execution_environment_max_concurrency <= 1600
+                )
+            )
+            and (
+                (
+                    v_execution_environment_memory_gi_b_per_v_cpu
+                    := self.execution_environment_memory_gi_b_per_v_cpu
+                )
+                is None
+                or (
+                    (
+                        type(v_execution_environment_memory_gi_b_per_v_cpu) is float
+                        or type(v_execution_environment_memory_gi_b_per_v_cpu) is int
+                    )
+                    and v_execution_environment_memory_gi_b_per_v_cpu >= 2
+                    and v_execution_environment_memory_gi_b_per_v_cpu <= 8
+                )
+            )
+        )

@@ -50,3 +50,31 @@ class LayerVersionContentInput(Model):
     )
     """The base64-encoded contents of the layer archive. Amazon Web Services SDK and Amazon
     Web Services CLI clients handle the encoding for you."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_s3_bucket := self.s3_bucket) is None
+                or (type(v_s3_bucket) is str and len(v_s3_bucket) >= 3 and len(v_s3_bucket) <= 63)
+            )
+            and (
+                (v_s3_key := self.s3_key) is None
+                or (type(v_s3_key) is str and len(v_s3_key) >= 1 and len(v_s3_key) <= 1024)
+            )
+            and (
+                (v_s3_object_version := self.s3_object_version) is None
+                or (
+                    type(v_s3_object_version) is str
+                    and len(v_s3_object_version) >= 1
+                    and len(v_s3_object_version) <= 1024
+                )
+            )
+            and (
+                (v_s3_object_storage_mode := self.s3_object_storage_mode) is None
+                or (
+                    type(v_s3_object_storage_mode) is S3ObjectStorageMode
+                    and (not strict_enums or not v_s3_object_storage_mode.is_unknown)
+                )
+            )
+            and ((v_zip_file := self.zip_file) is None or type(v_zip_file) is bytes)
+        )

@@ -14,6 +14,10 @@ from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
 
 __all__ = ["LayerVersionsListItem"]
 
+# Looked up inline by the reader below.
+_Architecture_values = _w.values(Architecture)
+_Runtime_values = _w.values(Runtime)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LayerVersionsListItem(Model):
@@ -83,12 +87,27 @@ class LayerVersionsListItem(Model):
         obj.compatible_architectures = (
             None
             if (v := get("CompatibleArchitectures")) is None
-            else [_w.enum_member(Architecture, x0) for x0 in v]
+            else [
+                (
+                    m_architecture
+                    if type(x0) is str
+                    and (m_architecture := _Architecture_values.get(x0)) is not None
+                    else _w.enum_member(Architecture, x0)
+                )
+                for x0 in v
+            ]
         )
         obj.compatible_runtimes = (
             None
             if (v := get("CompatibleRuntimes")) is None
-            else [_w.enum_member(Runtime, x0) for x0 in v]
+            else [
+                (
+                    m_runtime
+                    if type(x0) is str and (m_runtime := _Runtime_values.get(x0)) is not None
+                    else _w.enum_member(Runtime, x0)
+                )
+                for x0 in v
+            ]
         )
         obj.license_info = get("LicenseInfo")
         return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..enums import CapacityProviderState, to_capacity_provider_state
@@ -36,3 +37,33 @@ class ListCapacityProvidersRequest(Model):
         metadata={"wire": "MaxItems", "loc": "querystring", "check": _v.Int(min=1, max=50)},
     )
     """The maximum number of capacity providers to return."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_state := self.state) is None
+                or (
+                    type(v_state) is CapacityProviderState
+                    and (not strict_enums or not v_state.is_unknown)
+                )
+            )
+            and ((v_marker := self.marker) is None or type(v_marker) is str)
+            and (
+                (v_max_items := self.max_items) is None
+                or (type(v_max_items) is int and v_max_items >= 1 and v_max_items <= 50)
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2025-11-30/capacity-providers"
+        pairs: list[str] = []
+        if (v_state := self.state) is not None:
+            pairs.append("State=" + _r.encode(str.__str__(v_state)))
+        if (v_marker := self.marker) is not None:
+            pairs.append("Marker=" + _r.encode(v_marker))
+        if (v_max_items := self.max_items) is not None:
+            pairs.append("MaxItems=" + _r.encode(str(v_max_items)))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

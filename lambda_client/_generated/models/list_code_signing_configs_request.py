@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -24,3 +25,21 @@ class ListCodeSigningConfigsRequest(Model):
         metadata={"wire": "MaxItems", "loc": "querystring", "check": _v.Int(min=1, max=10000)},
     )
     """Maximum number of items to return."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return ((v_marker := self.marker) is None or type(v_marker) is str) and (
+            (v_max_items := self.max_items) is None
+            or (type(v_max_items) is int and v_max_items >= 1 and v_max_items <= 10000)
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2020-04-22/code-signing-configs"
+        pairs: list[str] = []
+        if (v_marker := self.marker) is not None:
+            pairs.append("Marker=" + _r.encode(v_marker))
+        if (v_max_items := self.max_items) is not None:
+            pairs.append("MaxItems=" + _r.encode(str(v_max_items)))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

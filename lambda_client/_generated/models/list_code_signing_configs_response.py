@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model_base import Model
@@ -44,4 +46,11 @@ class ListCodeSigningConfigsResponse(Model):
             else [CodeSigningConfig._from_wire(x0) for x0 in v]
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> ListCodeSigningConfigsResponse:
+        obj = ListCodeSigningConfigsResponse._from_wire(_w.json_object(body))
         return obj

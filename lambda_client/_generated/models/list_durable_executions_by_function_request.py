@@ -9,6 +9,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model_base import Model
@@ -100,3 +101,78 @@ class ListDurableExecutionsByFunctionRequest(Model):
         metadata={"wire": "MaxItems", "loc": "querystring", "check": _v.Int(min=0, max=1000)},
     )
     """Maximum number of executions to return (1-1000). Default is 100."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (
+                (v_qualifier := self.qualifier) is None
+                or (type(v_qualifier) is str and len(v_qualifier) >= 1 and len(v_qualifier) <= 128)
+            )
+            and (
+                (v_durable_execution_name := self.durable_execution_name) is None
+                or (
+                    type(v_durable_execution_name) is str
+                    and len(v_durable_execution_name) >= 1
+                    and len(v_durable_execution_name) <= 64
+                )
+            )
+            and (
+                (v_statuses := self.statuses) is None
+                or (
+                    type(v_statuses) is list
+                    and len(v_statuses) >= 1
+                    and len(v_statuses) <= 10
+                    and (
+                        all(
+                            type(x0) is ExecutionStatus and (not strict_enums or not x0.is_unknown)
+                            for x0 in v_statuses
+                        )
+                    )
+                )
+            )
+            and (
+                (v_started_after := self.started_after) is None
+                or isinstance(v_started_after, datetime)
+            )
+            and (
+                (v_started_before := self.started_before) is None
+                or isinstance(v_started_before, datetime)
+            )
+            and ((v_reverse_order := self.reverse_order) is None or type(v_reverse_order) is bool)
+            and ((v_marker := self.marker) is None or type(v_marker) is str)
+            and (
+                (v_max_items := self.max_items) is None
+                or (type(v_max_items) is int and v_max_items >= 0 and v_max_items <= 1000)
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = (
+            "/2025-12-01/functions/" + _r.encode_label(label_function_name) + "/durable-executions"
+        )
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        if (v_durable_execution_name := self.durable_execution_name) is not None:
+            pairs.append("DurableExecutionName=" + _r.encode(v_durable_execution_name))
+        if (v_statuses := self.statuses) is not None:
+            pairs.extend("Statuses" + "=" + _r.encode(str.__str__(x)) for x in v_statuses)
+        if (v_started_after := self.started_after) is not None:
+            pairs.append("StartedAfter=" + _r.encode(_r.iso8601(v_started_after)))
+        if (v_started_before := self.started_before) is not None:
+            pairs.append("StartedBefore=" + _r.encode(_r.iso8601(v_started_before)))
+        if (v_reverse_order := self.reverse_order) is not None:
+            pairs.append("ReverseOrder=" + _r.encode("true" if v_reverse_order else "false"))
+        if (v_marker := self.marker) is not None:
+            pairs.append("Marker=" + _r.encode(v_marker))
+        if (v_max_items := self.max_items) is not None:
+            pairs.append("MaxItems=" + _r.encode(str(v_max_items)))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -29,3 +30,33 @@ class ListFunctionVersionsByCapacityProviderRequest(Model):
         metadata={"wire": "MaxItems", "loc": "querystring", "check": _v.Int(min=1, max=50)},
     )
     """The maximum number of function versions to return in the response."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_capacity_provider_name := self.capacity_provider_name) is not None
+            and type(v_capacity_provider_name) is str
+            and len(v_capacity_provider_name) >= 1
+            and len(v_capacity_provider_name) <= 140
+            and ((v_marker := self.marker) is None or type(v_marker) is str)
+            and (
+                (v_max_items := self.max_items) is None
+                or (type(v_max_items) is int and v_max_items >= 1 and v_max_items <= 50)
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_capacity_provider_name = self.capacity_provider_name
+        path = (
+            "/2025-11-30/capacity-providers/"
+            + _r.encode_label(label_capacity_provider_name)
+            + "/function-versions"
+        )
+        pairs: list[str] = []
+        if (v_marker := self.marker) is not None:
+            pairs.append("Marker=" + _r.encode(v_marker))
+        if (v_max_items := self.max_items) is not None:
+            pairs.append("MaxItems=" + _r.encode(str(v_max_items)))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..enums import FunctionVersion, to_function_version
@@ -46,3 +47,43 @@ class ListFunctionsRequest(Model):
     )
     """The maximum number of functions to return in the response. Note that `ListFunctions`
     returns a maximum of 50 items in each response, even if you set the number higher."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_master_region := self.master_region) is None
+                or (
+                    type(v_master_region) is str
+                    and len(v_master_region) >= 1
+                    and len(v_master_region) <= 50
+                )
+            )
+            and (
+                (v_function_version := self.function_version) is None
+                or (
+                    type(v_function_version) is FunctionVersion
+                    and (not strict_enums or not v_function_version.is_unknown)
+                )
+            )
+            and ((v_marker := self.marker) is None or type(v_marker) is str)
+            and (
+                (v_max_items := self.max_items) is None
+                or (type(v_max_items) is int and v_max_items >= 1 and v_max_items <= 10000)
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        path = "/2015-03-31/functions"
+        pairs: list[str] = []
+        if (v_master_region := self.master_region) is not None:
+            pairs.append("MasterRegion=" + _r.encode(v_master_region))
+        if (v_function_version := self.function_version) is not None:
+            pairs.append("FunctionVersion=" + _r.encode(str.__str__(v_function_version)))
+        if (v_marker := self.marker) is not None:
+            pairs.append("Marker=" + _r.encode(v_marker))
+        if (v_max_items := self.max_items) is not None:
+            pairs.append("MaxItems=" + _r.encode(str(v_max_items)))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..enums import Architecture, Runtime, to_architecture, to_runtime
@@ -55,3 +56,49 @@ class ListLayerVersionsRequest(Model):
         metadata={"wire": "MaxItems", "loc": "querystring", "check": _v.Int(min=1, max=50)},
     )
     """The maximum number of versions to return."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_layer_name := self.layer_name) is not None
+            and type(v_layer_name) is str
+            and len(v_layer_name) >= 1
+            and len(v_layer_name) <= 2048
+            and (
+                (v_compatible_architecture := self.compatible_architecture) is None
+                or (
+                    type(v_compatible_architecture) is Architecture
+                    and (not strict_enums or not v_compatible_architecture.is_unknown)
+                )
+            )
+            and (
+                (v_compatible_runtime := self.compatible_runtime) is None
+                or (
+                    type(v_compatible_runtime) is Runtime
+                    and (not strict_enums or not v_compatible_runtime.is_unknown)
+                )
+            )
+            and ((v_marker := self.marker) is None or type(v_marker) is str)
+            and (
+                (v_max_items := self.max_items) is None
+                or (type(v_max_items) is int and v_max_items >= 1 and v_max_items <= 50)
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_layer_name = self.layer_name
+        path = "/2018-10-31/layers/" + _r.encode_label(label_layer_name) + "/versions"
+        pairs: list[str] = []
+        if (v_compatible_architecture := self.compatible_architecture) is not None:
+            pairs.append(
+                "CompatibleArchitecture=" + _r.encode(str.__str__(v_compatible_architecture))
+            )
+        if (v_compatible_runtime := self.compatible_runtime) is not None:
+            pairs.append("CompatibleRuntime=" + _r.encode(str.__str__(v_compatible_runtime)))
+        if (v_marker := self.marker) is not None:
+            pairs.append("Marker=" + _r.encode(v_marker))
+        if (v_max_items := self.max_items) is not None:
+            pairs.append("MaxItems=" + _r.encode(str(v_max_items)))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -18,3 +19,19 @@ class ListTagsRequest(Model):
     )
     """The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags
     to function aliases or versions."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_resource := self.resource) is not None
+            and type(v_resource) is str
+            and len(v_resource) >= 1
+            and len(v_resource) <= 10000
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_resource = self.resource
+        path = "/2017-03-31/tags/" + _r.encode_label(label_resource)
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -21,6 +21,11 @@ from ..enums import (
 
 __all__ = ["LoggingConfig"]
 
+# Looked up inline by the reader below.
+_ApplicationLogLevel_values = _w.values(ApplicationLogLevel)
+_LogFormat_values = _w.values(LogFormat)
+_SystemLogLevel_values = _w.values(SystemLogLevel)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LoggingConfig(Model):
@@ -64,14 +69,63 @@ class LoggingConfig(Model):
     def _from_wire(data: dict[str, Any]) -> LoggingConfig:
         obj = object.__new__(LoggingConfig)
         get = data.get
-        obj.log_format = None if (v := get("LogFormat")) is None else _w.enum_member(LogFormat, v)
+        obj.log_format = (
+            None
+            if (v := get("LogFormat")) is None
+            else (
+                m_log_format
+                if type(v) is str and (m_log_format := _LogFormat_values.get(v)) is not None
+                else _w.enum_member(LogFormat, v)
+            )
+        )
         obj.application_log_level = (
             None
             if (v := get("ApplicationLogLevel")) is None
-            else _w.enum_member(ApplicationLogLevel, v)
+            else (
+                m_application_log_level
+                if type(v) is str
+                and (m_application_log_level := _ApplicationLogLevel_values.get(v)) is not None
+                else _w.enum_member(ApplicationLogLevel, v)
+            )
         )
         obj.system_log_level = (
-            None if (v := get("SystemLogLevel")) is None else _w.enum_member(SystemLogLevel, v)
+            None
+            if (v := get("SystemLogLevel")) is None
+            else (
+                m_system_log_level
+                if type(v) is str
+                and (m_system_log_level := _SystemLogLevel_values.get(v)) is not None
+                else _w.enum_member(SystemLogLevel, v)
+            )
         )
         obj.log_group = get("LogGroup")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_log_format := self.log_format) is None
+                or (
+                    type(v_log_format) is LogFormat
+                    and (not strict_enums or not v_log_format.is_unknown)
+                )
+            )
+            and (
+                (v_application_log_level := self.application_log_level) is None
+                or (
+                    type(v_application_log_level) is ApplicationLogLevel
+                    and (not strict_enums or not v_application_log_level.is_unknown)
+                )
+            )
+            and (
+                (v_system_log_level := self.system_log_level) is None
+                or (
+                    type(v_system_log_level) is SystemLogLevel
+                    and (not strict_enums or not v_system_log_level.is_unknown)
+                )
+            )
+            and (
+                (v_log_group := self.log_group) is None
+                or (type(v_log_group) is str and len(v_log_group) >= 1 and len(v_log_group) <= 512)
+            )
+        )

@@ -55,3 +55,8 @@ class OnFailure(Model):
         get = data.get
         obj.destination = get("Destination")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_destination := self.destination) is None or (
+            type(v_destination) is str and len(v_destination) <= 350
+        )

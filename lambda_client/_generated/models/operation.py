@@ -21,6 +21,10 @@ from .wait_details import WaitDetails
 
 __all__ = ["Operation"]
 
+# Looked up inline by the reader below.
+_OperationStatus_values = _w.values(OperationStatus)
+_OperationType_values = _w.values(OperationType)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Operation(Model):
@@ -107,11 +111,28 @@ class Operation(Model):
         obj.id = get("Id")
         obj.parent_id = get("ParentId")
         obj.name = get("Name")
-        obj.type = None if (v := get("Type")) is None else _w.enum_member(OperationType, v)
+        obj.type = (
+            None
+            if (v := get("Type")) is None
+            else (
+                m_operation_type
+                if type(v) is str and (m_operation_type := _OperationType_values.get(v)) is not None
+                else _w.enum_member(OperationType, v)
+            )
+        )
         obj.sub_type = get("SubType")
         obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
         obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
-        obj.status = None if (v := get("Status")) is None else _w.enum_member(OperationStatus, v)
+        obj.status = (
+            None
+            if (v := get("Status")) is None
+            else (
+                m_operation_status
+                if type(v) is str
+                and (m_operation_status := _OperationStatus_values.get(v)) is not None
+                else _w.enum_member(OperationStatus, v)
+            )
+        )
         obj.execution_details = (
             None if (v := get("ExecutionDetails")) is None else ExecutionDetails._from_wire(v)
         )

@@ -92,3 +92,67 @@ class OperationUpdate(Model):
         default=None,
         metadata={"wire": "ChainedInvokeOptions", "check": _v.Struct(ChainedInvokeOptions)},
     )
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_id := self.id) is not None
+            and type(v_id) is str
+            and len(v_id) >= 1
+            and len(v_id) <= 64
+            and (v_type := self.type) is not None
+            and type(v_type) is OperationType
+            and (not strict_enums or not v_type.is_unknown)
+            and (v_action := self.action) is not None
+            and type(v_action) is OperationAction
+            and (not strict_enums or not v_action.is_unknown)
+            and (
+                (v_parent_id := self.parent_id) is None
+                or (type(v_parent_id) is str and len(v_parent_id) >= 1 and len(v_parent_id) <= 64)
+            )
+            and (
+                (v_name := self.name) is None
+                or (type(v_name) is str and len(v_name) >= 1 and len(v_name) <= 256)
+            )
+            and (
+                (v_sub_type := self.sub_type) is None
+                or (type(v_sub_type) is str and len(v_sub_type) >= 1 and len(v_sub_type) <= 32)
+            )
+            and (
+                (v_payload := self.payload) is None
+                or (type(v_payload) is str and len(v_payload) <= 6291456)
+            )
+            and (
+                (v_error := self.error) is None
+                or (type(v_error) is ErrorObject and v_error._valid(strict_enums))
+            )
+            and (
+                (v_context_options := self.context_options) is None
+                or (
+                    type(v_context_options) is ContextOptions
+                    and v_context_options._valid(strict_enums)
+                )
+            )
+            and (
+                (v_step_options := self.step_options) is None
+                or (type(v_step_options) is StepOptions and v_step_options._valid(strict_enums))
+            )
+            and (
+                (v_wait_options := self.wait_options) is None
+                or (type(v_wait_options) is WaitOptions and v_wait_options._valid(strict_enums))
+            )
+            and (
+                (v_callback_options := self.callback_options) is None
+                or (
+                    type(v_callback_options) is CallbackOptions
+                    and v_callback_options._valid(strict_enums)
+                )
+            )
+            and (
+                (v_chained_invoke_options := self.chained_invoke_options) is None
+                or (
+                    type(v_chained_invoke_options) is ChainedInvokeOptions
+                    and v_chained_invoke_options._valid(strict_enums)
+                )
+            )
+            and _v.rules_hold(self)
+        )

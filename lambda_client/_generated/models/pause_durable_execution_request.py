@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..._runtime.model_base import redact as _redact
@@ -41,3 +42,40 @@ class PauseDurableExecutionRequest(Model):
     `true`, Lambda extends the execution timeout by the time the execution spends
     paused. An execution with a paused timeout still times out 366 days after it
     started. The default value is `true`."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_durable_execution_arn := self.durable_execution_arn) is not None
+            and type(v_durable_execution_arn) is str
+            and len(v_durable_execution_arn) >= 1
+            and len(v_durable_execution_arn) <= 1024
+            and (
+                (v_client_token := self.client_token) is None
+                or (
+                    type(v_client_token) is str
+                    and len(v_client_token) >= 1
+                    and len(v_client_token) <= 64
+                )
+            )
+            and (
+                (v_reason := self.reason) is None
+                or (type(v_reason) is str and len(v_reason) <= 1024)
+            )
+            and (
+                (v_execution_timeout_paused := self.execution_timeout_paused) is None
+                or type(v_execution_timeout_paused) is bool
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_durable_execution_arn = self.durable_execution_arn
+        path = (
+            "/2025-12-01/durable-executions/"
+            + _r.encode_label(label_durable_execution_arn)
+            + "/pause"
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -16,6 +16,9 @@ from ..enums import PropagateTagsMode, to_propagate_tags_mode
 
 __all__ = ["PropagateTags"]
 
+# Looked up inline by the reader below.
+_PropagateTagsMode_values = _w.values(PropagateTagsMode)
+
 
 def _to_explicit_tags(value: Mapping[str, str] | None) -> dict[str, str] | None:
     if value is None or isinstance(value, dict):
@@ -51,6 +54,35 @@ class PropagateTags(Model):
     def _from_wire(data: dict[str, Any]) -> PropagateTags:
         obj = object.__new__(PropagateTags)
         get = data.get
-        obj.mode = None if (v := get("Mode")) is None else _w.enum_member(PropagateTagsMode, v)
+        obj.mode = (
+            None
+            if (v := get("Mode")) is None
+            else (
+                m_propagate_tags_mode
+                if type(v) is str
+                and (m_propagate_tags_mode := _PropagateTagsMode_values.get(v)) is not None
+                else _w.enum_member(PropagateTagsMode, v)
+            )
+        )
         obj.explicit_tags = None if (v := get("ExplicitTags")) is None else dict(v)
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_mode := self.mode) is None
+            or (type(v_mode) is PropagateTagsMode and (not strict_enums or not v_mode.is_unknown))
+        ) and (
+            (v_explicit_tags := self.explicit_tags) is None
+            or (
+                type(v_explicit_tags) is dict
+                and len(v_explicit_tags) <= 40
+                and all(
+                    type(k0) is str
+                    and len(k0) >= 1
+                    and len(k0) <= 128
+                    and type(x0) is str
+                    and len(x0) <= 256
+                    for k0, x0 in v_explicit_tags.items()
+                )
+            )
+        )

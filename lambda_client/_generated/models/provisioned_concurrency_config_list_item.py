@@ -14,6 +14,9 @@ from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency
 
 __all__ = ["ProvisionedConcurrencyConfigListItem"]
 
+# Looked up inline by the reader below.
+_ProvisionedConcurrencyStatusEnum_values = _w.values(ProvisionedConcurrencyStatusEnum)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ProvisionedConcurrencyConfigListItem(Model):
@@ -81,7 +84,16 @@ class ProvisionedConcurrencyConfigListItem(Model):
         obj.status = (
             None
             if (v := get("Status")) is None
-            else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
+            else (
+                m_provisioned_concurrency_status_enum
+                if type(v) is str
+                and (
+                    m_provisioned_concurrency_status_enum
+                    := _ProvisionedConcurrencyStatusEnum_values.get(v)
+                )
+                is not None
+                else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
+            )
         )
         obj.status_reason = get("StatusReason")
         obj.last_modified = get("LastModified")

@@ -52,3 +52,27 @@ class ProvisionedPollerConfig(Model):
         obj.maximum_pollers = get("MaximumPollers")
         obj.poller_group_name = get("PollerGroupName")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_minimum_pollers := self.minimum_pollers) is None
+                or (
+                    type(v_minimum_pollers) is int
+                    and v_minimum_pollers >= 1
+                    and v_minimum_pollers <= 200
+                )
+            )
+            and (
+                (v_maximum_pollers := self.maximum_pollers) is None
+                or (
+                    type(v_maximum_pollers) is int
+                    and v_maximum_pollers >= 1
+                    and v_maximum_pollers <= 10000
+                )
+            )
+            and (
+                (v_poller_group_name := self.poller_group_name) is None
+                or (type(v_poller_group_name) is str and len(v_poller_group_name) <= 128)
+            )
+        )

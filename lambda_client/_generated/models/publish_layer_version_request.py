@@ -8,6 +8,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model_base import Model
@@ -81,3 +82,57 @@ class PublishLayerVersionRequest(Model):
     - The URL of a license hosted on the internet. For example,
       `https://opensource.org/licenses/MIT`.
     - The full text of the license."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_layer_name := self.layer_name) is not None
+            and type(v_layer_name) is str
+            and len(v_layer_name) >= 1
+            and len(v_layer_name) <= 2048
+            and (v_content := self.content) is not None
+            and type(v_content) is LayerVersionContentInput
+            and v_content._valid(strict_enums)
+            and (
+                (v_description := self.description) is None
+                or (type(v_description) is str and len(v_description) <= 256)
+            )
+            and (
+                (v_compatible_architectures := self.compatible_architectures) is None
+                or (
+                    type(v_compatible_architectures) is list
+                    and len(v_compatible_architectures) <= 2
+                    and (
+                        all(
+                            type(x0) is Architecture and (not strict_enums or not x0.is_unknown)
+                            for x0 in v_compatible_architectures
+                        )
+                    )
+                )
+            )
+            and (
+                (v_compatible_runtimes := self.compatible_runtimes) is None
+                or (
+                    type(v_compatible_runtimes) is list
+                    and len(v_compatible_runtimes) <= 15
+                    and (
+                        all(
+                            type(x0) is Runtime and (not strict_enums or not x0.is_unknown)
+                            for x0 in v_compatible_runtimes
+                        )
+                    )
+                )
+            )
+            and (
+                (v_license_info := self.license_info) is None
+                or (type(v_license_info) is str and len(v_license_info) <= 512)
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_layer_name = self.layer_name
+        path = "/2018-10-31/layers/" + _r.encode_label(label_layer_name) + "/versions"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

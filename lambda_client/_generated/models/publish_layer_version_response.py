@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -15,6 +16,10 @@ from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
 from .layer_version_content_output import LayerVersionContentOutput
 
 __all__ = ["PublishLayerVersionResponse"]
+
+# Looked up inline by the reader below.
+_Architecture_values = _w.values(Architecture)
+_Runtime_values = _w.values(Runtime)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -101,13 +106,35 @@ class PublishLayerVersionResponse(Model):
         obj.compatible_architectures = (
             None
             if (v := get("CompatibleArchitectures")) is None
-            else [_w.enum_member(Architecture, x0) for x0 in v]
+            else [
+                (
+                    m_architecture
+                    if type(x0) is str
+                    and (m_architecture := _Architecture_values.get(x0)) is not None
+                    else _w.enum_member(Architecture, x0)
+                )
+                for x0 in v
+            ]
         )
         obj.compatible_runtimes = (
             None
             if (v := get("CompatibleRuntimes")) is None
-            else [_w.enum_member(Runtime, x0) for x0 in v]
+            else [
+                (
+                    m_runtime
+                    if type(x0) is str and (m_runtime := _Runtime_values.get(x0)) is not None
+                    else _w.enum_member(Runtime, x0)
+                )
+                for x0 in v
+            ]
         )
         obj.license_info = get("LicenseInfo")
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> PublishLayerVersionResponse:
+        obj = PublishLayerVersionResponse._from_wire(_w.json_object(body))
         return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..enums import FunctionVersionLatestPublished, to_function_version_latest_published
@@ -55,3 +56,33 @@ class PublishVersionRequest(Model):
         metadata={"wire": "PublishTo", "check": _v.EnumStr(FunctionVersionLatestPublished)},
     )
     """Specifies where to publish the function version or configuration."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and ((v_code_sha256 := self.code_sha256) is None or type(v_code_sha256) is str)
+            and (
+                (v_description := self.description) is None
+                or (type(v_description) is str and len(v_description) <= 256)
+            )
+            and ((v_revision_id := self.revision_id) is None or type(v_revision_id) is str)
+            and (
+                (v_publish_to := self.publish_to) is None
+                or (
+                    type(v_publish_to) is FunctionVersionLatestPublished
+                    and (not strict_enums or not v_publish_to.is_unknown)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = "/2015-03-31/functions/" + _r.encode_label(label_function_name) + "/versions"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -31,3 +32,25 @@ class PutFunctionCodeSigningConfigRequest(Model):
 
     The length constraint applies only to the full ARN. If you specify only the function
     name, it is limited to 64 characters in length."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_code_signing_config_arn := self.code_signing_config_arn) is not None
+            and type(v_code_signing_config_arn) is str
+            and len(v_code_signing_config_arn) <= 200
+            and (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = (
+            "/2020-06-30/functions/" + _r.encode_label(label_function_name) + "/code-signing-config"
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

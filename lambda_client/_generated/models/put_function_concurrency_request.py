@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -31,3 +32,24 @@ class PutFunctionConcurrencyRequest(Model):
         metadata={"wire": "ReservedConcurrentExecutions", "check": _v.Int(min=0)}
     )
     """The number of simultaneous executions to reserve for the function."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and (v_reserved_concurrent_executions := self.reserved_concurrent_executions)
+            is not None
+            and type(v_reserved_concurrent_executions) is int
+            and v_reserved_concurrent_executions >= 0
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = "/2017-10-31/functions/" + _r.encode_label(label_function_name) + "/concurrency"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

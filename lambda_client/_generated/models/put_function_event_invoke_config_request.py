@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .destination_config import DestinationConfig
@@ -62,3 +63,52 @@ class PutFunctionEventInvokeConfigRequest(Model):
     !!! note
         S3 buckets are supported only for on-failure destinations. To retain records of
         successful invocations, use another destination type."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (
+                (v_qualifier := self.qualifier) is None
+                or (type(v_qualifier) is str and len(v_qualifier) >= 1 and len(v_qualifier) <= 128)
+            )
+            and (
+                (v_maximum_retry_attempts := self.maximum_retry_attempts) is None
+                or (
+                    type(v_maximum_retry_attempts) is int
+                    and v_maximum_retry_attempts >= 0
+                    and v_maximum_retry_attempts <= 2
+                )
+            )
+            and (
+                (v_maximum_event_age_in_seconds := self.maximum_event_age_in_seconds) is None
+                or (
+                    type(v_maximum_event_age_in_seconds) is int
+                    and v_maximum_event_age_in_seconds >= 60
+                    and v_maximum_event_age_in_seconds <= 21600
+                )
+            )
+            and (
+                (v_destination_config := self.destination_config) is None
+                or (
+                    type(v_destination_config) is DestinationConfig
+                    and v_destination_config._valid(strict_enums)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = (
+            "/2019-09-25/functions/" + _r.encode_label(label_function_name) + "/event-invoke-config"
+        )
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..enums import RecursiveLoop, to_recursive_loop
@@ -53,3 +54,23 @@ class PutFunctionRecursionConfigRequest(Model):
         Lambda
         functions](https://serverlessland.com/content/service/lambda/guides/aws-lambda-operator-guide/recursive-runaway)
         in Serverless Land."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and (v_recursive_loop := self.recursive_loop) is not None
+            and type(v_recursive_loop) is RecursiveLoop
+            and (not strict_enums or not v_recursive_loop.is_unknown)
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = "/2024-08-31/functions/" + _r.encode_label(label_function_name) + "/recursion-config"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

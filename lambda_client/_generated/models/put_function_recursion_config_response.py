@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -14,6 +15,9 @@ from ..._runtime.model_base import Model
 from ..enums import RecursiveLoop, to_recursive_loop
 
 __all__ = ["PutFunctionRecursionConfigResponse"]
+
+# Looked up inline by the reader below.
+_RecursiveLoop_values = _w.values(RecursiveLoop)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -41,7 +45,20 @@ class PutFunctionRecursionConfigResponse(Model):
         obj = object.__new__(PutFunctionRecursionConfigResponse)
         get = data.get
         obj.recursive_loop = (
-            None if (v := get("RecursiveLoop")) is None else _w.enum_member(RecursiveLoop, v)
+            None
+            if (v := get("RecursiveLoop")) is None
+            else (
+                m_recursive_loop
+                if type(v) is str and (m_recursive_loop := _RecursiveLoop_values.get(v)) is not None
+                else _w.enum_member(RecursiveLoop, v)
+            )
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> PutFunctionRecursionConfigResponse:
+        obj = PutFunctionRecursionConfigResponse._from_wire(_w.json_object(body))
         return obj

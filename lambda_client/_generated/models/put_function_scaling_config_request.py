@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .function_scaling_config import FunctionScalingConfig
@@ -31,3 +32,38 @@ class PutFunctionScalingConfigRequest(Model):
     )
     """The scaling configuration to apply to the function, including minimum and maximum
     execution environment limits."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and (v_qualifier := self.qualifier) is not None
+            and type(v_qualifier) is str
+            and len(v_qualifier) >= 1
+            and len(v_qualifier) <= 128
+            and (
+                (v_function_scaling_config := self.function_scaling_config) is None
+                or (
+                    type(v_function_scaling_config) is FunctionScalingConfig
+                    and v_function_scaling_config._valid(strict_enums)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = (
+            "/2025-11-30/functions/"
+            + _r.encode_label(label_function_name)
+            + "/function-scaling-config"
+        )
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -14,6 +15,9 @@ from ..._runtime.model_base import Model
 from ..enums import State, to_state
 
 __all__ = ["PutFunctionScalingConfigResponse"]
+
+# Looked up inline by the reader below.
+_State_values = _w.values(State)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -35,7 +39,20 @@ class PutFunctionScalingConfigResponse(Model):
         obj = object.__new__(PutFunctionScalingConfigResponse)
         get = data.get
         obj.function_state = (
-            None if (v := get("FunctionState")) is None else _w.enum_member(State, v)
+            None
+            if (v := get("FunctionState")) is None
+            else (
+                m_state
+                if type(v) is str and (m_state := _State_values.get(v)) is not None
+                else _w.enum_member(State, v)
+            )
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> PutFunctionScalingConfigResponse:
+        obj = PutFunctionScalingConfigResponse._from_wire(_w.json_object(body))
         return obj

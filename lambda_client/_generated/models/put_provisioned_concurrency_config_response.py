@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -14,6 +15,9 @@ from ..._runtime.model_base import Model
 from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency_status_enum
 
 __all__ = ["PutProvisionedConcurrencyConfigResponse"]
+
+# Looked up inline by the reader below.
+_ProvisionedConcurrencyStatusEnum_values = _w.values(ProvisionedConcurrencyStatusEnum)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -78,9 +82,25 @@ class PutProvisionedConcurrencyConfigResponse(Model):
         obj.status = (
             None
             if (v := get("Status")) is None
-            else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
+            else (
+                m_provisioned_concurrency_status_enum
+                if type(v) is str
+                and (
+                    m_provisioned_concurrency_status_enum
+                    := _ProvisionedConcurrencyStatusEnum_values.get(v)
+                )
+                is not None
+                else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
+            )
         )
         obj.status_reason = get("StatusReason")
         obj.last_modified = get("LastModified")
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> PutProvisionedConcurrencyConfigResponse:
+        obj = PutProvisionedConcurrencyConfigResponse._from_wire(_w.json_object(body))
         return obj

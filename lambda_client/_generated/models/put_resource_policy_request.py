@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -35,3 +36,33 @@ class PutResourcePolicyRequest(Model):
     If the revision ID doesn't match, the operation fails with a
     `PreconditionFailedException` error. To retrieve the current revision ID, use the
     [`get_resource_policy`][lambda_client.LambdaClient.get_resource_policy] operation."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_resource_arn := self.resource_arn) is not None
+            and type(v_resource_arn) is str
+            and len(v_resource_arn) <= 512
+            and (v_policy := self.policy) is not None
+            and type(v_policy) is str
+            and len(v_policy) >= 1
+            and len(v_policy) <= 20480
+            and (
+                (v_revision_id := self.revision_id) is None
+                or (
+                    type(v_revision_id) is str
+                    and len(v_revision_id) >= 36
+                    and len(v_revision_id) <= 36
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_resource_arn = self.resource_arn
+        if label_resource_arn == "":
+            return None  # refused, with its words, by request_binding
+        path = "/2026-07-09/resource-policy/" + _r.encode_label(label_resource_arn)
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

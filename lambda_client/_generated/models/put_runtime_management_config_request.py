@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..enums import UpdateRuntimeOn, to_update_runtime_on
@@ -67,3 +68,42 @@ class PutRuntimeManagementConfigRequest(Model):
 
     !!! note
         This is only required if you're using the **Manual** runtime update mode."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (v_update_runtime_on := self.update_runtime_on) is not None
+            and type(v_update_runtime_on) is UpdateRuntimeOn
+            and (not strict_enums or not v_update_runtime_on.is_unknown)
+            and (
+                (v_qualifier := self.qualifier) is None
+                or (type(v_qualifier) is str and len(v_qualifier) >= 1 and len(v_qualifier) <= 128)
+            )
+            and (
+                (v_runtime_version_arn := self.runtime_version_arn) is None
+                or (
+                    type(v_runtime_version_arn) is str
+                    and len(v_runtime_version_arn) >= 26
+                    and len(v_runtime_version_arn) <= 2048
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = (
+            "/2021-07-20/functions/"
+            + _r.encode_label(label_function_name)
+            + "/runtime-management-config"
+        )
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

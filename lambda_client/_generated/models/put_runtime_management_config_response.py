@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -14,6 +15,9 @@ from ..._runtime.model_base import Model
 from ..enums import UpdateRuntimeOn, to_update_runtime_on
 
 __all__ = ["PutRuntimeManagementConfigResponse"]
+
+# Looked up inline by the reader below.
+_UpdateRuntimeOn_values = _w.values(UpdateRuntimeOn)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -46,9 +50,23 @@ class PutRuntimeManagementConfigResponse(Model):
         obj = object.__new__(PutRuntimeManagementConfigResponse)
         get = data.get
         obj.update_runtime_on = (
-            None if (v := get("UpdateRuntimeOn")) is None else _w.enum_member(UpdateRuntimeOn, v)
+            None
+            if (v := get("UpdateRuntimeOn")) is None
+            else (
+                m_update_runtime_on
+                if type(v) is str
+                and (m_update_runtime_on := _UpdateRuntimeOn_values.get(v)) is not None
+                else _w.enum_member(UpdateRuntimeOn, v)
+            )
         )
         obj.function_arn = get("FunctionArn")
         obj.runtime_version_arn = get("RuntimeVersionArn")
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> PutRuntimeManagementConfigResponse:
+        obj = PutRuntimeManagementConfigResponse._from_wire(_w.json_object(body))
         return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -31,3 +32,38 @@ class RemoveLayerVersionPermissionRequest(Model):
     )
     """Only update the policy if the revision ID matches the ID specified. Use this option
     to avoid modifying a policy that has changed since you last read it."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_layer_name := self.layer_name) is not None
+            and type(v_layer_name) is str
+            and len(v_layer_name) >= 1
+            and len(v_layer_name) <= 2048
+            and (v_version_number := self.version_number) is not None
+            and type(v_version_number) is int
+            and (v_statement_id := self.statement_id) is not None
+            and type(v_statement_id) is str
+            and len(v_statement_id) >= 1
+            and len(v_statement_id) <= 100
+            and ((v_revision_id := self.revision_id) is None or type(v_revision_id) is str)
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_layer_name = self.layer_name
+        label_version_number = self.version_number
+        label_statement_id = self.statement_id
+        path = (
+            "/2018-10-31/layers/"
+            + _r.encode_label(label_layer_name)
+            + "/versions/"
+            + _r.encode_label(str(label_version_number))
+            + "/policy/"
+            + _r.encode_label(label_statement_id)
+        )
+        pairs: list[str] = []
+        if (v_revision_id := self.revision_id) is not None:
+            pairs.append("RevisionId=" + _r.encode(v_revision_id))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -45,3 +46,39 @@ class RemovePermissionRequest(Model):
     )
     """Update the policy only if the revision ID matches the ID that's specified. Use this
     option to avoid modifying a policy that has changed since you last read it."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 256
+            and (v_statement_id := self.statement_id) is not None
+            and type(v_statement_id) is str
+            and len(v_statement_id) >= 1
+            and len(v_statement_id) <= 100
+            and (
+                (v_qualifier := self.qualifier) is None
+                or (type(v_qualifier) is str and len(v_qualifier) >= 1 and len(v_qualifier) <= 128)
+            )
+            and ((v_revision_id := self.revision_id) is None or type(v_revision_id) is str)
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        label_statement_id = self.statement_id
+        path = (
+            "/2015-03-31/functions/"
+            + _r.encode_label(label_function_name)
+            + "/policy/"
+            + _r.encode_label(label_statement_id)
+        )
+        pairs: list[str] = []
+        if (v_qualifier := self.qualifier) is not None:
+            pairs.append("Qualifier=" + _r.encode(v_qualifier))
+        if (v_revision_id := self.revision_id) is not None:
+            pairs.append("RevisionId=" + _r.encode(v_revision_id))
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -14,6 +14,9 @@ from ..enums import DirectS3Read, to_direct_s3_read
 
 __all__ = ["S3FilesConfig"]
 
+# Looked up inline by the reader below.
+_DirectS3Read_values = _w.values(DirectS3Read)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class S3FilesConfig(Model):
@@ -44,6 +47,18 @@ class S3FilesConfig(Model):
         obj = object.__new__(S3FilesConfig)
         get = data.get
         obj.direct_s3_read = (
-            None if (v := get("DirectS3Read")) is None else _w.enum_member(DirectS3Read, v)
+            None
+            if (v := get("DirectS3Read")) is None
+            else (
+                m_direct_s3_read
+                if type(v) is str and (m_direct_s3_read := _DirectS3Read_values.get(v)) is not None
+                else _w.enum_member(DirectS3Read, v)
+            )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_direct_s3_read := self.direct_s3_read) is None or (
+            type(v_direct_s3_read) is DirectS3Read
+            and (not strict_enums or not v_direct_s3_read.is_unknown)
+        )

@@ -30,3 +30,10 @@ class ScalingConfig(Model):
         get = data.get
         obj.maximum_concurrency = get("MaximumConcurrency")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_maximum_concurrency := self.maximum_concurrency) is None or (
+            type(v_maximum_concurrency) is int
+            and v_maximum_concurrency >= 2
+            and v_maximum_concurrency <= 1000
+        )

@@ -17,6 +17,9 @@ from ..enums import EndPointType, to_end_point_type
 
 __all__ = ["SelfManagedEventSource"]
 
+# Looked up inline by the reader below.
+_EndPointType_values = _w.values(EndPointType)
+
 
 def _to_endpoints(
     value: Mapping[EndPointType | str, SequenceNotStr[str]] | None,
@@ -53,6 +56,32 @@ class SelfManagedEventSource(Model):
         obj.endpoints = (
             None
             if (v := get("Endpoints")) is None
-            else {_w.enum_member(EndPointType, k0): list(x0) for k0, x0 in v.items()}
+            else {
+                (
+                    m_end_point_type
+                    if type(k0) is str
+                    and (m_end_point_type := _EndPointType_values.get(k0)) is not None
+                    else _w.enum_member(EndPointType, k0)
+                ): list(x0)
+                for k0, x0 in v.items()
+            }
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_endpoints := self.endpoints) is None or (
+            type(v_endpoints) is dict
+            and len(v_endpoints) >= 1
+            and len(v_endpoints) <= 2
+            and (
+                all(
+                    type(k0) is EndPointType
+                    and (not strict_enums or not k0.is_unknown)
+                    and type(x0) is list
+                    and len(x0) >= 1
+                    and len(x0) <= 10
+                    and all(type(x1) is str and len(x1) >= 1 and len(x1) <= 300 for x1 in x0)
+                    for k0, x0 in v_endpoints.items()
+                )
+            )
+        )

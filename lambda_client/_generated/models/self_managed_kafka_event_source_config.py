@@ -18,6 +18,9 @@ from .kafka_schema_registry_config import KafkaSchemaRegistryConfig
 
 __all__ = ["SelfManagedKafkaEventSourceConfig"]
 
+# Looked up inline by the reader below.
+_KafkaEventSourceMappingConsumptionMode_values = _w.values(KafkaEventSourceMappingConsumptionMode)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SelfManagedKafkaEventSourceConfig(Model):
@@ -78,6 +81,41 @@ class SelfManagedKafkaEventSourceConfig(Model):
         obj.consumption_mode = (
             None
             if (v := get("ConsumptionMode")) is None
-            else _w.enum_member(KafkaEventSourceMappingConsumptionMode, v)
+            else (
+                m_kafka_event_source_mapping_consumption_mode
+                if type(v) is str
+                and (
+                    m_kafka_event_source_mapping_consumption_mode
+                    := _KafkaEventSourceMappingConsumptionMode_values.get(v)
+                )
+                is not None
+                else _w.enum_member(KafkaEventSourceMappingConsumptionMode, v)
+            )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_consumer_group_id := self.consumer_group_id) is None
+                or (
+                    type(v_consumer_group_id) is str
+                    and len(v_consumer_group_id) >= 1
+                    and len(v_consumer_group_id) <= 200
+                )
+            )
+            and (
+                (v_schema_registry_config := self.schema_registry_config) is None
+                or (
+                    type(v_schema_registry_config) is KafkaSchemaRegistryConfig
+                    and v_schema_registry_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_consumption_mode := self.consumption_mode) is None
+                or (
+                    type(v_consumption_mode) is KafkaEventSourceMappingConsumptionMode
+                    and (not strict_enums or not v_consumption_mode.is_unknown)
+                )
+            )
+        )

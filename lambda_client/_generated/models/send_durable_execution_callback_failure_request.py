@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .error_object import ErrorObject
@@ -24,3 +25,28 @@ class SendDurableExecutionCallbackFailureRequest(Model):
     )
     """Error details describing why the callback operation failed. The combined size of all
     error fields is limited to 1 MB."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_callback_id := self.callback_id) is not None
+            and type(v_callback_id) is str
+            and len(v_callback_id) >= 1
+            and len(v_callback_id) <= 1024
+            and (
+                (v_error := self.error) is None
+                or (type(v_error) is ErrorObject and v_error._valid(strict_enums))
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_callback_id = self.callback_id
+        path = (
+            "/2025-12-01/durable-execution-callbacks/"
+            + _r.encode_label(label_callback_id)
+            + "/fail"
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self.error)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

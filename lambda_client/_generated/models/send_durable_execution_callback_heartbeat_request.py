@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -17,3 +18,23 @@ class SendDurableExecutionCallbackHeartbeatRequest(Model):
         metadata={"wire": "CallbackId", "loc": "uri", "check": _v.Str(min=1, max=1024)}
     )
     """The unique identifier for the callback operation."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_callback_id := self.callback_id) is not None
+            and type(v_callback_id) is str
+            and len(v_callback_id) >= 1
+            and len(v_callback_id) <= 1024
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_callback_id = self.callback_id
+        path = (
+            "/2025-12-01/durable-execution-callbacks/"
+            + _r.encode_label(label_callback_id)
+            + "/heartbeat"
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

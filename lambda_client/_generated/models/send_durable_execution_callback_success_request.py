@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from ..._runtime.model_base import redact as _redact
@@ -37,3 +38,29 @@ class SendDurableExecutionCallbackSuccessRequest(Model):
         },
     )
     """The result data from the successful callback operation. Maximum size is 1 MB."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_callback_id := self.callback_id) is not None
+            and type(v_callback_id) is str
+            and len(v_callback_id) >= 1
+            and len(v_callback_id) <= 1024
+            and (
+                (v_result := self.result) is None
+                or (
+                    type(v_result) is bytes and len(v_result) <= 1048576 and len(v_result) <= 262144
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_callback_id = self.callback_id
+        path = (
+            "/2025-12-01/durable-execution-callbacks/"
+            + _r.encode_label(label_callback_id)
+            + "/succeed"
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = b"" if (v := self.result) is None else v
+        return path, query, headers, body

@@ -26,3 +26,8 @@ class SnapStart(Model):
     )
     """Set to `PublishedVersions` to create a snapshot of the initialized execution
     environment when you publish a function version."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_apply_on := self.apply_on) is None or (
+            type(v_apply_on) is SnapStartApplyOn and (not strict_enums or not v_apply_on.is_unknown)
+        )

@@ -19,6 +19,10 @@ from ..enums import (
 
 __all__ = ["SnapStartResponse"]
 
+# Looked up inline by the reader below.
+_SnapStartApplyOn_values = _w.values(SnapStartApplyOn)
+_SnapStartOptimizationStatus_values = _w.values(SnapStartOptimizationStatus)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SnapStartResponse(Model):
@@ -48,11 +52,24 @@ class SnapStartResponse(Model):
         obj = object.__new__(SnapStartResponse)
         get = data.get
         obj.apply_on = (
-            None if (v := get("ApplyOn")) is None else _w.enum_member(SnapStartApplyOn, v)
+            None
+            if (v := get("ApplyOn")) is None
+            else (
+                m_snap_start_apply_on
+                if type(v) is str
+                and (m_snap_start_apply_on := _SnapStartApplyOn_values.get(v)) is not None
+                else _w.enum_member(SnapStartApplyOn, v)
+            )
         )
         obj.optimization_status = (
             None
             if (v := get("OptimizationStatus")) is None
-            else _w.enum_member(SnapStartOptimizationStatus, v)
+            else (
+                m_snap_start_optimization_status
+                if type(v) is str
+                and (m_snap_start_optimization_status := _SnapStartOptimizationStatus_values.get(v))
+                is not None
+                else _w.enum_member(SnapStartOptimizationStatus, v)
+            )
         )
         return obj

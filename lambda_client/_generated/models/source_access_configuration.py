@@ -14,6 +14,9 @@ from ..enums import SourceAccessType, to_source_access_type
 
 __all__ = ["SourceAccessConfiguration"]
 
+# Looked up inline by the reader below.
+_SourceAccessType_values = _w.values(SourceAccessType)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SourceAccessConfiguration(Model):
@@ -88,6 +91,24 @@ class SourceAccessConfiguration(Model):
     def _from_wire(data: dict[str, Any]) -> SourceAccessConfiguration:
         obj = object.__new__(SourceAccessConfiguration)
         get = data.get
-        obj.type = None if (v := get("Type")) is None else _w.enum_member(SourceAccessType, v)
+        obj.type = (
+            None
+            if (v := get("Type")) is None
+            else (
+                m_source_access_type
+                if type(v) is str
+                and (m_source_access_type := _SourceAccessType_values.get(v)) is not None
+                else _w.enum_member(SourceAccessType, v)
+            )
+        )
         obj.uri = get("URI")
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_type := self.type) is None
+            or (type(v_type) is SourceAccessType and (not strict_enums or not v_type.is_unknown))
+        ) and (
+            (v_uri := self.uri) is None
+            or (type(v_uri) is str and len(v_uri) >= 1 and len(v_uri) <= 200)
+        )

@@ -20,3 +20,10 @@ class StepOptions(Model):
         metadata={"wire": "NextAttemptDelaySeconds", "check": _v.Int(min=1, max=31622400)},
     )
     """The delay in seconds before the next retry attempt."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_next_attempt_delay_seconds := self.next_attempt_delay_seconds) is None or (
+            type(v_next_attempt_delay_seconds) is int
+            and v_next_attempt_delay_seconds >= 1
+            and v_next_attempt_delay_seconds <= 31622400
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .error_object import ErrorObject
@@ -24,3 +25,28 @@ class StopDurableExecutionRequest(Model):
     )
     """Optional error details explaining why the execution is being stopped. The combined
     size of all error fields is limited to 1 MB."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_durable_execution_arn := self.durable_execution_arn) is not None
+            and type(v_durable_execution_arn) is str
+            and len(v_durable_execution_arn) >= 1
+            and len(v_durable_execution_arn) <= 1024
+            and (
+                (v_error := self.error) is None
+                or (type(v_error) is ErrorObject and v_error._valid(strict_enums))
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_durable_execution_arn = self.durable_execution_arn
+        path = (
+            "/2025-12-01/durable-executions/"
+            + _r.encode_label(label_durable_execution_arn)
+            + "/stop"
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self.error)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

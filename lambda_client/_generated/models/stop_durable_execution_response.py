@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -34,4 +35,11 @@ class StopDurableExecutionResponse(Model):
         get = data.get
         obj.stop_timestamp = None if (v := get("StopTimestamp")) is None else _w.timestamp(v)
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> StopDurableExecutionResponse:
+        obj = StopDurableExecutionResponse._from_wire(_w.json_object(body))
         return obj

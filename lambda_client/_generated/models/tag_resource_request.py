@@ -9,6 +9,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 
@@ -36,3 +37,30 @@ class TagResourceRequest(Model):
         },
     )
     """A list of tags to apply to the resource."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_resource := self.resource) is not None
+            and type(v_resource) is str
+            and len(v_resource) >= 1
+            and len(v_resource) <= 10000
+            and (v_tags := self.tags) is not None
+            and type(v_tags) is dict
+            and all(
+                type(k0) is str
+                and len(k0) >= 1
+                and len(k0) <= 128
+                and type(x0) is str
+                and len(x0) <= 256
+                for k0, x0 in v_tags.items()
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_resource = self.resource
+        path = "/2017-03-31/tags/" + _r.encode_label(label_resource)
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -17,6 +17,9 @@ from ..enums import (
 
 __all__ = ["TargetTrackingScalingPolicy"]
 
+# Looked up inline by the reader below.
+_CapacityProviderPredefinedMetricType_values = _w.values(CapacityProviderPredefinedMetricType)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TargetTrackingScalingPolicy(Model):
@@ -45,7 +48,27 @@ class TargetTrackingScalingPolicy(Model):
         obj.predefined_metric_type = (
             None
             if (v := get("PredefinedMetricType")) is None
-            else _w.enum_member(CapacityProviderPredefinedMetricType, v)
+            else (
+                m_capacity_provider_predefined_metric_type
+                if type(v) is str
+                and (
+                    m_capacity_provider_predefined_metric_type
+                    := _CapacityProviderPredefinedMetricType_values.get(v)
+                )
+                is not None
+                else _w.enum_member(CapacityProviderPredefinedMetricType, v)
+            )
         )
         obj.target_value = None if (v := get("TargetValue")) is None else float(v)
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_predefined_metric_type := self.predefined_metric_type) is not None
+            and type(v_predefined_metric_type) is CapacityProviderPredefinedMetricType
+            and (not strict_enums or not v_predefined_metric_type.is_unknown)
+            and (v_target_value := self.target_value) is not None
+            and (type(v_target_value) is float or type(v_target_value) is int)
+            and v_target_value >= 0
+            and v_target_value <= 100
+        )

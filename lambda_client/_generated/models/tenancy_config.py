@@ -14,6 +14,9 @@ from ..enums import TenantIsolationMode, to_tenant_isolation_mode
 
 __all__ = ["TenancyConfig"]
 
+# Looked up inline by the reader below.
+_TenantIsolationMode_values = _w.values(TenantIsolationMode)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TenancyConfig(Model):
@@ -35,6 +38,18 @@ class TenancyConfig(Model):
         obj.tenant_isolation_mode = (
             None
             if (v := get("TenantIsolationMode")) is None
-            else _w.enum_member(TenantIsolationMode, v)
+            else (
+                m_tenant_isolation_mode
+                if type(v) is str
+                and (m_tenant_isolation_mode := _TenantIsolationMode_values.get(v)) is not None
+                else _w.enum_member(TenantIsolationMode, v)
+            )
         )
         return obj
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_tenant_isolation_mode := self.tenant_isolation_mode) is not None
+            and type(v_tenant_isolation_mode) is TenantIsolationMode
+            and (not strict_enums or not v_tenant_isolation_mode.is_unknown)
+        )

@@ -24,3 +24,8 @@ class TracingConfig(Model):
         metadata={"wire": "Mode", "check": _v.EnumStr(TracingMode)},
     )
     """The tracing mode."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_mode := self.mode) is None or (
+            type(v_mode) is TracingMode and (not strict_enums or not v_mode.is_unknown)
+        )

@@ -14,6 +14,9 @@ from ..enums import TracingMode, to_tracing_mode
 
 __all__ = ["TracingConfigResponse"]
 
+# Looked up inline by the reader below.
+_TracingMode_values = _w.values(TracingMode)
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TracingConfigResponse(Model):
@@ -30,5 +33,13 @@ class TracingConfigResponse(Model):
     def _from_wire(data: dict[str, Any]) -> TracingConfigResponse:
         obj = object.__new__(TracingConfigResponse)
         get = data.get
-        obj.mode = None if (v := get("Mode")) is None else _w.enum_member(TracingMode, v)
+        obj.mode = (
+            None
+            if (v := get("Mode")) is None
+            else (
+                m_tracing_mode
+                if type(v) is str and (m_tracing_mode := _TracingMode_values.get(v)) is not None
+                else _w.enum_member(TracingMode, v)
+            )
+        )
         return obj

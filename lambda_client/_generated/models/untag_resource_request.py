@@ -8,6 +8,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model_base import Model
@@ -38,3 +39,25 @@ class UntagResourceRequest(Model):
         },
     )
     """A list of tag keys to remove from the resource."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_resource := self.resource) is not None
+            and type(v_resource) is str
+            and len(v_resource) >= 1
+            and len(v_resource) <= 10000
+            and (v_tag_keys := self.tag_keys) is not None
+            and type(v_tag_keys) is list
+            and all(type(x0) is str and len(x0) >= 1 and len(x0) <= 128 for x0 in v_tag_keys)
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_resource = self.resource
+        path = "/2017-03-31/tags/" + _r.encode_label(label_resource)
+        pairs: list[str] = []
+        if (v_tag_keys := self.tag_keys) is not None:
+            pairs.extend("tagKeys" + "=" + _r.encode(x) for x in v_tag_keys)
+        query = "&".join(pairs)
+        headers: dict[str, str] = {}
+        body = b""
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .alias_routing_configuration import AliasRoutingConfiguration
@@ -54,3 +55,50 @@ class UpdateAliasRequest(Model):
     )
     """Only update the alias if the revision ID matches the ID that's specified. Use this
     option to avoid modifying an alias that has changed since you last read it."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and (v_name := self.name) is not None
+            and type(v_name) is str
+            and len(v_name) >= 1
+            and len(v_name) <= 128
+            and (
+                (v_function_version := self.function_version) is None
+                or (
+                    type(v_function_version) is str
+                    and len(v_function_version) >= 1
+                    and len(v_function_version) <= 1024
+                )
+            )
+            and (
+                (v_description := self.description) is None
+                or (type(v_description) is str and len(v_description) <= 256)
+            )
+            and (
+                (v_routing_config := self.routing_config) is None
+                or (
+                    type(v_routing_config) is AliasRoutingConfiguration
+                    and v_routing_config._valid(strict_enums)
+                )
+            )
+            and ((v_revision_id := self.revision_id) is None or type(v_revision_id) is str)
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        label_name = self.name
+        path = (
+            "/2015-03-31/functions/"
+            + _r.encode_label(label_function_name)
+            + "/aliases/"
+            + _r.encode_label(label_name)
+        )
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .capacity_provider_scaling_config import CapacityProviderScalingConfig
@@ -39,3 +40,42 @@ class UpdateCapacityProviderRequest(Model):
         metadata={"wire": "TelemetryConfig", "check": _v.Struct(CapacityProviderTelemetryConfig)},
     )
     """The updated telemetry configuration for the capacity provider."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_capacity_provider_name := self.capacity_provider_name) is not None
+            and type(v_capacity_provider_name) is str
+            and len(v_capacity_provider_name) >= 1
+            and len(v_capacity_provider_name) <= 140
+            and (
+                (v_capacity_provider_scaling_config := self.capacity_provider_scaling_config)
+                is None
+                or (
+                    type(v_capacity_provider_scaling_config) is CapacityProviderScalingConfig
+                    and v_capacity_provider_scaling_config._valid(strict_enums)
+                )
+            )
+            and (
+                (v_propagate_tags := self.propagate_tags) is None
+                or (
+                    type(v_propagate_tags) is PropagateTags
+                    and v_propagate_tags._valid(strict_enums)
+                )
+            )
+            and (
+                (v_telemetry_config := self.telemetry_config) is None
+                or (
+                    type(v_telemetry_config) is CapacityProviderTelemetryConfig
+                    and v_telemetry_config._valid(strict_enums)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_capacity_provider_name = self.capacity_provider_name
+        path = "/2025-11-30/capacity-providers/" + _r.encode_label(label_capacity_provider_name)
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

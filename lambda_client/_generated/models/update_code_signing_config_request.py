@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field, setters
 
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
 from .allowed_publishers import AllowedPublishers
@@ -35,3 +36,39 @@ class UpdateCodeSigningConfigRequest(Model):
         metadata={"wire": "CodeSigningPolicies", "check": _v.Struct(CodeSigningPolicies)},
     )
     """The code signing policy."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_code_signing_config_arn := self.code_signing_config_arn) is not None
+            and type(v_code_signing_config_arn) is str
+            and len(v_code_signing_config_arn) <= 200
+            and (
+                (v_description := self.description) is None
+                or (type(v_description) is str and len(v_description) <= 256)
+            )
+            and (
+                (v_allowed_publishers := self.allowed_publishers) is None
+                or (
+                    type(v_allowed_publishers) is AllowedPublishers
+                    and v_allowed_publishers._valid(strict_enums)
+                )
+            )
+            and (
+                (v_code_signing_policies := self.code_signing_policies) is None
+                or (
+                    type(v_code_signing_policies) is CodeSigningPolicies
+                    and v_code_signing_policies._valid(strict_enums)
+                )
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_code_signing_config_arn = self.code_signing_config_arn
+        if label_code_signing_config_arn == "":
+            return None  # refused, with its words, by request_binding
+        path = "/2020-04-22/code-signing-configs/" + _r.encode_label(label_code_signing_config_arn)
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

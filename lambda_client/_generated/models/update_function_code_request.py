@@ -8,6 +8,7 @@ from typing import cast
 from attrs import define, field, setters
 
 from ..._runtime import coerce as _c
+from ..._runtime import request_binding as _r
 from ..._runtime import validate as _v
 from ..._runtime.coerce import SequenceNotStr
 from ..._runtime.model_base import Model
@@ -125,3 +126,73 @@ class UpdateFunctionCodeRequest(Model):
     """The ARN of the Key Management Service (KMS) customer managed key that's used to
     encrypt your function's .zip deployment package. If you don't provide a customer
     managed key, Lambda uses an Amazon Web Services managed key."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (v_function_name := self.function_name) is not None
+            and type(v_function_name) is str
+            and len(v_function_name) >= 1
+            and len(v_function_name) <= 140
+            and ((v_zip_file := self.zip_file) is None or type(v_zip_file) is bytes)
+            and (
+                (v_s3_bucket := self.s3_bucket) is None
+                or (type(v_s3_bucket) is str and len(v_s3_bucket) >= 3 and len(v_s3_bucket) <= 63)
+            )
+            and (
+                (v_s3_key := self.s3_key) is None
+                or (type(v_s3_key) is str and len(v_s3_key) >= 1 and len(v_s3_key) <= 1024)
+            )
+            and (
+                (v_s3_object_version := self.s3_object_version) is None
+                or (
+                    type(v_s3_object_version) is str
+                    and len(v_s3_object_version) >= 1
+                    and len(v_s3_object_version) <= 1024
+                )
+            )
+            and (
+                (v_s3_object_storage_mode := self.s3_object_storage_mode) is None
+                or (
+                    type(v_s3_object_storage_mode) is S3ObjectStorageMode
+                    and (not strict_enums or not v_s3_object_storage_mode.is_unknown)
+                )
+            )
+            and ((v_image_uri := self.image_uri) is None or type(v_image_uri) is str)
+            and (
+                (v_architectures := self.architectures) is None
+                or (
+                    type(v_architectures) is list
+                    and len(v_architectures) >= 1
+                    and len(v_architectures) <= 1
+                    and (
+                        all(
+                            type(x0) is Architecture and (not strict_enums or not x0.is_unknown)
+                            for x0 in v_architectures
+                        )
+                    )
+                )
+            )
+            and ((v_publish := self.publish) is None or type(v_publish) is bool)
+            and (
+                (v_publish_to := self.publish_to) is None
+                or (
+                    type(v_publish_to) is FunctionVersionLatestPublished
+                    and (not strict_enums or not v_publish_to.is_unknown)
+                )
+            )
+            and ((v_dry_run := self.dry_run) is None or type(v_dry_run) is bool)
+            and ((v_revision_id := self.revision_id) is None or type(v_revision_id) is str)
+            and (
+                (v_source_kms_key_arn := self.source_kms_key_arn) is None
+                or (type(v_source_kms_key_arn) is str and len(v_source_kms_key_arn) <= 10000)
+            )
+        )
+
+    def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:
+        label_function_name = self.function_name
+        path = "/2015-03-31/functions/" + _r.encode_label(label_function_name) + "/code"
+        query = ""
+        headers: dict[str, str] = {}
+        body = _r.json_body(self)
+        headers["content-type"] = "application/json"
+        return path, query, headers, body

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import define, field, setters
@@ -15,6 +16,10 @@ from ..enums import FunctionUrlAuthType, InvokeMode, to_function_url_auth_type, 
 from .cors import Cors
 
 __all__ = ["UpdateFunctionUrlConfigResponse"]
+
+# Looked up inline by the reader below.
+_FunctionUrlAuthType_values = _w.values(FunctionUrlAuthType)
+_InvokeMode_values = _w.values(InvokeMode)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -83,13 +88,33 @@ class UpdateFunctionUrlConfigResponse(Model):
         obj.function_url = get("FunctionUrl")
         obj.function_arn = get("FunctionArn")
         obj.auth_type = (
-            None if (v := get("AuthType")) is None else _w.enum_member(FunctionUrlAuthType, v)
+            None
+            if (v := get("AuthType")) is None
+            else (
+                m_function_url_auth_type
+                if type(v) is str
+                and (m_function_url_auth_type := _FunctionUrlAuthType_values.get(v)) is not None
+                else _w.enum_member(FunctionUrlAuthType, v)
+            )
         )
         obj.cors = None if (v := get("Cors")) is None else Cors._from_wire(v)
         obj.creation_time = get("CreationTime")
         obj.last_modified_time = get("LastModifiedTime")
         obj.invoke_mode = (
-            None if (v := get("InvokeMode")) is None else _w.enum_member(InvokeMode, v)
+            None
+            if (v := get("InvokeMode")) is None
+            else (
+                m_invoke_mode
+                if type(v) is str and (m_invoke_mode := _InvokeMode_values.get(v)) is not None
+                else _w.enum_member(InvokeMode, v)
+            )
         )
         obj.response_metadata = None
+        return obj
+
+    @staticmethod
+    def _from_http(
+        status: int, headers: Mapping[str, str], body: bytes
+    ) -> UpdateFunctionUrlConfigResponse:
+        obj = UpdateFunctionUrlConfigResponse._from_wire(_w.json_object(body))
         return obj

@@ -55,3 +55,27 @@ class VpcConfig(Model):
     )
     """Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack
     subnets."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (
+            (
+                (v_subnet_ids := self.subnet_ids) is None
+                or (
+                    type(v_subnet_ids) is list
+                    and len(v_subnet_ids) <= 16
+                    and all(type(x0) is str and len(x0) <= 1024 for x0 in v_subnet_ids)
+                )
+            )
+            and (
+                (v_security_group_ids := self.security_group_ids) is None
+                or (
+                    type(v_security_group_ids) is list
+                    and len(v_security_group_ids) <= 5
+                    and all(type(x0) is str and len(x0) <= 1024 for x0 in v_security_group_ids)
+                )
+            )
+            and (
+                (v_ipv6_allowed_for_dual_stack := self.ipv6_allowed_for_dual_stack) is None
+                or type(v_ipv6_allowed_for_dual_stack) is bool
+            )
+        )

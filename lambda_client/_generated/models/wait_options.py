@@ -19,3 +19,8 @@ class WaitOptions(Model):
         default=None, metadata={"wire": "WaitSeconds", "check": _v.Int(min=1, max=31622400)}
     )
     """The duration to wait, in seconds."""
+
+    def _valid(self, strict_enums: bool) -> bool:
+        return (v_wait_seconds := self.wait_seconds) is None or (
+            type(v_wait_seconds) is int and v_wait_seconds >= 1 and v_wait_seconds <= 31622400
+        )
