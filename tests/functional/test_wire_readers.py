@@ -149,7 +149,9 @@ def test_every_output_but_the_event_stream_has_a_whole_response_reader() -> None
 @pytest.mark.parametrize("operation", model.operations_with_output())
 @examples(10)
 @given(data=st.data())
-def test_whole_response_reader_agrees_with_the_response_binding(operation: str, data: st.DataObject) -> None:
+def test_whole_response_reader_agrees_with_the_response_binding(
+    operation: str, data: st.DataObject
+) -> None:
     from .differential import wire
 
     spec = model.spec(operation)
