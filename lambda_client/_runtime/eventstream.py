@@ -25,10 +25,9 @@ import enum
 import struct
 import uuid
 import zlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from typing import overload
 
 from attrs import field, frozen
 
@@ -36,7 +35,6 @@ from .crc import crc32_function
 from .exceptions import (
     ChecksumMismatchError,
     EventStreamError,
-    FrameEncodeError,
     InvalidFrameError,
     TruncatedStreamError,
 )
@@ -50,13 +48,11 @@ __all__ = [
     "ChecksumMismatchError",
     "EventMessage",
     "EventStreamDecoder",
-    "FrameEncodeError",
     "HeaderSpec",
     "HeaderType",
     "HeaderValue",
     "InvalidFrameError",
     "TruncatedStreamError",
-    "encode_message",
     "iter_messages",
 ]
 
@@ -72,13 +68,13 @@ MAX_HEADERS_LENGTH = 128 * 1024
 MAX_PAYLOAD_LENGTH = 16 * 1024 * 1024
 
 _PRELUDE = struct.Struct(">III")
-_LENGTHS = struct.Struct(">II")
-_U32 = struct.Struct(">I")
-_U16 = struct.Struct(">H")
-_I64 = struct.Struct(">q")
+LENGTHS = struct.Struct(">II")
+U32 = struct.Struct(">I")
+U16 = struct.Struct(">H")
+I64 = struct.Struct(">q")
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MS = timedelta(milliseconds=1)
 
 
 class HeaderType(enum.IntEnum):
@@ -102,11 +98,11 @@ HeaderValue = bool | int | bytes | str | datetime | uuid.UUID
 #: A header with an explicit wire type, for when the width matters.
 HeaderSpec = tuple[str, HeaderType, HeaderValue]
 
-_INT_STRUCTS: dict[int, struct.Struct] = {
+INT_STRUCTS: dict[int, struct.Struct] = {
     HeaderType.BYTE: struct.Struct(">b"),
     HeaderType.SHORT: struct.Struct(">h"),
     HeaderType.INTEGER: struct.Struct(">i"),
-    HeaderType.LONG: _I64,
+    HeaderType.LONG: I64,
 }
 
 # The decoder's hot path compares type bytes against plain ints: each
@@ -212,14 +208,14 @@ def _decode_headers(
             value = True
         elif type_byte == HeaderType.BOOL_FALSE:
             value = False
-        elif type_byte in _INT_STRUCTS:
-            packer = _INT_STRUCTS[type_byte]
+        elif type_byte in INT_STRUCTS:
+            packer = INT_STRUCTS[type_byte]
             need(packer.size, f"the value of header {name!r}")
             (value,) = packer.unpack_from(view, pos)
             pos += packer.size
         elif type_byte == HeaderType.BYTE_ARRAY or type_byte == HeaderType.STRING:
             need(2, f"the length of header {name!r}")
-            (length,) = _U16.unpack_from(view, pos)
+            (length,) = U16.unpack_from(view, pos)
             pos += 2
             need(length, f"the value of header {name!r}")
             raw = view[pos : pos + length]
@@ -230,10 +226,10 @@ def _decode_headers(
                 value = bytes(raw)
         elif type_byte == HeaderType.TIMESTAMP:
             need(8, f"the value of header {name!r}")
-            (millis,) = _I64.unpack_from(view, pos)
+            (millis,) = I64.unpack_from(view, pos)
             pos += 8
             try:
-                value = _EPOCH + timedelta(milliseconds=millis)
+                value = EPOCH + timedelta(milliseconds=millis)
             except OverflowError:
                 raise InvalidFrameError(
                     f"frame at stream offset {frame_offset}: timestamp header {name!r} "
@@ -304,15 +300,15 @@ def _decode_headers_fast(section: bytes) -> dict[str, HeaderValue]:
         elif type_byte == _BOOL_FALSE:
             value = False
         elif type_byte == _TIMESTAMP:
-            (millis,) = _I64.unpack_from(section, pos)
+            (millis,) = I64.unpack_from(section, pos)
             pos += 8
-            value = _EPOCH + timedelta(milliseconds=millis)
+            value = EPOCH + timedelta(milliseconds=millis)
         elif type_byte == _UUID:
             start = pos
             pos += 16
             value = uuid.UUID(bytes=section[start:pos])
         else:
-            packer = _INT_STRUCTS.get(type_byte)
+            packer = INT_STRUCTS.get(type_byte)
             if packer is None:
                 raise _Malformed
             (value,) = packer.unpack_from(section, pos)
@@ -526,7 +522,7 @@ class EventStreamDecoder:
         """Start holding a frame that ``rest``, the end of a chunk, leaves incomplete."""
         if len(rest) >= PRELUDE_LENGTH:
             # _decode_frames has already checked this prelude.
-            self._total, self._headers_length = _LENGTHS.unpack_from(rest)
+            self._total, self._headers_length = LENGTHS.unpack_from(rest)
         self._take(rest)
 
     def _resume(self, chunk: memoryview, out: list[EventMessage]) -> int:
@@ -567,9 +563,9 @@ class EventStreamDecoder:
         if covered > 0:
             crc = self._crc32(last[:covered], crc)
         if covered >= 0:
-            (expected,) = _U32.unpack_from(last, covered)
+            (expected,) = U32.unpack_from(last, covered)
         else:
-            (expected,) = _U32.unpack(_gather(pieces, total, total - 4, total))
+            (expected,) = U32.unpack(_gather(pieces, total, total - 4, total))
         frame_offset = self._offset
         if crc != expected:
             raise _message_checksum_error(frame_offset, expected, crc)
@@ -625,7 +621,7 @@ class EventStreamDecoder:
             if available - pos < total:
                 break
             end = pos + total
-            (expected,) = _U32.unpack_from(view, end - 4)
+            (expected,) = U32.unpack_from(view, end - 4)
             computed = crc32(view[pos : end - 4])
             if computed != expected:
                 raise _message_checksum_error(base + pos, expected, computed)
@@ -695,153 +691,3 @@ async def iter_messages(chunks: AsyncIterable[bytes]) -> AsyncIterator[EventMess
         for message in decoder.feed(chunk):
             yield message
     decoder.close()
-
-
-# --------------------------------------------------------------------------- encoding
-
-
-def _infer_type(name: str, value: HeaderValue) -> HeaderType:
-    # bool before int: bool is an int subclass.
-    if isinstance(value, bool):
-        return HeaderType.BOOL_TRUE if value else HeaderType.BOOL_FALSE
-    if isinstance(value, int):
-        return HeaderType.INTEGER if -(2**31) <= value < 2**31 else HeaderType.LONG
-    if isinstance(value, bytes | bytearray):
-        return HeaderType.BYTE_ARRAY
-    if isinstance(value, str):
-        return HeaderType.STRING
-    if isinstance(value, datetime):
-        return HeaderType.TIMESTAMP
-    if isinstance(value, uuid.UUID):
-        return HeaderType.UUID
-    raise FrameEncodeError(f"header {name!r}: cannot encode a value of type {type(value).__name__}")
-
-
-def _encode_value(out: bytearray, name: str, kind: HeaderType, value: HeaderValue) -> None:
-    def wrong(expected: str) -> FrameEncodeError:
-        # The value's type, not the value: a header may carry a token.
-        return FrameEncodeError(
-            f"header {name!r} of type {kind.name} needs {expected}, got {type(value).__name__}"
-        )
-
-    if kind is HeaderType.BOOL_TRUE or kind is HeaderType.BOOL_FALSE:
-        if value is not (kind is HeaderType.BOOL_TRUE):
-            raise wrong(str(kind is HeaderType.BOOL_TRUE))
-    elif kind in _INT_STRUCTS:
-        packer = _INT_STRUCTS[kind]
-        bits = packer.size * 8
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise wrong("an int")
-        if not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
-            raise wrong(f"a signed {bits}-bit int")
-        out += packer.pack(value)
-    elif kind is HeaderType.BYTE_ARRAY or kind is HeaderType.STRING:
-        if kind is HeaderType.STRING:
-            if not isinstance(value, str):
-                raise wrong("a str")
-            try:
-                raw = value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise wrong("text encodable as UTF-8 (no lone surrogates)") from None
-        else:
-            if not isinstance(value, bytes | bytearray):
-                raise wrong("bytes")
-            raw = bytes(value)
-        if len(raw) > 0xFFFF:
-            raise wrong("at most 65535 bytes")
-        out += _U16.pack(len(raw))
-        out += raw
-    elif kind is HeaderType.TIMESTAMP:
-        if isinstance(value, datetime):
-            if value.utcoffset() is None:
-                raise wrong("a timezone-aware datetime")
-            # Floor to whole milliseconds, the wire's resolution.
-            millis = (value - _EPOCH) // _ONE_MS
-        elif isinstance(value, int) and not isinstance(value, bool):
-            millis = value
-            if not -(2**63) <= millis < 2**63:
-                raise wrong("milliseconds within a signed 64-bit int")
-        else:
-            raise wrong("a datetime or int milliseconds")
-        out += _I64.pack(millis)
-    elif kind is HeaderType.UUID:
-        if isinstance(value, uuid.UUID):
-            out += value.bytes
-        elif isinstance(value, bytes | bytearray) and len(value) == 16:
-            out += value
-        else:
-            raise wrong("a uuid.UUID or 16 bytes")
-    else:  # pragma: no cover - HeaderType() already rejected other values
-        raise wrong("a known header type")
-
-
-# Separate overloads give a dict display the Mapping context on its own;
-# against the union mypy widens {"a": "x", "n": 1} to dict[str, object].
-@overload
-def encode_message(
-    headers: Mapping[str, HeaderValue] = ..., payload: bytes | bytearray = ...
-) -> bytes: ...
-@overload
-def encode_message(headers: Iterable[HeaderSpec], payload: bytes | bytearray = ...) -> bytes: ...
-def encode_message(
-    headers: Mapping[str, HeaderValue] | Iterable[HeaderSpec] = (),
-    payload: bytes | bytearray = b"",
-) -> bytes:
-    """Encode one frame.
-
-    ``headers`` is either a mapping, whose value types are inferred (``int``
-    becomes INTEGER when it fits in 32 bits and LONG otherwise), or an
-    iterable of ``(name, HeaderType, value)`` to choose the wire types, e.g.
-    ``("n", HeaderType.SHORT, 7)``. TIMESTAMP takes an aware ``datetime``
-    (floored to the millisecond) or int milliseconds; UUID takes a
-    ``uuid.UUID`` or 16 bytes.
-
-    Frames that `EventStreamDecoder` would reject (oversized, duplicate
-    header names) raise `FrameEncodeError` instead of being produced.
-    """
-    specs: Iterable[tuple[str, HeaderType | int, HeaderValue]]
-    if isinstance(headers, Mapping):
-        specs = [(name, _infer_type(name, value), value) for name, value in headers.items()]
-    else:
-        specs = headers
-    encoded = bytearray()
-    seen: set[str] = set()
-    for name, kind, value in specs:
-        try:
-            kind = HeaderType(kind)
-        except ValueError:
-            raise FrameEncodeError(f"header {name!r}: unknown header type {kind!r}") from None
-        try:
-            raw_name = name.encode("utf-8")
-        except UnicodeEncodeError:
-            raise FrameEncodeError("a header name must be encodable as UTF-8") from None
-        if not 1 <= len(raw_name) <= 255:
-            raise FrameEncodeError(
-                f"header name {name!r} must be 1 to 255 UTF-8 bytes, not {len(raw_name)}"
-            )
-        if name in seen:
-            raise FrameEncodeError(f"duplicate header {name!r}")
-        seen.add(name)
-        encoded.append(len(raw_name))
-        encoded += raw_name
-        encoded.append(kind)
-        _encode_value(encoded, name, kind, value)
-    if len(encoded) > MAX_HEADERS_LENGTH:
-        raise FrameEncodeError(
-            f"headers take {len(encoded)} bytes, over the maximum of {MAX_HEADERS_LENGTH}"
-        )
-    if len(payload) > MAX_PAYLOAD_LENGTH:
-        raise FrameEncodeError(
-            f"payload of {len(payload)} bytes is over the maximum of {MAX_PAYLOAD_LENGTH}"
-        )
-    total = MIN_MESSAGE_LENGTH + len(encoded) + len(payload)
-    if total > MAX_MESSAGE_LENGTH:
-        raise FrameEncodeError(
-            f"frame of {total} bytes is over the maximum of {MAX_MESSAGE_LENGTH}"
-        )
-    frame = bytearray(_LENGTHS.pack(total, len(encoded)))
-    frame += _U32.pack(zlib.crc32(frame))
-    frame += encoded
-    frame += payload
-    frame += _U32.pack(zlib.crc32(frame))
-    return bytes(frame)

@@ -19,8 +19,8 @@ from urllib.parse import unquote
 import attrs
 
 from . import validate as _v
-from .eventstream import encode_message
 from .exceptions import ServiceError
+from .frame_encoder import encode_message
 from .http import HttpRequest
 from .request_binding import dumps, scalar_text
 from .response_binding import response_plan

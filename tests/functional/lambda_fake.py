@@ -34,7 +34,7 @@ from attrs import define, field, frozen
 from multidict import MultiDict, MultiDictProxy
 
 from lambda_client import ClientConfig, Credentials, LambdaClient
-from lambda_client._runtime.eventstream import encode_message
+from lambda_client._runtime.frame_encoder import encode_message
 from lambda_client._runtime.pipeline import Clock, Sleep
 
 GATE_TIMEOUT = 5.0

@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lambda_client import errors, models
-from lambda_client._runtime.eventstream import encode_message
+from lambda_client._runtime.frame_encoder import encode_message
 
 from .differential import convert, examples, model, strategies, wire
 from .differential.server import Canned, Harness, harness

@@ -41,8 +41,8 @@ from lambda_client import (
 )
 from lambda_client._runtime.blocking import LoopThread
 from lambda_client._runtime.credentials import CredentialResolver, _RefreshingCache
-from lambda_client._runtime.eventstream import FrameEncodeError, HeaderType, encode_message
 from lambda_client._runtime.exceptions import ForeignCause, LambdaClientError
+from lambda_client._runtime.frame_encoder import FrameEncodeError, HeaderType, encode_message
 from lambda_client._runtime.http import HttpRequest, HttpResponse
 from lambda_client.models import Environment, FunctionCode
 from tests.fakes import FakeTransport

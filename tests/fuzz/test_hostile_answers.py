@@ -33,8 +33,8 @@ from lambda_client import ClientConfig, Credentials, LambdaClient
 from lambda_client._generated.errors import ERRORS_BY_CODE
 from lambda_client._generated.operations import OPERATIONS
 from lambda_client._runtime import validate as _v
-from lambda_client._runtime.eventstream import encode_message
 from lambda_client._runtime.exceptions import LambdaClientError
+from lambda_client._runtime.frame_encoder import encode_message
 from lambda_client._runtime.http import HttpRequest, HttpResponse
 from lambda_client._runtime.response_binding import _payload_class, response_plan
 from lambda_client._runtime.retry import RetryQuota

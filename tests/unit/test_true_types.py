@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 from lambda_client import ClientConfig, Credentials, LambdaClient, errors, models
-from lambda_client._runtime.eventstream import encode_message
+from lambda_client._runtime.frame_encoder import encode_message
 from lambda_client._runtime.http import HttpRequest, HttpResponse
 from tests.fakes import FakeTransport, json_response
 

@@ -11,7 +11,7 @@ from botocore.model import Shape
 from botocore.response import StreamingBody
 from hypothesis import strategies as st
 
-from lambda_client._runtime.eventstream import encode_message
+from lambda_client._runtime.frame_encoder import encode_message
 
 from . import model
 from .server import Canned

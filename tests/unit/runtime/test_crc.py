@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from zlib_ng import zlib_ng
 
 from lambda_client._runtime import crc, eventstream
-from lambda_client._runtime.eventstream import EventStreamDecoder, encode_message
+from lambda_client._runtime.eventstream import EventStreamDecoder
+from lambda_client._runtime.frame_encoder import encode_message
 
 
 @pytest.fixture

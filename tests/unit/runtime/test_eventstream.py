@@ -13,7 +13,7 @@ from botocore.eventstream import EventStreamBuffer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lambda_client._runtime import eventstream
+from lambda_client._runtime import eventstream, frame_encoder
 from lambda_client._runtime.eventstream import (
     MAX_HEADERS_LENGTH,
     MAX_MESSAGE_LENGTH,
@@ -21,16 +21,15 @@ from lambda_client._runtime.eventstream import (
     ChecksumMismatchError,
     EventMessage,
     EventStreamDecoder,
-    FrameEncodeError,
     HeaderSpec,
     HeaderType,
     HeaderValue,
     InvalidFrameError,
     TruncatedStreamError,
-    encode_message,
     iter_messages,
 )
 from lambda_client._runtime.exceptions import EventStreamError, LambdaClientError
+from lambda_client._runtime.frame_encoder import FrameEncodeError, encode_message
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SAMPLE_UUID = uuid.UUID("0f8fad5b-d9cb-469f-a165-70867728950e")
@@ -475,6 +474,7 @@ def test_payload_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # Under the default limits the total-length cap is reached first; a
     # lower payload cap shows the payload check is applied on its own.
     monkeypatch.setattr(eventstream, "MAX_PAYLOAD_LENGTH", 8)
+    monkeypatch.setattr(frame_encoder, "MAX_PAYLOAD_LENGTH", 8)
     assert decode_all(raw_frame(payload=b"x" * 8))[0].payload == b"x" * 8
     with pytest.raises(InvalidFrameError, match="payload length 9 exceeds the maximum of 8"):
         EventStreamDecoder().feed(raw_frame(payload=b"x" * 9))
