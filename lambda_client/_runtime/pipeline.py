@@ -155,8 +155,9 @@ class Pipeline:
         # The generated check and serializer (codegen/writers.py) answer for
         # requests of the exact types within the model's limits; anything
         # else goes through the validator and the general serializer, which
-        # decide and word every problem.
-        fast = request._valid(config.strict_enums)
+        # decide and word every problem. A subclass inherits a check and a
+        # writer that know nothing of its own members.
+        fast = type(request) is op.input_type and request._valid(config.strict_enums)
         if not fast and config.validate_params:
             validate(op.name, request, strict_enums=config.strict_enums)
         endpoint = self.endpoint

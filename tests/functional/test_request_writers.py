@@ -140,3 +140,30 @@ def test_nested_structures_are_checked_through_their_own_check() -> None:
     )
     assert too_many._valid(False) is False
     assert _validator_problems(too_many, strict=False) != []
+
+
+async def test_a_subclass_of_a_request_class_takes_the_general_path() -> None:
+    # The inherited check and writer know nothing of the subclass's own
+    # members: the pipeline gives such a request to the validator and the
+    # general serializer, which read the members of its actual class.
+    from lambda_client._generated import operations
+    from lambda_client._runtime import validate as _v
+    from lambda_client.testing import LambdaStub
+
+    @attrs.define(kw_only=True, slots=True)
+    class Tagged(models.GetFunctionRequest):
+        tag: str | None = attrs.field(
+            default=None,
+            metadata={"wire": "Tag", "loc": "header", "name": "X-Tag", "check": _v.Str(max=2)},
+        )
+
+    too_long = Tagged(function_name="f", tag="abcdef")
+    assert too_long._valid(False)
+    stub = LambdaStub()
+    stub.add_response("get_function", models.GetFunctionResponse())
+    async with stub.client() as client:
+        with pytest.raises(errors.ParamValidationError, match="tag"):
+            await client._pipeline.call(operations.GET_FUNCTION, too_long)
+        assert stub.calls == []
+        await client._pipeline.call(operations.GET_FUNCTION, Tagged(function_name="f", tag="ab"))
+    assert stub.calls[0].http.headers["x-tag"] == "ab"
