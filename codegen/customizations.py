@@ -173,6 +173,13 @@ class DocumentedLimit:
 _KB = 1024
 _MB = 1024 * 1024
 
+#: Structures with a limit over several members, whose rules live in
+#: lambda_client/_runtime/limits.py (``RULES``): their generated ``_valid``
+#: asks those rules as well. Kept here so the generator never imports the
+#: package (whose import loads the generated code); a test holds it equal to
+#: ``RULES``. A new rule there means a new name here, then a regeneration.
+STRUCTURES_WITH_RULES: Final = frozenset({"Environment", "InvocationRequest", "OperationUpdate"})
+
 #: Documented limits the model does not state, per (structure, member). The
 #: validator rejects a request over one before sending, naming the member
 #: and the limit. Limits that depend on another member (Invoke's payload by

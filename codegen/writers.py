@@ -24,18 +24,13 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from .customizations import STRUCTURES_WITH_RULES
 from .ir import Member, Structure, TypeRef
 
 #: Kinds a header, path label or query value can be written from.
 _SCALARS = frozenset({"string", "enum", "integer", "long", "boolean", "timestamp", "double"})
 
 
-def _structures_with_rules() -> frozenset[str]:
-    """Structures with a limit over several members (``limits.RULES``):
-    their ``_valid`` asks those rules too."""
-    from lambda_client._runtime.limits import RULES
-
-    return frozenset(RULES)
 
 
 def has_default(member: Member) -> bool:
@@ -130,7 +125,7 @@ def valid_statements(struct: Structure) -> list[str]:
             terms.append(f"(({value} := self.{m.attr}) is None or {_grouped(check)})")
         else:
             terms.append(f"({value} := self.{m.attr}) is not None and {check}")
-    if struct.name in _structures_with_rules():
+    if struct.name in STRUCTURES_WITH_RULES:
         terms.append("_v.rules_hold(self)")
     if not terms:
         return ["return True"]

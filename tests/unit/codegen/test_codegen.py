@@ -106,3 +106,12 @@ def test_generated_tree_is_current() -> None:
     from codegen.__main__ import TARGET, generate
 
     assert stale_files(generate(), TARGET) == []
+
+
+def test_the_generator_knows_every_structure_with_rules_over_several_members() -> None:
+    # The generator reads its own table rather than import the runtime; a
+    # structure missing here would get a _valid that skips its rules.
+    from codegen.customizations import STRUCTURES_WITH_RULES
+    from lambda_client._runtime.limits import RULES
+
+    assert frozenset(RULES) == STRUCTURES_WITH_RULES
