@@ -31,8 +31,6 @@ from .ir import Member, Structure, TypeRef
 _SCALARS = frozenset({"string", "enum", "integer", "long", "boolean", "timestamp", "double"})
 
 
-
-
 def has_default(member: Member) -> bool:
     """Whether the constructor has a default for it (else the validator
     calls it required), as ``render.field_arguments`` writes the field."""
