@@ -7,7 +7,6 @@ from typing import Protocol
 
 from attrs import define, field
 
-from .records import Record
 
 
 def _headers_repr(headers: Mapping[str, str]) -> str:
@@ -69,23 +68,15 @@ class HttpResponse:
     stream: ResponseStream | None = None
 
 
-class ResponseMetadata(Record):
+@define(kw_only=True, slots=True)
+class ResponseMetadata:
     """Facts about the exchange that produced an operation's output
     (``output.response_metadata``)."""
 
-    __slots__ = (  # noqa: RUF023 (the order of the constructor and the repr)
-        "request_id",
-        "http_status_code",
-        "http_headers",
-        "attempts",
-        "total_retry_delay",
-        "invocation_id",
-        "max_attempts",
-    )
-
     request_id: str | None
     http_status_code: int
-    http_headers: Mapping[str, str]
+    # Long, and what matters of them has a field of its own.
+    http_headers: Mapping[str, str] = field(repr=False)
     #: Attempts the call made, the successful one included.
     attempts: int
     #: Seconds spent waiting between attempts.
@@ -93,34 +84,7 @@ class ResponseMetadata(Record):
     #: The ``amz-sdk-invocation-id`` shared by all attempts of the call.
     invocation_id: str
     #: The call's limit on attempts.
-    max_attempts: int | None
-
-    def __init__(
-        self,
-        *,
-        request_id: str | None,
-        http_status_code: int,
-        http_headers: Mapping[str, str],
-        attempts: int,
-        total_retry_delay: float,
-        invocation_id: str,
-        max_attempts: int | None = None,
-    ) -> None:
-        self.request_id = request_id
-        self.http_status_code = http_status_code
-        self.http_headers = http_headers
-        self.attempts = attempts
-        self.total_retry_delay = total_retry_delay
-        self.invocation_id = invocation_id
-        self.max_attempts = max_attempts
-
-    def __repr__(self) -> str:
-        # The headers are left out, as they always were: they are long, and
-        # what matters of them has a field of its own.
-        shown = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self.__slots__ if name != "http_headers"
-        )
-        return f"ResponseMetadata({shown})"
+    max_attempts: int | None = None
 
 
 # The pipeline and the transport make one request, one response and one

@@ -223,3 +223,28 @@ def test_error_keywords_match_what_a_parsed_error_holds() -> None:
         "Reason": "CallerRateLimitExceeded",
     }
     assert str(built) == "TooManyRequestsException: slow"
+
+
+def test_response_metadata_is_an_attrs_class_like_the_outputs() -> None:
+    # Users turn outputs into dicts with attrs.asdict (and to JSON from
+    # there): the metadata must come out as a dict too.
+    import attrs
+
+    from lambda_client._runtime.http import metadata_of
+
+    output = models.GetAccountSettingsResponse()
+    output.response_metadata = metadata_of(
+        "req-1", 200, {"x-amzn-requestid": "req-1"}, 1, 0.0, "inv", 3
+    )
+    assert attrs.has(type(output.response_metadata))
+    as_dict = attrs.asdict(output)["response_metadata"]
+    assert as_dict == {
+        "request_id": "req-1",
+        "http_status_code": 200,
+        "http_headers": {"x-amzn-requestid": "req-1"},
+        "attempts": 1,
+        "total_retry_delay": 0.0,
+        "invocation_id": "inv",
+        "max_attempts": 3,
+    }
+    assert "http_headers" not in repr(output.response_metadata)
