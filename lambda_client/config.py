@@ -12,5 +12,12 @@ from ._runtime.client_config import (
     ClientConfig,
     RetryMode,
 )
+from ._runtime.exceptions import ConfigError
 
-__all__ = ["DEFAULT_READ_TIMEOUT", "INVOKE_READ_TIMEOUT", "ClientConfig", "RetryMode"]
+__all__ = [
+    "DEFAULT_READ_TIMEOUT",
+    "INVOKE_READ_TIMEOUT",
+    "ClientConfig",
+    "ConfigError",
+    "RetryMode",
+]

@@ -10,10 +10,12 @@ from ._runtime.exceptions import (
     WaiterTimeoutError,
     WaiterUnexpectedError,
 )
-from ._runtime.waiter import Acceptor, attribute_path, wait
+from ._runtime.waiter import Acceptor, Sleep, State, attribute_path, wait
 
 __all__ = [
     "Acceptor",
+    "Sleep",
+    "State",
     "WaiterError",
     "WaiterFailureError",
     "WaiterTimeoutError",

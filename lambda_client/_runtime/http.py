@@ -8,7 +8,6 @@ from typing import Protocol
 from attrs import define, field
 
 
-
 def _headers_repr(headers: Mapping[str, str]) -> str:
     # Values of the headers that carry credentials never appear in a repr
     # (messages.SENSITIVE_HEADERS: Authorization, the session token, ...).

@@ -260,3 +260,27 @@ def test_function_url_names() -> None:
         assert name in errors.__all__
         assert issubclass(cls, errors.FunctionUrlError)
         assert issubclass(cls, errors.LambdaClientError)
+
+
+def test_the_public_modules_that_re_export_keep_their_names() -> None:
+    # They re-export the runtime's classes; the names users imported from
+    # them before the runtime took the classes over stay importable.
+    from lambda_client import config, credentials, paginator, waiter
+
+    assert {
+        "Acceptor",
+        "Sleep",
+        "State",
+        "WaiterError",
+        "WaiterFailureError",
+        "WaiterTimeoutError",
+        "WaiterUnexpectedError",
+        "attribute_path",
+        "wait",
+    } <= set(waiter.__all__)
+    assert {"AsyncPaginator", "PaginationError"} <= set(paginator.__all__)
+    assert {"ClientConfig", "ConfigError", "RetryMode"} <= set(config.__all__)
+    assert {"Credentials", "CredentialResolver"} <= set(credentials.__all__)
+    for module in (config, credentials, paginator, waiter):
+        for name in module.__all__:
+            assert getattr(module, name) is not None, f"{module.__name__}.{name}"
