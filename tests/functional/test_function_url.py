@@ -330,6 +330,7 @@ async def test_retry_after_beyond_the_cap_fails_at_once() -> None:
     assert e.message == "Rate Exceeded."
     assert e.request_id == "fault-0"
     assert "retry_after_cap" in (e.retry_stop_reason or "")
+    assert (e.attempts, e.max_attempts) == (1, 3)
     assert len(server.requests) == 1 and sleep.delays == []
 
 
@@ -388,7 +389,9 @@ async def test_connection_refused_before_sending_is_retried() -> None:
     assert len(sleeps) == 1
 
 
-async def test_clock_skew_is_corrected_from_the_server_date() -> None:
+async def test_clock_skew_is_corrected_from_the_server_date(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def expired(seen: Received) -> Reply:
         return Reply(
             status=403,
@@ -404,6 +407,9 @@ async def test_clock_skew_is_corrected_from_the_server_date() -> None:
     first, second = (r.headers["x-amz-date"] for r in server.requests)
     assert second > first
     assert 3500 < client._pipeline.clock_offset < 3700
+    # Logged as an API call's correction is.
+    (record,) = [r for r in caplog.records if r.name == "lambda_client.retry"]
+    assert record.levelname == "WARNING" and record.lambda_operation == "FunctionUrl"
 
 
 # --- errors -------------------------------------------------------------------
