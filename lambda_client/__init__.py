@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._runtime.version import VERSION
+from ._runtime.version import VERSION as __version__
 from .client import LambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
         FunctionUrl,
         FunctionUrlResponse,
     )
-
-__version__ = VERSION
 
 __all__ = [
     "BlockingFunctionUrl",

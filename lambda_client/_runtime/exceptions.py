@@ -22,7 +22,8 @@ LambdaClientError
 ├── EventStreamError                 a response stream frame was bad
 │   ├── InvalidFrameError
 │   ├── ChecksumMismatchError
-│   └── TruncatedStreamError
+│   ├── TruncatedStreamError
+│   └── FrameEncodeError             (the encoder the test stub answers with; also a ValueError)
 ├── PaginationError                  the service broke the paging protocol
 ├── WaiterError                      a waiter stopped short of success
 │   ├── WaiterFailureError

@@ -2,7 +2,7 @@
 
 The generated methods build a request object and hand it here with the
 operation's descriptor; everything an operation does at run time happens
-in this module, once for all 88 operations.
+in this module, once for every operation.
 """
 
 from __future__ import annotations
