@@ -34,8 +34,10 @@ from ._runtime.exceptions import (
     ParamValidationError,
 )
 from ._runtime.http import ResponseMetadata
+from ._runtime.inline import inline_view, run_inline
 from ._runtime.messages import foreign_cause, structure_problem_pairs, type_name
 from .blocking import BlockingLambdaClient
+from .client import LambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
 
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     )
     from cattrs import Converter
 
+    from ._runtime.inline_transport import InlineTransport
     from ._runtime.transport import Transport
 
 __all__ = ["DurableSdkNotInstalledError", "DurableServiceBackend"]
@@ -135,6 +138,15 @@ class DurableServiceBackend:
             config=config,
             transport=transport,
         )
+        # The SDK's calls run in its own thread (see docs/design/durable-inline.md);
+        # without a view (a transport of the caller's, a proxy) they take the
+        # blocking client's loop thread.
+        self._inline: LambdaClient | None = None
+        self._inline_transport: InlineTransport | None = None
+        if transport is None:
+            made = inline_view(self._client.async_client, self._client._runner)
+            if made is not None:
+                self._inline, self._inline_transport = made
 
     @property
     def client(self) -> BlockingLambdaClient:
@@ -214,7 +226,10 @@ class DurableServiceBackend:
         from .models import CheckpointDurableExecutionRequest
 
         args = _from_boto3("CheckpointDurableExecution", CheckpointDurableExecutionRequest, kwargs)
-        return _to_boto3(self._client.checkpoint_durable_execution(**args))
+        inline = self._inline
+        if inline is None:
+            return _to_boto3(self._client.checkpoint_durable_execution(**args))
+        return _to_boto3(run_inline(inline.checkpoint_durable_execution(**args)))
 
     def get_durable_execution_state(self, **kwargs: Any) -> dict[str, Any]:
         """GetDurableExecutionState with boto3's arguments (``DurableExecutionArn``,
@@ -222,12 +237,17 @@ class DurableServiceBackend:
         from .models import GetDurableExecutionStateRequest
 
         args = _from_boto3("GetDurableExecutionState", GetDurableExecutionStateRequest, kwargs)
-        return _to_boto3(self._client.get_durable_execution_state(**args))
+        inline = self._inline
+        if inline is None:
+            return _to_boto3(self._client.get_durable_execution_state(**args))
+        return _to_boto3(run_inline(inline.get_durable_execution_state(**args)))
 
     # -- lifecycle ----------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection pool and stop the loop thread. Idempotent."""
+        """Close the connection pools and stop the loop thread. Idempotent."""
+        if self._inline_transport is not None:
+            self._inline_transport.close_now()
         self._client.close()
 
     def __enter__(self) -> Self:

@@ -15,9 +15,25 @@ from .messages import describe, type_name
 from .proxies import ProxyChoice
 from .tls import TlsSettings
 
-__all__ = ["explain", "scrub"]
+__all__ = ["explain", "handshake_failed", "scrub", "untrusted"]
 
 E = TypeVar("E", bound=Exception)
+
+
+def untrusted(cert_error: BaseException, host: str, tls: TlsSettings) -> ConnectError:
+    """The server's certificate was not trusted: which CAs were, and how to change them."""
+    reason = getattr(cert_error, "verify_message", None) or getattr(cert_error, "reason", None)
+    return ConnectError(
+        f"TLS certificate verification failed for {host}: {reason or 'untrusted'}; "
+        f"{tls.trust_hint()}"
+    )
+
+
+def handshake_failed(os_error: BaseException, host: str) -> ConnectError:
+    """Any other TLS failure before the request: OpenSSL's reason code, or
+    the failure's type, never its text."""
+    reason = getattr(os_error, "reason", None) or type_name(os_error)
+    return ConnectError(f"TLS handshake with {host} failed: {reason}")
 
 
 def explain(
@@ -27,17 +43,9 @@ def explain(
     import aiohttp
 
     if isinstance(error, aiohttp.ClientConnectorCertificateError):
-        cert_error = error.certificate_error
-        reason = getattr(cert_error, "verify_message", None) or getattr(cert_error, "reason", None)
-        return ConnectError(
-            f"TLS certificate verification failed for {host}: {reason or 'untrusted'}; "
-            f"{tls.trust_hint()}"
-        )
+        return untrusted(error.certificate_error, host, tls)
     if isinstance(error, aiohttp.ClientConnectorSSLError):
-        os_error = error.os_error
-        # OpenSSL's reason code, or the failure's type: never its text.
-        reason = getattr(os_error, "reason", None) or type_name(os_error)
-        return ConnectError(f"TLS handshake with {host} failed: {reason}")
+        return handshake_failed(error.os_error, host)
     if proxy is None:
         return None
     if isinstance(error, aiohttp.ClientHttpProxyError):

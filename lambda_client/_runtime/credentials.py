@@ -19,7 +19,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from attrs import define, field
 
@@ -148,6 +148,20 @@ class _RefreshingCache:
             )
             return current
 
+    def fresh(self) -> Credentials | None:
+        """The current credentials if no refresh is due, else None; safe to
+        call from another thread than the loop's. A refresh sets
+        ``_current`` before ``_valid_until`` and this reads them the other
+        way round, so new credentials may be paired with the old expiry
+        (answering None: ask `get()`), never old ones with the new expiry."""
+        valid_until = self._valid_until
+        current = self._current
+        if current is None or (
+            valid_until is not None and valid_until - self._now() <= ADVISORY_REFRESH_WINDOW
+        ):
+            return None
+        return current
+
     async def _refresh(self) -> Credentials:
         try:
             fresh, valid_until = await self._fetch()
@@ -184,6 +198,18 @@ class _RefreshingCache:
         # the credentials due: that caller needs a new one.
         if self._inflight is task:
             self._inflight = None
+
+
+class CredentialSource(Protocol):
+    """What a pipeline asks of its credentials."""
+
+    def ready(self) -> Credentials | None:
+        """Credentials at hand without awaiting anything, or None."""
+        ...
+
+    async def get(self) -> Credentials:
+        """Current credentials, fetched or refreshed if need be."""
+        ...
 
 
 class CredentialResolver:
@@ -227,6 +253,15 @@ class CredentialResolver:
         """Credentials that never need refreshing, once found (explicit or
         from the environment), without a trip through `get()`."""
         return self._explicit or self._from_env
+
+    def current(self) -> Credentials | None:
+        """Credentials usable now without a refresh (the chain's too, while
+        they are not due), from any thread; None means ask `get()`."""
+        ready = self._explicit or self._from_env
+        if ready is not None:
+            return ready
+        chain = self._chain
+        return None if chain is None else chain.fresh()
 
     async def get(self) -> Credentials:
         """Current credentials, refreshed first if they are about to expire.

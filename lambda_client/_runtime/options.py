@@ -21,11 +21,11 @@ from .retry import AdaptiveRateLimiter
 
 if TYPE_CHECKING:
     from .client_base import BaseClient
-    from .client_config import RetryMode
+    from .client_config import ClientConfig, RetryMode
     from .pipeline import Pipeline
     from .transport import Transport
 
-__all__ = ["ClientView", "SharedTransport"]
+__all__ = ["ClientView", "SharedTransport", "view_of"]
 
 C = TypeVar("C", bound="BaseClient")
 
@@ -109,10 +109,14 @@ class ClientView:
         elif parent.limiter is None:
             # The client does not rate-limit; this view does, on its own.
             pipeline.limiter = AdaptiveRateLimiter(parent.clock)
-        view = object.__new__(type(client))
-        # Everything the client holds (region, hand-written extras) is
-        # shared; only the configuration and the pipeline are the view's.
-        view.__dict__.update(client.__dict__)
-        view._config = config
-        view._pipeline = pipeline
-        return view
+        return view_of(client, config, pipeline)
+
+
+def view_of(client: C, config: ClientConfig, pipeline: Pipeline) -> C:
+    """An instance of the client's class sharing everything the client
+    holds (region, hand-written extras) but its configuration and pipeline."""
+    view = object.__new__(type(client))
+    view.__dict__.update(client.__dict__)
+    view._config = config
+    view._pipeline = pipeline
+    return view

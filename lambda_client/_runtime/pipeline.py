@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from attrs import frozen
 
 from .client_config import ClientConfig
-from .credentials import CredentialResolver, Credentials
+from .credentials import Credentials, CredentialSource
 from .exceptions import (
     ConfigError,
     FunctionUrlError,
@@ -105,7 +105,7 @@ class Pipeline:
         service: ServiceSpec,
         transport: Transport,
         signer: SigV4Signer,
-        credentials: CredentialResolver,
+        credentials: CredentialSource,
         endpoint: Endpoint,
         config: ClientConfig,
         user_agent: str,
@@ -115,12 +115,14 @@ class Pipeline:
         self.service = service
         self.transport = transport
         self.signer = signer
-        self.credentials = credentials
+        self.credentials: CredentialSource = credentials
         self.endpoint = endpoint
         self.config = config
         self.user_agent = user_agent
         self.clock: Clock = clock or time.time
         self.sleep: Sleep = sleep or asyncio.sleep
+        #: Bodies of this size and up are hashed in a worker thread, not on the loop.
+        self.off_loop_bytes = OFF_LOOP_BYTES
         self.max_attempts = config.resolved_max_attempts()
         self.read_timeout = config.effective_read_timeout(invoke=False)
         self.invoke_read_timeout = config.effective_read_timeout(invoke=True)
@@ -200,7 +202,7 @@ class Pipeline:
         a call's task then runs one coroutine fewer at every step it takes.
         """
         credentials = self.credentials.ready()
-        if credentials is None or len(http.body) >= OFF_LOOP_BYTES:
+        if credentials is None or len(http.body) >= self.off_loop_bytes:
             return self._send_after_waiting(op, http, watch)
         if watch is not None:
             watch.signing()
@@ -215,7 +217,7 @@ class Pipeline:
         body = http.body
         # A large payload is hashed off the loop (payload_digest.py); as part
         # of signing, it counts in the watch's signing time.
-        digest = await sha256_off_loop(body) if len(body) >= OFF_LOOP_BYTES else None
+        digest = await sha256_off_loop(body) if len(body) >= self.off_loop_bytes else None
         return await self._sign_and_send(op, http, credentials, digest, watch)
 
     def _sign_and_send(

@@ -366,11 +366,11 @@ class SigV4Signer:
         if lines is None:
             pairs = list(headers.items())
             if "host" not in headers:
-                pairs.append(("host", _host_header(request)))
+                pairs.append(("host", host_header(request)))
             return _collect_headers(pairs)
         parts: list[str] = []
         for name, prefix in lines:
-            value = _host_header(request) if name is None else headers[name]
+            value = host_header(request) if name is None else headers[name]
             parts += (prefix, " ".join(value.split()), "\n")
         return "".join(parts), signed
 
@@ -441,7 +441,7 @@ class SigV4Signer:
         )
 
 
-def _host_header(request: HttpRequest) -> str:
+def host_header(request: HttpRequest) -> str:
     # Mirror what HTTP clients put on the wire: host names are case-insensitive
     # and get lower-cased, and a default port is left out of the Host header.
     host = request.host.lower()

@@ -106,13 +106,13 @@ class Transport(Protocol):
         ...
 
 
-class _Stage(enum.Enum):
+class Stage(enum.Enum):
     POOL = "waiting for a pooled connection"
     EXCHANGE = "sending the request or awaiting the response"
     BODY = "reading the response"
 
 
-def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Exception | None:
+def _translate(error: Exception, stage: Stage, request: HttpRequest) -> Exception | None:
     """The library's exception for an aiohttp, asyncio or OS failure (None
     for anything else, which propagates unchanged).
 
@@ -154,7 +154,7 @@ def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Excepti
             describe("The HTTP exchange failed", host=host, stage=where, cause=error)
         )
     if isinstance(error, TimeoutError):
-        if stage is _Stage.POOL:
+        if stage is Stage.POOL:
             return ConnectTimeoutError(
                 describe("Timed out; all connections are in use", host=host, stage=where)
             )
@@ -166,7 +166,7 @@ def _translate(error: Exception, stage: _Stage, request: HttpRequest) -> Excepti
     return None
 
 
-def _raise_translated(error: Exception, stage: _Stage, request: HttpRequest) -> NoReturn:
+def _raise_translated(error: Exception, stage: Stage, request: HttpRequest) -> NoReturn:
     translated = _translate(error, stage, request)
     if translated is None:
         raise error
@@ -174,7 +174,7 @@ def _raise_translated(error: Exception, stage: _Stage, request: HttpRequest) -> 
 
 
 @contextlib.contextmanager
-def _translated_errors(stage: _Stage, request: HttpRequest) -> Iterator[None]:
+def _translated_errors(stage: Stage, request: HttpRequest) -> Iterator[None]:
     """Context-manager form of `_translate()` for the less travelled paths."""
     try:
         yield
@@ -248,7 +248,7 @@ class _Stream:
         try:
             while not self._finished():
                 try:
-                    with _translated_errors(_Stage.BODY, self._request):
+                    with _translated_errors(Stage.BODY, self._request):
                         chunk = await self._content.readany()
                 except TransportError:
                     if self._finished():
@@ -331,6 +331,16 @@ class AiohttpTransport:
         #: Pools left on loops that were idle, not closed, when the client
         #: moved on; each closes itself when its loop shuts down.
         self._retired: list[tuple[aiohttp.ClientSession, LoopGuard]] = []
+
+    @property
+    def tls(self) -> TlsSettings:
+        """What the client's SSL context is built from."""
+        return self._tls
+
+    @property
+    def proxies(self) -> ProxySelector:
+        """Which proxy, if any, each request goes through."""
+        return self._proxies
 
     async def _import_aiohttp(self) -> None:
         """Import aiohttp in a worker thread, once for all the first requests.
@@ -435,7 +445,7 @@ class AiohttpTransport:
             session, slots, _ = self._open()
         if not slots.try_take():
             # Only a call that has to wait for a connection pays for a timer.
-            with _translated_errors(_Stage.POOL, request):
+            with _translated_errors(Stage.POOL, request):
                 async with asyncio.timeout(self._config.pool_timeout):
                     await slots.take()
         try:
@@ -474,7 +484,7 @@ class AiohttpTransport:
         except Exception as e:
             slots.give()
             translated = explain(e, request.host, proxy, self._tls) or _translate(
-                e, _Stage.EXCHANGE, request
+                e, Stage.EXCHANGE, request
             )
             if translated is None:
                 raise
@@ -495,7 +505,7 @@ class AiohttpTransport:
         try:
             body = await response.read()
         except Exception as e:
-            _raise_translated(e, _Stage.BODY, request)
+            _raise_translated(e, Stage.BODY, request)
         finally:
             lease.give_back()
         return response_of(response.status, response.headers, body)

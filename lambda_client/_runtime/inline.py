@@ -1,0 +1,126 @@
+"""Calls run to the end in the caller's thread, for synchronous hot paths.
+
+The blocking client hands each call to its loop thread and waits: two
+thread wake-ups and the loop's own machinery per call, about as much CPU as
+the call itself on a small request. A synchronous caller that makes many
+small calls, the durable backend checkpointing for the Durable Execution
+SDK, gets an *inline* view of the client instead: the same pipeline
+(validation, signing, retries, quota, logs and telemetry) over
+`InlineTransport`, which blocks instead of awaiting. Nothing in such a
+call suspends:
+
+- credentials not at hand (none yet, or a refresh due) are fetched through
+  the loop thread, whose resolver owns the refresh;
+- a retry's wait is ``time.sleep`` in the caller's thread;
+- a large body is hashed in place (there is no loop to stall);
+
+so `run_inline` drives the call's coroutine to its end with one
+``send(None)``, without an event loop. The call runs in the caller's
+context, so its span is a child of the caller's current span.
+
+A view is offered only when the client sends through its built-in
+transport and no proxy applies to its endpoint: `InlineTransport` speaks
+directly to the endpoint, never through a proxy.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .credentials import CredentialResolver
+from .exceptions import LambdaClientError
+from .inline_transport import InlineTransport
+from .options import view_of
+from .transport import AiohttpTransport
+
+if TYPE_CHECKING:
+    from .blocking import LoopThread
+    from .client_base import BaseClient
+    from .credentials import Credentials
+
+__all__ = ["inline_view", "run_inline"]
+
+C = TypeVar("C", bound="BaseClient")
+T = TypeVar("T")
+
+
+def run_inline(call: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine of an inline view to its end in this thread.
+
+    A bare ``yield`` (``asyncio.sleep(0)``) is stepped over; anything else
+    it waits on would need an event loop, which an inline call must never
+    reach: that is refused as a defect rather than left hanging.
+    """
+    try:
+        while True:
+            if call.send(None) is not None:
+                break
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    call.close()
+    raise LambdaClientError(
+        "an inline call waited on an event loop (a defect in lambda_client; the call was abandoned)"
+    )
+
+
+class LoopCredentials:
+    """The client's credentials for inline calls: read directly while no
+    refresh is due, fetched through the loop thread otherwise."""
+
+    __slots__ = ("_resolver", "_runner")
+
+    def __init__(self, resolver: CredentialResolver, runner: LoopThread) -> None:
+        self._resolver = resolver
+        self._runner = runner
+
+    def ready(self) -> Credentials | None:
+        return self._resolver.current()
+
+    async def get(self) -> Credentials:
+        # Blocks this thread, which runs nothing else: see run_inline.
+        return self._runner.run(self._resolver.get())
+
+
+def _sleep_in_place(
+    sleep: Callable[[float], None] | None,
+) -> Callable[[float], Coroutine[Any, Any, None]]:
+    async def wait(seconds: float) -> None:
+        # time.sleep looked up when called, so that a patched one is used.
+        (sleep or time.sleep)(seconds)
+
+    return wait
+
+
+def inline_view(
+    client: C, runner: LoopThread, *, sleep: Callable[[float], None] | None = None
+) -> tuple[C, InlineTransport] | None:
+    """An inline view of ``client`` (whose loop runs on ``runner``) and the
+    transport it owns, or None when the client cannot be served inline.
+
+    The view shares the client's credentials, signer, endpoint,
+    configuration, retry quota and observer; it has its own connections,
+    which the caller closes with ``transport.close_now()``. ``sleep``
+    (``time.sleep`` by default) is a seam for tests.
+    """
+    pipeline = client._pipeline
+    owner = pipeline.transport
+    if type(owner) is not AiohttpTransport:
+        return None
+    endpoint = pipeline.endpoint
+    if owner.proxies.select(endpoint.scheme, endpoint.host) is not None:
+        return None
+    resolver = pipeline.credentials
+    if not isinstance(resolver, CredentialResolver):
+        return None
+    transport = InlineTransport(client._config, tls=owner.tls)
+    inline = copy.copy(pipeline)
+    inline.transport = transport
+    inline.credentials = LoopCredentials(resolver, runner)
+    inline.sleep = _sleep_in_place(sleep)
+    inline.off_loop_bytes = sys.maxsize
+    return view_of(client, client._config, inline), transport
