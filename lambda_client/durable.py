@@ -109,7 +109,9 @@ class DurableServiceBackend:
     ``ClientToken`` gets one, reused by every attempt of that checkpoint, so
     a retried checkpoint is applied once. Errors keep botocore's
     ``ClientError.response`` shape, which is how the SDK tells retryable
-    failures from the others. Any number of threads may call one backend.
+    failures from the others. Any number of threads may call one backend;
+    checkpoints and state pages run in the calling thread, over connections
+    of their own, except through a proxy (then on the loop thread).
     ``close()`` it, or use it as a context manager.
 
     The other durable-execution operations (``get_durable_execution``,
@@ -138,7 +140,7 @@ class DurableServiceBackend:
             config=config,
             transport=transport,
         )
-        # The SDK's calls run in its own thread (see docs/design/durable-inline.md);
+        # The SDK's calls run in its own thread (see docs/design/inline-calls.md);
         # without a view (a transport of the caller's, a proxy) they take the
         # blocking client's loop thread.
         self._inline: LambdaClient | None = None

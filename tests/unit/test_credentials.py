@@ -181,6 +181,38 @@ async def test_credentials_without_expiry_are_never_refreshed(clock: Clock) -> N
     assert source.calls == 1
 
 
+async def test_fresh_answers_in_place_until_a_refresh_is_due(clock: Clock) -> None:
+    source = Source(clock)
+    cache = _RefreshingCache(source, now=clock)
+    assert cache.fresh() is None  # nothing fetched yet: ask get()
+    await cache.get()
+    fresh = cache.fresh()
+    assert fresh is not None and fresh.access_key_id == "AK1"
+    clock.advance(minutes=44)  # 16 minutes left: still outside the advisory window
+    assert cache.fresh() is fresh
+    clock.advance(minutes=2)  # 14 minutes left: a refresh is due
+    assert cache.fresh() is None
+    assert source.calls == 1
+
+
+async def test_fresh_keeps_credentials_without_expiry(clock: Clock) -> None:
+    cache = _RefreshingCache(Source(clock, lifetime=None), now=clock)
+    await cache.get()
+    clock.advance(days=3650)
+    fresh = cache.fresh()
+    assert fresh is not None and fresh.access_key_id == "AK1"
+
+
+def test_current_is_explicit_or_environment_credentials_at_once() -> None:
+    explicit = Credentials(access_key_id="AKEXPLICIT", secret_access_key="s")
+    assert CredentialResolver(credentials=explicit).current() is explicit
+    resolver = CredentialResolver(env={"AWS_ACCESS_KEY_ID": "AKENV", "AWS_SECRET_ACCESS_KEY": "s"})
+    # Found by the first get(); read in place from then on.
+    assert resolver.current() is None
+    found = asyncio.run(resolver.get())
+    assert resolver.current() is found
+
+
 async def test_advisory_window_refreshes_before_expiry(clock: Clock) -> None:
     source = Source(clock)
     cache = _RefreshingCache(source, now=clock)
