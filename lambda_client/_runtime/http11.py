@@ -103,7 +103,7 @@ def _line(reader: BinaryIO, what: str) -> bytes:
     line = reader.readline(MAX_LINE + 1)
     if len(line) > MAX_LINE:
         raise MalformedResponse(f"{what} is longer than {MAX_LINE} bytes")
-    if line and line[-1:] != b"\n":
+    if line and line[-1] != 0x0A:  # b"\n"
         # Cut by the connection's end: not a line to parse.
         raise ShortResponse(f"the connection ended within {what}")
     return line
@@ -153,7 +153,7 @@ def _read(reader: BinaryIO, method: str) -> tuple[int, CIMultiDict[str], bytes, 
     if len(length) > _MAX_LENGTH_DIGITS:
         raise MalformedResponse(f"Content-Length has more than {_MAX_LENGTH_DIGITS} digits")
     size = int(length)
-    body = _read_exactly(reader, size)
+    body = reader.read(size) if size <= _READ_PIECE else _read_exactly(reader, size)
     if len(body) < size:
         raise ShortResponse(f"the body ended after {len(body)} of {size} bytes")
     return status, headers, body, will_close
@@ -176,8 +176,11 @@ def _will_close(version: str, headers: CIMultiDict[str]) -> bool:
     options = headers.getall("connection", None)
     if options is None:
         return version == "HTTP/1.0"
+    value = ",".join(options).lower()
+    if value == "keep-alive":
+        return False
     # A comma-separated list of options, in one or more fields.
-    tokens = {token.strip().lower() for value in options for token in value.split(",")}
+    tokens = {token.strip() for token in value.split(",")}
     return "close" in tokens or (version == "HTTP/1.0" and "keep-alive" not in tokens)
 
 
