@@ -31,6 +31,11 @@ _BODILESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
 # Sent in one write up to this size; a larger body follows its head.
 _JOIN_BELOW = 64 * 1024
+# A body or chunk is read in pieces of at most this size: memory follows the
+# bytes that arrive, not the size an answer claims.
+_READ_PIECE = 1024 * 1024
+# More digits than any body has (and fewer than int() refuses to convert).
+_MAX_LENGTH_DIGITS = 18
 
 
 class MalformedResponse(Exception):
@@ -94,15 +99,34 @@ def _write(sock: socket.socket, request: HttpRequest, host: str) -> None:
 
 
 def _line(reader: BinaryIO, what: str) -> bytes:
+    """The next line, or b"" at the connection's end."""
     line = reader.readline(MAX_LINE + 1)
     if len(line) > MAX_LINE:
-        raise MalformedResponse(f"{what} longer than {MAX_LINE} bytes")
+        raise MalformedResponse(f"{what} is longer than {MAX_LINE} bytes")
+    if line and line[-1] != 0x0A:  # b"\n"
+        # Cut by the connection's end: not a line to parse.
+        raise ShortResponse(f"the connection ended within {what}")
     return line
+
+
+def _read_exactly(reader: BinaryIO, size: int) -> bytes:
+    """``size`` bytes, or fewer if the connection ends first."""
+    if size <= _READ_PIECE:
+        return reader.read(size)
+    # BufferedReader.read(n) allocates n bytes before reading any.
+    parts = []
+    while size > 0:
+        part = reader.read(min(size, _READ_PIECE))
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
 
 
 def _read(reader: BinaryIO, method: str) -> tuple[int, CIMultiDict[str], bytes, bool]:
     while True:
-        line = _line(reader, "status line")
+        line = _line(reader, "the status line")
         if not line:
             raise ShortResponse("the server closed the connection without answering")
         version, status = _status(line)
@@ -110,20 +134,26 @@ def _read(reader: BinaryIO, method: str) -> tuple[int, CIMultiDict[str], bytes, 
         # 100 Continue and other interim answers precede the real one.
         if not 100 <= status < 200:
             break
-    connection = headers.get("connection", "").lower()
-    will_close = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
+    will_close = _will_close(version, headers)
     if method == "HEAD" or status in (204, 304):
         return status, headers, b"", will_close
     if "chunked" in headers.get("transfer-encoding", "").lower():
         return status, headers, _chunked(reader), will_close
-    length = headers.get("content-length")
-    if length is None:
+    lengths = headers.getall("content-length", None)
+    if lengths is None:
         # Framed by the end of the connection, which cannot then be reused.
         return status, headers, reader.read(), True
-    if not length.isdigit():
+    length = lengths[0]
+    if len(lengths) > 1 and any(other != length for other in lengths):
+        # Which one frames the body is unknowable (RFC 9112, 6.3).
+        raise MalformedResponse("Content-Length given more than once with different values")
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not (length.isascii() and length.isdigit()):
         raise MalformedResponse("Content-Length is not a number")
+    if len(length) > _MAX_LENGTH_DIGITS:
+        raise MalformedResponse(f"Content-Length has more than {_MAX_LENGTH_DIGITS} digits")
     size = int(length)
-    body = reader.read(size)
+    body = reader.read(size) if size <= _READ_PIECE else _read_exactly(reader, size)
     if len(body) < size:
         raise ShortResponse(f"the body ended after {len(body)} of {size} bytes")
     return status, headers, body, will_close
@@ -133,11 +163,25 @@ def _status(line: bytes) -> tuple[str, int]:
     parts = line.split(None, 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3:
         raise MalformedResponse("not an HTTP/1.x status line")
-    try:
-        status = int(parts[1])
-    except ValueError:
-        raise MalformedResponse("the status is not a number") from None
+    # bytes.isdigit() is ASCII digits only; int() alone takes "+20" and "1_0".
+    if not parts[1].isdigit():
+        raise MalformedResponse("the status is not a number")
+    status = int(parts[1])
+    if status < 100:
+        raise MalformedResponse("a status below 100")
     return parts[0].decode("ascii", "replace"), status
+
+
+def _will_close(version: str, headers: CIMultiDict[str]) -> bool:
+    options = headers.getall("connection", None)
+    if options is None:
+        return version == "HTTP/1.0"
+    value = ",".join(options).lower()
+    if value == "keep-alive":
+        return False
+    # A comma-separated list of options, in one or more fields.
+    tokens = {token.strip() for token in value.split(",")}
+    return "close" in tokens or (version == "HTTP/1.0" and "keep-alive" not in tokens)
 
 
 def _headers(reader: BinaryIO) -> CIMultiDict[str]:
@@ -167,7 +211,7 @@ def _chunked(reader: BinaryIO) -> bytes:
         size = int(digits, 16)
         if size == 0:
             break
-        chunk = reader.read(size)
+        chunk = _read_exactly(reader, size)
         end = reader.read(2)
         if len(chunk) < size or len(end) < 2:
             raise ShortResponse("the connection ended within a chunk")
