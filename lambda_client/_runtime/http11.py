@@ -90,7 +90,11 @@ def _write(sock: socket.socket, request: HttpRequest, host: str) -> None:
     # smuggle a header (or a request) past the signature.
     if head.count("\n") != len(lines) or head.count("\r") != len(lines):
         raise ValueError("a header value or the path contains a line break")
-    data = head.encode("latin-1")
+    try:
+        data = head.encode("latin-1")
+    except UnicodeEncodeError:
+        # Not the codec's own words: they quote the character and its place.
+        raise ValueError("a header value or the path is not latin-1 text") from None
     if len(body) < _JOIN_BELOW:
         sock.sendall(data + body)
     else:
@@ -135,10 +139,18 @@ def _read(reader: BinaryIO, method: str) -> tuple[int, CIMultiDict[str], bytes, 
         if not 100 <= status < 200:
             break
     will_close = _will_close(version, headers)
+    coding = headers.get("transfer-encoding")
     if method == "HEAD" or status in (204, 304):
-        return status, headers, b"", will_close
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        return status, headers, _chunked(reader), will_close
+        # A server that sends a body here anyway would leave it to be read
+        # as the next answer: such a connection is not kept.
+        framed = coding is not None or headers.get("content-length", "0") != "0"
+        return status, headers, b"", will_close or (status != 304 and method != "HEAD" and framed)
+    if coding is not None:
+        # The last coding decides (RFC 9112, 6.3): chunked, or the body runs
+        # to the connection's end.
+        if coding.rsplit(",", 1)[-1].strip().lower() == "chunked":
+            return status, headers, _chunked(reader), will_close
+        return status, headers, reader.read(), True
     lengths = headers.getall("content-length", None)
     if lengths is None:
         # Framed by the end of the connection, which cannot then be reused.

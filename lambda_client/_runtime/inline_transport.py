@@ -242,9 +242,8 @@ def _exchange_error(error: Exception, request: HttpRequest) -> Exception | None:
         return TransportError(
             describe(f"The HTTP exchange failed: {error}", host=host, stage=where)
         )
-    if isinstance(error, ValueError):
-        # Found before a byte was written (http11._write).
-        return TransportError(describe(f"The request was not sent: {error}", host=host))
+    # Anything else (http11's ValueError for a header it will not write, as
+    # aiohttp raises one) propagates unchanged.
     return None
 
 

@@ -267,9 +267,33 @@ def test_a_line_break_is_refused_before_a_byte_is_written(field: str, value: str
 def test_a_header_value_outside_latin_1_is_refused_before_a_byte_is_written() -> None:
     with pair() as (conn, peer):
         peer.answer(OK)
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not latin-1") as caught:
             http11.exchange(conn, request(headers={"x-amz-meta": "€"}), HOST)
+        # Not the codec's words, which quote the character and its place.
+        assert "€" not in str(caught.value) and "position" not in str(caught.value)
+        assert caught.value.__cause__ is None and caught.value.__suppress_context__
         assert sent(conn, peer) == b""
+
+
+def test_a_bodiless_204_keeps_its_connection() -> None:
+    with pair() as (conn, peer):
+        peer.answer(answer_of(b"204 No Content", [b"X-N: 1"]))
+        assert http11.exchange(conn, request("DELETE"), HOST)[2:] == (b"", False)
+
+
+@pytest.mark.parametrize(
+    ("coding", "chunked"),
+    [("chunked", True), ("gzip, chunked", True), ("gzip,Chunked ", True), ("chunked, gzip", False)],
+)
+def test_the_last_transfer_coding_decides_the_framing(coding: str, chunked: bool) -> None:
+    payload = b"5\r\nhello\r\n0\r\n\r\n"
+    with pair() as (conn, peer):
+        peer.answer(
+            answer_of(b"200 OK", [b"Transfer-Encoding: " + coding.encode()], payload), close=True
+        )
+        _, _, body, will_close = http11.exchange(conn, request(), HOST)
+    # Not chunked last: the body runs to the connection's end, undecoded.
+    assert (body, will_close) == ((b"hello", False) if chunked else (payload, True))
 
 
 @pytest.mark.parametrize("size", [64 * 1024 - 1, 64 * 1024, 3 * 64 * 1024 + 7])
@@ -427,7 +451,9 @@ def test_no_body_where_there_can_be_none_even_with_a_content_length(
     with pair() as (conn, peer):
         peer.answer(first + second)
         code, headers, body, will_close = http11.exchange(conn, request(method), HOST)
-        assert (code, body, will_close) == (int(status[:3]), b"", False)
+        # A 204 has no business framing a body: its connection is not kept,
+        # lest a body sent anyway be read as the next answer.
+        assert (code, body, will_close) == (int(status[:3]), b"", status.startswith(b"204"))
         assert headers["content-length"] == "5"
         # Nothing of the next answer was taken for a body.
         code, headers, body, _ = http11.exchange(conn, request(), HOST)
