@@ -27,7 +27,9 @@ MAX_LINE = 65536
 #: The most header lines one answer may have (as http.client).
 MAX_HEADERS = 100
 
-_BODILESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+# Requests of other methods carry a Content-Length, 0 when empty, as
+# botocore and aiohttp send them (a DELETE included).
+_BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
 # Sent in one write up to this size; a larger body follows its head.
 _JOIN_BELOW = 64 * 1024
@@ -85,7 +87,9 @@ def _write(sock: socket.socket, request: HttpRequest, host: str) -> None:
     # smuggle a header (or a request) past the signature.
     if head.count("\n") != len(lines) or head.count("\r") != len(lines):
         raise ValueError("a header value or the path contains a line break")
-    data = head.encode("latin-1")
+    # UTF-8, as aiohttp writes headers: a caller's user_agent_extra beyond
+    # Latin-1 goes out rather than failing here alone.
+    data = head.encode()
     if len(body) < _JOIN_BELOW:
         sock.sendall(data + body)
     else:
