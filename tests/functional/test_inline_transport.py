@@ -39,7 +39,7 @@ from lambda_client._runtime.exceptions import (
     TransportError,
 )
 from lambda_client._runtime.http import HttpRequest, HttpResponse
-from lambda_client._runtime.http11 import Connection
+from lambda_client._runtime.http11 import Connection, exchange
 from lambda_client._runtime.inline import run_inline
 from lambda_client._runtime.inline_transport import InlineTransport
 from lambda_client._runtime.tls import TlsSettings
@@ -152,6 +152,17 @@ def other_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 def trusting(pki: Pki) -> TlsSettings:
     return TlsSettings(verify=str(pki.ca_file), verify_source="ClientConfig.verify")
+
+
+@contextlib.contextmanager
+def served(
+    handler: Callable[[Peer], None], pki: Pki, *, tls: bool
+) -> Iterator[tuple[RawServer, dict[str, HttpRequest], TlsSettings]]:
+    """A server running ``handler``, over TLS or not; the pipeline's requests
+    for it; the client's TLS settings that trust it."""
+    with RawServer(handler, tls=pki.server_context() if tls else None) as server:
+        scheme, settings = ("https", trusting(pki)) if tls else ("http", SYSTEM_TRUST)
+        yield server, pipeline_requests(server.host, scheme), settings
 
 
 def failure(action: Callable[[], object], kind: type[E]) -> E:
@@ -322,10 +333,8 @@ def test_bytes_beyond_an_answer_are_never_read_as_the_next_answer(
         body = json.dumps({"n": number}).encode()
         return answer(200, body) + (tail if number == 1 else b"")
 
-    scheme, settings = ("https", trusting(pki)) if tls else ("http", SYSTEM_TRUST)
-    context = pki.server_context() if tls else None
-    with RawServer(answering(reply), tls=context) as server:
-        request = pipeline_requests(server.host, scheme)["get"]
+    with served(answering(reply), pki, tls=tls) as (server, requests, settings):
+        request = requests["get"]
         transport = inline(tls=settings)
         bodies = [transport.send_now(request, read_timeout=1.0).body for _ in range(3)]
         assert bodies == [b'{"n": 1}', b'{"n": 2}', b'{"n": 3}']
@@ -623,34 +632,6 @@ def test_a_connect_that_hangs_is_a_connect_timeout(pair: Callable[..., Pair]) ->
 # --------------------------------------------------------------------------- close()
 
 
-@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
-def test_close_cuts_off_a_thread_waiting_for_its_answer(
-    inline: Callable[..., InlineTransport], pki: Pki, tls: bool
-) -> None:
-    arrived = threading.Event()
-    scheme, settings = ("https", trusting(pki)) if tls else ("http", SYSTEM_TRUST)
-    with RawServer(holding(arrived), tls=pki.server_context() if tls else None) as server:
-        request = pipeline_requests(server.host, scheme)["post-json"]
-        transport = inline(tls=settings)
-        reading = in_thread(lambda: transport.send_now(request, read_timeout=5.0), timeout=1.0)
-        assert arrived.wait(2.0)
-        started = time.monotonic()
-        transport.close_now()
-        # Well under the five seconds of its read timeout (in_thread bounds it to one).
-        error = failure(reading, ConnectionClosedError)
-        assert time.monotonic() - started < 1.0
-        assert error.request_sent is True
-        assert_no_secret(error, request)
-
-        # Later calls are refused before anything leaves.
-        refused = failure(lambda: transport.send_now(request, read_timeout=1.0), ClientClosedError)
-        assert refused.request_sent is False
-        assert_no_secret(refused, request)
-        transport.close_now()  # idempotent
-        assert len(server.requests) == 1
-        assert server.connections == 1
-
-
 class LateReader:
     """A connection's reader that, on its first use, says so and waits for
     ``go``: the calling thread paused after writing its request and before
@@ -679,36 +660,50 @@ class LateReader:
 
 
 @pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
-def test_close_between_a_request_and_its_first_read(
+@pytest.mark.parametrize("moment", ["while it reads", "before its first read"])
+def test_close_cuts_off_a_thread_waiting_for_its_answer(
     inline: Callable[..., InlineTransport],
     pki: Pki,
     monkeypatch: pytest.MonkeyPatch,
     tls: bool,
+    moment: str,
 ) -> None:
-    # Over TLS, the server's session tickets are still unread in the
-    # socket then: the read that follows must fail as a broken connection,
-    # not take those encrypted bytes for an answer.
     reading, go = threading.Event(), threading.Event()
-    exchange = inline_transport.exchange
+    if moment == "before its first read":
+        # Over TLS, the server's session tickets are still unread in the
+        # socket then: the read that follows must fail as a broken
+        # connection, not take those encrypted bytes for an answer.
+        def late(conn: Connection, request: HttpRequest, host: str) -> object:
+            conn.reader = LateReader(conn.reader, reading, go)  # type: ignore[assignment]
+            return exchange(conn, request, host)
 
-    def late(conn: Connection, request: HttpRequest, host: str) -> object:
-        conn.reader = LateReader(conn.reader, reading, go)  # type: ignore[assignment]
-        return exchange(conn, request, host)
-
-    monkeypatch.setattr(inline_transport, "exchange", late)
+        monkeypatch.setattr(inline_transport, "exchange", late)
+    else:
+        reading.set()
+        go.set()
     arrived = threading.Event()
-    scheme, settings = ("https", trusting(pki)) if tls else ("http", SYSTEM_TRUST)
-    with RawServer(holding(arrived), tls=pki.server_context() if tls else None) as server:
-        request = pipeline_requests(server.host, scheme)["post-json"]
+    with served(holding(arrived), pki, tls=tls) as (server, requests, settings):
+        request = requests["post-json"]
         transport = inline(tls=settings)
-        call = in_thread(lambda: transport.send_now(request, read_timeout=5.0), timeout=2.0)
+        call = in_thread(lambda: transport.send_now(request, read_timeout=5.0), timeout=1.5)
         assert reading.wait(2.0)
         assert arrived.wait(2.0)
+        started = time.monotonic()
         transport.close_now()
         go.set()
+        # Well under the five seconds of its read timeout.
         error = failure(call, ConnectionClosedError)
+        assert time.monotonic() - started < 1.0
         assert error.request_sent is True
         assert_no_secret(error, request)
+
+        # Later calls are refused before anything leaves.
+        refused = failure(lambda: transport.send_now(request, read_timeout=1.0), ClientClosedError)
+        assert refused.request_sent is False
+        assert_no_secret(refused, request)
+        transport.close_now()  # idempotent
+        assert len(server.requests) == 1
+        assert server.connections == 1
 
 
 def test_close_releases_idle_connections(inline: Callable[..., InlineTransport]) -> None:
