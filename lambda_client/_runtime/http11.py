@@ -27,7 +27,9 @@ MAX_LINE = 65536
 #: The most header lines one answer may have (as http.client).
 MAX_HEADERS = 100
 
-_BODILESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+# Requests of other methods carry a Content-Length, 0 when empty, as
+# botocore and aiohttp send them (a DELETE included).
+_BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
 # Sent in one write up to this size; a larger body follows its head.
 _JOIN_BELOW = 64 * 1024
@@ -91,10 +93,13 @@ def _write(sock: socket.socket, request: HttpRequest, host: str) -> None:
     if head.count("\n") != len(lines) or head.count("\r") != len(lines):
         raise ValueError("a header value or the path contains a line break")
     try:
-        data = head.encode("latin-1")
+        # UTF-8, as aiohttp writes headers: a caller's user_agent_extra beyond
+        # Latin-1 goes out rather than failing here alone.
+        data = head.encode()
     except UnicodeEncodeError:
-        # Not the codec's own words: they quote the character and its place.
-        raise ValueError("a header value or the path is not latin-1 text") from None
+        # A lone surrogate. Not the codec's own words: they quote the
+        # character and its place.
+        raise ValueError("a header value or the path is not encodable text") from None
     if len(body) < _JOIN_BELOW:
         sock.sendall(data + body)
     else:

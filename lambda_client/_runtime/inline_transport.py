@@ -17,7 +17,6 @@ operations that use it answer with whole JSON documents.
 from __future__ import annotations
 
 import contextlib
-import select
 import socket
 import threading
 import time
@@ -100,6 +99,9 @@ class InlineTransport:
                 )
             )
         try:
+            if self._closed:
+                # Closed while this call waited for a connection.
+                raise _refused(request)
             return self._exchange(request, read_timeout)
         finally:
             self._slots.release()
@@ -158,7 +160,7 @@ class InlineTransport:
                 if not idle:
                     return None
                 conn = idle.pop()
-            if now - conn.idle_since < _KEEPALIVE_SECONDS and not _dropped(conn.sock):
+            if now - conn.idle_since < _KEEPALIVE_SECONDS and not _dropped(conn):
                 return conn
             conn.close()
 
@@ -219,9 +221,12 @@ class InlineTransport:
             conn.close()
         for conn in busy:
             # Wakes a thread blocked reading it (closing alone may not); that
-            # thread closes it.
+            # thread closes it. The socket's own shutdown, not SSLSocket's:
+            # that one also drops the TLS layer, and a thread about to read
+            # would then take the encrypted bytes still in the socket (TLS
+            # 1.3 session tickets) for the answer.
             with contextlib.suppress(OSError, AttributeError):
-                conn.sock.shutdown(socket.SHUT_RDWR)
+                socket.socket.shutdown(conn.sock, socket.SHUT_RDWR)
 
 
 def _exchange_error(error: Exception, request: HttpRequest) -> Exception | None:
@@ -253,15 +258,24 @@ def _refused(request: HttpRequest) -> ClientClosedError:
     )
 
 
-def _dropped(sock: socket.socket) -> bool:
-    """Whether an idle connection was closed (or sent something unasked) by
-    the server: readable while idle means either."""
+def _dropped(conn: Connection) -> bool:
+    """Whether an idle connection can no longer serve a request: the server
+    closed it, or sent something unasked, which the next request would read
+    as its answer (a server that answered twice, or beyond its
+    Content-Length).
+
+    Such bytes may already sit in the reader's buffer, or in TLS's, where
+    polling the socket cannot see them: a read that must not wait looks at
+    all three at once. Nothing to read now is the only good answer. The
+    exchange sets the socket's timeout again before it writes.
+    """
+    conn.sock.settimeout(0.0)
     try:
-        if hasattr(select, "poll"):
-            poller = select.poll()
-            poller.register(sock, select.POLLIN)
-            return bool(poller.poll(0))
-        readable, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
+        return conn.reader.read(1) is not None
+    except OSError as e:
+        import ssl
+
+        # TLS with nothing for the application says so by raising.
+        return not isinstance(e, ssl.SSLWantReadError)
+    except ValueError:
         return True
-    return bool(readable)

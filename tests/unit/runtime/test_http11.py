@@ -206,7 +206,8 @@ def test_a_host_header_given_is_sent_as_given_and_not_doubled() -> None:
         ("DELETE", b"xy", b"2"),
         ("GET", b"", None),
         ("HEAD", b"", None),
-        ("DELETE", b"", None),
+        # As aiohttp and botocore send an empty DELETE.
+        ("DELETE", b"", b"0"),
         ("OPTIONS", b"", None),
     ],
 )
@@ -264,13 +265,13 @@ def test_a_line_break_is_refused_before_a_byte_is_written(field: str, value: str
         assert sent(conn, peer) == b""
 
 
-def test_a_header_value_outside_latin_1_is_refused_before_a_byte_is_written() -> None:
+def test_a_header_value_that_cannot_be_encoded_is_refused_before_a_byte_is_written() -> None:
     with pair() as (conn, peer):
         peer.answer(OK)
-        with pytest.raises(ValueError, match="not latin-1") as caught:
-            http11.exchange(conn, request(headers={"x-amz-meta": "€"}), HOST)
+        with pytest.raises(ValueError, match="not encodable") as caught:
+            http11.exchange(conn, request(headers={"x-amz-meta": "a\ud800b"}), HOST)
         # Not the codec's words, which quote the character and its place.
-        assert "€" not in str(caught.value) and "position" not in str(caught.value)
+        assert "ud800" not in str(caught.value) and "position" not in str(caught.value)
         assert caught.value.__cause__ is None and caught.value.__suppress_context__
         assert sent(conn, peer) == b""
 
