@@ -7,6 +7,8 @@ from typing import Self
 
 from ._generated.blocking_client import GeneratedBlockingOperations
 from ._runtime.blocking import LoopThread
+from ._runtime.inline import Calls, inline_view
+from ._runtime.inline_transport import InlineTransport
 from ._runtime.pipeline import Clock, Sleep
 from ._runtime.transport import Transport
 from .client import LambdaClient
@@ -21,10 +23,16 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
     """Every Lambda operation as a synchronous method with the same names,
     arguments and return types as [`LambdaClient`][lambda_client.LambdaClient].
 
-    The async client runs on a private event-loop thread; any number of
-    threads may call one blocking client at once. Use it as a context manager
-    or call `close()`. Do not call it from inside a running event loop:
-    use [`LambdaClient`][lambda_client.LambdaClient] there.
+    An operation runs in the calling thread, over connections of the
+    client's own, with the async client's validation, signing, retries and
+    telemetry (no event loop, no hand-over to another thread). Event
+    streams, paginators, waiters and function URLs run the async client on
+    a private event-loop thread, and so does every call when a proxy
+    applies to the endpoint or a ``transport`` or ``sleep`` seam is given.
+    Any number of threads may call one blocking client at once. Use it as a
+    context manager or call `close()`. Do not call it from inside a running
+    event loop (it blocks the loop): use
+    [`LambdaClient`][lambda_client.LambdaClient] there.
     """
 
     _client: LambdaClient
@@ -53,6 +61,14 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         )
         self._runner = LoopThread()
         self._view = False
+        self._inline_transport: InlineTransport | None = None
+        # A sleep seam is a coroutine function, which only a loop can run.
+        made = None if transport or sleep else inline_view(self._client, self._runner)
+        if made is None:
+            self._calls = Calls(self._client, self._runner, inline=False)
+        else:
+            view, self._inline_transport = made
+            self._calls = Calls(view, self._runner, inline=True)
 
     @property
     def async_client(self) -> LambdaClient:
@@ -100,7 +116,7 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         retry_mode: RetryMode | None = None,
     ) -> Self:
         """A view whose calls use other timeouts or retries, sharing this
-        client's pool, loop thread, credentials and retry quota (see
+        client's connections, loop thread, credentials and retry quota (see
         [`LambdaClient.with_options`][lambda_client.LambdaClient.with_options]).
         Closing the view does nothing."""
         view = object.__new__(type(self))
@@ -112,6 +128,12 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
             retry_mode=retry_mode,
         )
         view._view = True
+        pool = self._inline_transport
+        made = None if pool is None else inline_view(view._client, self._runner, transport=pool)
+        if made is None:
+            view._calls = Calls(view._client, self._runner, inline=False)
+        else:
+            view._calls = Calls(made[0], self._runner, inline=True)
         return view
 
     def close(self) -> None:
@@ -121,6 +143,8 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         owns neither: closing it does nothing."""
         if self._view:
             return
+        if self._inline_transport is not None:
+            self._inline_transport.close_now()
         self._runner.close(self._client.close())
 
     def __enter__(self) -> Self:

@@ -34,10 +34,8 @@ from ._runtime.exceptions import (
     ParamValidationError,
 )
 from ._runtime.http import ResponseMetadata
-from ._runtime.inline import inline_view, run_inline
 from ._runtime.messages import foreign_cause, structure_problem_pairs, type_name
 from .blocking import BlockingLambdaClient
-from .client import LambdaClient
 from .config import ClientConfig
 from .credentials import Credentials
 
@@ -49,7 +47,6 @@ if TYPE_CHECKING:
     )
     from cattrs import Converter
 
-    from ._runtime.inline_transport import InlineTransport
     from ._runtime.transport import Transport
 
 __all__ = ["DurableSdkNotInstalledError", "DurableServiceBackend"]
@@ -110,8 +107,8 @@ class DurableServiceBackend:
     a retried checkpoint is applied once. Errors keep botocore's
     ``ClientError.response`` shape, which is how the SDK tells retryable
     failures from the others. Any number of threads may call one backend;
-    checkpoints and state pages run in the calling thread, over connections
-    of their own, except through a proxy (then on the loop thread).
+    checkpoints and state pages run in the calling thread, as the blocking
+    client's calls do (through a proxy, on its loop thread).
     ``close()`` it, or use it as a context manager.
 
     The other durable-execution operations (``get_durable_execution``,
@@ -140,15 +137,6 @@ class DurableServiceBackend:
             config=config,
             transport=transport,
         )
-        # The SDK's calls run in its own thread (see docs/design/inline-calls.md);
-        # without a view (a transport of the caller's, a proxy) they take the
-        # blocking client's loop thread.
-        self._inline: LambdaClient | None = None
-        self._inline_transport: InlineTransport | None = None
-        if transport is None:
-            made = inline_view(self._client.async_client, self._client._runner)
-            if made is not None:
-                self._inline, self._inline_transport = made
 
     @property
     def client(self) -> BlockingLambdaClient:
@@ -228,10 +216,7 @@ class DurableServiceBackend:
         from .models import CheckpointDurableExecutionRequest
 
         args = _from_boto3("CheckpointDurableExecution", CheckpointDurableExecutionRequest, kwargs)
-        inline = self._inline
-        if inline is None:
-            return _to_boto3(self._client.checkpoint_durable_execution(**args))
-        return _to_boto3(run_inline(inline.checkpoint_durable_execution(**args)))
+        return _to_boto3(self._client.checkpoint_durable_execution(**args))
 
     def get_durable_execution_state(self, **kwargs: Any) -> dict[str, Any]:
         """GetDurableExecutionState with boto3's arguments (``DurableExecutionArn``,
@@ -239,17 +224,12 @@ class DurableServiceBackend:
         from .models import GetDurableExecutionStateRequest
 
         args = _from_boto3("GetDurableExecutionState", GetDurableExecutionStateRequest, kwargs)
-        inline = self._inline
-        if inline is None:
-            return _to_boto3(self._client.get_durable_execution_state(**args))
-        return _to_boto3(run_inline(inline.get_durable_execution_state(**args)))
+        return _to_boto3(self._client.get_durable_execution_state(**args))
 
     # -- lifecycle ----------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection pools and stop the loop thread. Idempotent."""
-        if self._inline_transport is not None:
-            self._inline_transport.close_now()
+        """Close the connections and stop the loop thread. Idempotent."""
         self._client.close()
 
     def __enter__(self) -> Self:

@@ -12,6 +12,7 @@ from .._runtime.payload import InvokePayload
 
 if TYPE_CHECKING:
     from .._runtime.coerce import SequenceNotStr
+    from .._runtime.inline import Calls
     from .client import GeneratedOperations
     from .enums import (
         Architecture,
@@ -182,10 +183,12 @@ __all__ = ["GeneratedBlockingOperations"]
 
 
 class GeneratedBlockingOperations:
-    """Each method runs its [`LambdaClient`][lambda_client.LambdaClient] counterpart on a private loop thread."""
+    """Each method runs its [`LambdaClient`][lambda_client.LambdaClient] counterpart: in the calling thread, or on a private loop thread (see `BlockingLambdaClient`)."""
 
     _client: GeneratedOperations
     _runner: LoopThread
+    #: Where the operations without an event stream run.
+    _calls: Calls[GeneratedOperations]
 
     def add_layer_version_permission(
         self,
@@ -206,8 +209,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.add_layer_version_permission`][lambda_client.LambdaClient.add_layer_version_permission], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.add_layer_version_permission(
+        calls = self._calls
+        return calls.run(
+            calls.client.add_layer_version_permission(
                 layer_name=layer_name,
                 version_number=version_number,
                 statement_id=statement_id,
@@ -244,8 +248,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.add_permission`][lambda_client.LambdaClient.add_permission], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.add_permission(
+        calls = self._calls
+        return calls.run(
+            calls.client.add_permission(
                 function_name=function_name,
                 statement_id=statement_id,
                 action=action,
@@ -278,8 +283,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.checkpoint_durable_execution`][lambda_client.LambdaClient.checkpoint_durable_execution], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.checkpoint_durable_execution(
+        calls = self._calls
+        return calls.run(
+            calls.client.checkpoint_durable_execution(
                 durable_execution_arn=durable_execution_arn,
                 checkpoint_token=checkpoint_token,
                 updates=updates,
@@ -303,8 +309,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.create_alias`][lambda_client.LambdaClient.create_alias], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.create_alias(
+        calls = self._calls
+        return calls.run(
+            calls.client.create_alias(
                 function_name=function_name,
                 name=name,
                 function_version=function_version,
@@ -331,8 +338,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.create_capacity_provider`][lambda_client.LambdaClient.create_capacity_provider], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.create_capacity_provider(
+        calls = self._calls
+        return calls.run(
+            calls.client.create_capacity_provider(
                 capacity_provider_name=capacity_provider_name,
                 vpc_config=vpc_config,
                 permissions_config=permissions_config,
@@ -360,8 +368,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.create_code_signing_config`][lambda_client.LambdaClient.create_code_signing_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.create_code_signing_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.create_code_signing_config(
                 allowed_publishers=allowed_publishers,
                 description=description,
                 code_signing_policies=code_signing_policies,
@@ -406,8 +415,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.create_event_source_mapping`][lambda_client.LambdaClient.create_event_source_mapping], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.create_event_source_mapping(
+        calls = self._calls
+        return calls.run(
+            calls.client.create_event_source_mapping(
                 function_name=function_name,
                 event_source_arn=event_source_arn,
                 enabled=enabled,
@@ -484,8 +494,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.create_function`][lambda_client.LambdaClient.create_function], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.create_function(
+        calls = self._calls
+        return calls.run(
+            calls.client.create_function(
                 function_name=function_name,
                 role=role,
                 code=code,
@@ -534,8 +545,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.create_function_url_config`][lambda_client.LambdaClient.create_function_url_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.create_function_url_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.create_function_url_config(
                 function_name=function_name,
                 auth_type=auth_type,
                 qualifier=qualifier,
@@ -555,8 +567,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_alias`][lambda_client.LambdaClient.delete_alias], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_alias(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_alias(
                 function_name=function_name,
                 name=name,
             )
@@ -572,8 +585,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_capacity_provider`][lambda_client.LambdaClient.delete_capacity_provider], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_capacity_provider(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_capacity_provider(
                 capacity_provider_name=capacity_provider_name,
             )
         )
@@ -588,8 +602,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_code_signing_config`][lambda_client.LambdaClient.delete_code_signing_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_code_signing_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_code_signing_config(
                 code_signing_config_arn=code_signing_config_arn,
             )
         )
@@ -607,8 +622,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_durable_execution`][lambda_client.LambdaClient.delete_durable_execution], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_durable_execution(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_durable_execution(
                 durable_execution_arn=durable_execution_arn,
             )
         )
@@ -625,8 +641,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_event_source_mapping`][lambda_client.LambdaClient.delete_event_source_mapping], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_event_source_mapping(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_event_source_mapping(
                 uuid=uuid,
             )
         )
@@ -644,8 +661,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_function`][lambda_client.LambdaClient.delete_function], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_function(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_function(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -660,8 +678,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_function_code_signing_config`][lambda_client.LambdaClient.delete_function_code_signing_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_function_code_signing_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_function_code_signing_config(
                 function_name=function_name,
             )
         )
@@ -675,8 +694,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_function_concurrency`][lambda_client.LambdaClient.delete_function_concurrency], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_function_concurrency(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_function_concurrency(
                 function_name=function_name,
             )
         )
@@ -692,8 +712,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_function_event_invoke_config`][lambda_client.LambdaClient.delete_function_event_invoke_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_function_event_invoke_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_function_event_invoke_config(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -710,8 +731,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_function_url_config`][lambda_client.LambdaClient.delete_function_url_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_function_url_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_function_url_config(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -731,8 +753,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_layer_version`][lambda_client.LambdaClient.delete_layer_version], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_layer_version(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_layer_version(
                 layer_name=layer_name,
                 version_number=version_number,
             )
@@ -748,8 +771,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_provisioned_concurrency_config`][lambda_client.LambdaClient.delete_provisioned_concurrency_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_provisioned_concurrency_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_provisioned_concurrency_config(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -767,8 +791,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.delete_resource_policy`][lambda_client.LambdaClient.delete_resource_policy], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.delete_resource_policy(
+        calls = self._calls
+        return calls.run(
+            calls.client.delete_resource_policy(
                 resource_arn=resource_arn,
                 revision_id=revision_id,
             )
@@ -783,7 +808,8 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_account_settings`][lambda_client.LambdaClient.get_account_settings], which documents the arguments.
         """
-        return self._runner.run(self._client.get_account_settings())
+        calls = self._calls
+        return calls.run(calls.client.get_account_settings())
 
     def get_alias(
         self,
@@ -796,8 +822,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_alias`][lambda_client.LambdaClient.get_alias], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_alias(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_alias(
                 function_name=function_name,
                 name=name,
             )
@@ -813,8 +840,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_capacity_provider`][lambda_client.LambdaClient.get_capacity_provider], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_capacity_provider(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_capacity_provider(
                 capacity_provider_name=capacity_provider_name,
             )
         )
@@ -828,8 +856,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_code_signing_config`][lambda_client.LambdaClient.get_code_signing_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_code_signing_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_code_signing_config(
                 code_signing_config_arn=code_signing_config_arn,
             )
         )
@@ -847,8 +876,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_durable_execution`][lambda_client.LambdaClient.get_durable_execution], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_durable_execution(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_durable_execution(
                 durable_execution_arn=durable_execution_arn,
                 include_execution_data=include_execution_data,
             )
@@ -870,8 +900,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_durable_execution_history`][lambda_client.LambdaClient.get_durable_execution_history], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_durable_execution_history(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_durable_execution_history(
                 durable_execution_arn=durable_execution_arn,
                 include_execution_data=include_execution_data,
                 max_items=max_items,
@@ -897,8 +928,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_durable_execution_state`][lambda_client.LambdaClient.get_durable_execution_state], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_durable_execution_state(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_durable_execution_state(
                 durable_execution_arn=durable_execution_arn,
                 checkpoint_token=checkpoint_token,
                 marker=marker,
@@ -917,8 +949,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_event_source_mapping`][lambda_client.LambdaClient.get_event_source_mapping], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_event_source_mapping(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_event_source_mapping(
                 uuid=uuid,
             )
         )
@@ -936,8 +969,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_function`][lambda_client.LambdaClient.get_function], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_function(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_function(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -952,8 +986,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_function_code_signing_config`][lambda_client.LambdaClient.get_function_code_signing_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_function_code_signing_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_function_code_signing_config(
                 function_name=function_name,
             )
         )
@@ -969,8 +1004,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_function_concurrency`][lambda_client.LambdaClient.get_function_concurrency], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_function_concurrency(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_function_concurrency(
                 function_name=function_name,
             )
         )
@@ -988,8 +1024,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_function_configuration`][lambda_client.LambdaClient.get_function_configuration], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_function_configuration(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_function_configuration(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -1006,8 +1043,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_function_event_invoke_config`][lambda_client.LambdaClient.get_function_event_invoke_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_function_event_invoke_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_function_event_invoke_config(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -1024,8 +1062,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_function_recursion_config`][lambda_client.LambdaClient.get_function_recursion_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_function_recursion_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_function_recursion_config(
                 function_name=function_name,
             )
         )
@@ -1040,8 +1079,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_function_scaling_config`][lambda_client.LambdaClient.get_function_scaling_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_function_scaling_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_function_scaling_config(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -1057,8 +1097,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_function_url_config`][lambda_client.LambdaClient.get_function_url_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_function_url_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_function_url_config(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -1076,8 +1117,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_layer_version`][lambda_client.LambdaClient.get_layer_version], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_layer_version(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_layer_version(
                 layer_name=layer_name,
                 version_number=version_number,
             )
@@ -1094,8 +1136,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_layer_version_by_arn`][lambda_client.LambdaClient.get_layer_version_by_arn], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_layer_version_by_arn(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_layer_version_by_arn(
                 arn=arn,
             )
         )
@@ -1113,8 +1156,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_layer_version_policy`][lambda_client.LambdaClient.get_layer_version_policy], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_layer_version_policy(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_layer_version_policy(
                 layer_name=layer_name,
                 version_number=version_number,
             )
@@ -1132,8 +1176,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_policy`][lambda_client.LambdaClient.get_policy], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_policy(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_policy(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -1150,8 +1195,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_provisioned_concurrency_config`][lambda_client.LambdaClient.get_provisioned_concurrency_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_provisioned_concurrency_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_provisioned_concurrency_config(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -1168,8 +1214,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_resource_policy`][lambda_client.LambdaClient.get_resource_policy], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_resource_policy(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_resource_policy(
                 resource_arn=resource_arn,
             )
         )
@@ -1189,8 +1236,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.get_runtime_management_config`][lambda_client.LambdaClient.get_runtime_management_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.get_runtime_management_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.get_runtime_management_config(
                 function_name=function_name,
                 qualifier=qualifier,
             )
@@ -1216,8 +1264,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.invoke`][lambda_client.LambdaClient.invoke], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.invoke(
+        calls = self._calls
+        return calls.run(
+            calls.client.invoke(
                 function_name=function_name,
                 invocation_type=invocation_type,
                 log_type=log_type,
@@ -1239,8 +1288,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.invoke_async`][lambda_client.LambdaClient.invoke_async], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.invoke_async(
+        calls = self._calls
+        return calls.run(
+            calls.client.invoke_async(
                 function_name=function_name,
                 invoke_args=invoke_args,
             )
@@ -1291,8 +1341,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_aliases`][lambda_client.LambdaClient.list_aliases], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_aliases(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_aliases(
                 function_name=function_name,
                 function_version=function_version,
                 marker=marker,
@@ -1311,8 +1362,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_capacity_providers`][lambda_client.LambdaClient.list_capacity_providers], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_capacity_providers(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_capacity_providers(
                 state=state,
                 marker=marker,
                 max_items=max_items,
@@ -1332,8 +1384,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_code_signing_configs`][lambda_client.LambdaClient.list_code_signing_configs], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_code_signing_configs(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_code_signing_configs(
                 marker=marker,
                 max_items=max_items,
             )
@@ -1360,8 +1413,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_durable_executions_by_function`][lambda_client.LambdaClient.list_durable_executions_by_function], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_durable_executions_by_function(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_durable_executions_by_function(
                 function_name=function_name,
                 qualifier=qualifier,
                 durable_execution_name=durable_execution_name,
@@ -1387,8 +1441,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_event_source_mappings`][lambda_client.LambdaClient.list_event_source_mappings], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_event_source_mappings(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_event_source_mappings(
                 event_source_arn=event_source_arn,
                 function_name=function_name,
                 marker=marker,
@@ -1408,8 +1463,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_function_event_invoke_configs`][lambda_client.LambdaClient.list_function_event_invoke_configs], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_function_event_invoke_configs(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_function_event_invoke_configs(
                 function_name=function_name,
                 marker=marker,
                 max_items=max_items,
@@ -1427,8 +1483,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_function_url_configs`][lambda_client.LambdaClient.list_function_url_configs], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_function_url_configs(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_function_url_configs(
                 function_name=function_name,
                 marker=marker,
                 max_items=max_items,
@@ -1447,8 +1504,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_function_versions_by_capacity_provider`][lambda_client.LambdaClient.list_function_versions_by_capacity_provider], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_function_versions_by_capacity_provider(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_function_versions_by_capacity_provider(
                 capacity_provider_name=capacity_provider_name,
                 marker=marker,
                 max_items=max_items,
@@ -1468,8 +1526,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_functions`][lambda_client.LambdaClient.list_functions], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_functions(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_functions(
                 master_region=master_region,
                 function_version=function_version,
                 marker=marker,
@@ -1490,8 +1549,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_functions_by_code_signing_config`][lambda_client.LambdaClient.list_functions_by_code_signing_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_functions_by_code_signing_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_functions_by_code_signing_config(
                 code_signing_config_arn=code_signing_config_arn,
                 marker=marker,
                 max_items=max_items,
@@ -1517,8 +1577,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_layer_versions`][lambda_client.LambdaClient.list_layer_versions], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_layer_versions(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_layer_versions(
                 layer_name=layer_name,
                 compatible_architecture=compatible_architecture,
                 compatible_runtime=compatible_runtime,
@@ -1546,8 +1607,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_layers`][lambda_client.LambdaClient.list_layers], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_layers(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_layers(
                 compatible_architecture=compatible_architecture,
                 compatible_runtime=compatible_runtime,
                 marker=marker,
@@ -1566,8 +1628,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_provisioned_concurrency_configs`][lambda_client.LambdaClient.list_provisioned_concurrency_configs], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_provisioned_concurrency_configs(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_provisioned_concurrency_configs(
                 function_name=function_name,
                 marker=marker,
                 max_items=max_items,
@@ -1586,8 +1649,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_tags`][lambda_client.LambdaClient.list_tags], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_tags(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_tags(
                 resource=resource,
             )
         )
@@ -1606,8 +1670,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.list_versions_by_function`][lambda_client.LambdaClient.list_versions_by_function], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.list_versions_by_function(
+        calls = self._calls
+        return calls.run(
+            calls.client.list_versions_by_function(
                 function_name=function_name,
                 marker=marker,
                 max_items=max_items,
@@ -1629,8 +1694,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.pause_durable_execution`][lambda_client.LambdaClient.pause_durable_execution], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.pause_durable_execution(
+        calls = self._calls
+        return calls.run(
+            calls.client.pause_durable_execution(
                 durable_execution_arn=durable_execution_arn,
                 client_token=client_token,
                 reason=reason,
@@ -1655,8 +1721,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.publish_layer_version`][lambda_client.LambdaClient.publish_layer_version], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.publish_layer_version(
+        calls = self._calls
+        return calls.run(
+            calls.client.publish_layer_version(
                 layer_name=layer_name,
                 content=content,
                 description=description,
@@ -1683,8 +1750,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.publish_version`][lambda_client.LambdaClient.publish_version], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.publish_version(
+        calls = self._calls
+        return calls.run(
+            calls.client.publish_version(
                 function_name=function_name,
                 code_sha256=code_sha256,
                 description=description,
@@ -1705,8 +1773,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.put_function_code_signing_config`][lambda_client.LambdaClient.put_function_code_signing_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.put_function_code_signing_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.put_function_code_signing_config(
                 code_signing_config_arn=code_signing_config_arn,
                 function_name=function_name,
             )
@@ -1723,8 +1792,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.put_function_concurrency`][lambda_client.LambdaClient.put_function_concurrency], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.put_function_concurrency(
+        calls = self._calls
+        return calls.run(
+            calls.client.put_function_concurrency(
                 function_name=function_name,
                 reserved_concurrent_executions=reserved_concurrent_executions,
             )
@@ -1749,8 +1819,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.put_function_event_invoke_config`][lambda_client.LambdaClient.put_function_event_invoke_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.put_function_event_invoke_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.put_function_event_invoke_config(
                 function_name=function_name,
                 qualifier=qualifier,
                 maximum_retry_attempts=maximum_retry_attempts,
@@ -1771,8 +1842,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.put_function_recursion_config`][lambda_client.LambdaClient.put_function_recursion_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.put_function_recursion_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.put_function_recursion_config(
                 function_name=function_name,
                 recursive_loop=recursive_loop,
             )
@@ -1792,8 +1864,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.put_function_scaling_config`][lambda_client.LambdaClient.put_function_scaling_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.put_function_scaling_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.put_function_scaling_config(
                 function_name=function_name,
                 qualifier=qualifier,
                 function_scaling_config=function_scaling_config,
@@ -1811,8 +1884,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.put_provisioned_concurrency_config`][lambda_client.LambdaClient.put_provisioned_concurrency_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.put_provisioned_concurrency_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.put_provisioned_concurrency_config(
                 function_name=function_name,
                 qualifier=qualifier,
                 provisioned_concurrent_executions=provisioned_concurrent_executions,
@@ -1839,8 +1913,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.put_resource_policy`][lambda_client.LambdaClient.put_resource_policy], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.put_resource_policy(
+        calls = self._calls
+        return calls.run(
+            calls.client.put_resource_policy(
                 resource_arn=resource_arn,
                 policy=policy,
                 revision_id=revision_id,
@@ -1861,8 +1936,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.put_runtime_management_config`][lambda_client.LambdaClient.put_runtime_management_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.put_runtime_management_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.put_runtime_management_config(
                 function_name=function_name,
                 update_runtime_on=update_runtime_on,
                 qualifier=qualifier,
@@ -1885,8 +1961,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.remove_layer_version_permission`][lambda_client.LambdaClient.remove_layer_version_permission], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.remove_layer_version_permission(
+        calls = self._calls
+        return calls.run(
+            calls.client.remove_layer_version_permission(
                 layer_name=layer_name,
                 version_number=version_number,
                 statement_id=statement_id,
@@ -1908,8 +1985,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.remove_permission`][lambda_client.LambdaClient.remove_permission], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.remove_permission(
+        calls = self._calls
+        return calls.run(
+            calls.client.remove_permission(
                 function_name=function_name,
                 statement_id=statement_id,
                 qualifier=qualifier,
@@ -1932,8 +2010,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.resume_durable_execution`][lambda_client.LambdaClient.resume_durable_execution], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.resume_durable_execution(
+        calls = self._calls
+        return calls.run(
+            calls.client.resume_durable_execution(
                 durable_execution_arn=durable_execution_arn,
                 client_token=client_token,
                 reason=reason,
@@ -1952,8 +2031,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.send_durable_execution_callback_failure`][lambda_client.LambdaClient.send_durable_execution_callback_failure], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.send_durable_execution_callback_failure(
+        calls = self._calls
+        return calls.run(
+            calls.client.send_durable_execution_callback_failure(
                 callback_id=callback_id,
                 error=error,
             )
@@ -1970,8 +2050,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.send_durable_execution_callback_heartbeat`][lambda_client.LambdaClient.send_durable_execution_callback_heartbeat], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.send_durable_execution_callback_heartbeat(
+        calls = self._calls
+        return calls.run(
+            calls.client.send_durable_execution_callback_heartbeat(
                 callback_id=callback_id,
             )
         )
@@ -1988,8 +2069,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.send_durable_execution_callback_success`][lambda_client.LambdaClient.send_durable_execution_callback_success], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.send_durable_execution_callback_success(
+        calls = self._calls
+        return calls.run(
+            calls.client.send_durable_execution_callback_success(
                 callback_id=callback_id,
                 result=result,
             )
@@ -2008,8 +2090,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.stop_durable_execution`][lambda_client.LambdaClient.stop_durable_execution], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.stop_durable_execution(
+        calls = self._calls
+        return calls.run(
+            calls.client.stop_durable_execution(
                 durable_execution_arn=durable_execution_arn,
                 error=error,
             )
@@ -2026,8 +2109,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.tag_resource`][lambda_client.LambdaClient.tag_resource], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.tag_resource(
+        calls = self._calls
+        return calls.run(
+            calls.client.tag_resource(
                 resource=resource,
                 tags=tags,
             )
@@ -2044,8 +2128,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.untag_resource`][lambda_client.LambdaClient.untag_resource], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.untag_resource(
+        calls = self._calls
+        return calls.run(
+            calls.client.untag_resource(
                 resource=resource,
                 tag_keys=tag_keys,
             )
@@ -2066,8 +2151,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.update_alias`][lambda_client.LambdaClient.update_alias], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.update_alias(
+        calls = self._calls
+        return calls.run(
+            calls.client.update_alias(
                 function_name=function_name,
                 name=name,
                 function_version=function_version,
@@ -2089,8 +2175,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.update_capacity_provider`][lambda_client.LambdaClient.update_capacity_provider], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.update_capacity_provider(
+        calls = self._calls
+        return calls.run(
+            calls.client.update_capacity_provider(
                 capacity_provider_name=capacity_provider_name,
                 capacity_provider_scaling_config=capacity_provider_scaling_config,
                 propagate_tags=propagate_tags,
@@ -2111,8 +2198,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.update_code_signing_config`][lambda_client.LambdaClient.update_code_signing_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.update_code_signing_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.update_code_signing_config(
                 code_signing_config_arn=code_signing_config_arn,
                 description=description,
                 allowed_publishers=allowed_publishers,
@@ -2151,8 +2239,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.update_event_source_mapping`][lambda_client.LambdaClient.update_event_source_mapping], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.update_event_source_mapping(
+        calls = self._calls
+        return calls.run(
+            calls.client.update_event_source_mapping(
                 uuid=uuid,
                 function_name=function_name,
                 enabled=enabled,
@@ -2202,8 +2291,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.update_function_code`][lambda_client.LambdaClient.update_function_code], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.update_function_code(
+        calls = self._calls
+        return calls.run(
+            calls.client.update_function_code(
                 function_name=function_name,
                 zip_file=zip_file,
                 s3_bucket=s3_bucket,
@@ -2251,8 +2341,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.update_function_configuration`][lambda_client.LambdaClient.update_function_configuration], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.update_function_configuration(
+        calls = self._calls
+        return calls.run(
+            calls.client.update_function_configuration(
                 function_name=function_name,
                 role=role,
                 handler=handler,
@@ -2293,8 +2384,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.update_function_event_invoke_config`][lambda_client.LambdaClient.update_function_event_invoke_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.update_function_event_invoke_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.update_function_event_invoke_config(
                 function_name=function_name,
                 qualifier=qualifier,
                 maximum_retry_attempts=maximum_retry_attempts,
@@ -2316,8 +2408,9 @@ class GeneratedBlockingOperations:
 
         Blocking form of [`LambdaClient.update_function_url_config`][lambda_client.LambdaClient.update_function_url_config], which documents the arguments.
         """
-        return self._runner.run(
-            self._client.update_function_url_config(
+        calls = self._calls
+        return calls.run(
+            calls.client.update_function_url_config(
                 function_name=function_name,
                 qualifier=qualifier,
                 auth_type=auth_type,

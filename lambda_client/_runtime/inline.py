@@ -29,12 +29,12 @@ import copy
 import sys
 import time
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .credentials import CredentialResolver
 from .exceptions import LambdaClientError
 from .inline_transport import InlineTransport
-from .options import view_of
+from .options import SharedTransport, view_of
 from .transport import AiohttpTransport
 
 if TYPE_CHECKING:
@@ -42,9 +42,10 @@ if TYPE_CHECKING:
     from .client_base import BaseClient
     from .credentials import Credentials
 
-__all__ = ["inline_view", "run_inline"]
+__all__ = ["Calls", "inline_view", "run_inline"]
 
 C = TypeVar("C", bound="BaseClient")
+C_co = TypeVar("C_co", bound="BaseClient", covariant=True)
 T = TypeVar("T")
 
 
@@ -97,18 +98,30 @@ def _sleep_in_place(
 
 
 def inline_view(
-    client: C, runner: LoopThread, *, sleep: Callable[[float], None] | None = None
+    client: C,
+    runner: LoopThread,
+    *,
+    transport: InlineTransport | None = None,
+    sleep: Callable[[float], None] | None = None,
 ) -> tuple[C, InlineTransport] | None:
     """An inline view of ``client`` (whose loop runs on ``runner``) and the
-    transport it owns, or None when the client cannot be served inline.
+    transport it sends through, or None when the client cannot be served
+    inline.
 
     The view shares the client's credentials, signer, endpoint,
-    configuration, retry quota and observer; it has its own connections,
-    which the caller closes with ``transport.close_now()``. ``sleep``
-    (``time.sleep`` by default) is a seam for tests.
+    configuration, retry quota and observer. Its connections are
+    ``transport``'s when given (a view of a ``with_options`` view shares its
+    client's), else a new transport's, which the caller closes with
+    ``close_now()``. ``sleep`` (``time.sleep`` by default) is a seam for
+    tests.
     """
     pipeline = client._pipeline
     owner = pipeline.transport
+    connect_timeout = None
+    if isinstance(owner, SharedTransport):
+        # A with_options view: the client's own transport, the view's timeout.
+        connect_timeout = owner.connect_timeout
+        owner = owner.owner
     if type(owner) is not AiohttpTransport:
         return None
     endpoint = pipeline.endpoint
@@ -117,10 +130,29 @@ def inline_view(
     resolver = pipeline.credentials
     if not isinstance(resolver, CredentialResolver):
         return None
-    transport = InlineTransport(client._config, tls=owner.tls)
+    pool = transport or InlineTransport(client._config, tls=owner.tls)
     inline = copy.copy(pipeline)
-    inline.transport = transport
+    inline.transport = pool if connect_timeout is None else SharedTransport(pool, connect_timeout)
     inline.credentials = LoopCredentials(resolver, runner)
     inline.sleep = _sleep_in_place(sleep)
     inline.off_loop_bytes = sys.maxsize
-    return view_of(client, client._config, inline), transport
+    return view_of(client, client._config, inline), pool
+
+
+class Calls(Generic[C_co]):
+    """Where a blocking client's calls run: ``client`` is an inline view
+    (the call runs in the calling thread) or the async client itself (the
+    call runs on the loop thread). Chosen once per client, so a coroutine is
+    always run the way its client needs."""
+
+    __slots__ = ("client", "inline", "runner")
+
+    def __init__(self, client: C_co, runner: LoopThread, *, inline: bool) -> None:
+        self.client = client
+        self.runner = runner
+        self.inline = inline
+
+    def run(self, call: Coroutine[Any, Any, T]) -> T:
+        if self.inline:
+            return run_inline(call)
+        return self.runner.run(call)

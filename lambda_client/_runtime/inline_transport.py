@@ -72,7 +72,12 @@ class InlineTransport:
         self._closed = False
 
     async def send(
-        self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+        self,
+        request: HttpRequest,
+        *,
+        read_timeout: float,
+        stream: bool = False,
+        connect_timeout: float | None = None,
     ) -> HttpResponse:
         """Send ``request`` as given and read the whole answer, blocking.
 
@@ -85,9 +90,13 @@ class InlineTransport:
                 "the inline transport does not stream response bodies "
                 "(a defect in lambda_client; the request was not sent)"
             )
-        return self.send_now(request, read_timeout=read_timeout)
+        return self.send_now(request, read_timeout=read_timeout, connect_timeout=connect_timeout)
 
-    def send_now(self, request: HttpRequest, *, read_timeout: float) -> HttpResponse:
+    def send_now(
+        self, request: HttpRequest, *, read_timeout: float, connect_timeout: float | None = None
+    ) -> HttpResponse:
+        """``send`` without the coroutine; ``connect_timeout`` overrides the
+        client's for this request (``with_options``)."""
         if self._closed:
             raise _refused(request)
         if not self._slots.acquire(timeout=self._config.pool_timeout):
@@ -102,13 +111,15 @@ class InlineTransport:
             if self._closed:
                 # Closed while this call waited for a connection.
                 raise _refused(request)
-            return self._exchange(request, read_timeout)
+            return self._exchange(request, read_timeout, connect_timeout)
         finally:
             self._slots.release()
 
-    def _exchange(self, request: HttpRequest, read_timeout: float) -> HttpResponse:
+    def _exchange(
+        self, request: HttpRequest, read_timeout: float, connect_timeout: float | None
+    ) -> HttpResponse:
         key = (request.scheme, request.host)
-        conn = self._reuse(key) or self._connect(request)
+        conn = self._reuse(key) or self._connect(request, connect_timeout)
         with self._lock:
             if self._closed:
                 conn.close()
@@ -164,11 +175,13 @@ class InlineTransport:
                 return conn
             conn.close()
 
-    def _connect(self, request: HttpRequest) -> Connection:
+    def _connect(self, request: HttpRequest, connect_timeout: float | None) -> Connection:
         hostname, port, _ = self._address(request)
+        if connect_timeout is None:
+            connect_timeout = self._config.connect_timeout
         sock = None
         try:
-            sock = socket.create_connection((hostname, port), timeout=self._config.connect_timeout)
+            sock = socket.create_connection((hostname, port), timeout=connect_timeout)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if request.scheme == "https":
                 # The handshake runs under the connect timeout too.

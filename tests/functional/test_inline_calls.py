@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
@@ -21,7 +25,11 @@ from opentelemetry import trace
 
 from lambda_client import BlockingLambdaClient, ClientConfig, Credentials, LambdaClient
 from lambda_client._runtime.blocking import LoopThread
-from lambda_client._runtime.exceptions import ClientClosedError, ConnectionClosedError
+from lambda_client._runtime.exceptions import (
+    ClientClosedError,
+    ConnectionClosedError,
+    ReadTimeoutError,
+)
 from lambda_client._runtime.inline import inline_view, run_inline
 from lambda_client.errors import ResourceNotFoundException, TooManyRequestsException
 from lambda_client.testing import LambdaStub
@@ -298,3 +306,127 @@ def test_no_inline_view_when_a_proxy_applies_to_the_endpoint(
         # Shared with the client: the retry quota and the credentials' source.
         assert view._pipeline.quota is b.async_client._pipeline.quota
         transport.close_now()
+
+
+# -- the blocking client ----------------------------------------------------------
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The calls handed to a blocking client's loop thread."""
+    seen: list[str] = []
+    run = LoopThread.run
+
+    def counted(self: LoopThread, awaitable: Any) -> Any:
+        seen.append(type(awaitable).__name__)
+        return run(self, awaitable)
+
+    monkeypatch.setattr(LoopThread, "run", counted)
+    return seen
+
+
+def _blocking(url: str, **kw: Any) -> BlockingLambdaClient:
+    return BlockingLambdaClient(region="us-east-1", endpoint_url=url, credentials=CREDENTIALS, **kw)
+
+
+async def test_blocking_operations_run_in_the_calling_thread(hops: list[str]) -> None:
+    async with asyncio.timeout(10), FaultServer([THROTTLE, ok(FUNCTION)]) as server:
+
+        def calls() -> Any:
+            with _blocking(server.url) as client:
+                out = client.get_function(function_name="f")
+                client.delete_function(function_name="f")
+                return out
+
+        out = await asyncio.to_thread(calls)
+
+    assert out.configuration.function_name == "f"
+    assert out.response_metadata.attempts == 2
+    assert [r.method for r in server.requests] == ["GET", "GET", "DELETE"]
+    # Nothing went through the loop thread (closing the client does not use run()).
+    assert hops == []
+
+
+async def test_a_with_options_view_goes_inline_with_its_own_timeouts(hops: list[str]) -> None:
+    slow = ok(FUNCTION, delay=1.0)
+    async with asyncio.timeout(10), FaultServer([slow], then=ok(FUNCTION)) as server:
+
+        def calls() -> tuple[Any, Any]:
+            with _blocking(server.url) as client:
+                hasty = client.with_options(read_timeout=0.2, max_attempts=1, connect_timeout=2)
+                with pytest.raises(ReadTimeoutError) as info:
+                    hasty.get_function(function_name="f")
+                # The client itself still waits as configured, on the same connections.
+                return info.value, client.get_function(function_name="f")
+
+        timed_out, out = await asyncio.to_thread(calls)
+
+    assert timed_out.attempts == 1
+    assert out.configuration.function_name == "f"
+    assert hops == []
+
+
+async def test_a_sleep_seam_keeps_the_calls_on_the_loop_thread(hops: list[str]) -> None:
+    sleep = SleepLog()
+    async with asyncio.timeout(10), FaultServer([THROTTLE, ok(FUNCTION)]) as server:
+
+        def calls() -> Any:
+            with _blocking(server.url, sleep=sleep) as client:
+                return client.get_function(function_name="f")
+
+        await asyncio.to_thread(calls)
+
+    assert hops == ["coroutine"]
+    assert len(sleep.delays) == 1
+
+
+_NO_AIOHTTP = """
+import json, sys, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BODY = json.dumps({"Configuration": {"FunctionName": "f"}}).encode()
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(BODY)))
+        self.end_headers()
+        self.wfile.write(BODY)
+
+    def log_message(self, *args):
+        pass
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+
+from lambda_client import BlockingLambdaClient, Credentials
+
+with BlockingLambdaClient(
+    region="us-east-1",
+    endpoint_url="http://127.0.0.1:%d" % server.server_address[1],
+    credentials=Credentials(access_key_id="AKID", secret_access_key="secret"),
+) as client:
+    name = client.get_function(function_name="f").configuration.function_name
+server.shutdown()
+print(json.dumps({"name": name, "aiohttp": "aiohttp" in sys.modules}))
+"""
+
+
+def test_a_blocking_client_that_makes_plain_calls_never_imports_aiohttp() -> None:
+    # In a fresh interpreter: this one imported aiohttp long ago.
+    result = subprocess.run(
+        [sys.executable, "-c", _NO_AIOHTTP],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={
+            **os.environ,
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        },
+    )
+    assert json.loads(result.stdout) == {"name": "f", "aiohttp": False}
