@@ -1,10 +1,10 @@
-"""Calls run to the end in the caller's thread, for synchronous hot paths.
+"""Blocking calls run to the end in the caller's thread.
 
-The blocking client hands each call to its loop thread and waits: two
-thread wake-ups and the loop's own machinery per call, about as much CPU as
-the call itself on a small request. A synchronous caller that makes many
-small calls, the durable backend checkpointing for the Durable Execution
-SDK, gets an *inline* view of the client instead: the same pipeline
+Handing each call to an event-loop thread and waiting costs two thread
+wake-ups and the loop's own machinery per call, about as much CPU as the
+call itself on a small request. The blocking client (and so the durable
+backend, checkpointing for the Durable Execution SDK) runs its operations
+through an *inline* view of its async client instead: the same pipeline
 (validation, signing, retries, quota, logs and telemetry) over
 `InlineTransport`, which blocks instead of awaiting. Nothing in such a
 call suspends:

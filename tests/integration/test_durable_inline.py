@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -21,8 +19,8 @@ pytest.importorskip("aws_durable_execution_sdk_python")
 pytest.importorskip("aws_durable_execution_sdk_python_testing")
 
 from lambda_client import ClientConfig
-from lambda_client._runtime.blocking import LoopThread
 from tests.functional.forward_proxy import forward_proxy
+from tests.functional.test_inline_calls import hops  # noqa: F401 (fixture)
 from tests.integration.test_durable import (  # noqa: F401 (fixtures)
     DEADLINE,
     EXPECTED_RESULT,
@@ -35,23 +33,9 @@ from tests.integration.test_durable import (  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The threads that handed a call to a blocking client's loop thread."""
-    seen: list[str] = []
-    run = LoopThread.run
-
-    def counted(self: LoopThread, awaitable: Any) -> Any:
-        seen.append(threading.current_thread().name)
-        return run(self, awaitable)
-
-    monkeypatch.setattr(LoopThread, "run", counted)
-    return seen
-
-
 async def test_directly_connected_no_call_crosses_to_the_loop_thread(
     stack_factory: Callable[..., Stack],  # noqa: F811
-    hops: list[str],
+    hops: list[str],  # noqa: F811
 ) -> None:
     stack = stack_factory("protocol", page_bytes=1)
     _arn, execution, _events, _callback = await run_to_completion(stack, "inline")
@@ -65,7 +49,7 @@ async def test_directly_connected_no_call_crosses_to_the_loop_thread(
 
 async def test_through_a_forward_proxy_calls_take_the_loop_thread(
     stack_factory: Callable[..., Stack],  # noqa: F811
-    hops: list[str],
+    hops: list[str],  # noqa: F811
 ) -> None:
     async with forward_proxy() as proxy:
         stack = stack_factory(
