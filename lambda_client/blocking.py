@@ -63,7 +63,8 @@ class BlockingLambdaClient(GeneratedBlockingOperations):
         self._view = False
         self._inline_transport: InlineTransport | None = None
         # A sleep seam is a coroutine function, which only a loop can run.
-        made = None if transport or sleep else inline_view(self._client, self._runner)
+        seams = transport is not None or sleep is not None
+        made = None if seams else inline_view(self._client, self._runner)
         if made is None:
             self._calls = Calls(self._client, self._runner, inline=False)
         else:
