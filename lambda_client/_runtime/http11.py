@@ -26,6 +26,8 @@ __all__ = ["Connection", "MalformedResponse", "ShortResponse", "exchange"]
 MAX_LINE = 65536
 #: The most header lines one answer may have (as http.client).
 MAX_HEADERS = 100
+#: The most interim (1xx) answers accepted before the final one.
+MAX_INTERIM = 10
 
 # Requests of other methods carry a Content-Length, 0 when empty, as
 # botocore and aiohttp send them (a DELETE included).
@@ -134,7 +136,7 @@ def _read_exactly(reader: BinaryIO, size: int) -> bytes:
 
 
 def _read(reader: BinaryIO, method: str) -> tuple[int, CIMultiDict[str], bytes, bool]:
-    while True:
+    for _ in range(MAX_INTERIM + 1):
         line = _line(reader, "the status line")
         if not line:
             raise ShortResponse("the server closed the connection without answering")
@@ -143,6 +145,10 @@ def _read(reader: BinaryIO, method: str) -> tuple[int, CIMultiDict[str], bytes, 
         # 100 Continue and other interim answers precede the real one.
         if not 100 <= status < 200:
             break
+    else:
+        # A server that answers with nothing but interim answers would
+        # otherwise hold the call for as long as it keeps talking.
+        raise MalformedResponse(f"more than {MAX_INTERIM} interim (1xx) answers")
     will_close = _will_close(version, headers)
     coding = headers.get("transfer-encoding")
     if method == "HEAD" or status in (204, 304):

@@ -28,7 +28,13 @@ from multidict import CIMultiDict
 
 from lambda_client._runtime import http11
 from lambda_client._runtime.http import HttpRequest
-from lambda_client._runtime.http11 import MAX_HEADERS, MAX_LINE, MalformedResponse, ShortResponse
+from lambda_client._runtime.http11 import (
+    MAX_HEADERS,
+    MAX_INTERIM,
+    MAX_LINE,
+    MalformedResponse,
+    ShortResponse,
+)
 from tests.fuzz.strategies import fuzz_settings
 
 HOST = "lambda.us-east-1.amazonaws.com"
@@ -870,3 +876,15 @@ def test_any_answer_is_read_or_refused_with_the_readers_own_errors(
     else:
         assert not isinstance(whole, ShortResponse), _comparable(open_)
         assert _comparable(open_) == _comparable(whole)
+
+
+@pytest.mark.parametrize("interim", [MAX_INTERIM, MAX_INTERIM + 1])
+def test_interim_answers_are_bounded(interim: int) -> None:
+    continues = b"HTTP/1.1 100 Continue\r\n\r\n" * interim
+    with pair() as (conn, peer):
+        peer.answer(continues + answer_of(headers=[b"Content-Length: 2"], body=b"ok"))
+        if interim <= MAX_INTERIM:
+            assert http11.exchange(conn, request(), HOST)[2] == b"ok"
+        else:
+            with pytest.raises(MalformedResponse, match="interim"):
+                http11.exchange(conn, request(), HOST)
