@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 from .client_config import ClientConfig
 from .connect_errors import handshake_failed, untrusted
 from .exceptions import (
-    ClientClosedError,
     ConnectError,
     ConnectionClosedError,
     ConnectTimeoutError,
@@ -39,7 +38,7 @@ from .http11 import Connection, MalformedResponse, exchange
 from .messages import describe, foreign_cause
 from .signer import host_header
 from .tls import TlsSettings, build_ssl_context
-from .transport import Stage
+from .transport import KEEPALIVE_SECONDS, Stage, refused
 
 if TYPE_CHECKING:
     import ssl
@@ -47,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["InlineTransport"]
 
 # As AiohttpTransport's: idle connections go well before servers drop them.
-_KEEPALIVE_SECONDS = 15.0
+_KEEPALIVE_SECONDS = KEEPALIVE_SECONDS
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -98,7 +97,7 @@ class InlineTransport:
         """``send`` without the coroutine; ``connect_timeout`` overrides the
         client's for this request (``with_options``)."""
         if self._closed:
-            raise _refused(request)
+            raise refused(request)
         if not self._slots.acquire(timeout=self._config.pool_timeout):
             raise ConnectTimeoutError(
                 describe(
@@ -110,7 +109,7 @@ class InlineTransport:
         try:
             if self._closed:
                 # Closed while this call waited for a connection.
-                raise _refused(request)
+                raise refused(request)
             return self._exchange(request, read_timeout, connect_timeout)
         finally:
             self._slots.release()
@@ -119,19 +118,18 @@ class InlineTransport:
         self, request: HttpRequest, read_timeout: float, connect_timeout: float | None
     ) -> HttpResponse:
         key = (request.scheme, request.host)
-        conn = self._reuse(key) or self._connect(request, connect_timeout)
+        address = self._address(key, request)
+        conn = self._reuse(key) or self._connect(request, address, connect_timeout)
         with self._lock:
             if self._closed:
                 conn.close()
-                raise _refused(request)
+                raise refused(request)
             self._busy.add(conn)
         keep = False
         try:
             conn.sock.settimeout(read_timeout)
             try:
-                status, headers, body, will_close = exchange(
-                    conn, request, self._address(request)[2]
-                )
+                status, headers, body, will_close = exchange(conn, request, address[2])
             except Exception as e:
                 translated = _exchange_error(e, request)
                 if translated is None:
@@ -148,8 +146,8 @@ class InlineTransport:
                     conn.close()
         return response_of(status, headers, body)
 
-    def _address(self, request: HttpRequest) -> tuple[str, int, str]:
-        key = (request.scheme, request.host)
+    def _address(self, key: tuple[str, str], request: HttpRequest) -> tuple[str, int, str]:
+        """(host name, port, Host header) of ``key``, the request's scheme and host."""
         address = self._addresses.get(key)
         if address is None:
             parts = urlsplit(f"//{request.host}")
@@ -175,8 +173,10 @@ class InlineTransport:
                 return conn
             conn.close()
 
-    def _connect(self, request: HttpRequest, connect_timeout: float | None) -> Connection:
-        hostname, port, _ = self._address(request)
+    def _connect(
+        self, request: HttpRequest, address: tuple[str, int, str], connect_timeout: float | None
+    ) -> Connection:
+        hostname, port, _ = address
         if connect_timeout is None:
             connect_timeout = self._config.connect_timeout
         sock = None
@@ -263,12 +263,6 @@ def _exchange_error(error: Exception, request: HttpRequest) -> Exception | None:
     # Anything else (http11's ValueError for a header it will not write, as
     # aiohttp raises one) propagates unchanged.
     return None
-
-
-def _refused(request: HttpRequest) -> ClientClosedError:
-    return ClientClosedError(
-        describe("The client is closed; the request was not sent", host=request.host)
-    )
 
 
 def _dropped(conn: Connection) -> bool:

@@ -54,7 +54,7 @@ __all__ = ["AiohttpTransport", "Transport"]
 # Idle connections are dropped well before common server-side idle limits: a
 # connection the server closes just as it is reused fails a request after it
 # was sent, which the retry policy may not be allowed to repeat (Invoke).
-_KEEPALIVE_SECONDS = 15.0
+KEEPALIVE_SECONDS = 15.0
 
 # Distinct URLs kept parsed (see AiohttpTransport._url).
 _URLS_KEPT = 256
@@ -90,6 +90,13 @@ def _bare_request_class() -> type[aiohttp.ClientRequest]:
         _skip_auto_headers = CIMultiDict({"Content-Type": None})
 
     return BareRequest
+
+
+def refused(request: HttpRequest) -> ClientClosedError:
+    """What a closed transport answers a request it will not send."""
+    return ClientClosedError(
+        describe("The client is closed; the request was not sent", host=request.host)
+    )
 
 
 class Transport(Protocol):
@@ -387,11 +394,6 @@ class AiohttpTransport:
         # import the other first requests are waiting for.
         await asyncio.shield(self._importing)
 
-    def _refuse_closed(self, request: HttpRequest) -> ClientClosedError:
-        return ClientClosedError(
-            describe("The client is closed; the request was not sent", host=request.host)
-        )
-
     def _open(self) -> tuple[aiohttp.ClientSession, Slots, type[URL]]:
         if self._closed:
             # Closed while this call awaited something on its way here.
@@ -405,7 +407,7 @@ class AiohttpTransport:
             config = self._config
             connector = aiohttp.TCPConnector(
                 limit=config.max_pool_connections,
-                keepalive_timeout=_KEEPALIVE_SECONDS,
+                keepalive_timeout=KEEPALIVE_SECONDS,
                 # Never aiohttp's own default context: TLS goes through the
                 # client's (send() builds it before any TLS connection).
                 ssl=self._ssl_context or True,
@@ -458,7 +460,7 @@ class AiohttpTransport:
         client's for this request (``with_options``).
         """
         if self._closed:
-            raise self._refuse_closed(request)
+            raise refused(request)
         if asyncio.get_running_loop() is not self._loop:
             await self._enter_loop()
         proxy = self._proxies.select(request.scheme, request.host) if self._proxied else None
@@ -482,7 +484,7 @@ class AiohttpTransport:
         try:
             if self._closed:
                 # Closed while this call waited for a connection.
-                raise self._refuse_closed(request)
+                raise refused(request)
             headers = request.headers
             timeout = (
                 self._read_timeouts.get(read_timeout) if connect_timeout is None else None
