@@ -57,7 +57,7 @@ LAYERS = (
 )
 
 
-async def _layers(
+async def build(
     url: str, op: str, pool: int
 ) -> tuple[dict[str, Call], Callable[[], Awaitable[None]]]:
     import aiohttp
@@ -190,7 +190,7 @@ async def _block(call: Call, concurrency: int, warmup: float, seconds: float) ->
 
 
 async def measure(url: str, op: str, concurrency: int, blocks: int) -> dict[str, Any]:
-    calls, close = await _layers(url, op, concurrency)
+    calls, close = await build(url, op, concurrency)
     samples: dict[str, list[float]] = {name: [] for name in calls}
     try:
         names = list(calls)

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import coldstart, fixtures, profiling, report, startup
+from . import coldstart, fixtures, instructions, profiling, report, startup
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -552,6 +552,19 @@ def main(argv: list[str] | None = None) -> None:
     with canned_server(env, max_seconds=1800) as (url, _pid):
         results["per_call"] = per_call(
             url, clients, env, rounds, settings["duration"], settings["warmup"]
+        )
+        log("instructions per call under valgrind")
+        results["instructions"] = instructions.measure(
+            url,
+            env,
+            [
+                c
+                for c in clients
+                if c[0] in ("floor", "floor+sigv4", "lambda_client", "aiobotocore")
+            ],
+            concurrencies=(32,) if quick else (32, 256),
+            calls=(100, 300) if quick else (300, 1500),
+            warmup=100 if quick else 300,
         )
         results["soak"] = soak(
             url,

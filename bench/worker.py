@@ -14,6 +14,10 @@ Prints one JSON object on stdout. Modes:
 - ``profile``: like ``load`` but under cProfile; the stats go to ``--out``.
 - ``stalls``: ``--calls`` sequential calls, each with the longest event-loop
   step it caused (``bench/stalls.py``).
+- ``count``: ``--warmup-calls`` calls, then exactly ``--calls`` calls at
+  ``--concurrency``, with no clock in the loop: the unit that
+  ``bench/instructions.py`` runs under valgrind twice with different
+  ``--calls`` and subtracts.
 
 Client libraries are imported inside the adapters, so that a worker for the
 smithy SDK (Python 3.12 venv) never touches lambda_client and vice versa.
@@ -37,7 +41,8 @@ from . import fixtures
 Call = Callable[[], Awaitable[Any]]
 Close = Callable[[], Awaitable[None]]
 
-CLIENTS = ("floor", "floor_sigv4", "lambda_client", "aiobotocore", "smithy")
+LAYER_CLIENTS = tuple(f"layer{index}" for index in range(7))
+CLIENTS = ("floor", "floor_sigv4", "lambda_client", "aiobotocore", "smithy", *LAYER_CLIENTS)
 OPS = fixtures.OPERATIONS
 
 
@@ -230,12 +235,26 @@ async def _smithy(url: str, op: str, pool: int) -> tuple[Call, Close]:
     return (get_function if op == "get_function" else invoke), close
 
 
+def _layer(index: int) -> Callable[[str, str, int], Awaitable[tuple[Call, Close]]]:
+    """One of ``bench/layers.py``'s layers as a client of its own, so that
+    ``bench/instructions.py`` can count where the instructions go."""
+
+    async def adapter(url: str, op: str, pool: int) -> tuple[Call, Close]:
+        from . import layers
+
+        calls, close = await layers.build(url, op, pool)
+        return calls[layers.LAYERS[index]], close
+
+    return adapter
+
+
 ADAPTERS: dict[str, Callable[[str, str, int], Awaitable[tuple[Call, Close]]]] = {
     "floor": _floor,
     "floor_sigv4": _floor_sigv4,
     "lambda_client": _lambda_client,
     "aiobotocore": _aiobotocore,
     "smithy": _smithy,
+    **{f"layer{index}": _layer(index) for index in range(7)},
 }
 
 
@@ -315,6 +334,31 @@ async def _stalls(args: argparse.Namespace) -> dict[str, Any]:
         await close()
 
 
+async def _count(args: argparse.Namespace) -> dict[str, Any]:
+    call, close = await ADAPTERS[args.client](args.url, args.op, args.concurrency)
+    try:
+        await _exactly(call, args.concurrency, args.warmup_calls)
+        gc.collect()
+        await _exactly(call, args.concurrency, args.calls)
+    finally:
+        await close()
+    return {"calls": args.calls}
+
+
+async def _exactly(call: Call, concurrency: int, calls: int) -> None:
+    """``calls`` calls from ``concurrency`` tasks, without reading a clock
+    (a clock read per call would be counted as the client's)."""
+    left = calls
+
+    async def loop() -> None:
+        nonlocal left
+        while left > 0:
+            left -= 1
+            await call()
+
+    await asyncio.gather(*(loop() for _ in range(concurrency)))
+
+
 async def _soak(args: argparse.Namespace) -> dict[str, Any]:
     call, close = await ADAPTERS[args.client](args.url, args.op, args.concurrency)
     samples: list[tuple[int, int]] = []
@@ -343,17 +387,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--client", choices=CLIENTS, required=True)
     parser.add_argument("--op", choices=OPS, required=True)
     parser.add_argument("--url", required=True)
-    parser.add_argument("--mode", choices=("load", "soak", "profile", "stalls"), default="load")
+    parser.add_argument(
+        "--mode", choices=("load", "soak", "profile", "stalls", "count"), default="load"
+    )
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--duration", type=float, default=2.0)
     parser.add_argument("--warmup", type=float, default=0.5)
     parser.add_argument("--max-calls", type=int, default=1_000_000)
-    parser.add_argument("--calls", type=int, default=100_000, help="soak, stalls: calls to make")
+    parser.add_argument(
+        "--calls", type=int, default=100_000, help="soak, stalls, count: calls to make"
+    )
+    parser.add_argument("--warmup-calls", type=int, default=500, help="count: calls first")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="soak: time bound")
     parser.add_argument("--out", help="profile: where to write the cProfile stats")
     args = parser.parse_args(argv)
     settle_allocator()
-    runner = {"soak": _soak, "stalls": _stalls}.get(args.mode, _load)
+    runner = {"soak": _soak, "stalls": _stalls, "count": _count}.get(args.mode, _load)
     result = asyncio.run(runner(args))
     result.update(
         client=args.client,

@@ -36,6 +36,7 @@ from .http import HttpRequest, HttpResponse, response_of
 from .loops import LoopGuard, other_loop_running
 from .messages import describe, foreign_cause
 from .proxies import ProxyChoice, ProxySelector
+from .read_watch import watched_protocols
 from .slots import Slots
 from .tls import TlsSettings, build_ssl_context
 
@@ -412,6 +413,8 @@ class AiohttpTransport:
                 # client's (send() builds it before any TLS connection).
                 ssl=self._ssl_context or True,
             )
+            # Read timeouts without a loop timer per chunk (read_watch.py).
+            watched_protocols(connector, asyncio.get_running_loop())
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(

@@ -236,6 +236,34 @@ async def test_a_body_that_stalls_is_a_read_timeout(transport: AiohttpTransport)
         await fast.stream.aclose()
 
 
+async def test_read_timeouts_arm_no_loop_timer_per_call(transport: AiohttpTransport) -> None:
+    async def answer(req: web.Request) -> web.Response:
+        return web.Response(body=b'{"FunctionName": "f"}')
+
+    loop = asyncio.get_running_loop()
+    armed: list[str] = []
+    call_at = loop.call_at
+
+    def counting(
+        when: float, callback: Callable[..., object], *args: object, **kw: object
+    ) -> object:
+        armed.append(getattr(callback, "__name__", ""))
+        return call_at(when, callback, *args, **kw)  # type: ignore[arg-type]
+
+    async with web_server(answer) as host, asyncio.timeout(DEADLINE):
+        await transport.send(request(host, method="GET"), read_timeout=30)
+        loop.call_at = counting  # type: ignore[method-assign]
+        try:
+            for _ in range(50):
+                resp = await transport.send(request(host, method="GET"), read_timeout=30)
+                assert resp.body == b'{"FunctionName": "f"}'
+        finally:
+            del loop.call_at  # type: ignore[method-assign]
+    # aiohttp's own sock_read would arm two timers a call (read_watch.py).
+    assert armed.count("_on_read_timeout") == 0
+    assert armed.count("_wake") <= 1
+
+
 async def test_cancelling_a_call_is_not_mistaken_for_a_read_timeout(
     transport: AiohttpTransport,
 ) -> None:
