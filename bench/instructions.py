@@ -29,9 +29,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from pathlib import Path
 from typing import Any
 
-from .run import ROOT, canned_server, child_env, compile_project, log
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
 
 _TOTAL = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -116,6 +123,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--calls", default="300,1500", help="the two call counts, small,large")
     parser.add_argument("--warmup", type=int, default=300)
     args = parser.parse_args(argv)
+    # Here, not at the top: bench.run imports this module.
+    from .run import canned_server, child_env, compile_project
+
     low, high = (int(n) for n in args.calls.split(","))
     env = child_env()
     compile_project(env)
