@@ -1,4 +1,5 @@
-"""Importing a module without stalling the event loop.
+"""Work off the event loop in a thread of its own: an import, or a call
+sent before aiohttp is loaded.
 
 An import inside a coroutine holds the loop for as long as it runs (about
 0.1 s for aiohttp); in a thread of its own the loop keeps serving other
@@ -15,32 +16,49 @@ import asyncio
 import contextlib
 import importlib
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
-__all__ = ["import_in_thread"]
+__all__ = ["call_in_thread", "import_in_thread"]
+
+T = TypeVar("T")
 
 
 def import_in_thread(name: str) -> asyncio.Future[None]:
     """A future, on the running loop, of importing ``name`` in a new daemon thread."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[None] = loop.create_future()
 
-    def settle(error: BaseException | None) -> None:
+    def load() -> None:
+        importlib.import_module(name)
+
+    return call_in_thread(load, f"lambda_client-import-{name}")
+
+
+def call_in_thread(work: Callable[[], T], name: str) -> asyncio.Future[T]:
+    """A future, on the running loop, of ``work()`` run in a new daemon thread.
+
+    Cancelling the future does not stop the thread; its result is dropped.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
         if future.done():
             return
         if error is None:
-            future.set_result(None)
+            future.set_result(result)  # type: ignore[arg-type]
         else:
             future.set_exception(error)
 
     def run() -> None:
+        result: T | None = None
         error: BaseException | None = None
         try:
-            importlib.import_module(name)
+            result = work()
         except BaseException as e:  # handed to the awaiting coroutine, never lost
             error = e
-        # The loop may have been closed while the import ran; nobody waits then.
+        # The loop may have been closed meanwhile; nobody waits then.
         with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(settle, error)
+            loop.call_soon_threadsafe(settle, result, error)
 
-    threading.Thread(target=run, name=f"lambda_client-import-{name}", daemon=True).start()
+    threading.Thread(target=run, name=name, daemon=True).start()
     return future

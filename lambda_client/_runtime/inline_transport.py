@@ -55,7 +55,13 @@ class InlineTransport:
     """Blocking HTTP/1.1 with a pool of at most ``max_pool_connections``
     connections per client; any number of threads may send at once."""
 
-    def __init__(self, config: ClientConfig, *, tls: TlsSettings) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        tls: TlsSettings,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self._config = config
         self._tls = tls
         self._lock = threading.Lock()
@@ -67,7 +73,8 @@ class InlineTransport:
         self._busy: set[Connection] = set()
         #: (host name, port, Host header) by the request's scheme and host.
         self._addresses: dict[tuple[str, str], tuple[str, int, str]] = {}
-        self._ssl_context: ssl.SSLContext | None = None
+        #: Built from ``tls`` on the first TLS connection, unless given.
+        self._ssl_context = ssl_context
         self._closed = False
 
     async def send(

@@ -24,6 +24,7 @@ from .chunked_body import body_data
 from .client_config import ClientConfig
 from .connect_errors import explain, scrub
 from .deferred_import import import_in_thread
+from .early_calls import EarlyCalls
 from .exceptions import (
     ClientClosedError,
     ConnectError,
@@ -91,6 +92,11 @@ def _bare_request_class() -> type[aiohttp.ClientRequest]:
         _skip_auto_headers = CIMultiDict({"Content-Type": None})
 
     return BareRequest
+
+
+def _retrieve(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def refused(request: HttpRequest) -> ClientClosedError:
@@ -370,6 +376,10 @@ class AiohttpTransport:
         #: Pools left on loops that were idle, not closed, when the client
         #: moved on; each closes itself when its loop shuts down.
         self._retired: list[tuple[aiohttp.ClientSession, LoopGuard]] = []
+        #: The first calls, sent while aiohttp loads (early_calls.py), and
+        #: what closes their connections if the loop shuts down first.
+        self._early = EarlyCalls(config, self._tls)
+        self._early_guard: LoopGuard | None = None
 
     @property
     def tls(self) -> TlsSettings:
@@ -381,6 +391,20 @@ class AiohttpTransport:
         """Which proxy, if any, each request goes through."""
         return self._proxies
 
+    def _loading_aiohttp(self) -> bool:
+        """Whether aiohttp has yet to be imported (or is being imported)."""
+        importing = self._importing
+        # During the import "aiohttp" is in sys.modules already, half made.
+        return "aiohttp" not in sys.modules or (importing is not None and not importing.done())
+
+    def _start_import(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._importing is None or self._importing.get_loop() is not loop:
+            self._importing = import_in_thread("aiohttp")
+            # Nobody may await it: a failure is retrieved here, and raised
+            # again to the call that needs aiohttp.
+            self._importing.add_done_callback(_retrieve)
+
     async def _import_aiohttp(self) -> None:
         """Import aiohttp in a worker thread, once for all the first requests.
 
@@ -388,9 +412,8 @@ class AiohttpTransport:
         goes on serving other tasks (with the GIL shared) instead of
         stalling, which is what an import inside a coroutine would do.
         """
-        loop = asyncio.get_running_loop()
-        if self._importing is None or self._importing.get_loop() is not loop:
-            self._importing = import_in_thread("aiohttp")
+        self._start_import()
+        assert self._importing is not None
         # Shielded: a caller cancelled while waiting must not cancel the
         # import the other first requests are waiting for.
         await asyncio.shield(self._importing)
@@ -472,9 +495,24 @@ class AiohttpTransport:
         ):
             await self._build_ssl_context()
         if self._session is None:
-            if "aiohttp" not in sys.modules:
+            if self._loading_aiohttp():
+                if not stream and proxy is None and self._early.available():
+                    if self._early.sent:
+                        # From the second call on: a program that makes one
+                        # call never loads aiohttp, and the import does not
+                        # compete with the first call for the GIL.
+                        self._start_import()
+                    elif self._early_guard is None:
+                        await self._guard_early()
+                    return await self._early.send(
+                        request,
+                        read_timeout=read_timeout,
+                        connect_timeout=connect_timeout,
+                        ssl_context=self._ssl_context,
+                    )
                 await self._import_aiohttp()
             self._open()
+            self._early.retire()
             await self._arm_guard()
         session, slots = self._session, self._slots
         if session is None or slots is None:
@@ -642,6 +680,15 @@ class AiohttpTransport:
             keep.append((session, guard))
         self._retired = keep
 
+    async def _guard_early(self) -> None:
+        guard = self._early_guard = LoopGuard(asyncio.get_running_loop())
+        early = self._early
+
+        async def close_at_shutdown() -> None:
+            early.close()
+
+        await guard.arm(close_at_shutdown)
+
     async def _arm_guard(self) -> None:
         session = self._session
         if session is None or self._guard is not None:
@@ -663,6 +710,13 @@ class AiohttpTransport:
         closed or idle), it leaves that pool to close with its loop.
         """
         self._closed = True
+        self._early.close()
+        early_guard, self._early_guard = self._early_guard, None
+        if early_guard is not None:
+            if early_guard.loop is asyncio.get_running_loop():
+                await early_guard.release()
+            elif early_guard.loop.is_closed():
+                early_guard.abandon()
         if asyncio.get_running_loop() is not self._loop:
             await self._enter_loop()
         self._cut_off(self._leases)
