@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import enum
 import functools
-import io
 import sys
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -34,6 +33,7 @@ from .exceptions import (
     TransportError,
 )
 from .http import HttpRequest, HttpResponse, response_of
+from .large_body import LARGE_BODY_BYTES, gather
 from .loops import LoopGuard, other_loop_running
 from .messages import describe, foreign_cause
 from .proxies import ProxyChoice, ProxySelector
@@ -61,8 +61,6 @@ KEEPALIVE_SECONDS = 15.0
 # Distinct URLs kept parsed (see AiohttpTransport._url).
 _URLS_KEPT = 256
 
-# From this size an answer's body is gathered as it arrives (see _gather).
-_GATHER_BYTES = 1024 * 1024
 
 # Closing aborts sockets rather than negotiating a TLS shutdown, so this only
 # bounds a pathological case; it is not a grace period anyone waits out.
@@ -198,33 +196,6 @@ def _translated_errors(stage: Stage, request: HttpRequest) -> Iterator[None]:
         yield
     except Exception as e:
         _raise_translated(e, stage, request)
-
-
-async def _gather(content: aiohttp.StreamReader, length: int) -> bytes:
-    """A large body of ``length`` bytes, copied piece by piece as it arrives.
-
-    aiohttp's ``read()`` keeps the pieces and joins them when the last one
-    arrives: one copy of the whole body in a single loop step (about 0.5 ms
-    for a 6 MB Invoke answer, every other task of the process waiting).
-    Written into a BytesIO instead, each piece is copied in the step that
-    received it, and ``getvalue()`` hands over the buffer itself, uncopied.
-    The buffer is sized once, up front: grown as pieces arrive, it would be
-    moved (copied whole) whenever it could not grow in place.
-    """
-    buffer = io.BytesIO()
-    buffer.seek(length - 1)
-    buffer.write(b"\0")
-    buffer.seek(0)
-    while chunk := await content.readany():
-        buffer.write(chunk)
-    if buffer.tell() != length:
-        # aiohttp frames the body by its length and raises for a short one;
-        # should that ever change, the zeros past the end must not pass for
-        # data.
-        raise ConnectionClosedError(
-            f"The response body ended after {buffer.tell()} of {length} bytes"
-        )
-    return buffer.getvalue()
 
 
 class _Lease:
@@ -578,8 +549,8 @@ class AiohttpTransport:
             )
         try:
             length = response.content_length
-            if length is not None and length >= _GATHER_BYTES:
-                body = await _gather(response.content, length)
+            if length is not None and length >= LARGE_BODY_BYTES:
+                body = await gather(response.content, length)
             else:
                 body = await response.read()
         except Exception as e:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import os
 import socket
 import struct
 import time
@@ -382,9 +383,25 @@ async def test_server_closing_mid_body_is_connection_closed(
     assert info.value.request_sent is True
 
 
-LARGE = 3 * 1024 * 1024 + 17  # gathered as it arrives (transport._gather)
+LARGE = 3 * 1024 * 1024 + 17  # gathered as it arrives (large_body.py)
 
 
+@pytest.fixture(params=["memfd", "buffer"])
+def gathering(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways large_body.py gathers: the in-memory file where Linux has
+    one, the sized buffer elsewhere."""
+    if request.param == "memfd" and not hasattr(os, "memfd_create"):
+        pytest.skip("no memfd_create on this platform")
+    if request.param == "buffer":
+        monkeypatch.delattr(os, "memfd_create", raising=False)
+    return str(request.param)
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+
+
+@pytest.mark.usefixtures("gathering")
 @pytest.mark.parametrize("cut", [None, 1024 * 1024, LARGE - 1])
 async def test_a_large_body_arrives_whole_or_is_connection_closed(
     transport: AiohttpTransport, cut: int | None
@@ -409,6 +426,37 @@ async def test_a_large_body_arrives_whole_or_is_connection_closed(
             await transport.send(request(host), read_timeout=5)
     # A short body never passes for a whole one (its missing end is not zeros).
     assert info.value.request_sent is True
+
+
+@pytest.mark.usefixtures("gathering")
+async def test_a_large_body_abandoned_midway_leaves_no_descriptor_open(
+    transport: AiohttpTransport,
+) -> None:
+    half = asyncio.Event()
+    done = asyncio.Event()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % LARGE)
+        writer.write(b"x" * (LARGE // 2))
+        await writer.drain()
+        half.set()
+        await done.wait()
+
+    before = open_descriptors()
+    async with raw_server(handler) as host, asyncio.timeout(DEADLINE):
+        call = asyncio.create_task(transport.send(request(host), read_timeout=5))
+        await half.wait()
+        await asyncio.sleep(0.05)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        done.set()
+    for _ in range(3):
+        await asyncio.sleep(0)  # socket closes scheduled by the cancellation
+    # The half-read connection is dropped with its socket, the server is
+    # gone, and the answer's in-memory file is closed too.
+    assert open_descriptors() == before
 
 
 async def test_server_closing_without_answer_is_connection_closed(
