@@ -5,8 +5,8 @@ one arrives: one copy of the whole body in a single loop step (about 0.5 ms
 for a 6 MB Invoke answer, every other task of the process waiting). Copied
 into a buffer sized up front as the pieces arrive, the copying is spread
 over the steps that receive them, but sizing the buffer zeroes it, again in
-one step (0.5-1 ms for 6 MB, 3-4 ms when its pages have to be faulted in
-afresh; found with a step-by-step probe of the loop). Python has no way to
+one step (0.5-1 ms for 6 MB, and 3.7-3.9 ms in two of 120 calls; found with
+a step-by-step probe of the loop). Python has no way to
 make an uninitialised buffer that ends up as ``bytes``, so on Linux the
 pieces go into an anonymous in-memory file (``memfd_create``) as they
 arrive, and one ``pread`` in a worker thread makes the ``bytes``: the
