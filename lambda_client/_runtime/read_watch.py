@@ -58,6 +58,11 @@ class ReadWatch:
             self._at = deadline
             self._handle = self._loop.call_at(deadline, self._wake)
 
+    def forget(self, protocol: Any) -> None:
+        # Dropped at once: a client that opens a connection per call would
+        # otherwise keep every closed one until the watch next wakes.
+        self._watched.discard(protocol)
+
     def _wake(self) -> None:
         self._handle = None
         self._at = math.inf
@@ -65,8 +70,6 @@ class ReadWatch:
         expired = []
         waiting = set()
         earliest = math.inf
-        # Connections without a deadline are forgotten here rather than when
-        # they drop it: dropping one then costs a call nothing.
         for protocol in self._watched:
             deadline = protocol.read_deadline
             if deadline is None:
@@ -130,7 +133,9 @@ def _watched_handler_class(base: type[ResponseHandler]) -> Callable[..., Respons
                     self.read_deadline = None
 
             def _drop_timeout(self) -> None:
-                self.read_deadline = None
+                if self.read_deadline is not None:
+                    self.read_deadline = None
+                    self.read_watch.forget(self)
 
         cls = _handler_classes[base] = WatchedResponseHandler
     return cls

@@ -64,6 +64,7 @@ class Connection:
 
     def body_ends(self) -> None:
         self.read_deadline = None
+        self.watch.forget(self)
 
     def _on_read_timeout(self) -> None:
         self.timed_out_at.append(self.clock.now)
@@ -116,6 +117,17 @@ def test_a_body_that_ends_is_never_failed(clock: Clock, watch: ReadWatch) -> Non
     clock.advance(30)
     assert conn.timed_out_at == []
     assert clock.pending() == []
+
+
+def test_ended_connections_are_not_kept(clock: Clock, watch: ReadWatch) -> None:
+    # A connection per call, each ended well before the timeout: the watch
+    # holds none of them, however many there were.
+    for _ in range(1000):
+        conn = Connection(watch, clock, 60.0)
+        conn.bytes_arrive()
+        conn.body_ends()
+        clock.advance(0.001)
+    assert watch._watched == set()
 
 
 def test_each_connection_fails_at_its_own_deadline(clock: Clock, watch: ReadWatch) -> None:
@@ -173,8 +185,10 @@ async def test_a_connector_gets_watched_connections() -> None:
         assert protocol.read_deadline == pytest.approx(loop.time() + 5.0, abs=0.5)
         # No timer of aiohttp's own, whatever happens to the connection.
         assert protocol._read_timeout_handle is None
+        assert protocol in watch._watched
         protocol._drop_timeout()
         assert protocol.read_deadline is None
+        assert protocol not in watch._watched
     finally:
         await connector.close()
 
