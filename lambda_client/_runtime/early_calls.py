@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["EARLY_CALLS", "EarlyCalls"]
 
 #: Calls sent early at once; a burst beyond it waits for aiohttp, which
-#: serves many concurrent calls at less CPU each than a thread apiece.
+#: serves any number of concurrent calls without a thread apiece.
 EARLY_CALLS = 4
 
 
