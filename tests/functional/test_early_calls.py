@@ -17,9 +17,11 @@ import textwrap
 import threading
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
+from lambda_client import LambdaClient
 from lambda_client._runtime.early_calls import EARLY_CALLS
 from lambda_client._runtime.exceptions import (
     ConnectError,
@@ -31,9 +33,11 @@ from lambda_client._runtime.http import HttpRequest
 from lambda_client._runtime.transport import AiohttpTransport
 from lambda_client.config import ClientConfig
 
+from .differential import signing
 from .faults import closed_port
 from .inline_support import DEADLINE, OK, Peer, RawServer, eventually, serve_each
 from .test_inline_transport import headline
+from .tls_support import Pki, client_for, isolate, serving
 
 BODY = b'{"Configuration": {"FunctionName": "f", "State": "Active"}}'
 ANSWER = (
@@ -315,3 +319,61 @@ async def test_a_burst_sends_at_most_a_few_calls_early(transport: AiohttpTranspo
     assert transport._early.sent == EARLY_CALLS
     # The rest waited for aiohttp, which now serves every call.
     assert transport._session is not None
+
+
+# -- TLS trust on the early path ----------------------------------------------------
+
+
+@pytest.fixture
+def pki(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pki:
+    isolate(monkeypatch, tmp_path)
+    return Pki(tmp_path)
+
+
+async def _first_call(client: LambdaClient) -> tuple[str | None, bool]:
+    """The first GetFunction's function name, and whether it went early."""
+    try:
+        out = await client.get_function(function_name="f")
+        went_early = client._pipeline.transport._early.sent == 1  # type: ignore[attr-defined]
+    finally:
+        await client.close()
+    assert out.configuration is not None
+    return out.configuration.function_name, went_early
+
+
+@pytest.mark.usefixtures("early")
+@pytest.mark.parametrize("source", ["verify", "AWS_CA_BUNDLE"])
+async def test_an_early_call_trusts_the_configured_ca(
+    pki: Pki, source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with serving(pki.server_context()) as server:
+        if source == "verify":
+            client = client_for(server.url, verify=str(pki.ca_file))
+        else:
+            monkeypatch.setenv("AWS_CA_BUNDLE", str(pki.ca_file))
+            client = client_for(server.url)
+        assert await _first_call(client) == ("f", True)
+        [seen] = server.requests
+        signing.verify(seen)
+
+
+async def test_an_untrusted_server_is_refused_alike_early_and_through_aiohttp(
+    pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors: dict[bool, ConnectError] = {}
+    async with serving(pki.server_context()) as server:
+        for forced in (False, True):
+            if forced:
+                monkeypatch.setattr(AiohttpTransport, "_loading_aiohttp", lambda self: True)
+            client = client_for(server.url)
+            with pytest.raises(ConnectError) as info:
+                await _first_call(client)
+            errors[forced] = info.value
+            sent_early = client._pipeline.transport._early.sent  # type: ignore[attr-defined]
+            assert sent_early == (1 if forced else 0)
+        assert server.requests == []
+    for error in errors.values():
+        assert "certificate verification failed for 127.0.0.1" in str(error)
+        assert "AWS_CA_BUNDLE" in str(error)  # says how to fix it
+        assert error.request_sent is False
+    assert headline(str(errors[True])) == headline(str(errors[False]))
