@@ -377,3 +377,19 @@ async def test_an_untrusted_server_is_refused_alike_early_and_through_aiohttp(
         assert "AWS_CA_BUNDLE" in str(error)  # says how to fix it
         assert error.request_sent is False
     assert headline(str(errors[True])) == headline(str(errors[False]))
+
+
+@pytest.mark.usefixtures("early")
+async def test_a_proxied_endpoint_never_goes_early(
+    pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The inline transport speaks only to the endpoint itself; with a proxy
+    # configured the call goes through aiohttp, here to a proxy that is not
+    # listening.
+    proxy = f"http://127.0.0.1:{closed_port()}"
+    with RawServer(serve_each(lambda seen: ANSWER)) as server:
+        client = client_for(f"http://{server.host}", proxies={"http": proxy})
+        with pytest.raises(ConnectError):
+            await _first_call(client)
+        assert server.requests == []
+    assert client._pipeline.transport._early.sent == 0  # type: ignore[attr-defined]
