@@ -29,16 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from pathlib import Path
 from typing import Any
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
 
 _TOTAL = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -54,6 +45,9 @@ def count(
     warmup: int,
 ) -> int:
     """Instructions of one whole worker process."""
+    # Here, not at the top: bench.run imports this module.
+    from .run import ROOT
+
     with tempfile.NamedTemporaryFile(suffix=".cachegrind") as out:
         done = subprocess.run(
             [
@@ -96,8 +90,10 @@ def measure(
     calls: tuple[int, int] = (300, 1500),
     warmup: int = 300,
 ) -> dict[str, Any]:
-    """Instructions per call of each ``(label, python, client)``; None for
-    all when valgrind is not installed."""
+    """Instructions per call of each ``(label, python, client)``; no rows
+    (``available`` false) when valgrind is not installed."""
+    from .run import log
+
     if shutil.which("valgrind") is None:
         return {"available": False, "rows": []}
     low, high = calls
