@@ -25,8 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = ["CHUNK_BYTES", "body_data"]
 
-#: Bytes written per step; aiohttp reads sockets and files in pieces of this size too.
-CHUNK_BYTES = 256 * 1024
+#: Bytes written per step. Handing 256 KiB to the socket of a local peer
+#: took 0.65-1.3 ms of the loop thread's CPU in one step (the kernel's copy
+#: and TCP work are charged to the sender); half as much keeps a step well
+#: under a millisecond.
+CHUNK_BYTES = 128 * 1024
 
 
 @functools.cache

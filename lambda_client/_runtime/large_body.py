@@ -30,6 +30,8 @@ __all__ = ["LARGE_BODY_BYTES", "gather"]
 
 #: From this size an answer's body is gathered as it arrives.
 LARGE_BODY_BYTES = 1024 * 1024
+#: At most this many received bytes are copied in one loop step.
+STEP_BYTES = 128 * 1024
 
 
 async def gather(content: aiohttp.StreamReader, length: int) -> bytes:
@@ -40,7 +42,7 @@ async def gather(content: aiohttp.StreamReader, length: int) -> bytes:
     reading = False
     try:
         received = 0
-        while chunk := await content.readany():
+        async for chunk in _Pieces(content):
             view = memoryview(chunk)
             while view:
                 view = view[os.write(fd, view) :]
@@ -73,10 +75,41 @@ async def _in_buffer(content: aiohttp.StreamReader, length: int) -> bytes:
     buffer.seek(length - 1)
     buffer.write(b"\0")
     buffer.seek(0)
-    while chunk := await content.readany():
+    async for chunk in _Pieces(content):
         buffer.write(chunk)
     _check(buffer.tell(), length)
     return buffer.getvalue()
+
+
+class _Pieces:
+    """The body's pieces as they were received, never joined, and never
+    more than `STEP_BYTES` of them handled in one loop step. A plain
+    iterator, not an async generator: a cancelled read leaves nothing
+    behind for the loop to finalise."""
+
+    def __init__(self, content: aiohttp.StreamReader) -> None:
+        self._content = content
+        self._since_yield = 0
+
+    def __aiter__(self) -> _Pieces:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._since_yield >= STEP_BYTES:
+            # readchunk() does not wait while pieces are buffered.
+            self._since_yield = 0
+            await asyncio.sleep(0)
+        # Not readany(): it joins whatever is buffered into one new bytes (a
+        # megabyte or more when this task was slow to run), in one step.
+        while True:
+            chunk, _ = await self._content.readchunk()
+            if chunk:
+                self._since_yield += len(chunk)
+                return chunk
+            if self._content.at_eof():
+                raise StopAsyncIteration
+            # An empty piece before the end: an HTTP chunk's end, when the
+            # answer is chunked.
 
 
 def _check(received: int, length: int) -> None:

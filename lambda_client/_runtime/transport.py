@@ -375,6 +375,23 @@ class AiohttpTransport:
             # Nobody may await it: a failure is retrieved here, and raised
             # again to the call that needs aiohttp.
             self._importing.add_done_callback(_retrieve)
+            self._importing.add_done_callback(self._imported)
+
+    def _imported(self, importing: asyncio.Future[None]) -> None:
+        """Open the pool as soon as aiohttp is loaded, in a loop step of its
+        own: done by the first call through aiohttp, with that call's own
+        start, the step took 0.9-1.1 ms for a 6 MB Invoke."""
+        if (
+            importing.cancelled()
+            or importing.exception() is not None
+            or self._closed
+            or self._session is not None
+            or asyncio.get_running_loop() is not self._loop
+            or self._loading_aiohttp()
+        ):
+            return
+        self._open()
+        self._early.retire()
 
     async def _import_aiohttp(self) -> None:
         """Import aiohttp in a worker thread, once for all the first requests.
@@ -465,25 +482,27 @@ class AiohttpTransport:
             request.scheme == "https" or (proxy is not None and proxy.url.startswith("https:"))
         ):
             await self._build_ssl_context()
-        if self._session is None:
-            if self._loading_aiohttp():
-                if not stream and proxy is None and self._early.available():
-                    if self._early.sent:
-                        # From the second call on: a program that makes one
-                        # call never loads aiohttp, and the import does not
-                        # compete with the first call for the GIL.
-                        self._start_import()
-                    elif self._early_guard is None:
-                        await self._guard_early()
-                    return await self._early.send(
-                        request,
-                        read_timeout=read_timeout,
-                        connect_timeout=connect_timeout,
-                        ssl_context=self._ssl_context,
-                    )
-                await self._import_aiohttp()
-            self._open()
-            self._early.retire()
+        if self._guard is None:
+            # No pool yet, or one opened by _imported, not yet guarded.
+            if self._session is None:
+                if self._loading_aiohttp():
+                    if not stream and proxy is None and self._early.available():
+                        if self._early.sent:
+                            # From the second call on: a program that makes one
+                            # call never loads aiohttp, and the import does not
+                            # compete with the first call for the GIL.
+                            self._start_import()
+                        elif self._early_guard is None:
+                            await self._guard_early()
+                        return await self._early.send(
+                            request,
+                            read_timeout=read_timeout,
+                            connect_timeout=connect_timeout,
+                            ssl_context=self._ssl_context,
+                        )
+                    await self._import_aiohttp()
+                self._open()
+                self._early.retire()
             await self._arm_guard()
         session, slots = self._session, self._slots
         if session is None or slots is None:

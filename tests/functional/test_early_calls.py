@@ -114,6 +114,26 @@ asyncio.run(main())
 """
 
 
+_OPENED_ON_IMPORT = """
+async def main():
+    async with client() as client_:
+        transport = client_._pipeline.transport
+        await client_.get_function(function_name="f")
+        await client_.get_function(function_name="f")
+        # The second early call started the import: once it is done, the
+        # pool is open before any call goes through aiohttp.
+        await asyncio.shield(transport._importing)
+        await asyncio.sleep(0)
+        opened = transport._session is not None and transport._guard is None
+        retired = transport._early._retired
+        await client_.get_function(function_name="f")
+        guarded = transport._guard is not None
+    print(json.dumps({"opened": opened, "retired": retired, "guarded": guarded}))
+
+asyncio.run(main())
+"""
+
+
 _NEVER_CLOSED = """
 c = client()
 
@@ -160,6 +180,16 @@ def test_later_calls_move_to_aiohttp_and_the_early_connection_closes() -> None:
     assert out["early_closed"] is True
     assert isinstance(out["calls"], int) and 2 <= out["calls"] < 400
     # One kept-alive connection for the early calls, one for aiohttp's.
+    assert server.connections == 2
+
+
+def test_the_pool_opens_when_aiohttp_is_loaded_not_in_a_call() -> None:
+    # Opening it inside the first call through aiohttp made that call's
+    # longest loop step the 6 MB Invoke's longest of all (bench/stalls.py).
+    with RawServer(serve_each(lambda seen: ANSWER)) as server:
+        out = _run(_OPENED_ON_IMPORT, server.port)
+        assert server.failures == []
+    assert out == {"opened": True, "retired": True, "guarded": True}
     assert server.connections == 2
 
 
@@ -393,3 +423,19 @@ async def test_a_proxied_endpoint_never_goes_early(
             await _first_call(client)
         assert server.requests == []
     assert client._pipeline.transport._early.sent == 0  # type: ignore[attr-defined]
+
+
+async def test_the_pool_stays_shut_after_a_failed_import_or_a_close(
+    transport: AiohttpTransport,
+) -> None:
+    loop = asyncio.get_running_loop()
+    transport._loop = loop  # as after a first (early) call on this loop
+    failed: asyncio.Future[None] = loop.create_future()
+    failed.set_exception(ImportError("no aiohttp here"))
+    transport._imported(failed)
+    assert transport._session is None
+    done: asyncio.Future[None] = loop.create_future()
+    done.set_result(None)
+    await transport.close()
+    transport._imported(done)
+    assert transport._session is None
