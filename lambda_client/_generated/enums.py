@@ -1308,6 +1308,10 @@ def _build(name: str) -> Any:
     convert_kind = _KINDS[kind]
 
     def converter(value: Any) -> Any:
+        # Absent members and members already of the enum are most values a
+        # request is built from; they return without a second call.
+        if value is None or type(value) is cls:
+            return value
         return convert_kind(cls, value)
 
     converter.__name__ = converter.__qualname__ = name
