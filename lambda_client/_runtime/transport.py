@@ -324,6 +324,8 @@ class AiohttpTransport:
         #: client's connect timeout (nearly all).
         self._read_timeouts: dict[float, aiohttp.ClientTimeout] = {}
         self._importing: asyncio.Future[None] | None = None
+        #: Arms the loop guard of a pool opened by _imported (kept referenced).
+        self._arming: asyncio.Task[None] | None = None
         self._url_class: type[URL] | None = None
         #: Parsed URLs by their text, see _url().
         self._urls: dict[str, URL] = {}
@@ -392,6 +394,10 @@ class AiohttpTransport:
             return
         self._open()
         self._early.retire()
+        # Guarded as when a call opens it: a client never closed has its
+        # pool closed with the loop. A task, since arming awaits.
+        self._arming = asyncio.get_running_loop().create_task(self._arm_guard())
+        self._arming.add_done_callback(_retrieve)
 
     async def _import_aiohttp(self) -> None:
         """Import aiohttp in a worker thread, once for all the first requests.

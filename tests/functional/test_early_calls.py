@@ -134,6 +134,26 @@ asyncio.run(main())
 """
 
 
+_IMPORTED_NEVER_CLOSED = """
+c = client()
+
+async def main():
+    await c.get_function(function_name="f")
+    await c.get_function(function_name="f")
+    await asyncio.shield(c._pipeline.transport._importing)
+    for _ in range(100):
+        if c._pipeline.transport._guard is not None:
+            break
+        await asyncio.sleep(0.01)
+
+asyncio.run(main())
+transport = c._pipeline.transport
+session = transport._session
+print(json.dumps({"opened": session is not None, "guarded": transport._guard is not None,
+                  "closed": session is not None and session.closed}))
+"""
+
+
 _NEVER_CLOSED = """
 c = client()
 
@@ -191,6 +211,14 @@ def test_the_pool_opens_when_aiohttp_is_loaded_not_in_a_call() -> None:
         assert server.failures == []
     assert out == {"opened": True, "retired": True, "guarded": True}
     assert server.connections == 2
+
+
+def test_a_pool_opened_by_the_import_closes_with_the_loop_of_a_client_never_closed() -> None:
+    with RawServer(serve_each(lambda seen: ANSWER)) as server:
+        out = _run(_IMPORTED_NEVER_CLOSED, server.port)
+        assert server.failures == []
+        assert eventually(lambda: server.open_now == 0)
+    assert out == {"opened": True, "guarded": True, "closed": True}
 
 
 def test_early_connections_close_with_the_loop_of_a_client_never_closed() -> None:
