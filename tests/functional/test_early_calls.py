@@ -124,7 +124,7 @@ async def main():
         # pool is open before any call goes through aiohttp.
         await asyncio.shield(transport._importing)
         await asyncio.sleep(0)
-        opened = transport._session is not None and transport._guard is None
+        opened = transport._session is not None
         retired = transport._early._retired
         await client_.get_function(function_name="f")
         guarded = transport._guard is not None
