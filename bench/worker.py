@@ -19,6 +19,11 @@ Prints one JSON object on stdout. Modes:
   ``bench/instructions.py`` runs under valgrind twice with different
   ``--calls`` and subtracts.
 
+Besides the clients compared, ``lambda_client_own`` is lambda_client with
+its transport replaced by one that answers at once with the canned
+server's answer and its signer by one that does nothing: counted by
+``bench/instructions.py``, the client's own work in a call.
+
 Client libraries are imported inside the adapters, so that a worker for the
 smithy SDK (Python 3.12 venv) never touches lambda_client and vice versa.
 """
@@ -42,7 +47,15 @@ Call = Callable[[], Awaitable[Any]]
 Close = Callable[[], Awaitable[None]]
 
 LAYER_CLIENTS = tuple(f"layer{index}" for index in range(7))
-CLIENTS = ("floor", "floor_sigv4", "lambda_client", "aiobotocore", "smithy", *LAYER_CLIENTS)
+CLIENTS = (
+    "floor",
+    "floor_sigv4",
+    "lambda_client",
+    "lambda_client_own",
+    "aiobotocore",
+    "smithy",
+    *LAYER_CLIENTS,
+)
 OPS = fixtures.OPERATIONS
 
 
@@ -141,17 +154,8 @@ async def _floor_sigv4(url: str, op: str, pool: int) -> tuple[Call, Close]:
     return (get_function if op == "get_function" else invoke), session.close
 
 
-async def _lambda_client(url: str, op: str, pool: int) -> tuple[Call, Close]:
-    from lambda_client import ClientConfig, Credentials, LambdaClient
-
-    client = LambdaClient(
-        region=fixtures.REGION,
-        endpoint_url=url,
-        credentials=Credentials(
-            access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
-        ),
-        config=ClientConfig(max_pool_connections=pool),
-    )
+def _client_calls(client: Any, op: str) -> Call:
+    """``op`` as lambda_client's worker calls it."""
     name = fixtures.FUNCTION_NAME
     payload = fixtures.payload_for(op)
 
@@ -163,7 +167,86 @@ async def _lambda_client(url: str, op: str, pool: int) -> tuple[Call, Close]:
         out = await client.invoke(function_name=name, payload=payload)
         return out.payload
 
-    return (get_function if op == "get_function" else invoke), client.close
+    return get_function if op == "get_function" else invoke
+
+
+async def _lambda_client(url: str, op: str, pool: int) -> tuple[Call, Close]:
+    from lambda_client import ClientConfig, Credentials, LambdaClient
+
+    client = LambdaClient(
+        region=fixtures.REGION,
+        endpoint_url=url,
+        credentials=Credentials(
+            access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
+        ),
+        config=ClientConfig(max_pool_connections=pool),
+    )
+    return _client_calls(client, op), client.close
+
+
+async def _lambda_client_own(url: str, op: str, pool: int) -> tuple[Call, Close]:
+    """lambda_client with the network replaced by a canned answer (the
+    canned server's headers and body) and signing by nothing: what is left
+    is the client's own work in a call, for ``bench/instructions.py``."""
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    from lambda_client import ClientConfig, Credentials, LambdaClient
+    from lambda_client._runtime.http import HttpRequest, HttpResponse, response_of
+
+    def headers(content_type: str, length: int, **more: str) -> Any:
+        return CIMultiDictProxy(
+            CIMultiDict(
+                {
+                    "Content-Type": content_type,
+                    "x-amzn-RequestId": fixtures.REQUEST_ID,
+                    "Content-Length": str(length),
+                    "Date": "Mon, 07 Dec 2026 03:00:00 GMT",
+                    "Server": "Python/3.11 aiohttp/3",
+                    **more,
+                }
+            )
+        )
+
+    answer = fixtures.get_function_body()
+    answer_headers = headers("application/json", len(answer))
+
+    class CannedTransport:
+        async def send(
+            self, request: HttpRequest, *, read_timeout: float, stream: bool = False
+        ) -> HttpResponse:
+            if request.method == "POST":
+                # Invoke: the payload echoed, as the canned server does.
+                return response_of(
+                    200,
+                    headers(
+                        "application/json",
+                        len(request.body),
+                        **{"X-Amz-Executed-Version": "$LATEST"},
+                    ),
+                    request.body,
+                )
+            return response_of(200, answer_headers, answer)
+
+        async def close(self) -> None:
+            return None
+
+    class Unsigned:
+        region = fixtures.REGION
+
+        def sign(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    client = LambdaClient(
+        region=fixtures.REGION,
+        endpoint_url=url,
+        credentials=Credentials(
+            access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
+        ),
+        config=ClientConfig(max_pool_connections=pool),
+        transport=CannedTransport(),
+    )
+    client._pipeline.signer = Unsigned()
+    return _client_calls(client, op), client.close
 
 
 async def _aiobotocore(url: str, op: str, pool: int) -> tuple[Call, Close]:
@@ -252,6 +335,7 @@ ADAPTERS: dict[str, Callable[[str, str, int], Awaitable[tuple[Call, Close]]]] = 
     "floor": _floor,
     "floor_sigv4": _floor_sigv4,
     "lambda_client": _lambda_client,
+    "lambda_client_own": _lambda_client_own,
     "aiobotocore": _aiobotocore,
     "smithy": _smithy,
     **{f"layer{index}": _layer(index) for index in range(7)},
