@@ -170,17 +170,23 @@ def _client_calls(client: Any, op: str) -> Call:
     return get_function if op == "get_function" else invoke
 
 
-async def _lambda_client(url: str, op: str, pool: int) -> tuple[Call, Close]:
+def _client(url: str, pool: int, transport: Any = None) -> Any:
+    """The LambdaClient every lambda_client worker measures."""
     from lambda_client import ClientConfig, Credentials, LambdaClient
 
-    client = LambdaClient(
+    return LambdaClient(
         region=fixtures.REGION,
         endpoint_url=url,
         credentials=Credentials(
             access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
         ),
         config=ClientConfig(max_pool_connections=pool),
+        transport=transport,
     )
+
+
+async def _lambda_client(url: str, op: str, pool: int) -> tuple[Call, Close]:
+    client = _client(url, pool)
     return _client_calls(client, op), client.close
 
 
@@ -190,7 +196,6 @@ async def _lambda_client_own(url: str, op: str, pool: int) -> tuple[Call, Close]
     is the client's own work in a call, for ``bench/instructions.py``."""
     from multidict import CIMultiDict, CIMultiDictProxy
 
-    from lambda_client import ClientConfig, Credentials, LambdaClient
     from lambda_client._runtime.http import HttpRequest, HttpResponse, response_of
 
     def headers(content_type: str, length: int, **more: str) -> Any:
@@ -236,15 +241,7 @@ async def _lambda_client_own(url: str, op: str, pool: int) -> tuple[Call, Close]
         def sign(self, *args: Any, **kwargs: Any) -> None:
             return None
 
-    client = LambdaClient(
-        region=fixtures.REGION,
-        endpoint_url=url,
-        credentials=Credentials(
-            access_key_id=fixtures.ACCESS_KEY_ID, secret_access_key=fixtures.SECRET_ACCESS_KEY
-        ),
-        config=ClientConfig(max_pool_connections=pool),
-        transport=CannedTransport(),
-    )
+    client = _client(url, pool, CannedTransport())
     client._pipeline.signer = Unsigned()
     return _client_calls(client, op), client.close
 
