@@ -92,7 +92,7 @@ def _attempt_header(attempt: int, max_attempts: int) -> str:
 # count up from a random start. An identifier, not a secret: what it must
 # be is distinct, which a counter under a random prefix is (within a process
 # for 2**48 calls, across processes with the odds of two random UUIDs), for
-# a third of the cost of formatting 128 fresh random bits per call. A forked
+# a quarter of the cost of formatting 128 fresh random bits per call. A forked
 # child draws its own prefix, so it never repeats its parent's ids.
 _ID_MASK = (1 << 48) - 1
 _id_prefix = ""
