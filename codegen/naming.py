@@ -29,9 +29,13 @@ def snake_case(name: str) -> str:
 
 
 def attribute_name(member: str) -> str:
-    """Attribute/argument name for a model member, never a Python keyword."""
+    """Attribute/argument name for a model member, never a Python keyword.
+
+    Soft keywords (``match``, ``case``, ``type``) are names like any other;
+    escaping them made the output depend on the Python that generates it
+    (3.12 added ``type``, which would rename ``OperationUpdate.type``)."""
     name = snake_case(member)
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    if keyword.iskeyword(name):
         return name + "_"
     return name
 
