@@ -34,6 +34,21 @@ pytest: venv
 docs: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
+# The generated-code check and the suite again under another interpreter
+# (make test-newest NEWEST=python3.13): neither generation nor behaviour may
+# depend on which supported Python runs them. .ci/run calls it when the
+# machine has Python 3.13. The docs and packaging tests are left to `make
+# test` (they check files built once, not the interpreter).
+NEWEST ?= python3.13
+NEWEST_VENV := .venv-newest
+.PHONY: test-newest
+test-newest:
+	$(NEWEST) -m venv $(NEWEST_VENV)
+	$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NEWEST_VENV)/bin/python -m pip install --quiet -e ".[dev]"
+	$(NEWEST_VENV)/bin/python -m codegen --check
+	$(NEWEST_VENV)/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/docs --ignore=tests/packaging
+
 # The sdist and the wheel built from it, as a release would build them,
 # then checked: metadata (twine) and contents (tests/packaging/check_dist.py).
 DIST := build/dist
@@ -84,4 +99,4 @@ soak: venv
 	$(BIN)/python -m bench.soak --json bench/results/soak.json $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build
+	rm -rf $(VENV) $(NEWEST_VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis build
