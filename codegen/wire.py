@@ -146,7 +146,7 @@ def http_reader_statements(struct: Structure) -> list[str] | None:
         m.location == "body" for m in members
     ):
         # No JSON body is read: every member comes from the response itself.
-        lines = [f"obj = object.__new__({name})"]
+        lines = [f"obj = _new({name})"]
         for m in members:
             target = f"obj.{m.attr} = "
             if m.location == "statusCode":

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["AcceleratorConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AcceleratorConfig(Model):
@@ -27,7 +31,7 @@ class AcceleratorConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AcceleratorConfig:
-        obj = object.__new__(AcceleratorConfig)
+        obj = _new(AcceleratorConfig)
         get = data.get
         obj.accelerator_memory_size = get("AcceleratorMemorySize")
         return obj

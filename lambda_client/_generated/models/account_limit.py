@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["AccountLimit"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AccountLimit(Model):
@@ -50,7 +54,7 @@ class AccountLimit(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AccountLimit:
-        obj = object.__new__(AccountLimit)
+        obj = _new(AccountLimit)
         get = data.get
         obj.total_code_size = get("TotalCodeSize")
         obj.code_size_unzipped = get("CodeSizeUnzipped")

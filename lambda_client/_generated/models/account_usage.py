@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["AccountUsage"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AccountUsage(Model):
@@ -30,7 +34,7 @@ class AccountUsage(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AccountUsage:
-        obj = object.__new__(AccountUsage)
+        obj = _new(AccountUsage)
         get = data.get
         obj.total_code_size = get("TotalCodeSize")
         obj.function_count = get("FunctionCount")

@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["AddLayerVersionPermissionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AddLayerVersionPermissionResponse(Model):
@@ -33,7 +37,7 @@ class AddLayerVersionPermissionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AddLayerVersionPermissionResponse:
-        obj = object.__new__(AddLayerVersionPermissionResponse)
+        obj = _new(AddLayerVersionPermissionResponse)
         get = data.get
         obj.statement = get("Statement")
         obj.revision_id = get("RevisionId")

@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["AddPermissionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AddPermissionResponse(Model):
@@ -28,7 +32,7 @@ class AddPermissionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AddPermissionResponse:
-        obj = object.__new__(AddPermissionResponse)
+        obj = _new(AddPermissionResponse)
         get = data.get
         obj.statement = get("Statement")
         obj.response_metadata = None

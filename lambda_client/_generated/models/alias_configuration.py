@@ -16,6 +16,10 @@ from .alias_routing_configuration import AliasRoutingConfiguration
 
 __all__ = ["AliasConfiguration"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AliasConfiguration(Model):
@@ -62,7 +66,7 @@ class AliasConfiguration(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AliasConfiguration:
-        obj = object.__new__(AliasConfiguration)
+        obj = _new(AliasConfiguration)
         get = data.get
         obj.alias_arn = get("AliasArn")
         obj.name = get("Name")

@@ -14,6 +14,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["AliasRoutingConfiguration"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 def _to_additional_version_weights(value: Mapping[str, float] | None) -> dict[str, float] | None:
     if value is None or isinstance(value, dict):
@@ -39,7 +43,7 @@ class AliasRoutingConfiguration(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AliasRoutingConfiguration:
-        obj = object.__new__(AliasRoutingConfiguration)
+        obj = _new(AliasRoutingConfiguration)
         get = data.get
         obj.additional_version_weights = (
             None

@@ -14,6 +14,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["AllowedPublishers"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 def _to_signing_profile_version_arns(value: SequenceNotStr[str]) -> list[str] | None:
     if value is None or isinstance(value, list):
@@ -37,7 +41,7 @@ class AllowedPublishers(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AllowedPublishers:
-        obj = object.__new__(AllowedPublishers)
+        obj = _new(AllowedPublishers)
         get = data.get
         obj.signing_profile_version_arns = (
             None if (v := get("SigningProfileVersionArns")) is None else list(v)

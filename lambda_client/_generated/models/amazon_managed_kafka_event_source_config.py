@@ -13,6 +13,10 @@ from .kafka_schema_registry_config import KafkaSchemaRegistryConfig
 
 __all__ = ["AmazonManagedKafkaEventSourceConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class AmazonManagedKafkaEventSourceConfig(Model):
@@ -36,7 +40,7 @@ class AmazonManagedKafkaEventSourceConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AmazonManagedKafkaEventSourceConfig:
-        obj = object.__new__(AmazonManagedKafkaEventSourceConfig)
+        obj = _new(AmazonManagedKafkaEventSourceConfig)
         get = data.get
         obj.consumer_group_id = get("ConsumerGroupId")
         obj.schema_registry_config = (

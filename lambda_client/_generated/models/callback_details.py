@@ -14,6 +14,10 @@ from .error_object import ErrorObject
 
 __all__ = ["CallbackDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CallbackDetails(Model):
@@ -38,7 +42,7 @@ class CallbackDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CallbackDetails:
-        obj = object.__new__(CallbackDetails)
+        obj = _new(CallbackDetails)
         get = data.get
         obj.callback_id = get("CallbackId")
         obj.result = get("Result")

@@ -13,6 +13,10 @@ from .event_error import EventError
 
 __all__ = ["CallbackFailedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CallbackFailedDetails(Model):
@@ -26,7 +30,7 @@ class CallbackFailedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CallbackFailedDetails:
-        obj = object.__new__(CallbackFailedDetails)
+        obj = _new(CallbackFailedDetails)
         get = data.get
         obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
         return obj

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["CallbackStartedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CallbackStartedDetails(Model):
@@ -34,7 +38,7 @@ class CallbackStartedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CallbackStartedDetails:
-        obj = object.__new__(CallbackStartedDetails)
+        obj = _new(CallbackStartedDetails)
         get = data.get
         obj.callback_id = get("CallbackId")
         obj.heartbeat_timeout = get("HeartbeatTimeout")

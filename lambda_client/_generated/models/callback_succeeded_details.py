@@ -13,6 +13,10 @@ from .event_result import EventResult
 
 __all__ = ["CallbackSucceededDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CallbackSucceededDetails(Model):
@@ -26,7 +30,7 @@ class CallbackSucceededDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CallbackSucceededDetails:
-        obj = object.__new__(CallbackSucceededDetails)
+        obj = _new(CallbackSucceededDetails)
         get = data.get
         obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
         return obj

@@ -20,6 +20,10 @@ from .propagate_tags import PropagateTags
 
 __all__ = ["CapacityProvider"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _CapacityProviderState_values = _w.values(CapacityProviderState)
 
@@ -91,7 +95,7 @@ class CapacityProvider(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProvider:
-        obj = object.__new__(CapacityProvider)
+        obj = _new(CapacityProvider)
         get = data.get
         obj.capacity_provider_arn = get("CapacityProviderArn")
         obj.state = (

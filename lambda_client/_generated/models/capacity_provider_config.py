@@ -15,6 +15,10 @@ from .lambda_managed_instances_capacity_provider_config import (
 
 __all__ = ["CapacityProviderConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderConfig(Model):
@@ -33,7 +37,7 @@ class CapacityProviderConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderConfig:
-        obj = object.__new__(CapacityProviderConfig)
+        obj = _new(CapacityProviderConfig)
         get = data.get
         obj.lambda_managed_instances_capacity_provider_config = (
             None

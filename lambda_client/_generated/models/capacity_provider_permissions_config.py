@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["CapacityProviderPermissionsConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CapacityProviderPermissionsConfig(Model):
@@ -26,7 +30,7 @@ class CapacityProviderPermissionsConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderPermissionsConfig:
-        obj = object.__new__(CapacityProviderPermissionsConfig)
+        obj = _new(CapacityProviderPermissionsConfig)
         get = data.get
         obj.capacity_provider_operator_role_arn = get("CapacityProviderOperatorRoleArn")
         return obj

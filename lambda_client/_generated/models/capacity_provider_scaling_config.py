@@ -17,6 +17,10 @@ from .target_tracking_scaling_policy import TargetTrackingScalingPolicy
 
 __all__ = ["CapacityProviderScalingConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _CapacityProviderScalingMode_values = _w.values(CapacityProviderScalingMode)
 
@@ -61,7 +65,7 @@ class CapacityProviderScalingConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderScalingConfig:
-        obj = object.__new__(CapacityProviderScalingConfig)
+        obj = _new(CapacityProviderScalingConfig)
         get = data.get
         obj.max_v_cpu_count = get("MaxVCpuCount")
         obj.scaling_mode = (

@@ -14,6 +14,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["CapacityProviderVpcConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 def _to_subnet_ids(value: SequenceNotStr[str]) -> list[str] | None:
     if value is None or isinstance(value, list):
@@ -50,7 +54,7 @@ class CapacityProviderVpcConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderVpcConfig:
-        obj = object.__new__(CapacityProviderVpcConfig)
+        obj = _new(CapacityProviderVpcConfig)
         get = data.get
         obj.subnet_ids = None if (v := get("SubnetIds")) is None else list(v)
         obj.security_group_ids = None if (v := get("SecurityGroupIds")) is None else list(v)

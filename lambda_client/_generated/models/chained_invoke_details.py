@@ -14,6 +14,10 @@ from .error_object import ErrorObject
 
 __all__ = ["ChainedInvokeDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeDetails(Model):
@@ -32,7 +36,7 @@ class ChainedInvokeDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ChainedInvokeDetails:
-        obj = object.__new__(ChainedInvokeDetails)
+        obj = _new(ChainedInvokeDetails)
         get = data.get
         obj.result = get("Result")
         obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)

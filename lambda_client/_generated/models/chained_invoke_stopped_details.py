@@ -13,6 +13,10 @@ from .event_error import EventError
 
 __all__ = ["ChainedInvokeStoppedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeStoppedDetails(Model):
@@ -25,7 +29,7 @@ class ChainedInvokeStoppedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ChainedInvokeStoppedDetails:
-        obj = object.__new__(ChainedInvokeStoppedDetails)
+        obj = _new(ChainedInvokeStoppedDetails)
         get = data.get
         obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
         return obj

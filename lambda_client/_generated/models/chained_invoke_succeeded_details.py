@@ -13,6 +13,10 @@ from .event_result import EventResult
 
 __all__ = ["ChainedInvokeSucceededDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeSucceededDetails(Model):
@@ -25,7 +29,7 @@ class ChainedInvokeSucceededDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ChainedInvokeSucceededDetails:
-        obj = object.__new__(ChainedInvokeSucceededDetails)
+        obj = _new(ChainedInvokeSucceededDetails)
         get = data.get
         obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
         return obj

@@ -13,6 +13,10 @@ from .event_error import EventError
 
 __all__ = ["ChainedInvokeTimedOutDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ChainedInvokeTimedOutDetails(Model):
@@ -25,7 +29,7 @@ class ChainedInvokeTimedOutDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ChainedInvokeTimedOutDetails:
-        obj = object.__new__(ChainedInvokeTimedOutDetails)
+        obj = _new(ChainedInvokeTimedOutDetails)
         get = data.get
         obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
         return obj

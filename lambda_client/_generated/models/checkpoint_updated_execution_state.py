@@ -13,6 +13,10 @@ from .operation import Operation
 
 __all__ = ["CheckpointUpdatedExecutionState"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CheckpointUpdatedExecutionState(Model):
@@ -32,7 +36,7 @@ class CheckpointUpdatedExecutionState(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CheckpointUpdatedExecutionState:
-        obj = object.__new__(CheckpointUpdatedExecutionState)
+        obj = _new(CheckpointUpdatedExecutionState)
         get = data.get
         obj.operations = (
             None if (v := get("Operations")) is None else [Operation._from_wire(x0) for x0 in v]

@@ -14,6 +14,10 @@ from .code_signing_policies import CodeSigningPolicies
 
 __all__ = ["CodeSigningConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CodeSigningConfig(Model):
@@ -55,7 +59,7 @@ class CodeSigningConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CodeSigningConfig:
-        obj = object.__new__(CodeSigningConfig)
+        obj = _new(CodeSigningConfig)
         get = data.get
         obj.code_signing_config_id = get("CodeSigningConfigId")
         obj.code_signing_config_arn = get("CodeSigningConfigArn")

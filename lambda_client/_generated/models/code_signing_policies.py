@@ -14,6 +14,10 @@ from ..enums import CodeSigningPolicy, to_code_signing_policy
 
 __all__ = ["CodeSigningPolicies"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _CodeSigningPolicy_values = _w.values(CodeSigningPolicy)
 
@@ -39,7 +43,7 @@ class CodeSigningPolicies(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CodeSigningPolicies:
-        obj = object.__new__(CodeSigningPolicies)
+        obj = _new(CodeSigningPolicies)
         get = data.get
         obj.untrusted_artifact_on_deployment = (
             None

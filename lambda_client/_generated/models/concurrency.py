@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["Concurrency"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Concurrency(Model):
@@ -32,7 +36,7 @@ class Concurrency(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Concurrency:
-        obj = object.__new__(Concurrency)
+        obj = _new(Concurrency)
         get = data.get
         obj.reserved_concurrent_executions = get("ReservedConcurrentExecutions")
         obj.response_metadata = None

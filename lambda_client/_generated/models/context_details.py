@@ -14,6 +14,10 @@ from .error_object import ErrorObject
 
 __all__ = ["ContextDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ContextDetails(Model):
@@ -37,7 +41,7 @@ class ContextDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ContextDetails:
-        obj = object.__new__(ContextDetails)
+        obj = _new(ContextDetails)
         get = data.get
         obj.replay_children = get("ReplayChildren")
         obj.result = get("Result")

@@ -11,6 +11,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["ContextStartedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ContextStartedDetails(Model):
@@ -18,5 +22,5 @@ class ContextStartedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ContextStartedDetails:
-        obj = object.__new__(ContextStartedDetails)
+        obj = _new(ContextStartedDetails)
         return obj

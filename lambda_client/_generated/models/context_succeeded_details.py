@@ -13,6 +13,10 @@ from .event_result import EventResult
 
 __all__ = ["ContextSucceededDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ContextSucceededDetails(Model):
@@ -25,7 +29,7 @@ class ContextSucceededDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ContextSucceededDetails:
-        obj = object.__new__(ContextSucceededDetails)
+        obj = _new(ContextSucceededDetails)
         get = data.get
         obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
         return obj

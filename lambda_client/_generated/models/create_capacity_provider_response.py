@@ -16,6 +16,10 @@ from .capacity_provider import CapacityProvider
 
 __all__ = ["CreateCapacityProviderResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CreateCapacityProviderResponse(Model):
@@ -31,7 +35,7 @@ class CreateCapacityProviderResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CreateCapacityProviderResponse:
-        obj = object.__new__(CreateCapacityProviderResponse)
+        obj = _new(CreateCapacityProviderResponse)
         get = data.get
         obj.capacity_provider = (
             None if (v := get("CapacityProvider")) is None else CapacityProvider._from_wire(v)

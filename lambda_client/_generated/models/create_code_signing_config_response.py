@@ -16,6 +16,10 @@ from .code_signing_config import CodeSigningConfig
 
 __all__ = ["CreateCodeSigningConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class CreateCodeSigningConfigResponse(Model):
@@ -31,7 +35,7 @@ class CreateCodeSigningConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CreateCodeSigningConfigResponse:
-        obj = object.__new__(CreateCodeSigningConfigResponse)
+        obj = _new(CreateCodeSigningConfigResponse)
         get = data.get
         obj.code_signing_config = (
             None if (v := get("CodeSigningConfig")) is None else CodeSigningConfig._from_wire(v)

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["DeadLetterConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeadLetterConfig(Model):
@@ -26,7 +30,7 @@ class DeadLetterConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DeadLetterConfig:
-        obj = object.__new__(DeadLetterConfig)
+        obj = _new(DeadLetterConfig)
         get = data.get
         obj.target_arn = get("TargetArn")
         return obj

@@ -16,6 +16,10 @@ from .capacity_provider import CapacityProvider
 
 __all__ = ["DeleteCapacityProviderResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeleteCapacityProviderResponse(Model):
@@ -31,7 +35,7 @@ class DeleteCapacityProviderResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DeleteCapacityProviderResponse:
-        obj = object.__new__(DeleteCapacityProviderResponse)
+        obj = _new(DeleteCapacityProviderResponse)
         get = data.get
         obj.capacity_provider = (
             None if (v := get("CapacityProvider")) is None else CapacityProvider._from_wire(v)

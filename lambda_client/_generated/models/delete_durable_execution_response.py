@@ -16,6 +16,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["DeleteDurableExecutionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeleteDurableExecutionResponse(Model):
@@ -31,7 +35,7 @@ class DeleteDurableExecutionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DeleteDurableExecutionResponse:
-        obj = object.__new__(DeleteDurableExecutionResponse)
+        obj = _new(DeleteDurableExecutionResponse)
         get = data.get
         obj.deletion_request_timestamp = (
             None if (v := get("DeletionRequestTimestamp")) is None else _w.timestamp(v)

@@ -14,6 +14,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["DeleteFunctionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DeleteFunctionResponse(Model):
@@ -29,14 +33,14 @@ class DeleteFunctionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DeleteFunctionResponse:
-        obj = object.__new__(DeleteFunctionResponse)
+        obj = _new(DeleteFunctionResponse)
         obj.status_code = 200
         obj.response_metadata = None
         return obj
 
     @staticmethod
     def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> DeleteFunctionResponse:
-        obj = object.__new__(DeleteFunctionResponse)
+        obj = _new(DeleteFunctionResponse)
         obj.status_code = status
         obj.response_metadata = None
         return obj

@@ -14,6 +14,10 @@ from .on_success import OnSuccess
 
 __all__ = ["DestinationConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DestinationConfig(Model):
@@ -34,7 +38,7 @@ class DestinationConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DestinationConfig:
-        obj = object.__new__(DestinationConfig)
+        obj = _new(DestinationConfig)
         get = data.get
         obj.on_success = None if (v := get("OnSuccess")) is None else OnSuccess._from_wire(v)
         obj.on_failure = None if (v := get("OnFailure")) is None else OnFailure._from_wire(v)

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["DurableConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class DurableConfig(Model):
@@ -44,7 +48,7 @@ class DurableConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DurableConfig:
-        obj = object.__new__(DurableConfig)
+        obj = _new(DurableConfig)
         get = data.get
         obj.kms_key_arn = get("KMSKeyArn")
         obj.retention_period_in_days = get("RetentionPeriodInDays")

@@ -13,6 +13,10 @@ from ..._runtime.model_base import redact as _redact
 
 __all__ = ["EnvironmentError"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EnvironmentError(Model):
@@ -28,7 +32,7 @@ class EnvironmentError(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EnvironmentError:
-        obj = object.__new__(EnvironmentError)
+        obj = _new(EnvironmentError)
         get = data.get
         obj.error_code = get("ErrorCode")
         obj.message = get("Message")

@@ -14,6 +14,10 @@ from .environment_error import EnvironmentError
 
 __all__ = ["EnvironmentResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EnvironmentResponse(Model):
@@ -35,7 +39,7 @@ class EnvironmentResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EnvironmentResponse:
-        obj = object.__new__(EnvironmentResponse)
+        obj = _new(EnvironmentResponse)
         get = data.get
         obj.variables = None if (v := get("Variables")) is None else dict(v)
         obj.error = None if (v := get("Error")) is None else EnvironmentError._from_wire(v)

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["EphemeralStorage"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EphemeralStorage(Model):
@@ -26,7 +30,7 @@ class EphemeralStorage(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EphemeralStorage:
-        obj = object.__new__(EphemeralStorage)
+        obj = _new(EphemeralStorage)
         get = data.get
         obj.size = get("Size")
         return obj

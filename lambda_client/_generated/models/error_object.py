@@ -15,6 +15,10 @@ from ..._runtime.model_base import redact as _redact
 
 __all__ = ["ErrorObject"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 def _to_stack_trace(value: SequenceNotStr[str] | None) -> list[str] | None:
     if value is None or isinstance(value, list):
@@ -51,7 +55,7 @@ class ErrorObject(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ErrorObject:
-        obj = object.__new__(ErrorObject)
+        obj = _new(ErrorObject)
         get = data.get
         obj.error_message = get("ErrorMessage")
         obj.error_type = get("ErrorType")

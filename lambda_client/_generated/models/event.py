@@ -41,6 +41,10 @@ from .wait_succeeded_details import WaitSucceededDetails
 
 __all__ = ["Event"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _EventType_values = _w.values(EventType)
 
@@ -256,7 +260,7 @@ class Event(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Event:
-        obj = object.__new__(Event)
+        obj = _new(Event)
         get = data.get
         obj.event_type = (
             None

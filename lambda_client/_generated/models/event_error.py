@@ -13,6 +13,10 @@ from .error_object import ErrorObject
 
 __all__ = ["EventError"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EventError(Model):
@@ -28,7 +32,7 @@ class EventError(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventError:
-        obj = object.__new__(EventError)
+        obj = _new(EventError)
         get = data.get
         obj.payload = None if (v := get("Payload")) is None else ErrorObject._from_wire(v)
         obj.truncated = get("Truncated")

@@ -13,6 +13,10 @@ from ..._runtime.model_base import redact as _redact
 
 __all__ = ["EventPauseReason"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class EventPauseReason(Model):
@@ -30,7 +34,7 @@ class EventPauseReason(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventPauseReason:
-        obj = object.__new__(EventPauseReason)
+        obj = _new(EventPauseReason)
         get = data.get
         obj.payload = get("Payload")
         obj.truncated = get("Truncated")

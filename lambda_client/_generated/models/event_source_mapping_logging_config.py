@@ -14,6 +14,10 @@ from ..enums import EventSourceMappingSystemLogLevel, to_event_source_mapping_sy
 
 __all__ = ["EventSourceMappingLoggingConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _EventSourceMappingSystemLogLevel_values = _w.values(EventSourceMappingSystemLogLevel)
 
@@ -37,7 +41,7 @@ class EventSourceMappingLoggingConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventSourceMappingLoggingConfig:
-        obj = object.__new__(EventSourceMappingLoggingConfig)
+        obj = _new(EventSourceMappingLoggingConfig)
         get = data.get
         obj.system_log_level = (
             None

@@ -16,6 +16,10 @@ from ..enums import EventSourceMappingMetric, to_event_source_mapping_metric
 
 __all__ = ["EventSourceMappingMetricsConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _EventSourceMappingMetric_values = _w.values(EventSourceMappingMetric)
 
@@ -56,7 +60,7 @@ class EventSourceMappingMetricsConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventSourceMappingMetricsConfig:
-        obj = object.__new__(EventSourceMappingMetricsConfig)
+        obj = _new(EventSourceMappingMetricsConfig)
         get = data.get
         obj.metrics = (
             None

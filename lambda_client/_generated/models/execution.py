@@ -15,6 +15,10 @@ from ..enums import ExecutionStatus, to_execution_status
 
 __all__ = ["Execution"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _ExecutionStatus_values = _w.values(ExecutionStatus)
 
@@ -69,7 +73,7 @@ class Execution(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Execution:
-        obj = object.__new__(Execution)
+        obj = _new(Execution)
         get = data.get
         obj.durable_execution_arn = get("DurableExecutionArn")
         obj.durable_execution_name = get("DurableExecutionName")

@@ -13,6 +13,10 @@ from ..._runtime.model_base import redact as _redact
 
 __all__ = ["ExecutionDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionDetails(Model):
@@ -28,7 +32,7 @@ class ExecutionDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionDetails:
-        obj = object.__new__(ExecutionDetails)
+        obj = _new(ExecutionDetails)
         get = data.get
         obj.input_payload = get("InputPayload")
         return obj

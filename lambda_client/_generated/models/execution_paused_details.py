@@ -15,6 +15,10 @@ from .event_pause_reason import EventPauseReason
 
 __all__ = ["ExecutionPausedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionPausedDetails(Model):
@@ -40,7 +44,7 @@ class ExecutionPausedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionPausedDetails:
-        obj = object.__new__(ExecutionPausedDetails)
+        obj = _new(ExecutionPausedDetails)
         get = data.get
         obj.pause_request_timestamp = (
             None if (v := get("PauseRequestTimestamp")) is None else _w.timestamp(v)

@@ -15,6 +15,10 @@ from .event_resume_reason import EventResumeReason
 
 __all__ = ["ExecutionResumedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionResumedDetails(Model):
@@ -35,7 +39,7 @@ class ExecutionResumedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionResumedDetails:
-        obj = object.__new__(ExecutionResumedDetails)
+        obj = _new(ExecutionResumedDetails)
         get = data.get
         obj.resume_request_timestamp = (
             None if (v := get("ResumeRequestTimestamp")) is None else _w.timestamp(v)

@@ -13,6 +13,10 @@ from .event_input import EventInput
 
 __all__ = ["ExecutionStartedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionStartedDetails(Model):
@@ -30,7 +34,7 @@ class ExecutionStartedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionStartedDetails:
-        obj = object.__new__(ExecutionStartedDetails)
+        obj = _new(ExecutionStartedDetails)
         get = data.get
         obj.input = None if (v := get("Input")) is None else EventInput._from_wire(v)
         obj.execution_timeout = get("ExecutionTimeout")

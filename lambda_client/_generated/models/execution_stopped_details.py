@@ -13,6 +13,10 @@ from .event_error import EventError
 
 __all__ = ["ExecutionStoppedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionStoppedDetails(Model):
@@ -27,7 +31,7 @@ class ExecutionStoppedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionStoppedDetails:
-        obj = object.__new__(ExecutionStoppedDetails)
+        obj = _new(ExecutionStoppedDetails)
         get = data.get
         obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
         return obj

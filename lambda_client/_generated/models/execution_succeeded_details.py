@@ -13,6 +13,10 @@ from .event_result import EventResult
 
 __all__ = ["ExecutionSucceededDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionSucceededDetails(Model):
@@ -27,7 +31,7 @@ class ExecutionSucceededDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionSucceededDetails:
-        obj = object.__new__(ExecutionSucceededDetails)
+        obj = _new(ExecutionSucceededDetails)
         get = data.get
         obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
         return obj

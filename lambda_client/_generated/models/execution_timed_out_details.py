@@ -13,6 +13,10 @@ from .event_error import EventError
 
 __all__ = ["ExecutionTimedOutDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ExecutionTimedOutDetails(Model):
@@ -27,7 +31,7 @@ class ExecutionTimedOutDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionTimedOutDetails:
-        obj = object.__new__(ExecutionTimedOutDetails)
+        obj = _new(ExecutionTimedOutDetails)
         get = data.get
         obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
         return obj

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["Filter"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Filter(Model):
@@ -27,7 +31,7 @@ class Filter(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Filter:
-        obj = object.__new__(Filter)
+        obj = _new(Filter)
         get = data.get
         obj.pattern = get("Pattern")
         return obj

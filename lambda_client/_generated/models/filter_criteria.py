@@ -15,6 +15,10 @@ from .filter import Filter
 
 __all__ = ["FilterCriteria"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 def _to_filters(value: SequenceNotStr[Filter] | None) -> list[Filter] | None:
     if value is None or isinstance(value, list):
@@ -35,7 +39,7 @@ class FilterCriteria(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FilterCriteria:
-        obj = object.__new__(FilterCriteria)
+        obj = _new(FilterCriteria)
         get = data.get
         obj.filters = None if (v := get("Filters")) is None else [Filter._from_wire(x0) for x0 in v]
         return obj

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["FilterCriteriaError"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FilterCriteriaError(Model):
@@ -30,7 +34,7 @@ class FilterCriteriaError(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FilterCriteriaError:
-        obj = object.__new__(FilterCriteriaError)
+        obj = _new(FilterCriteriaError)
         get = data.get
         obj.error_code = get("ErrorCode")
         obj.message = get("Message")

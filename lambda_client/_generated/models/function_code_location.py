@@ -14,6 +14,10 @@ from .resolved_s3_object import ResolvedS3Object
 
 __all__ = ["FunctionCodeLocation"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionCodeLocation(Model):
@@ -58,7 +62,7 @@ class FunctionCodeLocation(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionCodeLocation:
-        obj = object.__new__(FunctionCodeLocation)
+        obj = _new(FunctionCodeLocation)
         get = data.get
         obj.repository_type = get("RepositoryType")
         obj.location = get("Location")

@@ -13,6 +13,10 @@ from ..._runtime.model_base import redact as _redact
 
 __all__ = ["FunctionCodeLocationError"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionCodeLocationError(Model):
@@ -30,7 +34,7 @@ class FunctionCodeLocationError(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionCodeLocationError:
-        obj = object.__new__(FunctionCodeLocationError)
+        obj = _new(FunctionCodeLocationError)
         get = data.get
         obj.error_code = get("ErrorCode")
         obj.message = get("Message")

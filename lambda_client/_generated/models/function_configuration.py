@@ -47,6 +47,10 @@ from .vpc_config_response import VpcConfigResponse
 
 __all__ = ["FunctionConfiguration"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _Architecture_values = _w.values(Architecture)
 _LastUpdateStatus_values = _w.values(LastUpdateStatus)
@@ -360,7 +364,7 @@ class FunctionConfiguration(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionConfiguration:
-        obj = object.__new__(FunctionConfiguration)
+        obj = _new(FunctionConfiguration)
         get = data.get
         obj.function_name = get("FunctionName")
         obj.function_arn = get("FunctionArn")

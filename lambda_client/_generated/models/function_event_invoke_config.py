@@ -17,6 +17,10 @@ from .destination_config import DestinationConfig
 
 __all__ = ["FunctionEventInvokeConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionEventInvokeConfig(Model):
@@ -65,7 +69,7 @@ class FunctionEventInvokeConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionEventInvokeConfig:
-        obj = object.__new__(FunctionEventInvokeConfig)
+        obj = _new(FunctionEventInvokeConfig)
         get = data.get
         obj.last_modified = None if (v := get("LastModified")) is None else _w.timestamp(v)
         obj.function_arn = get("FunctionArn")

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["FunctionRuntimeConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionRuntimeConfig(Model):
@@ -32,7 +36,7 @@ class FunctionRuntimeConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionRuntimeConfig:
-        obj = object.__new__(FunctionRuntimeConfig)
+        obj = _new(FunctionRuntimeConfig)
         get = data.get
         obj.runtime_arn = get("RuntimeArn")
         obj.runtime_alias = get("RuntimeAlias")

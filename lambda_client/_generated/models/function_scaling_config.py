@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["FunctionScalingConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class FunctionScalingConfig(Model):
@@ -34,7 +38,7 @@ class FunctionScalingConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionScalingConfig:
-        obj = object.__new__(FunctionScalingConfig)
+        obj = _new(FunctionScalingConfig)
         get = data.get
         obj.min_execution_environments = get("MinExecutionEnvironments")
         obj.max_execution_environments = get("MaxExecutionEnvironments")

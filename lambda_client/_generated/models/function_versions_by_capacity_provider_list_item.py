@@ -14,6 +14,10 @@ from ..enums import State, to_state
 
 __all__ = ["FunctionVersionsByCapacityProviderListItem"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _State_values = _w.values(State)
 
@@ -35,7 +39,7 @@ class FunctionVersionsByCapacityProviderListItem(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionVersionsByCapacityProviderListItem:
-        obj = object.__new__(FunctionVersionsByCapacityProviderListItem)
+        obj = _new(FunctionVersionsByCapacityProviderListItem)
         get = data.get
         obj.function_arn = get("FunctionArn")
         obj.state = (

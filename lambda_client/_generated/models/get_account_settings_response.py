@@ -17,6 +17,10 @@ from .account_usage import AccountUsage
 
 __all__ = ["GetAccountSettingsResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetAccountSettingsResponse(Model):
@@ -37,7 +41,7 @@ class GetAccountSettingsResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetAccountSettingsResponse:
-        obj = object.__new__(GetAccountSettingsResponse)
+        obj = _new(GetAccountSettingsResponse)
         get = data.get
         obj.account_limit = (
             None if (v := get("AccountLimit")) is None else AccountLimit._from_wire(v)

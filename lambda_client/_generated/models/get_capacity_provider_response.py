@@ -16,6 +16,10 @@ from .capacity_provider import CapacityProvider
 
 __all__ = ["GetCapacityProviderResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetCapacityProviderResponse(Model):
@@ -32,7 +36,7 @@ class GetCapacityProviderResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetCapacityProviderResponse:
-        obj = object.__new__(GetCapacityProviderResponse)
+        obj = _new(GetCapacityProviderResponse)
         get = data.get
         obj.capacity_provider = (
             None if (v := get("CapacityProvider")) is None else CapacityProvider._from_wire(v)

@@ -16,6 +16,10 @@ from .event import Event
 
 __all__ = ["GetDurableExecutionHistoryResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetDurableExecutionHistoryResponse(Model):
@@ -42,7 +46,7 @@ class GetDurableExecutionHistoryResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetDurableExecutionHistoryResponse:
-        obj = object.__new__(GetDurableExecutionHistoryResponse)
+        obj = _new(GetDurableExecutionHistoryResponse)
         get = data.get
         obj.events = None if (v := get("Events")) is None else [Event._from_wire(x0) for x0 in v]
         obj.next_marker = get("NextMarker")

@@ -22,6 +22,10 @@ from .trace_header import TraceHeader
 
 __all__ = ["GetDurableExecutionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _ExecutionStatus_values = _w.values(ExecutionStatus)
 
@@ -151,7 +155,7 @@ class GetDurableExecutionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetDurableExecutionResponse:
-        obj = object.__new__(GetDurableExecutionResponse)
+        obj = _new(GetDurableExecutionResponse)
         get = data.get
         obj.durable_execution_arn = get("DurableExecutionArn")
         obj.durable_execution_name = get("DurableExecutionName")

@@ -16,6 +16,10 @@ from .operation import Operation
 
 __all__ = ["GetDurableExecutionStateResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetDurableExecutionStateResponse(Model):
@@ -42,7 +46,7 @@ class GetDurableExecutionStateResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetDurableExecutionStateResponse:
-        obj = object.__new__(GetDurableExecutionStateResponse)
+        obj = _new(GetDurableExecutionStateResponse)
         get = data.get
         obj.operations = (
             None if (v := get("Operations")) is None else [Operation._from_wire(x0) for x0 in v]

@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["GetFunctionCodeSigningConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetFunctionCodeSigningConfigResponse(Model):
@@ -44,7 +48,7 @@ class GetFunctionCodeSigningConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionCodeSigningConfigResponse:
-        obj = object.__new__(GetFunctionCodeSigningConfigResponse)
+        obj = _new(GetFunctionCodeSigningConfigResponse)
         get = data.get
         obj.code_signing_config_arn = get("CodeSigningConfigArn")
         obj.function_name = get("FunctionName")

@@ -16,6 +16,10 @@ from ..enums import RecursiveLoop, to_recursive_loop
 
 __all__ = ["GetFunctionRecursionConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _RecursiveLoop_values = _w.values(RecursiveLoop)
 
@@ -47,7 +51,7 @@ class GetFunctionRecursionConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionRecursionConfigResponse:
-        obj = object.__new__(GetFunctionRecursionConfigResponse)
+        obj = _new(GetFunctionRecursionConfigResponse)
         get = data.get
         obj.recursive_loop = (
             None

@@ -19,6 +19,10 @@ from .tags_error import TagsError
 
 __all__ = ["GetFunctionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetFunctionResponse(Model):
@@ -61,7 +65,7 @@ class GetFunctionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionResponse:
-        obj = object.__new__(GetFunctionResponse)
+        obj = _new(GetFunctionResponse)
         get = data.get
         obj.configuration = (
             None if (v := get("Configuration")) is None else FunctionConfiguration._from_wire(v)

@@ -16,6 +16,10 @@ from .function_scaling_config import FunctionScalingConfig
 
 __all__ = ["GetFunctionScalingConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetFunctionScalingConfigResponse(Model):
@@ -50,7 +54,7 @@ class GetFunctionScalingConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionScalingConfigResponse:
-        obj = object.__new__(GetFunctionScalingConfigResponse)
+        obj = _new(GetFunctionScalingConfigResponse)
         get = data.get
         obj.function_arn = get("FunctionArn")
         obj.applied_function_scaling_config = (

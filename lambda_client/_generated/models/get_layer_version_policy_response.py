@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["GetLayerVersionPolicyResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetLayerVersionPolicyResponse(Model):
@@ -33,7 +37,7 @@ class GetLayerVersionPolicyResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetLayerVersionPolicyResponse:
-        obj = object.__new__(GetLayerVersionPolicyResponse)
+        obj = _new(GetLayerVersionPolicyResponse)
         get = data.get
         obj.policy = get("Policy")
         obj.revision_id = get("RevisionId")

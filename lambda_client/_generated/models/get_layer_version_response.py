@@ -17,6 +17,10 @@ from .layer_version_content_output import LayerVersionContentOutput
 
 __all__ = ["GetLayerVersionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _Architecture_values = _w.values(Architecture)
 _Runtime_values = _w.values(Runtime)
@@ -93,7 +97,7 @@ class GetLayerVersionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetLayerVersionResponse:
-        obj = object.__new__(GetLayerVersionResponse)
+        obj = _new(GetLayerVersionResponse)
         get = data.get
         obj.content = (
             None if (v := get("Content")) is None else LayerVersionContentOutput._from_wire(v)

@@ -16,6 +16,10 @@ from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency
 
 __all__ = ["GetProvisionedConcurrencyConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _ProvisionedConcurrencyStatusEnum_values = _w.values(ProvisionedConcurrencyStatusEnum)
 
@@ -68,7 +72,7 @@ class GetProvisionedConcurrencyConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetProvisionedConcurrencyConfigResponse:
-        obj = object.__new__(GetProvisionedConcurrencyConfigResponse)
+        obj = _new(GetProvisionedConcurrencyConfigResponse)
         get = data.get
         obj.requested_provisioned_concurrent_executions = get(
             "RequestedProvisionedConcurrentExecutions"

@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["GetResourcePolicyResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class GetResourcePolicyResponse(Model):
@@ -38,7 +42,7 @@ class GetResourcePolicyResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetResourcePolicyResponse:
-        obj = object.__new__(GetResourcePolicyResponse)
+        obj = _new(GetResourcePolicyResponse)
         get = data.get
         obj.policy = get("Policy")
         obj.revision_id = get("RevisionId")

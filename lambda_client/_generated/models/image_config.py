@@ -14,6 +14,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["ImageConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 def _to_entry_point(value: SequenceNotStr[str] | None) -> list[str] | None:
     if value is None or isinstance(value, list):
@@ -55,7 +59,7 @@ class ImageConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ImageConfig:
-        obj = object.__new__(ImageConfig)
+        obj = _new(ImageConfig)
         get = data.get
         obj.entry_point = None if (v := get("EntryPoint")) is None else list(v)
         obj.command = None if (v := get("Command")) is None else list(v)

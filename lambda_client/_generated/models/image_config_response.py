@@ -14,6 +14,10 @@ from .image_config_error import ImageConfigError
 
 __all__ = ["ImageConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ImageConfigResponse(Model):
@@ -31,7 +35,7 @@ class ImageConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ImageConfigResponse:
-        obj = object.__new__(ImageConfigResponse)
+        obj = _new(ImageConfigResponse)
         get = data.get
         obj.image_config = None if (v := get("ImageConfig")) is None else ImageConfig._from_wire(v)
         obj.error = None if (v := get("Error")) is None else ImageConfigError._from_wire(v)

@@ -16,6 +16,10 @@ from ..enums import Architecture, to_architecture
 
 __all__ = ["InstanceRequirements"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _Architecture_values = _w.values(Architecture)
 
@@ -78,7 +82,7 @@ class InstanceRequirements(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InstanceRequirements:
-        obj = object.__new__(InstanceRequirements)
+        obj = _new(InstanceRequirements)
         get = data.get
         obj.architectures = (
             None

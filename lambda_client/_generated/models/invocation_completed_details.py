@@ -15,6 +15,10 @@ from .event_error import EventError
 
 __all__ = ["InvocationCompletedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvocationCompletedDetails(Model):
@@ -42,7 +46,7 @@ class InvocationCompletedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvocationCompletedDetails:
-        obj = object.__new__(InvocationCompletedDetails)
+        obj = _new(InvocationCompletedDetails)
         get = data.get
         obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
         obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)

@@ -16,6 +16,10 @@ from ..._runtime.payload import decode_base64_text
 
 __all__ = ["InvocationResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvocationResponse(Model):
@@ -93,7 +97,7 @@ class InvocationResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvocationResponse:
-        obj = object.__new__(InvocationResponse)
+        obj = _new(InvocationResponse)
         obj.status_code = 200
         obj.function_error = None
         obj.log_result = None
@@ -105,7 +109,7 @@ class InvocationResponse(Model):
 
     @staticmethod
     def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> InvocationResponse:
-        obj = object.__new__(InvocationResponse)
+        obj = _new(InvocationResponse)
         obj.status_code = status
         obj.function_error = None if (v := headers.get("x-amz-function-error")) is None else str(v)
         obj.log_result = None if (v := headers.get("x-amz-log-result")) is None else str(v)

@@ -14,6 +14,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["InvokeAsyncResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeAsyncResponse(Model):
@@ -34,14 +38,14 @@ class InvokeAsyncResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeAsyncResponse:
-        obj = object.__new__(InvokeAsyncResponse)
+        obj = _new(InvokeAsyncResponse)
         obj.status = 202
         obj.response_metadata = None
         return obj
 
     @staticmethod
     def _from_http(status: int, headers: Mapping[str, str], body: bytes) -> InvokeAsyncResponse:
-        obj = object.__new__(InvokeAsyncResponse)
+        obj = _new(InvokeAsyncResponse)
         obj.status = status
         obj.response_metadata = None
         return obj

@@ -13,6 +13,10 @@ from ..._runtime.model_base import redact as _redact
 
 __all__ = ["InvokeResponseStreamUpdate"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeResponseStreamUpdate(Model):
@@ -27,6 +31,6 @@ class InvokeResponseStreamUpdate(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeResponseStreamUpdate:
-        obj = object.__new__(InvokeResponseStreamUpdate)
+        obj = _new(InvokeResponseStreamUpdate)
         obj.payload = b""
         return obj

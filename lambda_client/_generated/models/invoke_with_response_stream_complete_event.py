@@ -13,6 +13,10 @@ from ..._runtime.payload import decode_base64_text
 
 __all__ = ["InvokeWithResponseStreamCompleteEvent"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeWithResponseStreamCompleteEvent(Model):
@@ -36,7 +40,7 @@ class InvokeWithResponseStreamCompleteEvent(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeWithResponseStreamCompleteEvent:
-        obj = object.__new__(InvokeWithResponseStreamCompleteEvent)
+        obj = _new(InvokeWithResponseStreamCompleteEvent)
         get = data.get
         obj.error_code = get("ErrorCode")
         obj.error_details = get("ErrorDetails")

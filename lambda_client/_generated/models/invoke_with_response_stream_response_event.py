@@ -14,6 +14,10 @@ from .invoke_with_response_stream_complete_event import InvokeWithResponseStream
 
 __all__ = ["InvokeWithResponseStreamResponseEvent"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class InvokeWithResponseStreamResponseEvent(Model):
@@ -38,7 +42,7 @@ class InvokeWithResponseStreamResponseEvent(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeWithResponseStreamResponseEvent:
-        obj = object.__new__(InvokeWithResponseStreamResponseEvent)
+        obj = _new(InvokeWithResponseStreamResponseEvent)
         get = data.get
         obj.payload_chunk = (
             None if (v := get("PayloadChunk")) is None else InvokeResponseStreamUpdate._from_wire(v)

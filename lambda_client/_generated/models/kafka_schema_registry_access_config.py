@@ -14,6 +14,10 @@ from ..enums import KafkaSchemaRegistryAuthType, to_kafka_schema_registry_auth_t
 
 __all__ = ["KafkaSchemaRegistryAccessConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _KafkaSchemaRegistryAuthType_values = _w.values(KafkaSchemaRegistryAuthType)
 
@@ -60,7 +64,7 @@ class KafkaSchemaRegistryAccessConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> KafkaSchemaRegistryAccessConfig:
-        obj = object.__new__(KafkaSchemaRegistryAccessConfig)
+        obj = _new(KafkaSchemaRegistryAccessConfig)
         get = data.get
         obj.type = (
             None

@@ -18,6 +18,10 @@ from .kafka_schema_validation_config import KafkaSchemaValidationConfig
 
 __all__ = ["KafkaSchemaRegistryConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _SchemaRegistryEventRecordFormat_values = _w.values(SchemaRegistryEventRecordFormat)
 
@@ -91,7 +95,7 @@ class KafkaSchemaRegistryConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> KafkaSchemaRegistryConfig:
-        obj = object.__new__(KafkaSchemaRegistryConfig)
+        obj = _new(KafkaSchemaRegistryConfig)
         get = data.get
         obj.schema_registry_uri = get("SchemaRegistryURI")
         obj.event_record_format = (

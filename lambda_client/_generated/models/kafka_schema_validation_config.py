@@ -14,6 +14,10 @@ from ..enums import KafkaSchemaValidationAttribute, to_kafka_schema_validation_a
 
 __all__ = ["KafkaSchemaValidationConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _KafkaSchemaValidationAttribute_values = _w.values(KafkaSchemaValidationAttribute)
 
@@ -34,7 +38,7 @@ class KafkaSchemaValidationConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> KafkaSchemaValidationConfig:
-        obj = object.__new__(KafkaSchemaValidationConfig)
+        obj = _new(KafkaSchemaValidationConfig)
         get = data.get
         obj.attribute = (
             None

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["LambdaManagedInstancesCapacityProviderConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LambdaManagedInstancesCapacityProviderConfig(Model):
@@ -40,7 +44,7 @@ class LambdaManagedInstancesCapacityProviderConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LambdaManagedInstancesCapacityProviderConfig:
-        obj = object.__new__(LambdaManagedInstancesCapacityProviderConfig)
+        obj = _new(LambdaManagedInstancesCapacityProviderConfig)
         get = data.get
         obj.capacity_provider_arn = get("CapacityProviderArn")
         obj.per_execution_environment_max_concurrency = get("PerExecutionEnvironmentMaxConcurrency")

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["Layer"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class Layer(Model):
@@ -39,7 +43,7 @@ class Layer(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Layer:
-        obj = object.__new__(Layer)
+        obj = _new(Layer)
         get = data.get
         obj.arn = get("Arn")
         obj.code_size = get("CodeSize")

@@ -13,6 +13,10 @@ from .resolved_s3_object import ResolvedS3Object
 
 __all__ = ["LayerVersionContentOutput"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LayerVersionContentOutput(Model):
@@ -50,7 +54,7 @@ class LayerVersionContentOutput(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LayerVersionContentOutput:
-        obj = object.__new__(LayerVersionContentOutput)
+        obj = _new(LayerVersionContentOutput)
         get = data.get
         obj.location = get("Location")
         obj.code_sha256 = get("CodeSha256")

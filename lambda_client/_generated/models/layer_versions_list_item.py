@@ -14,6 +14,10 @@ from ..enums import Architecture, Runtime, to_architecture_list, to_runtime_list
 
 __all__ = ["LayerVersionsListItem"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _Architecture_values = _w.values(Architecture)
 _Runtime_values = _w.values(Runtime)
@@ -78,7 +82,7 @@ class LayerVersionsListItem(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LayerVersionsListItem:
-        obj = object.__new__(LayerVersionsListItem)
+        obj = _new(LayerVersionsListItem)
         get = data.get
         obj.layer_version_arn = get("LayerVersionArn")
         obj.version = get("Version")

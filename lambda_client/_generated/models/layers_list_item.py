@@ -13,6 +13,10 @@ from .layer_versions_list_item import LayerVersionsListItem
 
 __all__ = ["LayersListItem"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class LayersListItem(Model):
@@ -37,7 +41,7 @@ class LayersListItem(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LayersListItem:
-        obj = object.__new__(LayersListItem)
+        obj = _new(LayersListItem)
         get = data.get
         obj.layer_name = get("LayerName")
         obj.layer_arn = get("LayerArn")

@@ -16,6 +16,10 @@ from .capacity_provider import CapacityProvider
 
 __all__ = ["ListCapacityProvidersResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListCapacityProvidersResponse(Model):
@@ -40,7 +44,7 @@ class ListCapacityProvidersResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListCapacityProvidersResponse:
-        obj = object.__new__(ListCapacityProvidersResponse)
+        obj = _new(ListCapacityProvidersResponse)
         get = data.get
         obj.capacity_providers = (
             None

@@ -16,6 +16,10 @@ from .code_signing_config import CodeSigningConfig
 
 __all__ = ["ListCodeSigningConfigsResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListCodeSigningConfigsResponse(Model):
@@ -37,7 +41,7 @@ class ListCodeSigningConfigsResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListCodeSigningConfigsResponse:
-        obj = object.__new__(ListCodeSigningConfigsResponse)
+        obj = _new(ListCodeSigningConfigsResponse)
         get = data.get
         obj.next_marker = get("NextMarker")
         obj.code_signing_configs = (

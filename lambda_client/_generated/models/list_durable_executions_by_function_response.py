@@ -16,6 +16,10 @@ from .execution import Execution
 
 __all__ = ["ListDurableExecutionsByFunctionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListDurableExecutionsByFunctionResponse(Model):
@@ -41,7 +45,7 @@ class ListDurableExecutionsByFunctionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListDurableExecutionsByFunctionResponse:
-        obj = object.__new__(ListDurableExecutionsByFunctionResponse)
+        obj = _new(ListDurableExecutionsByFunctionResponse)
         get = data.get
         obj.durable_executions = (
             None

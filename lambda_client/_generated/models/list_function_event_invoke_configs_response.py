@@ -16,6 +16,10 @@ from .function_event_invoke_config import FunctionEventInvokeConfig
 
 __all__ = ["ListFunctionEventInvokeConfigsResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionEventInvokeConfigsResponse(Model):
@@ -40,7 +44,7 @@ class ListFunctionEventInvokeConfigsResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionEventInvokeConfigsResponse:
-        obj = object.__new__(ListFunctionEventInvokeConfigsResponse)
+        obj = _new(ListFunctionEventInvokeConfigsResponse)
         get = data.get
         obj.function_event_invoke_configs = (
             None

@@ -16,6 +16,10 @@ from .function_url_config import FunctionUrlConfig
 
 __all__ = ["ListFunctionUrlConfigsResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionUrlConfigsResponse(Model):
@@ -37,7 +41,7 @@ class ListFunctionUrlConfigsResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionUrlConfigsResponse:
-        obj = object.__new__(ListFunctionUrlConfigsResponse)
+        obj = _new(ListFunctionUrlConfigsResponse)
         get = data.get
         obj.function_url_configs = (
             None

@@ -18,6 +18,10 @@ from .function_versions_by_capacity_provider_list_item import (
 
 __all__ = ["ListFunctionVersionsByCapacityProviderResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionVersionsByCapacityProviderResponse(Model):
@@ -49,7 +53,7 @@ class ListFunctionVersionsByCapacityProviderResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionVersionsByCapacityProviderResponse:
-        obj = object.__new__(ListFunctionVersionsByCapacityProviderResponse)
+        obj = _new(ListFunctionVersionsByCapacityProviderResponse)
         get = data.get
         obj.capacity_provider_arn = get("CapacityProviderArn")
         obj.function_versions = (

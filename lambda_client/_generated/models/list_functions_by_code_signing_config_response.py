@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["ListFunctionsByCodeSigningConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListFunctionsByCodeSigningConfigResponse(Model):
@@ -36,7 +40,7 @@ class ListFunctionsByCodeSigningConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionsByCodeSigningConfigResponse:
-        obj = object.__new__(ListFunctionsByCodeSigningConfigResponse)
+        obj = _new(ListFunctionsByCodeSigningConfigResponse)
         get = data.get
         obj.next_marker = get("NextMarker")
         obj.function_arns = None if (v := get("FunctionArns")) is None else list(v)

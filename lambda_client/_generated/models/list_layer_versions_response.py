@@ -16,6 +16,10 @@ from .layer_versions_list_item import LayerVersionsListItem
 
 __all__ = ["ListLayerVersionsResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListLayerVersionsResponse(Model):
@@ -37,7 +41,7 @@ class ListLayerVersionsResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListLayerVersionsResponse:
-        obj = object.__new__(ListLayerVersionsResponse)
+        obj = _new(ListLayerVersionsResponse)
         get = data.get
         obj.next_marker = get("NextMarker")
         obj.layer_versions = (

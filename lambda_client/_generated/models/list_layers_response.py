@@ -16,6 +16,10 @@ from .layers_list_item import LayersListItem
 
 __all__ = ["ListLayersResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListLayersResponse(Model):
@@ -36,7 +40,7 @@ class ListLayersResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListLayersResponse:
-        obj = object.__new__(ListLayersResponse)
+        obj = _new(ListLayersResponse)
         get = data.get
         obj.next_marker = get("NextMarker")
         obj.layers = (

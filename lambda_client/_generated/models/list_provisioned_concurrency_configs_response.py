@@ -16,6 +16,10 @@ from .provisioned_concurrency_config_list_item import ProvisionedConcurrencyConf
 
 __all__ = ["ListProvisionedConcurrencyConfigsResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListProvisionedConcurrencyConfigsResponse(Model):
@@ -40,7 +44,7 @@ class ListProvisionedConcurrencyConfigsResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListProvisionedConcurrencyConfigsResponse:
-        obj = object.__new__(ListProvisionedConcurrencyConfigsResponse)
+        obj = _new(ListProvisionedConcurrencyConfigsResponse)
         get = data.get
         obj.provisioned_concurrency_configs = (
             None

@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["ListTagsResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListTagsResponse(Model):
@@ -34,7 +38,7 @@ class ListTagsResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListTagsResponse:
-        obj = object.__new__(ListTagsResponse)
+        obj = _new(ListTagsResponse)
         get = data.get
         obj.tags = None if (v := get("Tags")) is None else dict(v)
         obj.response_metadata = None

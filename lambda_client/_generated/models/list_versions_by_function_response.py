@@ -16,6 +16,10 @@ from .function_configuration import FunctionConfiguration
 
 __all__ = ["ListVersionsByFunctionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ListVersionsByFunctionResponse(Model):
@@ -37,7 +41,7 @@ class ListVersionsByFunctionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListVersionsByFunctionResponse:
-        obj = object.__new__(ListVersionsByFunctionResponse)
+        obj = _new(ListVersionsByFunctionResponse)
         get = data.get
         obj.next_marker = get("NextMarker")
         obj.versions = (

@@ -21,6 +21,10 @@ from ..enums import (
 
 __all__ = ["LoggingConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _ApplicationLogLevel_values = _w.values(ApplicationLogLevel)
 _LogFormat_values = _w.values(LogFormat)
@@ -67,7 +71,7 @@ class LoggingConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LoggingConfig:
-        obj = object.__new__(LoggingConfig)
+        obj = _new(LoggingConfig)
         get = data.get
         obj.log_format = (
             None

@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["OnFailure"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class OnFailure(Model):
@@ -51,7 +55,7 @@ class OnFailure(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> OnFailure:
-        obj = object.__new__(OnFailure)
+        obj = _new(OnFailure)
         get = data.get
         obj.destination = get("Destination")
         return obj

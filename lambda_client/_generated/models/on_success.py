@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["OnSuccess"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class OnSuccess(Model):
@@ -40,7 +44,7 @@ class OnSuccess(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> OnSuccess:
-        obj = object.__new__(OnSuccess)
+        obj = _new(OnSuccess)
         get = data.get
         obj.destination = get("Destination")
         return obj

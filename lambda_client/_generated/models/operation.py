@@ -21,6 +21,10 @@ from .wait_details import WaitDetails
 
 __all__ = ["Operation"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _OperationStatus_values = _w.values(OperationStatus)
 _OperationType_values = _w.values(OperationType)
@@ -106,7 +110,7 @@ class Operation(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Operation:
-        obj = object.__new__(Operation)
+        obj = _new(Operation)
         get = data.get
         obj.id = get("Id")
         obj.parent_id = get("ParentId")

@@ -15,6 +15,10 @@ from ..._runtime.model_base import redact as _redact
 
 __all__ = ["PauseDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PauseDetails(Model):
@@ -41,7 +45,7 @@ class PauseDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PauseDetails:
-        obj = object.__new__(PauseDetails)
+        obj = _new(PauseDetails)
         get = data.get
         obj.pause_request_timestamp = (
             None if (v := get("PauseRequestTimestamp")) is None else _w.timestamp(v)

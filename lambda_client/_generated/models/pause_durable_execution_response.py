@@ -13,6 +13,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["PauseDurableExecutionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PauseDurableExecutionResponse(Model):
@@ -23,7 +27,7 @@ class PauseDurableExecutionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PauseDurableExecutionResponse:
-        obj = object.__new__(PauseDurableExecutionResponse)
+        obj = _new(PauseDurableExecutionResponse)
         obj.response_metadata = None
         return obj
 
@@ -31,6 +35,6 @@ class PauseDurableExecutionResponse(Model):
     def _from_http(
         status: int, headers: Mapping[str, str], body: bytes
     ) -> PauseDurableExecutionResponse:
-        obj = object.__new__(PauseDurableExecutionResponse)
+        obj = _new(PauseDurableExecutionResponse)
         obj.response_metadata = None
         return obj

@@ -16,6 +16,10 @@ from ..enums import PropagateTagsMode, to_propagate_tags_mode
 
 __all__ = ["PropagateTags"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _PropagateTagsMode_values = _w.values(PropagateTagsMode)
 
@@ -52,7 +56,7 @@ class PropagateTags(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PropagateTags:
-        obj = object.__new__(PropagateTags)
+        obj = _new(PropagateTags)
         get = data.get
         obj.mode = (
             None

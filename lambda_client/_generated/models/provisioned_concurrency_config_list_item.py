@@ -14,6 +14,10 @@ from ..enums import ProvisionedConcurrencyStatusEnum, to_provisioned_concurrency
 
 __all__ = ["ProvisionedConcurrencyConfigListItem"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _ProvisionedConcurrencyStatusEnum_values = _w.values(ProvisionedConcurrencyStatusEnum)
 
@@ -69,7 +73,7 @@ class ProvisionedConcurrencyConfigListItem(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ProvisionedConcurrencyConfigListItem:
-        obj = object.__new__(ProvisionedConcurrencyConfigListItem)
+        obj = _new(ProvisionedConcurrencyConfigListItem)
         get = data.get
         obj.function_arn = get("FunctionArn")
         obj.requested_provisioned_concurrent_executions = get(

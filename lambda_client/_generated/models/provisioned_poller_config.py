@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["ProvisionedPollerConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ProvisionedPollerConfig(Model):
@@ -46,7 +50,7 @@ class ProvisionedPollerConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ProvisionedPollerConfig:
-        obj = object.__new__(ProvisionedPollerConfig)
+        obj = _new(ProvisionedPollerConfig)
         get = data.get
         obj.minimum_pollers = get("MinimumPollers")
         obj.maximum_pollers = get("MaximumPollers")

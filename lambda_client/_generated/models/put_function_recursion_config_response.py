@@ -16,6 +16,10 @@ from ..enums import RecursiveLoop, to_recursive_loop
 
 __all__ = ["PutFunctionRecursionConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _RecursiveLoop_values = _w.values(RecursiveLoop)
 
@@ -42,7 +46,7 @@ class PutFunctionRecursionConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PutFunctionRecursionConfigResponse:
-        obj = object.__new__(PutFunctionRecursionConfigResponse)
+        obj = _new(PutFunctionRecursionConfigResponse)
         get = data.get
         obj.recursive_loop = (
             None

@@ -16,6 +16,10 @@ from ..enums import State, to_state
 
 __all__ = ["PutFunctionScalingConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _State_values = _w.values(State)
 
@@ -36,7 +40,7 @@ class PutFunctionScalingConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PutFunctionScalingConfigResponse:
-        obj = object.__new__(PutFunctionScalingConfigResponse)
+        obj = _new(PutFunctionScalingConfigResponse)
         get = data.get
         obj.function_state = (
             None

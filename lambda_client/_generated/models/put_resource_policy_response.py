@@ -15,6 +15,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["PutResourcePolicyResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class PutResourcePolicyResponse(Model):
@@ -35,7 +39,7 @@ class PutResourcePolicyResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PutResourcePolicyResponse:
-        obj = object.__new__(PutResourcePolicyResponse)
+        obj = _new(PutResourcePolicyResponse)
         get = data.get
         obj.policy = get("Policy")
         obj.revision_id = get("RevisionId")

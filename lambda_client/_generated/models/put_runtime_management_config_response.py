@@ -16,6 +16,10 @@ from ..enums import UpdateRuntimeOn, to_update_runtime_on
 
 __all__ = ["PutRuntimeManagementConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _UpdateRuntimeOn_values = _w.values(UpdateRuntimeOn)
 
@@ -47,7 +51,7 @@ class PutRuntimeManagementConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PutRuntimeManagementConfigResponse:
-        obj = object.__new__(PutRuntimeManagementConfigResponse)
+        obj = _new(PutRuntimeManagementConfigResponse)
         get = data.get
         obj.update_runtime_on = (
             None

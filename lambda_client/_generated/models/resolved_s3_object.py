@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["ResolvedS3Object"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ResolvedS3Object(Model):
@@ -35,7 +39,7 @@ class ResolvedS3Object(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ResolvedS3Object:
-        obj = object.__new__(ResolvedS3Object)
+        obj = _new(ResolvedS3Object)
         get = data.get
         obj.s3_bucket = get("S3Bucket")
         obj.s3_key = get("S3Key")

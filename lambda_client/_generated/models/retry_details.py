@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["RetryDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class RetryDetails(Model):
@@ -29,7 +33,7 @@ class RetryDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> RetryDetails:
-        obj = object.__new__(RetryDetails)
+        obj = _new(RetryDetails)
         get = data.get
         obj.current_attempt = get("CurrentAttempt")
         obj.next_attempt_delay_seconds = get("NextAttemptDelaySeconds")

@@ -13,6 +13,10 @@ from .runtime_version_error import RuntimeVersionError
 
 __all__ = ["RuntimeVersionConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class RuntimeVersionConfig(Model):
@@ -30,7 +34,7 @@ class RuntimeVersionConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> RuntimeVersionConfig:
-        obj = object.__new__(RuntimeVersionConfig)
+        obj = _new(RuntimeVersionConfig)
         get = data.get
         obj.runtime_version_arn = get("RuntimeVersionArn")
         obj.error = None if (v := get("Error")) is None else RuntimeVersionError._from_wire(v)

@@ -13,6 +13,10 @@ from ..._runtime.model_base import redact as _redact
 
 __all__ = ["RuntimeVersionError"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class RuntimeVersionError(Model):
@@ -29,7 +33,7 @@ class RuntimeVersionError(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> RuntimeVersionError:
-        obj = object.__new__(RuntimeVersionError)
+        obj = _new(RuntimeVersionError)
         get = data.get
         obj.error_code = get("ErrorCode")
         obj.message = get("Message")

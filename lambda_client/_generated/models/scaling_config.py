@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["ScalingConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class ScalingConfig(Model):
@@ -26,7 +30,7 @@ class ScalingConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ScalingConfig:
-        obj = object.__new__(ScalingConfig)
+        obj = _new(ScalingConfig)
         get = data.get
         obj.maximum_concurrency = get("MaximumConcurrency")
         return obj

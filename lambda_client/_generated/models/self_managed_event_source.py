@@ -17,6 +17,10 @@ from ..enums import EndPointType, to_end_point_type
 
 __all__ = ["SelfManagedEventSource"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _EndPointType_values = _w.values(EndPointType)
 
@@ -51,7 +55,7 @@ class SelfManagedEventSource(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SelfManagedEventSource:
-        obj = object.__new__(SelfManagedEventSource)
+        obj = _new(SelfManagedEventSource)
         get = data.get
         obj.endpoints = (
             None

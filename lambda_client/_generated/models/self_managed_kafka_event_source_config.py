@@ -18,6 +18,10 @@ from .kafka_schema_registry_config import KafkaSchemaRegistryConfig
 
 __all__ = ["SelfManagedKafkaEventSourceConfig"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _KafkaEventSourceMappingConsumptionMode_values = _w.values(KafkaEventSourceMappingConsumptionMode)
 
@@ -70,7 +74,7 @@ class SelfManagedKafkaEventSourceConfig(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SelfManagedKafkaEventSourceConfig:
-        obj = object.__new__(SelfManagedKafkaEventSourceConfig)
+        obj = _new(SelfManagedKafkaEventSourceConfig)
         get = data.get
         obj.consumer_group_id = get("ConsumerGroupId")
         obj.schema_registry_config = (

@@ -13,6 +13,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["SendDurableExecutionCallbackHeartbeatResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class SendDurableExecutionCallbackHeartbeatResponse(Model):
@@ -23,7 +27,7 @@ class SendDurableExecutionCallbackHeartbeatResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SendDurableExecutionCallbackHeartbeatResponse:
-        obj = object.__new__(SendDurableExecutionCallbackHeartbeatResponse)
+        obj = _new(SendDurableExecutionCallbackHeartbeatResponse)
         obj.response_metadata = None
         return obj
 
@@ -31,6 +35,6 @@ class SendDurableExecutionCallbackHeartbeatResponse(Model):
     def _from_http(
         status: int, headers: Mapping[str, str], body: bytes
     ) -> SendDurableExecutionCallbackHeartbeatResponse:
-        obj = object.__new__(SendDurableExecutionCallbackHeartbeatResponse)
+        obj = _new(SendDurableExecutionCallbackHeartbeatResponse)
         obj.response_metadata = None
         return obj

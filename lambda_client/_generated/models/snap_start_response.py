@@ -19,6 +19,10 @@ from ..enums import (
 
 __all__ = ["SnapStartResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _SnapStartApplyOn_values = _w.values(SnapStartApplyOn)
 _SnapStartOptimizationStatus_values = _w.values(SnapStartOptimizationStatus)
@@ -49,7 +53,7 @@ class SnapStartResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SnapStartResponse:
-        obj = object.__new__(SnapStartResponse)
+        obj = _new(SnapStartResponse)
         get = data.get
         obj.apply_on = (
             None

@@ -14,6 +14,10 @@ from ..enums import SourceAccessType, to_source_access_type
 
 __all__ = ["SourceAccessConfiguration"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _SourceAccessType_values = _w.values(SourceAccessType)
 
@@ -89,7 +93,7 @@ class SourceAccessConfiguration(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SourceAccessConfiguration:
-        obj = object.__new__(SourceAccessConfiguration)
+        obj = _new(SourceAccessConfiguration)
         get = data.get
         obj.type = (
             None

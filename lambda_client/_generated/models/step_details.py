@@ -16,6 +16,10 @@ from .error_object import ErrorObject
 
 __all__ = ["StepDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StepDetails(Model):
@@ -43,7 +47,7 @@ class StepDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StepDetails:
-        obj = object.__new__(StepDetails)
+        obj = _new(StepDetails)
         get = data.get
         obj.attempt = get("Attempt")
         obj.next_attempt_timestamp = (

@@ -14,6 +14,10 @@ from .retry_details import RetryDetails
 
 __all__ = ["StepFailedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StepFailedDetails(Model):
@@ -31,7 +35,7 @@ class StepFailedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StepFailedDetails:
-        obj = object.__new__(StepFailedDetails)
+        obj = _new(StepFailedDetails)
         get = data.get
         obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
         obj.retry_details = (

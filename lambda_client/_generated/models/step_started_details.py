@@ -11,6 +11,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["StepStartedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StepStartedDetails(Model):
@@ -18,5 +22,5 @@ class StepStartedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StepStartedDetails:
-        obj = object.__new__(StepStartedDetails)
+        obj = _new(StepStartedDetails)
         return obj

@@ -14,6 +14,10 @@ from .retry_details import RetryDetails
 
 __all__ = ["StepSucceededDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StepSucceededDetails(Model):
@@ -31,7 +35,7 @@ class StepSucceededDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StepSucceededDetails:
-        obj = object.__new__(StepSucceededDetails)
+        obj = _new(StepSucceededDetails)
         get = data.get
         obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
         obj.retry_details = (

@@ -16,6 +16,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["StopDurableExecutionResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class StopDurableExecutionResponse(Model):
@@ -31,7 +35,7 @@ class StopDurableExecutionResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StopDurableExecutionResponse:
-        obj = object.__new__(StopDurableExecutionResponse)
+        obj = _new(StopDurableExecutionResponse)
         get = data.get
         obj.stop_timestamp = None if (v := get("StopTimestamp")) is None else _w.timestamp(v)
         obj.response_metadata = None

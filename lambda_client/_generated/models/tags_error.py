@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["TagsError"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TagsError(Model):
@@ -29,7 +33,7 @@ class TagsError(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TagsError:
-        obj = object.__new__(TagsError)
+        obj = _new(TagsError)
         get = data.get
         obj.error_code = get("ErrorCode")
         obj.message = get("Message")

@@ -17,6 +17,10 @@ from ..enums import (
 
 __all__ = ["TargetTrackingScalingPolicy"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _CapacityProviderPredefinedMetricType_values = _w.values(CapacityProviderPredefinedMetricType)
 
@@ -43,7 +47,7 @@ class TargetTrackingScalingPolicy(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TargetTrackingScalingPolicy:
-        obj = object.__new__(TargetTrackingScalingPolicy)
+        obj = _new(TargetTrackingScalingPolicy)
         get = data.get
         obj.predefined_metric_type = (
             None

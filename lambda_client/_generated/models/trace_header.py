@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["TraceHeader"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class TraceHeader(Model):
@@ -24,7 +28,7 @@ class TraceHeader(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TraceHeader:
-        obj = object.__new__(TraceHeader)
+        obj = _new(TraceHeader)
         get = data.get
         obj.x_amzn_trace_id = get("XAmznTraceId")
         return obj

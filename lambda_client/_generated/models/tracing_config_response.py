@@ -14,6 +14,10 @@ from ..enums import TracingMode, to_tracing_mode
 
 __all__ = ["TracingConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 # Looked up inline by the reader below.
 _TracingMode_values = _w.values(TracingMode)
 
@@ -31,7 +35,7 @@ class TracingConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TracingConfigResponse:
-        obj = object.__new__(TracingConfigResponse)
+        obj = _new(TracingConfigResponse)
         get = data.get
         obj.mode = (
             None

@@ -16,6 +16,10 @@ from .code_signing_config import CodeSigningConfig
 
 __all__ = ["UpdateCodeSigningConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class UpdateCodeSigningConfigResponse(Model):
@@ -31,7 +35,7 @@ class UpdateCodeSigningConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> UpdateCodeSigningConfigResponse:
-        obj = object.__new__(UpdateCodeSigningConfigResponse)
+        obj = _new(UpdateCodeSigningConfigResponse)
         get = data.get
         obj.code_signing_config = (
             None if (v := get("CodeSigningConfig")) is None else CodeSigningConfig._from_wire(v)

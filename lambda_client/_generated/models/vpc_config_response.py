@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["VpcConfigResponse"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class VpcConfigResponse(Model):
@@ -43,7 +47,7 @@ class VpcConfigResponse(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> VpcConfigResponse:
-        obj = object.__new__(VpcConfigResponse)
+        obj = _new(VpcConfigResponse)
         get = data.get
         obj.subnet_ids = None if (v := get("SubnetIds")) is None else list(v)
         obj.security_group_ids = None if (v := get("SecurityGroupIds")) is None else list(v)

@@ -14,6 +14,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["WaitDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class WaitDetails(Model):
@@ -27,7 +31,7 @@ class WaitDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> WaitDetails:
-        obj = object.__new__(WaitDetails)
+        obj = _new(WaitDetails)
         get = data.get
         obj.scheduled_end_timestamp = (
             None if (v := get("ScheduledEndTimestamp")) is None else _w.timestamp(v)

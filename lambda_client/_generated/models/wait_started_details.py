@@ -14,6 +14,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["WaitStartedDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class WaitStartedDetails(Model):
@@ -32,7 +36,7 @@ class WaitStartedDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> WaitStartedDetails:
-        obj = object.__new__(WaitStartedDetails)
+        obj = _new(WaitStartedDetails)
         get = data.get
         obj.duration = get("Duration")
         obj.scheduled_end_timestamp = (

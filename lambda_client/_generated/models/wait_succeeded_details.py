@@ -12,6 +12,10 @@ from ..._runtime.model_base import Model
 
 __all__ = ["WaitSucceededDetails"]
 
+# Bound once: looking `__new__` up on `object` for every object read costs
+# as much again as making the object.
+_new = object.__new__
+
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
 class WaitSucceededDetails(Model):
@@ -24,7 +28,7 @@ class WaitSucceededDetails(Model):
 
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> WaitSucceededDetails:
-        obj = object.__new__(WaitSucceededDetails)
+        obj = _new(WaitSucceededDetails)
         get = data.get
         obj.duration = get("Duration")
         return obj

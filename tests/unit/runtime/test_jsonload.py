@@ -120,6 +120,15 @@ def test_documents_nested_past_the_limit_are_refused(depth: int, kind: str) -> N
 
 
 @pytest.mark.usefixtures("parser")
+def test_both_kinds_of_bracket_count_towards_the_depth() -> None:
+    # Neither kind alone passes the limit, so a bound that counted one kind
+    # (or the larger of the two) would let this through unmeasured.
+    body = b'[{"a":' * 33 + b"1" + b"}]" * 33
+    with pytest.raises(jsonload.JsonLimitError, match="nested deeper than 64"):
+        jsonload.loads(body)
+
+
+@pytest.mark.usefixtures("parser")
 def test_the_limit_itself_is_accepted() -> None:
     body = b"[" * jsonload.MAX_DEPTH + b"]" * jsonload.MAX_DEPTH
     assert jsonload.loads(body) is not None
