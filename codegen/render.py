@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
@@ -171,6 +172,14 @@ def render_sources(service: Service) -> dict[str, str]:
     """Relative path under ``_generated`` -> unformatted source."""
     env = _environment()
     env.filters["docstring"] = docs.docstring_filter(docs.reference_targets(service))
+    by_name = {s.name: s for s in service.structures}
+    for name, reader in (
+        ("reader_statements", wire.reader_statements),
+        ("reader_enums", wire.reader_enums),
+        ("inline_enums", wire.inline_enums),
+        ("uses_reader_helpers", wire.uses_helpers),
+    ):
+        env.filters[name] = functools.partial(reader, structures=by_name)
     modules = {s.name: s.module for s in service.structures}
     if len(set(modules.values())) != len(modules):
         raise ValueError("two structures map to the same module name")

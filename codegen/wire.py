@@ -16,8 +16,13 @@ thorough way (``response_binding._parse_output``), which says what is wrong.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from . import naming
 from .ir import Member, Structure, TypeRef
+
+#: The structures of the service by name, for reading small ones inline.
+Structures = Mapping[str, Structure]
 
 #: Kinds whose JSON value is already the Python value (trusted, as the
 #: converter trusts them).
@@ -78,7 +83,35 @@ def _enums_in(ref: TypeRef) -> set[str]:
     return found
 
 
-def reader_enums(struct: Structure) -> list[str]:
+def _holds_structure(ref: TypeRef) -> bool:
+    if ref.kind == "structure":
+        return True
+    return any(sub is not None and _holds_structure(sub) for sub in (ref.item, ref.key, ref.value))
+
+
+#: Most members a structure may have to be read inline (see `inline_reader`).
+_INLINE_MEMBERS = 8
+
+
+def inline_reader(member: Member, structures: Structures | None) -> Structure | None:
+    """The structure ``member`` holds, when the reader of the structure that
+    has the member reads it in place instead of calling its ``_from_wire``:
+    a Python call costs about as much as reading five members. Only small
+    structures whose own members hold no structure (their readers would need
+    classes the holder's module does not import), and not inside lists."""
+    if structures is None or member.location != "body" or member.type.kind != "structure":
+        return None
+    held = structures.get(member.type.shape)
+    if held is None or not held.reads_wire or held.is_output:
+        return None
+    if len(held.members) > _INLINE_MEMBERS:
+        return None
+    if any(m.location != "body" or _holds_structure(m.type) for m in held.members):
+        return None
+    return held
+
+
+def reader_enums(struct: Structure, structures: Structures | None = None) -> list[str]:
     """Enums whose value maps the reader looks values up in."""
     if not struct.reads_wire:
         return []
@@ -86,11 +119,27 @@ def reader_enums(struct: Structure) -> list[str]:
     for member in struct.members:
         if member.location == "body":
             found |= _enums_in(member.type)
+            held = inline_reader(member, structures)
+            for inner in held.members if held is not None else ():
+                found |= _enums_in(inner.type)
     return sorted(found)
 
 
-def member_statement(member: Member) -> str:
-    """The statement that sets one member on ``obj`` from the JSON object ``data``."""
+def inline_enums(struct: Structure, structures: Structures | None = None) -> tuple[str, ...]:
+    """Enums the reader needs only for the structures it reads inline (the
+    module imports the others for its annotations already)."""
+    have = set(struct.enums) | set(struct.converters)
+    return tuple(e for e in reader_enums(struct, structures) if e not in have)
+
+
+#: From this many lookups on, a reader binds ``data.get`` once: the bound
+#: method costs about as much to make as a dozen direct calls save.
+_BIND_GET_FROM = 12
+
+
+def member_statement(member: Member, get: str = "get") -> str:
+    """The statement that sets one member on ``obj`` from the JSON object ``data``,
+    looking it up with the callable named ``get``."""
     target = f"obj.{member.attr} = "
     if member.location != "body":
         # Bound to a header, the status or the raw body: parse_output sets it.
@@ -100,14 +149,43 @@ def member_statement(member: Member) -> str:
         return target + (member.default if member.default is not None else "None")
     expr = value_expr(member.type, "v")
     if expr == "v":
-        return target + f'get("{member.wire_name}")'
-    return target + f'None if (v := get("{member.wire_name}")) is None else {expr}'
+        return target + f'{get}("{member.wire_name}")'
+    return target + f'None if (v := {get}("{member.wire_name}")) is None else {expr}'
 
 
-def reader_statements(struct: Structure) -> list[str]:
+def _inline_statements(member: Member, held: Structure, get: str) -> list[str]:
+    """Sets ``member`` on ``obj`` by reading the structure it holds in place."""
+    built = f"o_{member.attr}"
+    lines = [
+        f'if (v := {get}("{member.wire_name}")) is None:',
+        f"    obj.{member.attr} = None",
+        "else:",
+        f"    {built} = _new({held.name})",
+    ]
+    for inner in held.members:
+        target = f"    {built}.{inner.attr} = "
+        expr = value_expr(inner.type, "w")
+        if expr == "w":
+            lines.append(target + f'v.get("{inner.wire_name}")')
+        else:
+            lines.append(target + f'None if (w := v.get("{inner.wire_name}")) is None else {expr}')
+    lines.append(f"    obj.{member.attr} = {built}")
+    return lines
+
+
+def reader_statements(struct: Structure, structures: Structures | None = None) -> list[str]:
     """Body of ``_from_wire`` between creating ``obj`` and returning it."""
-    lines = [member_statement(m) for m in struct.members]
-    if any("get(" in line for line in lines):
+    lookups = sum(m.location == "body" for m in struct.members)
+    bound = lookups >= _BIND_GET_FROM
+    get = "get" if bound else "data.get"
+    lines: list[str] = []
+    for member in struct.members:
+        held = inline_reader(member, structures)
+        if held is None:
+            lines.append(member_statement(member, get))
+        else:
+            lines.extend(_inline_statements(member, held, get))
+    if bound:
         lines.insert(0, "get = data.get")
     if struct.is_output:
         lines.append("obj.response_metadata = None")
@@ -172,9 +250,9 @@ def http_reader_statements(struct: Structure) -> list[str] | None:
     return lines
 
 
-def uses_helpers(struct: Structure) -> bool:
+def uses_helpers(struct: Structure, structures: Structures | None = None) -> bool:
     """Whether the readers need the runtime's value helpers (``_w``)."""
     if not struct.reads_wire:
         return False
-    lines = reader_statements(struct) + (http_reader_statements(struct) or [])
+    lines = reader_statements(struct, structures) + (http_reader_statements(struct) or [])
     return any("_w." in line for line in lines)

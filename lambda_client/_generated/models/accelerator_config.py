@@ -32,8 +32,7 @@ class AcceleratorConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AcceleratorConfig:
         obj = _new(AcceleratorConfig)
-        get = data.get
-        obj.accelerator_memory_size = get("AcceleratorMemorySize")
+        obj.accelerator_memory_size = data.get("AcceleratorMemorySize")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -55,10 +55,9 @@ class AccountLimit(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AccountLimit:
         obj = _new(AccountLimit)
-        get = data.get
-        obj.total_code_size = get("TotalCodeSize")
-        obj.code_size_unzipped = get("CodeSizeUnzipped")
-        obj.code_size_zipped = get("CodeSizeZipped")
-        obj.concurrent_executions = get("ConcurrentExecutions")
-        obj.unreserved_concurrent_executions = get("UnreservedConcurrentExecutions")
+        obj.total_code_size = data.get("TotalCodeSize")
+        obj.code_size_unzipped = data.get("CodeSizeUnzipped")
+        obj.code_size_zipped = data.get("CodeSizeZipped")
+        obj.concurrent_executions = data.get("ConcurrentExecutions")
+        obj.unreserved_concurrent_executions = data.get("UnreservedConcurrentExecutions")
         return obj

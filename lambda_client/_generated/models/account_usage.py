@@ -35,7 +35,6 @@ class AccountUsage(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AccountUsage:
         obj = _new(AccountUsage)
-        get = data.get
-        obj.total_code_size = get("TotalCodeSize")
-        obj.function_count = get("FunctionCount")
+        obj.total_code_size = data.get("TotalCodeSize")
+        obj.function_count = data.get("FunctionCount")
         return obj

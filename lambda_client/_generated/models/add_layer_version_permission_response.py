@@ -38,9 +38,8 @@ class AddLayerVersionPermissionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AddLayerVersionPermissionResponse:
         obj = _new(AddLayerVersionPermissionResponse)
-        get = data.get
-        obj.statement = get("Statement")
-        obj.revision_id = get("RevisionId")
+        obj.statement = data.get("Statement")
+        obj.revision_id = data.get("RevisionId")
         obj.response_metadata = None
         return obj
 

@@ -33,8 +33,7 @@ class AddPermissionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AddPermissionResponse:
         obj = _new(AddPermissionResponse)
-        get = data.get
-        obj.statement = get("Statement")
+        obj.statement = data.get("Statement")
         obj.response_metadata = None
         return obj
 

@@ -67,15 +67,21 @@ class AliasConfiguration(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AliasConfiguration:
         obj = _new(AliasConfiguration)
-        get = data.get
-        obj.alias_arn = get("AliasArn")
-        obj.name = get("Name")
-        obj.function_version = get("FunctionVersion")
-        obj.description = get("Description")
-        obj.routing_config = (
-            None if (v := get("RoutingConfig")) is None else AliasRoutingConfiguration._from_wire(v)
-        )
-        obj.revision_id = get("RevisionId")
+        obj.alias_arn = data.get("AliasArn")
+        obj.name = data.get("Name")
+        obj.function_version = data.get("FunctionVersion")
+        obj.description = data.get("Description")
+        if (v := data.get("RoutingConfig")) is None:
+            obj.routing_config = None
+        else:
+            o_routing_config = _new(AliasRoutingConfiguration)
+            o_routing_config.additional_version_weights = (
+                None
+                if (w := v.get("AdditionalVersionWeights")) is None
+                else {k0: float(x0) for k0, x0 in w.items()}
+            )
+            obj.routing_config = o_routing_config
+        obj.revision_id = data.get("RevisionId")
         obj.response_metadata = None
         return obj
 

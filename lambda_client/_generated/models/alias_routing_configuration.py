@@ -44,10 +44,9 @@ class AliasRoutingConfiguration(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AliasRoutingConfiguration:
         obj = _new(AliasRoutingConfiguration)
-        get = data.get
         obj.additional_version_weights = (
             None
-            if (v := get("AdditionalVersionWeights")) is None
+            if (v := data.get("AdditionalVersionWeights")) is None
             else {k0: float(x0) for k0, x0 in v.items()}
         )
         return obj

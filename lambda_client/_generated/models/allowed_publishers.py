@@ -42,9 +42,8 @@ class AllowedPublishers(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AllowedPublishers:
         obj = _new(AllowedPublishers)
-        get = data.get
         obj.signing_profile_version_arns = (
-            None if (v := get("SigningProfileVersionArns")) is None else list(v)
+            None if (v := data.get("SigningProfileVersionArns")) is None else list(v)
         )
         return obj
 

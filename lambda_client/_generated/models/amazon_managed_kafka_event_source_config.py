@@ -41,11 +41,10 @@ class AmazonManagedKafkaEventSourceConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> AmazonManagedKafkaEventSourceConfig:
         obj = _new(AmazonManagedKafkaEventSourceConfig)
-        get = data.get
-        obj.consumer_group_id = get("ConsumerGroupId")
+        obj.consumer_group_id = data.get("ConsumerGroupId")
         obj.schema_registry_config = (
             None
-            if (v := get("SchemaRegistryConfig")) is None
+            if (v := data.get("SchemaRegistryConfig")) is None
             else KafkaSchemaRegistryConfig._from_wire(v)
         )
         return obj

@@ -39,8 +39,7 @@ class CallbackStartedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CallbackStartedDetails:
         obj = _new(CallbackStartedDetails)
-        get = data.get
-        obj.callback_id = get("CallbackId")
-        obj.heartbeat_timeout = get("HeartbeatTimeout")
-        obj.timeout = get("Timeout")
+        obj.callback_id = data.get("CallbackId")
+        obj.heartbeat_timeout = data.get("HeartbeatTimeout")
+        obj.timeout = data.get("Timeout")
         return obj

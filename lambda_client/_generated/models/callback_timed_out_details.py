@@ -31,6 +31,5 @@ class CallbackTimedOutDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CallbackTimedOutDetails:
         obj = _new(CallbackTimedOutDetails)
-        get = data.get
-        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        obj.error = None if (v := data.get("Error")) is None else EventError._from_wire(v)
         return obj

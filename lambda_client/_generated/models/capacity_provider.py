@@ -10,7 +10,12 @@ from attrs import define, field, setters
 from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
-from ..enums import CapacityProviderState, to_capacity_provider_state
+from ..enums import (
+    Architecture,
+    CapacityProviderState,
+    PropagateTagsMode,
+    to_capacity_provider_state,
+)
 from .capacity_provider_permissions_config import CapacityProviderPermissionsConfig
 from .capacity_provider_scaling_config import CapacityProviderScalingConfig
 from .capacity_provider_telemetry_config import CapacityProviderTelemetryConfig
@@ -25,7 +30,9 @@ __all__ = ["CapacityProvider"]
 _new = object.__new__
 
 # Looked up inline by the reader below.
+_Architecture_values = _w.values(Architecture)
 _CapacityProviderState_values = _w.values(CapacityProviderState)
+_PropagateTagsMode_values = _w.values(PropagateTagsMode)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -96,11 +103,10 @@ class CapacityProvider(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProvider:
         obj = _new(CapacityProvider)
-        get = data.get
-        obj.capacity_provider_arn = get("CapacityProviderArn")
+        obj.capacity_provider_arn = data.get("CapacityProviderArn")
         obj.state = (
             None
-            if (v := get("State")) is None
+            if (v := data.get("State")) is None
             else (
                 m_capacity_provider_state
                 if type(v) is str
@@ -108,32 +114,75 @@ class CapacityProvider(Model):
                 else _w.enum_member(CapacityProviderState, v)
             )
         )
-        obj.vpc_config = (
-            None if (v := get("VpcConfig")) is None else CapacityProviderVpcConfig._from_wire(v)
-        )
-        obj.permissions_config = (
-            None
-            if (v := get("PermissionsConfig")) is None
-            else CapacityProviderPermissionsConfig._from_wire(v)
-        )
-        obj.instance_requirements = (
-            None
-            if (v := get("InstanceRequirements")) is None
-            else InstanceRequirements._from_wire(v)
-        )
+        if (v := data.get("VpcConfig")) is None:
+            obj.vpc_config = None
+        else:
+            o_vpc_config = _new(CapacityProviderVpcConfig)
+            o_vpc_config.subnet_ids = None if (w := v.get("SubnetIds")) is None else list(w)
+            o_vpc_config.security_group_ids = (
+                None if (w := v.get("SecurityGroupIds")) is None else list(w)
+            )
+            obj.vpc_config = o_vpc_config
+        if (v := data.get("PermissionsConfig")) is None:
+            obj.permissions_config = None
+        else:
+            o_permissions_config = _new(CapacityProviderPermissionsConfig)
+            o_permissions_config.capacity_provider_operator_role_arn = v.get(
+                "CapacityProviderOperatorRoleArn"
+            )
+            obj.permissions_config = o_permissions_config
+        if (v := data.get("InstanceRequirements")) is None:
+            obj.instance_requirements = None
+        else:
+            o_instance_requirements = _new(InstanceRequirements)
+            o_instance_requirements.architectures = (
+                None
+                if (w := v.get("Architectures")) is None
+                else [
+                    (
+                        m_architecture
+                        if type(x0) is str
+                        and (m_architecture := _Architecture_values.get(x0)) is not None
+                        else _w.enum_member(Architecture, x0)
+                    )
+                    for x0 in w
+                ]
+            )
+            o_instance_requirements.allowed_instance_types = (
+                None if (w := v.get("AllowedInstanceTypes")) is None else list(w)
+            )
+            o_instance_requirements.excluded_instance_types = (
+                None if (w := v.get("ExcludedInstanceTypes")) is None else list(w)
+            )
+            obj.instance_requirements = o_instance_requirements
         obj.capacity_provider_scaling_config = (
             None
-            if (v := get("CapacityProviderScalingConfig")) is None
+            if (v := data.get("CapacityProviderScalingConfig")) is None
             else CapacityProviderScalingConfig._from_wire(v)
         )
-        obj.kms_key_arn = get("KmsKeyArn")
-        obj.last_modified = get("LastModified")
-        obj.propagate_tags = (
-            None if (v := get("PropagateTags")) is None else PropagateTags._from_wire(v)
-        )
+        obj.kms_key_arn = data.get("KmsKeyArn")
+        obj.last_modified = data.get("LastModified")
+        if (v := data.get("PropagateTags")) is None:
+            obj.propagate_tags = None
+        else:
+            o_propagate_tags = _new(PropagateTags)
+            o_propagate_tags.mode = (
+                None
+                if (w := v.get("Mode")) is None
+                else (
+                    m_propagate_tags_mode
+                    if type(w) is str
+                    and (m_propagate_tags_mode := _PropagateTagsMode_values.get(w)) is not None
+                    else _w.enum_member(PropagateTagsMode, w)
+                )
+            )
+            o_propagate_tags.explicit_tags = (
+                None if (w := v.get("ExplicitTags")) is None else dict(w)
+            )
+            obj.propagate_tags = o_propagate_tags
         obj.telemetry_config = (
             None
-            if (v := get("TelemetryConfig")) is None
+            if (v := data.get("TelemetryConfig")) is None
             else CapacityProviderTelemetryConfig._from_wire(v)
         )
         return obj

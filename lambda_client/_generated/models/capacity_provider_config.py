@@ -38,12 +38,24 @@ class CapacityProviderConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderConfig:
         obj = _new(CapacityProviderConfig)
-        get = data.get
-        obj.lambda_managed_instances_capacity_provider_config = (
-            None
-            if (v := get("LambdaManagedInstancesCapacityProviderConfig")) is None
-            else LambdaManagedInstancesCapacityProviderConfig._from_wire(v)
-        )
+        if (v := data.get("LambdaManagedInstancesCapacityProviderConfig")) is None:
+            obj.lambda_managed_instances_capacity_provider_config = None
+        else:
+            o_lambda_managed_instances_capacity_provider_config = _new(
+                LambdaManagedInstancesCapacityProviderConfig
+            )
+            o_lambda_managed_instances_capacity_provider_config.capacity_provider_arn = v.get(
+                "CapacityProviderArn"
+            )
+            o_lambda_managed_instances_capacity_provider_config.per_execution_environment_max_concurrency = v.get(
+                "PerExecutionEnvironmentMaxConcurrency"
+            )
+            o_lambda_managed_instances_capacity_provider_config.execution_environment_memory_gi_b_per_v_cpu = (
+                None if (w := v.get("ExecutionEnvironmentMemoryGiBPerVCpu")) is None else float(w)
+            )
+            obj.lambda_managed_instances_capacity_provider_config = (
+                o_lambda_managed_instances_capacity_provider_config
+            )
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

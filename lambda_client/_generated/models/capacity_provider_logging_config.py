@@ -46,10 +46,9 @@ class CapacityProviderLoggingConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderLoggingConfig:
         obj = _new(CapacityProviderLoggingConfig)
-        get = data.get
         obj.system_log_level = (
             None
-            if (v := get("SystemLogLevel")) is None
+            if (v := data.get("SystemLogLevel")) is None
             else (
                 m_system_log_level
                 if type(v) is str
@@ -57,7 +56,7 @@ class CapacityProviderLoggingConfig(Model):
                 else _w.enum_member(SystemLogLevel, v)
             )
         )
-        obj.log_group = get("LogGroup")
+        obj.log_group = data.get("LogGroup")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

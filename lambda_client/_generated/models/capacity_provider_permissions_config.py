@@ -31,8 +31,7 @@ class CapacityProviderPermissionsConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderPermissionsConfig:
         obj = _new(CapacityProviderPermissionsConfig)
-        get = data.get
-        obj.capacity_provider_operator_role_arn = get("CapacityProviderOperatorRoleArn")
+        obj.capacity_provider_operator_role_arn = data.get("CapacityProviderOperatorRoleArn")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -66,11 +66,10 @@ class CapacityProviderScalingConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderScalingConfig:
         obj = _new(CapacityProviderScalingConfig)
-        get = data.get
-        obj.max_v_cpu_count = get("MaxVCpuCount")
+        obj.max_v_cpu_count = data.get("MaxVCpuCount")
         obj.scaling_mode = (
             None
-            if (v := get("ScalingMode")) is None
+            if (v := data.get("ScalingMode")) is None
             else (
                 m_capacity_provider_scaling_mode
                 if type(v) is str
@@ -81,7 +80,7 @@ class CapacityProviderScalingConfig(Model):
         )
         obj.scaling_policies = (
             None
-            if (v := get("ScalingPolicies")) is None
+            if (v := data.get("ScalingPolicies")) is None
             else [TargetTrackingScalingPolicy._from_wire(x0) for x0 in v]
         )
         return obj

@@ -7,8 +7,10 @@ from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
+from ..enums import SystemLogLevel
 from .capacity_provider_logging_config import CapacityProviderLoggingConfig
 
 __all__ = ["CapacityProviderTelemetryConfig"]
@@ -16,6 +18,9 @@ __all__ = ["CapacityProviderTelemetryConfig"]
 # Bound once: looking `__new__` up on `object` for every object read costs
 # as much again as making the object.
 _new = object.__new__
+
+# Looked up inline by the reader below.
+_SystemLogLevel_values = _w.values(SystemLogLevel)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -31,12 +36,22 @@ class CapacityProviderTelemetryConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderTelemetryConfig:
         obj = _new(CapacityProviderTelemetryConfig)
-        get = data.get
-        obj.logging_config = (
-            None
-            if (v := get("LoggingConfig")) is None
-            else CapacityProviderLoggingConfig._from_wire(v)
-        )
+        if (v := data.get("LoggingConfig")) is None:
+            obj.logging_config = None
+        else:
+            o_logging_config = _new(CapacityProviderLoggingConfig)
+            o_logging_config.system_log_level = (
+                None
+                if (w := v.get("SystemLogLevel")) is None
+                else (
+                    m_system_log_level
+                    if type(w) is str
+                    and (m_system_log_level := _SystemLogLevel_values.get(w)) is not None
+                    else _w.enum_member(SystemLogLevel, w)
+                )
+            )
+            o_logging_config.log_group = v.get("LogGroup")
+            obj.logging_config = o_logging_config
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -55,9 +55,8 @@ class CapacityProviderVpcConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CapacityProviderVpcConfig:
         obj = _new(CapacityProviderVpcConfig)
-        get = data.get
-        obj.subnet_ids = None if (v := get("SubnetIds")) is None else list(v)
-        obj.security_group_ids = None if (v := get("SecurityGroupIds")) is None else list(v)
+        obj.subnet_ids = None if (v := data.get("SubnetIds")) is None else list(v)
+        obj.security_group_ids = None if (v := data.get("SecurityGroupIds")) is None else list(v)
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -37,7 +37,14 @@ class ChainedInvokeDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ChainedInvokeDetails:
         obj = _new(ChainedInvokeDetails)
-        get = data.get
-        obj.result = get("Result")
-        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        obj.result = data.get("Result")
+        if (v := data.get("Error")) is None:
+            obj.error = None
+        else:
+            o_error = _new(ErrorObject)
+            o_error.error_message = v.get("ErrorMessage")
+            o_error.error_type = v.get("ErrorType")
+            o_error.error_data = v.get("ErrorData")
+            o_error.stack_trace = None if (w := v.get("StackTrace")) is None else list(w)
+            obj.error = o_error
         return obj

@@ -51,10 +51,15 @@ class ChainedInvokeStartedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ChainedInvokeStartedDetails:
         obj = _new(ChainedInvokeStartedDetails)
-        get = data.get
-        obj.function_name = get("FunctionName")
-        obj.tenant_id = get("TenantId")
-        obj.input = None if (v := get("Input")) is None else EventInput._from_wire(v)
-        obj.executed_version = get("ExecutedVersion")
-        obj.durable_execution_arn = get("DurableExecutionArn")
+        obj.function_name = data.get("FunctionName")
+        obj.tenant_id = data.get("TenantId")
+        if (v := data.get("Input")) is None:
+            obj.input = None
+        else:
+            o_input = _new(EventInput)
+            o_input.payload = v.get("Payload")
+            o_input.truncated = v.get("Truncated")
+            obj.input = o_input
+        obj.executed_version = data.get("ExecutedVersion")
+        obj.durable_execution_arn = data.get("DurableExecutionArn")
         return obj

@@ -30,6 +30,11 @@ class ChainedInvokeSucceededDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ChainedInvokeSucceededDetails:
         obj = _new(ChainedInvokeSucceededDetails)
-        get = data.get
-        obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
+        if (v := data.get("Result")) is None:
+            obj.result = None
+        else:
+            o_result = _new(EventResult)
+            o_result.payload = v.get("Payload")
+            o_result.truncated = v.get("Truncated")
+            obj.result = o_result
         return obj

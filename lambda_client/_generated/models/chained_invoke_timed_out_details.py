@@ -30,6 +30,5 @@ class ChainedInvokeTimedOutDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ChainedInvokeTimedOutDetails:
         obj = _new(ChainedInvokeTimedOutDetails)
-        get = data.get
-        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        obj.error = None if (v := data.get("Error")) is None else EventError._from_wire(v)
         return obj

@@ -48,11 +48,10 @@ class CheckpointDurableExecutionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CheckpointDurableExecutionResponse:
         obj = _new(CheckpointDurableExecutionResponse)
-        get = data.get
-        obj.checkpoint_token = get("CheckpointToken")
+        obj.checkpoint_token = data.get("CheckpointToken")
         obj.new_execution_state = (
             None
-            if (v := get("NewExecutionState")) is None
+            if (v := data.get("NewExecutionState")) is None
             else CheckpointUpdatedExecutionState._from_wire(v)
         )
         obj.response_metadata = None

@@ -37,9 +37,10 @@ class CheckpointUpdatedExecutionState(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CheckpointUpdatedExecutionState:
         obj = _new(CheckpointUpdatedExecutionState)
-        get = data.get
         obj.operations = (
-            None if (v := get("Operations")) is None else [Operation._from_wire(x0) for x0 in v]
+            None
+            if (v := data.get("Operations")) is None
+            else [Operation._from_wire(x0) for x0 in v]
         )
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         return obj

@@ -7,8 +7,10 @@ from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
+from ..enums import CodeSigningPolicy
 from .allowed_publishers import AllowedPublishers
 from .code_signing_policies import CodeSigningPolicies
 
@@ -17,6 +19,9 @@ __all__ = ["CodeSigningConfig"]
 # Bound once: looking `__new__` up on `object` for every object read costs
 # as much again as making the object.
 _new = object.__new__
+
+# Looked up inline by the reader below.
+_CodeSigningPolicy_values = _w.values(CodeSigningPolicy)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -60,15 +65,31 @@ class CodeSigningConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CodeSigningConfig:
         obj = _new(CodeSigningConfig)
-        get = data.get
-        obj.code_signing_config_id = get("CodeSigningConfigId")
-        obj.code_signing_config_arn = get("CodeSigningConfigArn")
-        obj.description = get("Description")
-        obj.allowed_publishers = (
-            None if (v := get("AllowedPublishers")) is None else AllowedPublishers._from_wire(v)
-        )
-        obj.code_signing_policies = (
-            None if (v := get("CodeSigningPolicies")) is None else CodeSigningPolicies._from_wire(v)
-        )
-        obj.last_modified = get("LastModified")
+        obj.code_signing_config_id = data.get("CodeSigningConfigId")
+        obj.code_signing_config_arn = data.get("CodeSigningConfigArn")
+        obj.description = data.get("Description")
+        if (v := data.get("AllowedPublishers")) is None:
+            obj.allowed_publishers = None
+        else:
+            o_allowed_publishers = _new(AllowedPublishers)
+            o_allowed_publishers.signing_profile_version_arns = (
+                None if (w := v.get("SigningProfileVersionArns")) is None else list(w)
+            )
+            obj.allowed_publishers = o_allowed_publishers
+        if (v := data.get("CodeSigningPolicies")) is None:
+            obj.code_signing_policies = None
+        else:
+            o_code_signing_policies = _new(CodeSigningPolicies)
+            o_code_signing_policies.untrusted_artifact_on_deployment = (
+                None
+                if (w := v.get("UntrustedArtifactOnDeployment")) is None
+                else (
+                    m_code_signing_policy
+                    if type(w) is str
+                    and (m_code_signing_policy := _CodeSigningPolicy_values.get(w)) is not None
+                    else _w.enum_member(CodeSigningPolicy, w)
+                )
+            )
+            obj.code_signing_policies = o_code_signing_policies
+        obj.last_modified = data.get("LastModified")
         return obj

@@ -44,10 +44,9 @@ class CodeSigningPolicies(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CodeSigningPolicies:
         obj = _new(CodeSigningPolicies)
-        get = data.get
         obj.untrusted_artifact_on_deployment = (
             None
-            if (v := get("UntrustedArtifactOnDeployment")) is None
+            if (v := data.get("UntrustedArtifactOnDeployment")) is None
             else (
                 m_code_signing_policy
                 if type(v) is str

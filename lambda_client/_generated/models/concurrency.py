@@ -37,8 +37,7 @@ class Concurrency(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Concurrency:
         obj = _new(Concurrency)
-        get = data.get
-        obj.reserved_concurrent_executions = get("ReservedConcurrentExecutions")
+        obj.reserved_concurrent_executions = data.get("ReservedConcurrentExecutions")
         obj.response_metadata = None
         return obj
 

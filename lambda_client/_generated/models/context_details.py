@@ -42,8 +42,15 @@ class ContextDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ContextDetails:
         obj = _new(ContextDetails)
-        get = data.get
-        obj.replay_children = get("ReplayChildren")
-        obj.result = get("Result")
-        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        obj.replay_children = data.get("ReplayChildren")
+        obj.result = data.get("Result")
+        if (v := data.get("Error")) is None:
+            obj.error = None
+        else:
+            o_error = _new(ErrorObject)
+            o_error.error_message = v.get("ErrorMessage")
+            o_error.error_type = v.get("ErrorType")
+            o_error.error_data = v.get("ErrorData")
+            o_error.stack_trace = None if (w := v.get("StackTrace")) is None else list(w)
+            obj.error = o_error
         return obj

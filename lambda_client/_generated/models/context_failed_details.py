@@ -30,6 +30,5 @@ class ContextFailedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ContextFailedDetails:
         obj = _new(ContextFailedDetails)
-        get = data.get
-        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        obj.error = None if (v := data.get("Error")) is None else EventError._from_wire(v)
         return obj

@@ -112,13 +112,12 @@ class Cors(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Cors:
         obj = _new(Cors)
-        get = data.get
-        obj.allow_credentials = get("AllowCredentials")
-        obj.allow_headers = None if (v := get("AllowHeaders")) is None else list(v)
-        obj.allow_methods = None if (v := get("AllowMethods")) is None else list(v)
-        obj.allow_origins = None if (v := get("AllowOrigins")) is None else list(v)
-        obj.expose_headers = None if (v := get("ExposeHeaders")) is None else list(v)
-        obj.max_age = get("MaxAge")
+        obj.allow_credentials = data.get("AllowCredentials")
+        obj.allow_headers = None if (v := data.get("AllowHeaders")) is None else list(v)
+        obj.allow_methods = None if (v := data.get("AllowMethods")) is None else list(v)
+        obj.allow_origins = None if (v := data.get("AllowOrigins")) is None else list(v)
+        obj.expose_headers = None if (v := data.get("ExposeHeaders")) is None else list(v)
+        obj.max_age = data.get("MaxAge")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -36,9 +36,8 @@ class CreateCapacityProviderResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CreateCapacityProviderResponse:
         obj = _new(CreateCapacityProviderResponse)
-        get = data.get
         obj.capacity_provider = (
-            None if (v := get("CapacityProvider")) is None else CapacityProvider._from_wire(v)
+            None if (v := data.get("CapacityProvider")) is None else CapacityProvider._from_wire(v)
         )
         obj.response_metadata = None
         return obj

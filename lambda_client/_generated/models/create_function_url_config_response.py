@@ -82,12 +82,11 @@ class CreateFunctionUrlConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> CreateFunctionUrlConfigResponse:
         obj = _new(CreateFunctionUrlConfigResponse)
-        get = data.get
-        obj.function_url = get("FunctionUrl")
-        obj.function_arn = get("FunctionArn")
+        obj.function_url = data.get("FunctionUrl")
+        obj.function_arn = data.get("FunctionArn")
         obj.auth_type = (
             None
-            if (v := get("AuthType")) is None
+            if (v := data.get("AuthType")) is None
             else (
                 m_function_url_auth_type
                 if type(v) is str
@@ -95,11 +94,21 @@ class CreateFunctionUrlConfigResponse(Model):
                 else _w.enum_member(FunctionUrlAuthType, v)
             )
         )
-        obj.cors = None if (v := get("Cors")) is None else Cors._from_wire(v)
-        obj.creation_time = get("CreationTime")
+        if (v := data.get("Cors")) is None:
+            obj.cors = None
+        else:
+            o_cors = _new(Cors)
+            o_cors.allow_credentials = v.get("AllowCredentials")
+            o_cors.allow_headers = None if (w := v.get("AllowHeaders")) is None else list(w)
+            o_cors.allow_methods = None if (w := v.get("AllowMethods")) is None else list(w)
+            o_cors.allow_origins = None if (w := v.get("AllowOrigins")) is None else list(w)
+            o_cors.expose_headers = None if (w := v.get("ExposeHeaders")) is None else list(w)
+            o_cors.max_age = v.get("MaxAge")
+            obj.cors = o_cors
+        obj.creation_time = data.get("CreationTime")
         obj.invoke_mode = (
             None
-            if (v := get("InvokeMode")) is None
+            if (v := data.get("InvokeMode")) is None
             else (
                 m_invoke_mode
                 if type(v) is str and (m_invoke_mode := _InvokeMode_values.get(v)) is not None

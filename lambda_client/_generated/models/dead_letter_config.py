@@ -31,8 +31,7 @@ class DeadLetterConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DeadLetterConfig:
         obj = _new(DeadLetterConfig)
-        get = data.get
-        obj.target_arn = get("TargetArn")
+        obj.target_arn = data.get("TargetArn")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -36,9 +36,8 @@ class DeleteDurableExecutionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DeleteDurableExecutionResponse:
         obj = _new(DeleteDurableExecutionResponse)
-        get = data.get
         obj.deletion_request_timestamp = (
-            None if (v := get("DeletionRequestTimestamp")) is None else _w.timestamp(v)
+            None if (v := data.get("DeletionRequestTimestamp")) is None else _w.timestamp(v)
         )
         obj.response_metadata = None
         return obj

@@ -39,9 +39,18 @@ class DestinationConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DestinationConfig:
         obj = _new(DestinationConfig)
-        get = data.get
-        obj.on_success = None if (v := get("OnSuccess")) is None else OnSuccess._from_wire(v)
-        obj.on_failure = None if (v := get("OnFailure")) is None else OnFailure._from_wire(v)
+        if (v := data.get("OnSuccess")) is None:
+            obj.on_success = None
+        else:
+            o_on_success = _new(OnSuccess)
+            o_on_success.destination = v.get("Destination")
+            obj.on_success = o_on_success
+        if (v := data.get("OnFailure")) is None:
+            obj.on_failure = None
+        else:
+            o_on_failure = _new(OnFailure)
+            o_on_failure.destination = v.get("Destination")
+            obj.on_failure = o_on_failure
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

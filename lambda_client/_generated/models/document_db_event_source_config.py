@@ -50,12 +50,11 @@ class DocumentDBEventSourceConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DocumentDBEventSourceConfig:
         obj = _new(DocumentDBEventSourceConfig)
-        get = data.get
-        obj.database_name = get("DatabaseName")
-        obj.collection_name = get("CollectionName")
+        obj.database_name = data.get("DatabaseName")
+        obj.collection_name = data.get("CollectionName")
         obj.full_document = (
             None
-            if (v := get("FullDocument")) is None
+            if (v := data.get("FullDocument")) is None
             else (
                 m_full_document
                 if type(v) is str and (m_full_document := _FullDocument_values.get(v)) is not None

@@ -49,10 +49,9 @@ class DurableConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> DurableConfig:
         obj = _new(DurableConfig)
-        get = data.get
-        obj.kms_key_arn = get("KMSKeyArn")
-        obj.retention_period_in_days = get("RetentionPeriodInDays")
-        obj.execution_timeout = get("ExecutionTimeout")
+        obj.kms_key_arn = data.get("KMSKeyArn")
+        obj.retention_period_in_days = data.get("RetentionPeriodInDays")
+        obj.execution_timeout = data.get("ExecutionTimeout")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -33,7 +33,6 @@ class EnvironmentError(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EnvironmentError:
         obj = _new(EnvironmentError)
-        get = data.get
-        obj.error_code = get("ErrorCode")
-        obj.message = get("Message")
+        obj.error_code = data.get("ErrorCode")
+        obj.message = data.get("Message")
         return obj

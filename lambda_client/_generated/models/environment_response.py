@@ -40,7 +40,12 @@ class EnvironmentResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EnvironmentResponse:
         obj = _new(EnvironmentResponse)
-        get = data.get
-        obj.variables = None if (v := get("Variables")) is None else dict(v)
-        obj.error = None if (v := get("Error")) is None else EnvironmentError._from_wire(v)
+        obj.variables = None if (v := data.get("Variables")) is None else dict(v)
+        if (v := data.get("Error")) is None:
+            obj.error = None
+        else:
+            o_error = _new(EnvironmentError)
+            o_error.error_code = v.get("ErrorCode")
+            o_error.message = v.get("Message")
+            obj.error = o_error
         return obj

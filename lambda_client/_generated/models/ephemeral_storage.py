@@ -31,8 +31,7 @@ class EphemeralStorage(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EphemeralStorage:
         obj = _new(EphemeralStorage)
-        get = data.get
-        obj.size = get("Size")
+        obj.size = data.get("Size")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -56,11 +56,10 @@ class ErrorObject(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ErrorObject:
         obj = _new(ErrorObject)
-        get = data.get
-        obj.error_message = get("ErrorMessage")
-        obj.error_type = get("ErrorType")
-        obj.error_data = get("ErrorData")
-        obj.stack_trace = None if (v := get("StackTrace")) is None else list(v)
+        obj.error_message = data.get("ErrorMessage")
+        obj.error_type = data.get("ErrorType")
+        obj.error_data = data.get("ErrorData")
+        obj.stack_trace = None if (v := data.get("StackTrace")) is None else list(v)
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

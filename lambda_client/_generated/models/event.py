@@ -302,11 +302,11 @@ class Event(Model):
             if (v := get("ExecutionStoppedDetails")) is None
             else ExecutionStoppedDetails._from_wire(v)
         )
-        obj.context_started_details = (
-            None
-            if (v := get("ContextStartedDetails")) is None
-            else ContextStartedDetails._from_wire(v)
-        )
+        if (v := get("ContextStartedDetails")) is None:
+            obj.context_started_details = None
+        else:
+            o_context_started_details = _new(ContextStartedDetails)
+            obj.context_started_details = o_context_started_details
         obj.context_succeeded_details = (
             None
             if (v := get("ContextSucceededDetails")) is None
@@ -317,22 +317,31 @@ class Event(Model):
             if (v := get("ContextFailedDetails")) is None
             else ContextFailedDetails._from_wire(v)
         )
-        obj.wait_started_details = (
-            None if (v := get("WaitStartedDetails")) is None else WaitStartedDetails._from_wire(v)
-        )
-        obj.wait_succeeded_details = (
-            None
-            if (v := get("WaitSucceededDetails")) is None
-            else WaitSucceededDetails._from_wire(v)
-        )
+        if (v := get("WaitStartedDetails")) is None:
+            obj.wait_started_details = None
+        else:
+            o_wait_started_details = _new(WaitStartedDetails)
+            o_wait_started_details.duration = v.get("Duration")
+            o_wait_started_details.scheduled_end_timestamp = (
+                None if (w := v.get("ScheduledEndTimestamp")) is None else _w.timestamp(w)
+            )
+            obj.wait_started_details = o_wait_started_details
+        if (v := get("WaitSucceededDetails")) is None:
+            obj.wait_succeeded_details = None
+        else:
+            o_wait_succeeded_details = _new(WaitSucceededDetails)
+            o_wait_succeeded_details.duration = v.get("Duration")
+            obj.wait_succeeded_details = o_wait_succeeded_details
         obj.wait_cancelled_details = (
             None
             if (v := get("WaitCancelledDetails")) is None
             else WaitCancelledDetails._from_wire(v)
         )
-        obj.step_started_details = (
-            None if (v := get("StepStartedDetails")) is None else StepStartedDetails._from_wire(v)
-        )
+        if (v := get("StepStartedDetails")) is None:
+            obj.step_started_details = None
+        else:
+            o_step_started_details = _new(StepStartedDetails)
+            obj.step_started_details = o_step_started_details
         obj.step_succeeded_details = (
             None
             if (v := get("StepSucceededDetails")) is None
@@ -366,11 +375,14 @@ class Event(Model):
             if (v := get("ChainedInvokeStoppedDetails")) is None
             else ChainedInvokeStoppedDetails._from_wire(v)
         )
-        obj.callback_started_details = (
-            None
-            if (v := get("CallbackStartedDetails")) is None
-            else CallbackStartedDetails._from_wire(v)
-        )
+        if (v := get("CallbackStartedDetails")) is None:
+            obj.callback_started_details = None
+        else:
+            o_callback_started_details = _new(CallbackStartedDetails)
+            o_callback_started_details.callback_id = v.get("CallbackId")
+            o_callback_started_details.heartbeat_timeout = v.get("HeartbeatTimeout")
+            o_callback_started_details.timeout = v.get("Timeout")
+            obj.callback_started_details = o_callback_started_details
         obj.callback_succeeded_details = (
             None
             if (v := get("CallbackSucceededDetails")) is None

@@ -33,7 +33,14 @@ class EventError(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventError:
         obj = _new(EventError)
-        get = data.get
-        obj.payload = None if (v := get("Payload")) is None else ErrorObject._from_wire(v)
-        obj.truncated = get("Truncated")
+        if (v := data.get("Payload")) is None:
+            obj.payload = None
+        else:
+            o_payload = _new(ErrorObject)
+            o_payload.error_message = v.get("ErrorMessage")
+            o_payload.error_type = v.get("ErrorType")
+            o_payload.error_data = v.get("ErrorData")
+            o_payload.stack_trace = None if (w := v.get("StackTrace")) is None else list(w)
+            obj.payload = o_payload
+        obj.truncated = data.get("Truncated")
         return obj

@@ -35,7 +35,6 @@ class EventPauseReason(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventPauseReason:
         obj = _new(EventPauseReason)
-        get = data.get
-        obj.payload = get("Payload")
-        obj.truncated = get("Truncated")
+        obj.payload = data.get("Payload")
+        obj.truncated = data.get("Truncated")
         return obj

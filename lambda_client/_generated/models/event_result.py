@@ -35,7 +35,6 @@ class EventResult(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventResult:
         obj = _new(EventResult)
-        get = data.get
-        obj.payload = get("Payload")
-        obj.truncated = get("Truncated")
+        obj.payload = data.get("Payload")
+        obj.truncated = data.get("Truncated")
         return obj

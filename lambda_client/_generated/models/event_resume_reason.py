@@ -35,7 +35,6 @@ class EventResumeReason(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventResumeReason:
         obj = _new(EventResumeReason)
-        get = data.get
-        obj.payload = get("Payload")
-        obj.truncated = get("Truncated")
+        obj.payload = data.get("Payload")
+        obj.truncated = data.get("Truncated")
         return obj

@@ -14,7 +14,11 @@ from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model_base import Model
 from ..enums import (
+    EndPointType,
+    EventSourceMappingMetric,
+    EventSourceMappingSystemLogLevel,
     EventSourcePosition,
+    FullDocument,
     FunctionResponseType,
     to_event_source_position,
     to_function_response_type_list,
@@ -39,7 +43,11 @@ __all__ = ["EventSourceMappingConfiguration"]
 _new = object.__new__
 
 # Looked up inline by the reader below.
+_EndPointType_values = _w.values(EndPointType)
+_EventSourceMappingMetric_values = _w.values(EventSourceMappingMetric)
+_EventSourceMappingSystemLogLevel_values = _w.values(EventSourceMappingSystemLogLevel)
 _EventSourcePosition_values = _w.values(EventSourcePosition)
+_FullDocument_values = _w.values(FullDocument)
 _FunctionResponseType_values = _w.values(FunctionResponseType)
 
 
@@ -340,23 +348,62 @@ class EventSourceMappingConfiguration(Model):
         obj.filter_criteria = (
             None if (v := get("FilterCriteria")) is None else FilterCriteria._from_wire(v)
         )
-        obj.filter_criteria_error = (
-            None if (v := get("FilterCriteriaError")) is None else FilterCriteriaError._from_wire(v)
-        )
+        if (v := get("FilterCriteriaError")) is None:
+            obj.filter_criteria_error = None
+        else:
+            o_filter_criteria_error = _new(FilterCriteriaError)
+            o_filter_criteria_error.error_code = v.get("ErrorCode")
+            o_filter_criteria_error.message = v.get("Message")
+            obj.filter_criteria_error = o_filter_criteria_error
         obj.kms_key_arn = get("KMSKeyArn")
-        obj.metrics_config = (
-            None
-            if (v := get("MetricsConfig")) is None
-            else EventSourceMappingMetricsConfig._from_wire(v)
-        )
-        obj.logging_config = (
-            None
-            if (v := get("LoggingConfig")) is None
-            else EventSourceMappingLoggingConfig._from_wire(v)
-        )
-        obj.scaling_config = (
-            None if (v := get("ScalingConfig")) is None else ScalingConfig._from_wire(v)
-        )
+        if (v := get("MetricsConfig")) is None:
+            obj.metrics_config = None
+        else:
+            o_metrics_config = _new(EventSourceMappingMetricsConfig)
+            o_metrics_config.metrics = (
+                None
+                if (w := v.get("Metrics")) is None
+                else [
+                    (
+                        m_event_source_mapping_metric
+                        if type(x0) is str
+                        and (
+                            m_event_source_mapping_metric := _EventSourceMappingMetric_values.get(
+                                x0
+                            )
+                        )
+                        is not None
+                        else _w.enum_member(EventSourceMappingMetric, x0)
+                    )
+                    for x0 in w
+                ]
+            )
+            obj.metrics_config = o_metrics_config
+        if (v := get("LoggingConfig")) is None:
+            obj.logging_config = None
+        else:
+            o_logging_config = _new(EventSourceMappingLoggingConfig)
+            o_logging_config.system_log_level = (
+                None
+                if (w := v.get("SystemLogLevel")) is None
+                else (
+                    m_event_source_mapping_system_log_level
+                    if type(w) is str
+                    and (
+                        m_event_source_mapping_system_log_level
+                        := _EventSourceMappingSystemLogLevel_values.get(w)
+                    )
+                    is not None
+                    else _w.enum_member(EventSourceMappingSystemLogLevel, w)
+                )
+            )
+            obj.logging_config = o_logging_config
+        if (v := get("ScalingConfig")) is None:
+            obj.scaling_config = None
+        else:
+            o_scaling_config = _new(ScalingConfig)
+            o_scaling_config.maximum_concurrency = v.get("MaximumConcurrency")
+            obj.scaling_config = o_scaling_config
         obj.function_arn = get("FunctionArn")
         obj.last_modified = None if (v := get("LastModified")) is None else _w.timestamp(v)
         obj.last_processing_result = get("LastProcessingResult")
@@ -372,11 +419,24 @@ class EventSourceMappingConfiguration(Model):
             if (v := get("SourceAccessConfigurations")) is None
             else [SourceAccessConfiguration._from_wire(x0) for x0 in v]
         )
-        obj.self_managed_event_source = (
-            None
-            if (v := get("SelfManagedEventSource")) is None
-            else SelfManagedEventSource._from_wire(v)
-        )
+        if (v := get("SelfManagedEventSource")) is None:
+            obj.self_managed_event_source = None
+        else:
+            o_self_managed_event_source = _new(SelfManagedEventSource)
+            o_self_managed_event_source.endpoints = (
+                None
+                if (w := v.get("Endpoints")) is None
+                else {
+                    (
+                        m_end_point_type
+                        if type(k0) is str
+                        and (m_end_point_type := _EndPointType_values.get(k0)) is not None
+                        else _w.enum_member(EndPointType, k0)
+                    ): list(x0)
+                    for k0, x0 in w.items()
+                }
+            )
+            obj.self_managed_event_source = o_self_managed_event_source
         obj.maximum_record_age_in_seconds = get("MaximumRecordAgeInSeconds")
         obj.bisect_batch_on_function_error = get("BisectBatchOnFunctionError")
         obj.maximum_retry_attempts = get("MaximumRetryAttempts")
@@ -405,17 +465,32 @@ class EventSourceMappingConfiguration(Model):
             if (v := get("SelfManagedKafkaEventSourceConfig")) is None
             else SelfManagedKafkaEventSourceConfig._from_wire(v)
         )
-        obj.document_db_event_source_config = (
-            None
-            if (v := get("DocumentDBEventSourceConfig")) is None
-            else DocumentDBEventSourceConfig._from_wire(v)
-        )
+        if (v := get("DocumentDBEventSourceConfig")) is None:
+            obj.document_db_event_source_config = None
+        else:
+            o_document_db_event_source_config = _new(DocumentDBEventSourceConfig)
+            o_document_db_event_source_config.database_name = v.get("DatabaseName")
+            o_document_db_event_source_config.collection_name = v.get("CollectionName")
+            o_document_db_event_source_config.full_document = (
+                None
+                if (w := v.get("FullDocument")) is None
+                else (
+                    m_full_document
+                    if type(w) is str
+                    and (m_full_document := _FullDocument_values.get(w)) is not None
+                    else _w.enum_member(FullDocument, w)
+                )
+            )
+            obj.document_db_event_source_config = o_document_db_event_source_config
         obj.event_source_mapping_arn = get("EventSourceMappingArn")
-        obj.provisioned_poller_config = (
-            None
-            if (v := get("ProvisionedPollerConfig")) is None
-            else ProvisionedPollerConfig._from_wire(v)
-        )
+        if (v := get("ProvisionedPollerConfig")) is None:
+            obj.provisioned_poller_config = None
+        else:
+            o_provisioned_poller_config = _new(ProvisionedPollerConfig)
+            o_provisioned_poller_config.minimum_pollers = v.get("MinimumPollers")
+            o_provisioned_poller_config.maximum_pollers = v.get("MaximumPollers")
+            o_provisioned_poller_config.poller_group_name = v.get("PollerGroupName")
+            obj.provisioned_poller_config = o_provisioned_poller_config
         obj.response_metadata = None
         return obj
 

@@ -42,10 +42,9 @@ class EventSourceMappingLoggingConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventSourceMappingLoggingConfig:
         obj = _new(EventSourceMappingLoggingConfig)
-        get = data.get
         obj.system_log_level = (
             None
-            if (v := get("SystemLogLevel")) is None
+            if (v := data.get("SystemLogLevel")) is None
             else (
                 m_event_source_mapping_system_log_level
                 if type(v) is str

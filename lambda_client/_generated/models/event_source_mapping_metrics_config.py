@@ -61,10 +61,9 @@ class EventSourceMappingMetricsConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> EventSourceMappingMetricsConfig:
         obj = _new(EventSourceMappingMetricsConfig)
-        get = data.get
         obj.metrics = (
             None
-            if (v := get("Metrics")) is None
+            if (v := data.get("Metrics")) is None
             else [
                 (
                     m_event_source_mapping_metric

@@ -74,13 +74,12 @@ class Execution(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Execution:
         obj = _new(Execution)
-        get = data.get
-        obj.durable_execution_arn = get("DurableExecutionArn")
-        obj.durable_execution_name = get("DurableExecutionName")
-        obj.function_arn = get("FunctionArn")
+        obj.durable_execution_arn = data.get("DurableExecutionArn")
+        obj.durable_execution_name = data.get("DurableExecutionName")
+        obj.function_arn = data.get("FunctionArn")
         obj.status = (
             None
-            if (v := get("Status")) is None
+            if (v := data.get("Status")) is None
             else (
                 m_execution_status
                 if type(v) is str
@@ -88,7 +87,7 @@ class Execution(Model):
                 else _w.enum_member(ExecutionStatus, v)
             )
         )
-        obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
-        obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
-        obj.kms_key_arn = get("KMSKeyArn")
+        obj.start_timestamp = None if (v := data.get("StartTimestamp")) is None else _w.timestamp(v)
+        obj.end_timestamp = None if (v := data.get("EndTimestamp")) is None else _w.timestamp(v)
+        obj.kms_key_arn = data.get("KMSKeyArn")
         return obj

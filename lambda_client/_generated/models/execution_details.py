@@ -33,6 +33,5 @@ class ExecutionDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionDetails:
         obj = _new(ExecutionDetails)
-        get = data.get
-        obj.input_payload = get("InputPayload")
+        obj.input_payload = data.get("InputPayload")
         return obj

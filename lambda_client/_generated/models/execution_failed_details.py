@@ -31,6 +31,5 @@ class ExecutionFailedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionFailedDetails:
         obj = _new(ExecutionFailedDetails)
-        get = data.get
-        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        obj.error = None if (v := data.get("Error")) is None else EventError._from_wire(v)
         return obj

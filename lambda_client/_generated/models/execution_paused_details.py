@@ -45,10 +45,15 @@ class ExecutionPausedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionPausedDetails:
         obj = _new(ExecutionPausedDetails)
-        get = data.get
         obj.pause_request_timestamp = (
-            None if (v := get("PauseRequestTimestamp")) is None else _w.timestamp(v)
+            None if (v := data.get("PauseRequestTimestamp")) is None else _w.timestamp(v)
         )
-        obj.reason = None if (v := get("Reason")) is None else EventPauseReason._from_wire(v)
-        obj.execution_timeout_paused = get("ExecutionTimeoutPaused")
+        if (v := data.get("Reason")) is None:
+            obj.reason = None
+        else:
+            o_reason = _new(EventPauseReason)
+            o_reason.payload = v.get("Payload")
+            o_reason.truncated = v.get("Truncated")
+            obj.reason = o_reason
+        obj.execution_timeout_paused = data.get("ExecutionTimeoutPaused")
         return obj

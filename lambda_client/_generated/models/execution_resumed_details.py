@@ -40,9 +40,14 @@ class ExecutionResumedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionResumedDetails:
         obj = _new(ExecutionResumedDetails)
-        get = data.get
         obj.resume_request_timestamp = (
-            None if (v := get("ResumeRequestTimestamp")) is None else _w.timestamp(v)
+            None if (v := data.get("ResumeRequestTimestamp")) is None else _w.timestamp(v)
         )
-        obj.reason = None if (v := get("Reason")) is None else EventResumeReason._from_wire(v)
+        if (v := data.get("Reason")) is None:
+            obj.reason = None
+        else:
+            o_reason = _new(EventResumeReason)
+            o_reason.payload = v.get("Payload")
+            o_reason.truncated = v.get("Truncated")
+            obj.reason = o_reason
         return obj

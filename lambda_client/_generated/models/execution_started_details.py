@@ -35,7 +35,12 @@ class ExecutionStartedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionStartedDetails:
         obj = _new(ExecutionStartedDetails)
-        get = data.get
-        obj.input = None if (v := get("Input")) is None else EventInput._from_wire(v)
-        obj.execution_timeout = get("ExecutionTimeout")
+        if (v := data.get("Input")) is None:
+            obj.input = None
+        else:
+            o_input = _new(EventInput)
+            o_input.payload = v.get("Payload")
+            o_input.truncated = v.get("Truncated")
+            obj.input = o_input
+        obj.execution_timeout = data.get("ExecutionTimeout")
         return obj

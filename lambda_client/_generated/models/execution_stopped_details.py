@@ -32,6 +32,5 @@ class ExecutionStoppedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ExecutionStoppedDetails:
         obj = _new(ExecutionStoppedDetails)
-        get = data.get
-        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        obj.error = None if (v := data.get("Error")) is None else EventError._from_wire(v)
         return obj

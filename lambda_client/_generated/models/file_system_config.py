@@ -7,8 +7,10 @@ from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
+from ..enums import DirectS3Read
 from .s3_files_config import S3FilesConfig
 
 __all__ = ["FileSystemConfig"]
@@ -16,6 +18,9 @@ __all__ = ["FileSystemConfig"]
 # Bound once: looking `__new__` up on `object` for every object read costs
 # as much again as making the object.
 _new = object.__new__
+
+# Looked up inline by the reader below.
+_DirectS3Read_values = _w.values(DirectS3Read)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -45,12 +50,23 @@ class FileSystemConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FileSystemConfig:
         obj = _new(FileSystemConfig)
-        get = data.get
-        obj.arn = get("Arn")
-        obj.local_mount_path = get("LocalMountPath")
-        obj.s3_files_config = (
-            None if (v := get("S3FilesConfig")) is None else S3FilesConfig._from_wire(v)
-        )
+        obj.arn = data.get("Arn")
+        obj.local_mount_path = data.get("LocalMountPath")
+        if (v := data.get("S3FilesConfig")) is None:
+            obj.s3_files_config = None
+        else:
+            o_s3_files_config = _new(S3FilesConfig)
+            o_s3_files_config.direct_s3_read = (
+                None
+                if (w := v.get("DirectS3Read")) is None
+                else (
+                    m_direct_s3_read
+                    if type(w) is str
+                    and (m_direct_s3_read := _DirectS3Read_values.get(w)) is not None
+                    else _w.enum_member(DirectS3Read, w)
+                )
+            )
+            obj.s3_files_config = o_s3_files_config
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -32,8 +32,7 @@ class Filter(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Filter:
         obj = _new(Filter)
-        get = data.get
-        obj.pattern = get("Pattern")
+        obj.pattern = data.get("Pattern")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

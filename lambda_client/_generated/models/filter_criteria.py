@@ -40,8 +40,9 @@ class FilterCriteria(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FilterCriteria:
         obj = _new(FilterCriteria)
-        get = data.get
-        obj.filters = None if (v := get("Filters")) is None else [Filter._from_wire(x0) for x0 in v]
+        obj.filters = (
+            None if (v := data.get("Filters")) is None else [Filter._from_wire(x0) for x0 in v]
+        )
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -35,7 +35,6 @@ class FilterCriteriaError(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FilterCriteriaError:
         obj = _new(FilterCriteriaError)
-        get = data.get
-        obj.error_code = get("ErrorCode")
-        obj.message = get("Message")
+        obj.error_code = data.get("ErrorCode")
+        obj.message = data.get("Message")
         return obj

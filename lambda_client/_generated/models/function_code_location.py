@@ -63,14 +63,24 @@ class FunctionCodeLocation(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionCodeLocation:
         obj = _new(FunctionCodeLocation)
-        get = data.get
-        obj.repository_type = get("RepositoryType")
-        obj.location = get("Location")
-        obj.image_uri = get("ImageUri")
-        obj.resolved_image_uri = get("ResolvedImageUri")
-        obj.resolved_s3_object = (
-            None if (v := get("ResolvedS3Object")) is None else ResolvedS3Object._from_wire(v)
-        )
-        obj.source_kms_key_arn = get("SourceKMSKeyArn")
-        obj.error = None if (v := get("Error")) is None else FunctionCodeLocationError._from_wire(v)
+        obj.repository_type = data.get("RepositoryType")
+        obj.location = data.get("Location")
+        obj.image_uri = data.get("ImageUri")
+        obj.resolved_image_uri = data.get("ResolvedImageUri")
+        if (v := data.get("ResolvedS3Object")) is None:
+            obj.resolved_s3_object = None
+        else:
+            o_resolved_s3_object = _new(ResolvedS3Object)
+            o_resolved_s3_object.s3_bucket = v.get("S3Bucket")
+            o_resolved_s3_object.s3_key = v.get("S3Key")
+            o_resolved_s3_object.s3_object_version = v.get("S3ObjectVersion")
+            obj.resolved_s3_object = o_resolved_s3_object
+        obj.source_kms_key_arn = data.get("SourceKMSKeyArn")
+        if (v := data.get("Error")) is None:
+            obj.error = None
+        else:
+            o_error = _new(FunctionCodeLocationError)
+            o_error.error_code = v.get("ErrorCode")
+            o_error.message = v.get("Message")
+            obj.error = o_error
         return obj

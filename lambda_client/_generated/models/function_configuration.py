@@ -13,13 +13,20 @@ from ..._runtime import validate as _v
 from ..._runtime.http import ResponseMetadata
 from ..._runtime.model_base import Model
 from ..enums import (
+    ApplicationLogLevel,
     Architecture,
     LastUpdateStatus,
     LastUpdateStatusReasonCode,
+    LogFormat,
     PackageType,
     Runtime,
+    SnapStartApplyOn,
+    SnapStartOptimizationStatus,
     State,
     StateReasonCode,
+    SystemLogLevel,
+    TenantIsolationMode,
+    TracingMode,
     to_architecture_list,
     to_last_update_status,
     to_last_update_status_reason_code,
@@ -52,13 +59,20 @@ __all__ = ["FunctionConfiguration"]
 _new = object.__new__
 
 # Looked up inline by the reader below.
+_ApplicationLogLevel_values = _w.values(ApplicationLogLevel)
 _Architecture_values = _w.values(Architecture)
 _LastUpdateStatus_values = _w.values(LastUpdateStatus)
 _LastUpdateStatusReasonCode_values = _w.values(LastUpdateStatusReasonCode)
+_LogFormat_values = _w.values(LogFormat)
 _PackageType_values = _w.values(PackageType)
 _Runtime_values = _w.values(Runtime)
+_SnapStartApplyOn_values = _w.values(SnapStartApplyOn)
+_SnapStartOptimizationStatus_values = _w.values(SnapStartOptimizationStatus)
 _State_values = _w.values(State)
 _StateReasonCode_values = _w.values(StateReasonCode)
+_SystemLogLevel_values = _w.values(SystemLogLevel)
+_TenantIsolationMode_values = _w.values(TenantIsolationMode)
+_TracingMode_values = _w.values(TracingMode)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -386,19 +400,41 @@ class FunctionConfiguration(Model):
         obj.last_modified = get("LastModified")
         obj.code_sha256 = get("CodeSha256")
         obj.version = get("Version")
-        obj.vpc_config = (
-            None if (v := get("VpcConfig")) is None else VpcConfigResponse._from_wire(v)
-        )
-        obj.dead_letter_config = (
-            None if (v := get("DeadLetterConfig")) is None else DeadLetterConfig._from_wire(v)
-        )
+        if (v := get("VpcConfig")) is None:
+            obj.vpc_config = None
+        else:
+            o_vpc_config = _new(VpcConfigResponse)
+            o_vpc_config.subnet_ids = None if (w := v.get("SubnetIds")) is None else list(w)
+            o_vpc_config.security_group_ids = (
+                None if (w := v.get("SecurityGroupIds")) is None else list(w)
+            )
+            o_vpc_config.vpc_id = v.get("VpcId")
+            o_vpc_config.ipv6_allowed_for_dual_stack = v.get("Ipv6AllowedForDualStack")
+            obj.vpc_config = o_vpc_config
+        if (v := get("DeadLetterConfig")) is None:
+            obj.dead_letter_config = None
+        else:
+            o_dead_letter_config = _new(DeadLetterConfig)
+            o_dead_letter_config.target_arn = v.get("TargetArn")
+            obj.dead_letter_config = o_dead_letter_config
         obj.environment = (
             None if (v := get("Environment")) is None else EnvironmentResponse._from_wire(v)
         )
         obj.kms_key_arn = get("KMSKeyArn")
-        obj.tracing_config = (
-            None if (v := get("TracingConfig")) is None else TracingConfigResponse._from_wire(v)
-        )
+        if (v := get("TracingConfig")) is None:
+            obj.tracing_config = None
+        else:
+            o_tracing_config = _new(TracingConfigResponse)
+            o_tracing_config.mode = (
+                None
+                if (w := v.get("Mode")) is None
+                else (
+                    m_tracing_mode
+                    if type(w) is str and (m_tracing_mode := _TracingMode_values.get(w)) is not None
+                    else _w.enum_member(TracingMode, w)
+                )
+            )
+            obj.tracing_config = o_tracing_config
         obj.master_arn = get("MasterArn")
         obj.revision_id = get("RevisionId")
         obj.layers = None if (v := get("Layers")) is None else [Layer._from_wire(x0) for x0 in v]
@@ -476,38 +512,124 @@ class FunctionConfiguration(Model):
                 for x0 in v
             ]
         )
-        obj.ephemeral_storage = (
-            None if (v := get("EphemeralStorage")) is None else EphemeralStorage._from_wire(v)
-        )
-        obj.snap_start = (
-            None if (v := get("SnapStart")) is None else SnapStartResponse._from_wire(v)
-        )
+        if (v := get("EphemeralStorage")) is None:
+            obj.ephemeral_storage = None
+        else:
+            o_ephemeral_storage = _new(EphemeralStorage)
+            o_ephemeral_storage.size = v.get("Size")
+            obj.ephemeral_storage = o_ephemeral_storage
+        if (v := get("SnapStart")) is None:
+            obj.snap_start = None
+        else:
+            o_snap_start = _new(SnapStartResponse)
+            o_snap_start.apply_on = (
+                None
+                if (w := v.get("ApplyOn")) is None
+                else (
+                    m_snap_start_apply_on
+                    if type(w) is str
+                    and (m_snap_start_apply_on := _SnapStartApplyOn_values.get(w)) is not None
+                    else _w.enum_member(SnapStartApplyOn, w)
+                )
+            )
+            o_snap_start.optimization_status = (
+                None
+                if (w := v.get("OptimizationStatus")) is None
+                else (
+                    m_snap_start_optimization_status
+                    if type(w) is str
+                    and (
+                        m_snap_start_optimization_status := _SnapStartOptimizationStatus_values.get(
+                            w
+                        )
+                    )
+                    is not None
+                    else _w.enum_member(SnapStartOptimizationStatus, w)
+                )
+            )
+            obj.snap_start = o_snap_start
         obj.runtime_version_config = (
             None
             if (v := get("RuntimeVersionConfig")) is None
             else RuntimeVersionConfig._from_wire(v)
         )
-        obj.logging_config = (
-            None if (v := get("LoggingConfig")) is None else LoggingConfig._from_wire(v)
-        )
-        obj.tenancy_config = (
-            None if (v := get("TenancyConfig")) is None else TenancyConfig._from_wire(v)
-        )
+        if (v := get("LoggingConfig")) is None:
+            obj.logging_config = None
+        else:
+            o_logging_config = _new(LoggingConfig)
+            o_logging_config.log_format = (
+                None
+                if (w := v.get("LogFormat")) is None
+                else (
+                    m_log_format
+                    if type(w) is str and (m_log_format := _LogFormat_values.get(w)) is not None
+                    else _w.enum_member(LogFormat, w)
+                )
+            )
+            o_logging_config.application_log_level = (
+                None
+                if (w := v.get("ApplicationLogLevel")) is None
+                else (
+                    m_application_log_level
+                    if type(w) is str
+                    and (m_application_log_level := _ApplicationLogLevel_values.get(w)) is not None
+                    else _w.enum_member(ApplicationLogLevel, w)
+                )
+            )
+            o_logging_config.system_log_level = (
+                None
+                if (w := v.get("SystemLogLevel")) is None
+                else (
+                    m_system_log_level
+                    if type(w) is str
+                    and (m_system_log_level := _SystemLogLevel_values.get(w)) is not None
+                    else _w.enum_member(SystemLogLevel, w)
+                )
+            )
+            o_logging_config.log_group = v.get("LogGroup")
+            obj.logging_config = o_logging_config
+        if (v := get("TenancyConfig")) is None:
+            obj.tenancy_config = None
+        else:
+            o_tenancy_config = _new(TenancyConfig)
+            o_tenancy_config.tenant_isolation_mode = (
+                None
+                if (w := v.get("TenantIsolationMode")) is None
+                else (
+                    m_tenant_isolation_mode
+                    if type(w) is str
+                    and (m_tenant_isolation_mode := _TenantIsolationMode_values.get(w)) is not None
+                    else _w.enum_member(TenantIsolationMode, w)
+                )
+            )
+            obj.tenancy_config = o_tenancy_config
         obj.capacity_provider_config = (
             None
             if (v := get("CapacityProviderConfig")) is None
             else CapacityProviderConfig._from_wire(v)
         )
         obj.config_sha256 = get("ConfigSha256")
-        obj.durable_config = (
-            None if (v := get("DurableConfig")) is None else DurableConfig._from_wire(v)
-        )
-        obj.runtime_config = (
-            None if (v := get("RuntimeConfig")) is None else FunctionRuntimeConfig._from_wire(v)
-        )
-        obj.accelerator_config = (
-            None if (v := get("AcceleratorConfig")) is None else AcceleratorConfig._from_wire(v)
-        )
+        if (v := get("DurableConfig")) is None:
+            obj.durable_config = None
+        else:
+            o_durable_config = _new(DurableConfig)
+            o_durable_config.kms_key_arn = v.get("KMSKeyArn")
+            o_durable_config.retention_period_in_days = v.get("RetentionPeriodInDays")
+            o_durable_config.execution_timeout = v.get("ExecutionTimeout")
+            obj.durable_config = o_durable_config
+        if (v := get("RuntimeConfig")) is None:
+            obj.runtime_config = None
+        else:
+            o_runtime_config = _new(FunctionRuntimeConfig)
+            o_runtime_config.runtime_arn = v.get("RuntimeArn")
+            o_runtime_config.runtime_alias = v.get("RuntimeAlias")
+            obj.runtime_config = o_runtime_config
+        if (v := get("AcceleratorConfig")) is None:
+            obj.accelerator_config = None
+        else:
+            o_accelerator_config = _new(AcceleratorConfig)
+            o_accelerator_config.accelerator_memory_size = v.get("AcceleratorMemorySize")
+            obj.accelerator_config = o_accelerator_config
         obj.response_metadata = None
         return obj
 

@@ -70,13 +70,14 @@ class FunctionEventInvokeConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionEventInvokeConfig:
         obj = _new(FunctionEventInvokeConfig)
-        get = data.get
-        obj.last_modified = None if (v := get("LastModified")) is None else _w.timestamp(v)
-        obj.function_arn = get("FunctionArn")
-        obj.maximum_retry_attempts = get("MaximumRetryAttempts")
-        obj.maximum_event_age_in_seconds = get("MaximumEventAgeInSeconds")
+        obj.last_modified = None if (v := data.get("LastModified")) is None else _w.timestamp(v)
+        obj.function_arn = data.get("FunctionArn")
+        obj.maximum_retry_attempts = data.get("MaximumRetryAttempts")
+        obj.maximum_event_age_in_seconds = data.get("MaximumEventAgeInSeconds")
         obj.destination_config = (
-            None if (v := get("DestinationConfig")) is None else DestinationConfig._from_wire(v)
+            None
+            if (v := data.get("DestinationConfig")) is None
+            else DestinationConfig._from_wire(v)
         )
         obj.response_metadata = None
         return obj

@@ -37,9 +37,8 @@ class FunctionRuntimeConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionRuntimeConfig:
         obj = _new(FunctionRuntimeConfig)
-        get = data.get
-        obj.runtime_arn = get("RuntimeArn")
-        obj.runtime_alias = get("RuntimeAlias")
+        obj.runtime_arn = data.get("RuntimeArn")
+        obj.runtime_alias = data.get("RuntimeAlias")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

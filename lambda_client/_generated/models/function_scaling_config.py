@@ -39,9 +39,8 @@ class FunctionScalingConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionScalingConfig:
         obj = _new(FunctionScalingConfig)
-        get = data.get
-        obj.min_execution_environments = get("MinExecutionEnvironments")
-        obj.max_execution_environments = get("MaxExecutionEnvironments")
+        obj.min_execution_environments = data.get("MinExecutionEnvironments")
+        obj.max_execution_environments = data.get("MaxExecutionEnvironments")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -40,11 +40,10 @@ class FunctionVersionsByCapacityProviderListItem(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> FunctionVersionsByCapacityProviderListItem:
         obj = _new(FunctionVersionsByCapacityProviderListItem)
-        get = data.get
-        obj.function_arn = get("FunctionArn")
+        obj.function_arn = data.get("FunctionArn")
         obj.state = (
             None
-            if (v := get("State")) is None
+            if (v := data.get("State")) is None
             else (
                 m_state
                 if type(v) is str and (m_state := _State_values.get(v)) is not None

@@ -42,13 +42,25 @@ class GetAccountSettingsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetAccountSettingsResponse:
         obj = _new(GetAccountSettingsResponse)
-        get = data.get
-        obj.account_limit = (
-            None if (v := get("AccountLimit")) is None else AccountLimit._from_wire(v)
-        )
-        obj.account_usage = (
-            None if (v := get("AccountUsage")) is None else AccountUsage._from_wire(v)
-        )
+        if (v := data.get("AccountLimit")) is None:
+            obj.account_limit = None
+        else:
+            o_account_limit = _new(AccountLimit)
+            o_account_limit.total_code_size = v.get("TotalCodeSize")
+            o_account_limit.code_size_unzipped = v.get("CodeSizeUnzipped")
+            o_account_limit.code_size_zipped = v.get("CodeSizeZipped")
+            o_account_limit.concurrent_executions = v.get("ConcurrentExecutions")
+            o_account_limit.unreserved_concurrent_executions = v.get(
+                "UnreservedConcurrentExecutions"
+            )
+            obj.account_limit = o_account_limit
+        if (v := data.get("AccountUsage")) is None:
+            obj.account_usage = None
+        else:
+            o_account_usage = _new(AccountUsage)
+            o_account_usage.total_code_size = v.get("TotalCodeSize")
+            o_account_usage.function_count = v.get("FunctionCount")
+            obj.account_usage = o_account_usage
         obj.response_metadata = None
         return obj
 

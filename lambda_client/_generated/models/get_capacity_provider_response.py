@@ -37,9 +37,8 @@ class GetCapacityProviderResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetCapacityProviderResponse:
         obj = _new(GetCapacityProviderResponse)
-        get = data.get
         obj.capacity_provider = (
-            None if (v := get("CapacityProvider")) is None else CapacityProvider._from_wire(v)
+            None if (v := data.get("CapacityProvider")) is None else CapacityProvider._from_wire(v)
         )
         obj.response_metadata = None
         return obj

@@ -36,9 +36,10 @@ class GetCodeSigningConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetCodeSigningConfigResponse:
         obj = _new(GetCodeSigningConfigResponse)
-        get = data.get
         obj.code_signing_config = (
-            None if (v := get("CodeSigningConfig")) is None else CodeSigningConfig._from_wire(v)
+            None
+            if (v := data.get("CodeSigningConfig")) is None
+            else CodeSigningConfig._from_wire(v)
         )
         obj.response_metadata = None
         return obj

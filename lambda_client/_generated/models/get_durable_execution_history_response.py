@@ -47,9 +47,10 @@ class GetDurableExecutionHistoryResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetDurableExecutionHistoryResponse:
         obj = _new(GetDurableExecutionHistoryResponse)
-        get = data.get
-        obj.events = None if (v := get("Events")) is None else [Event._from_wire(x0) for x0 in v]
-        obj.next_marker = get("NextMarker")
+        obj.events = (
+            None if (v := data.get("Events")) is None else [Event._from_wire(x0) for x0 in v]
+        )
+        obj.next_marker = data.get("NextMarker")
         obj.response_metadata = None
         return obj
 

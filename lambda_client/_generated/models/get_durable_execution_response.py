@@ -162,7 +162,15 @@ class GetDurableExecutionResponse(Model):
         obj.function_arn = get("FunctionArn")
         obj.input_payload = get("InputPayload")
         obj.result = get("Result")
-        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        if (v := get("Error")) is None:
+            obj.error = None
+        else:
+            o_error = _new(ErrorObject)
+            o_error.error_message = v.get("ErrorMessage")
+            o_error.error_type = v.get("ErrorType")
+            o_error.error_data = v.get("ErrorData")
+            o_error.stack_trace = None if (w := v.get("StackTrace")) is None else list(w)
+            obj.error = o_error
         obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
         obj.status = (
             None
@@ -176,14 +184,31 @@ class GetDurableExecutionResponse(Model):
         )
         obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
         obj.version = get("Version")
-        obj.trace_header = None if (v := get("TraceHeader")) is None else TraceHeader._from_wire(v)
+        if (v := get("TraceHeader")) is None:
+            obj.trace_header = None
+        else:
+            o_trace_header = _new(TraceHeader)
+            o_trace_header.x_amzn_trace_id = v.get("XAmznTraceId")
+            obj.trace_header = o_trace_header
         obj.execution_data_included = get("ExecutionDataIncluded")
-        obj.durable_config = (
-            None if (v := get("DurableConfig")) is None else DurableConfig._from_wire(v)
-        )
-        obj.pause_details = (
-            None if (v := get("PauseDetails")) is None else PauseDetails._from_wire(v)
-        )
+        if (v := get("DurableConfig")) is None:
+            obj.durable_config = None
+        else:
+            o_durable_config = _new(DurableConfig)
+            o_durable_config.kms_key_arn = v.get("KMSKeyArn")
+            o_durable_config.retention_period_in_days = v.get("RetentionPeriodInDays")
+            o_durable_config.execution_timeout = v.get("ExecutionTimeout")
+            obj.durable_config = o_durable_config
+        if (v := get("PauseDetails")) is None:
+            obj.pause_details = None
+        else:
+            o_pause_details = _new(PauseDetails)
+            o_pause_details.pause_request_timestamp = (
+                None if (w := v.get("PauseRequestTimestamp")) is None else _w.timestamp(w)
+            )
+            o_pause_details.reason = v.get("Reason")
+            o_pause_details.execution_timeout_paused = v.get("ExecutionTimeoutPaused")
+            obj.pause_details = o_pause_details
         obj.expected_execution_timeout_timestamp = (
             None if (v := get("ExpectedExecutionTimeoutTimestamp")) is None else _w.timestamp(v)
         )

@@ -47,11 +47,12 @@ class GetDurableExecutionStateResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetDurableExecutionStateResponse:
         obj = _new(GetDurableExecutionStateResponse)
-        get = data.get
         obj.operations = (
-            None if (v := get("Operations")) is None else [Operation._from_wire(x0) for x0 in v]
+            None
+            if (v := data.get("Operations")) is None
+            else [Operation._from_wire(x0) for x0 in v]
         )
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.response_metadata = None
         return obj
 

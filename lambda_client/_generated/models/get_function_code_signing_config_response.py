@@ -49,9 +49,8 @@ class GetFunctionCodeSigningConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionCodeSigningConfigResponse:
         obj = _new(GetFunctionCodeSigningConfigResponse)
-        get = data.get
-        obj.code_signing_config_arn = get("CodeSigningConfigArn")
-        obj.function_name = get("FunctionName")
+        obj.code_signing_config_arn = data.get("CodeSigningConfigArn")
+        obj.function_name = data.get("FunctionName")
         obj.response_metadata = None
         return obj
 

@@ -35,8 +35,7 @@ class GetFunctionConcurrencyResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionConcurrencyResponse:
         obj = _new(GetFunctionConcurrencyResponse)
-        get = data.get
-        obj.reserved_concurrent_executions = get("ReservedConcurrentExecutions")
+        obj.reserved_concurrent_executions = data.get("ReservedConcurrentExecutions")
         obj.response_metadata = None
         return obj
 

@@ -52,10 +52,9 @@ class GetFunctionRecursionConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionRecursionConfigResponse:
         obj = _new(GetFunctionRecursionConfigResponse)
-        get = data.get
         obj.recursive_loop = (
             None
-            if (v := get("RecursiveLoop")) is None
+            if (v := data.get("RecursiveLoop")) is None
             else (
                 m_recursive_loop
                 if type(v) is str and (m_recursive_loop := _RecursiveLoop_values.get(v)) is not None

@@ -66,14 +66,23 @@ class GetFunctionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionResponse:
         obj = _new(GetFunctionResponse)
-        get = data.get
         obj.configuration = (
-            None if (v := get("Configuration")) is None else FunctionConfiguration._from_wire(v)
+            None
+            if (v := data.get("Configuration")) is None
+            else FunctionConfiguration._from_wire(v)
         )
-        obj.code = None if (v := get("Code")) is None else FunctionCodeLocation._from_wire(v)
-        obj.tags = None if (v := get("Tags")) is None else dict(v)
-        obj.tags_error = None if (v := get("TagsError")) is None else TagsError._from_wire(v)
-        obj.concurrency = None if (v := get("Concurrency")) is None else Concurrency._from_wire(v)
+        obj.code = None if (v := data.get("Code")) is None else FunctionCodeLocation._from_wire(v)
+        obj.tags = None if (v := data.get("Tags")) is None else dict(v)
+        if (v := data.get("TagsError")) is None:
+            obj.tags_error = None
+        else:
+            o_tags_error = _new(TagsError)
+            o_tags_error.error_code = v.get("ErrorCode")
+            o_tags_error.message = v.get("Message")
+            obj.tags_error = o_tags_error
+        obj.concurrency = (
+            None if (v := data.get("Concurrency")) is None else Concurrency._from_wire(v)
+        )
         obj.response_metadata = None
         return obj
 

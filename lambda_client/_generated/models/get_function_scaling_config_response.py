@@ -55,18 +55,29 @@ class GetFunctionScalingConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionScalingConfigResponse:
         obj = _new(GetFunctionScalingConfigResponse)
-        get = data.get
-        obj.function_arn = get("FunctionArn")
-        obj.applied_function_scaling_config = (
-            None
-            if (v := get("AppliedFunctionScalingConfig")) is None
-            else FunctionScalingConfig._from_wire(v)
-        )
-        obj.requested_function_scaling_config = (
-            None
-            if (v := get("RequestedFunctionScalingConfig")) is None
-            else FunctionScalingConfig._from_wire(v)
-        )
+        obj.function_arn = data.get("FunctionArn")
+        if (v := data.get("AppliedFunctionScalingConfig")) is None:
+            obj.applied_function_scaling_config = None
+        else:
+            o_applied_function_scaling_config = _new(FunctionScalingConfig)
+            o_applied_function_scaling_config.min_execution_environments = v.get(
+                "MinExecutionEnvironments"
+            )
+            o_applied_function_scaling_config.max_execution_environments = v.get(
+                "MaxExecutionEnvironments"
+            )
+            obj.applied_function_scaling_config = o_applied_function_scaling_config
+        if (v := data.get("RequestedFunctionScalingConfig")) is None:
+            obj.requested_function_scaling_config = None
+        else:
+            o_requested_function_scaling_config = _new(FunctionScalingConfig)
+            o_requested_function_scaling_config.min_execution_environments = v.get(
+                "MinExecutionEnvironments"
+            )
+            o_requested_function_scaling_config.max_execution_environments = v.get(
+                "MaxExecutionEnvironments"
+            )
+            obj.requested_function_scaling_config = o_requested_function_scaling_config
         obj.response_metadata = None
         return obj
 

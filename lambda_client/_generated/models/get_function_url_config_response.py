@@ -88,12 +88,11 @@ class GetFunctionUrlConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetFunctionUrlConfigResponse:
         obj = _new(GetFunctionUrlConfigResponse)
-        get = data.get
-        obj.function_url = get("FunctionUrl")
-        obj.function_arn = get("FunctionArn")
+        obj.function_url = data.get("FunctionUrl")
+        obj.function_arn = data.get("FunctionArn")
         obj.auth_type = (
             None
-            if (v := get("AuthType")) is None
+            if (v := data.get("AuthType")) is None
             else (
                 m_function_url_auth_type
                 if type(v) is str
@@ -101,12 +100,22 @@ class GetFunctionUrlConfigResponse(Model):
                 else _w.enum_member(FunctionUrlAuthType, v)
             )
         )
-        obj.cors = None if (v := get("Cors")) is None else Cors._from_wire(v)
-        obj.creation_time = get("CreationTime")
-        obj.last_modified_time = get("LastModifiedTime")
+        if (v := data.get("Cors")) is None:
+            obj.cors = None
+        else:
+            o_cors = _new(Cors)
+            o_cors.allow_credentials = v.get("AllowCredentials")
+            o_cors.allow_headers = None if (w := v.get("AllowHeaders")) is None else list(w)
+            o_cors.allow_methods = None if (w := v.get("AllowMethods")) is None else list(w)
+            o_cors.allow_origins = None if (w := v.get("AllowOrigins")) is None else list(w)
+            o_cors.expose_headers = None if (w := v.get("ExposeHeaders")) is None else list(w)
+            o_cors.max_age = v.get("MaxAge")
+            obj.cors = o_cors
+        obj.creation_time = data.get("CreationTime")
+        obj.last_modified_time = data.get("LastModifiedTime")
         obj.invoke_mode = (
             None
-            if (v := get("InvokeMode")) is None
+            if (v := data.get("InvokeMode")) is None
             else (
                 m_invoke_mode
                 if type(v) is str and (m_invoke_mode := _InvokeMode_values.get(v)) is not None

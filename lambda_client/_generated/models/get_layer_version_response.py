@@ -98,18 +98,17 @@ class GetLayerVersionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetLayerVersionResponse:
         obj = _new(GetLayerVersionResponse)
-        get = data.get
         obj.content = (
-            None if (v := get("Content")) is None else LayerVersionContentOutput._from_wire(v)
+            None if (v := data.get("Content")) is None else LayerVersionContentOutput._from_wire(v)
         )
-        obj.layer_arn = get("LayerArn")
-        obj.layer_version_arn = get("LayerVersionArn")
-        obj.description = get("Description")
-        obj.created_date = get("CreatedDate")
-        obj.version = get("Version")
+        obj.layer_arn = data.get("LayerArn")
+        obj.layer_version_arn = data.get("LayerVersionArn")
+        obj.description = data.get("Description")
+        obj.created_date = data.get("CreatedDate")
+        obj.version = data.get("Version")
         obj.compatible_architectures = (
             None
-            if (v := get("CompatibleArchitectures")) is None
+            if (v := data.get("CompatibleArchitectures")) is None
             else [
                 (
                     m_architecture
@@ -122,7 +121,7 @@ class GetLayerVersionResponse(Model):
         )
         obj.compatible_runtimes = (
             None
-            if (v := get("CompatibleRuntimes")) is None
+            if (v := data.get("CompatibleRuntimes")) is None
             else [
                 (
                     m_runtime
@@ -132,7 +131,7 @@ class GetLayerVersionResponse(Model):
                 for x0 in v
             ]
         )
-        obj.license_info = get("LicenseInfo")
+        obj.license_info = data.get("LicenseInfo")
         obj.response_metadata = None
         return obj
 

@@ -38,9 +38,8 @@ class GetPolicyResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetPolicyResponse:
         obj = _new(GetPolicyResponse)
-        get = data.get
-        obj.policy = get("Policy")
-        obj.revision_id = get("RevisionId")
+        obj.policy = data.get("Policy")
+        obj.revision_id = data.get("RevisionId")
         obj.response_metadata = None
         return obj
 

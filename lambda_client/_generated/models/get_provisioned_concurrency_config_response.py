@@ -73,19 +73,18 @@ class GetProvisionedConcurrencyConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetProvisionedConcurrencyConfigResponse:
         obj = _new(GetProvisionedConcurrencyConfigResponse)
-        get = data.get
-        obj.requested_provisioned_concurrent_executions = get(
+        obj.requested_provisioned_concurrent_executions = data.get(
             "RequestedProvisionedConcurrentExecutions"
         )
-        obj.available_provisioned_concurrent_executions = get(
+        obj.available_provisioned_concurrent_executions = data.get(
             "AvailableProvisionedConcurrentExecutions"
         )
-        obj.allocated_provisioned_concurrent_executions = get(
+        obj.allocated_provisioned_concurrent_executions = data.get(
             "AllocatedProvisionedConcurrentExecutions"
         )
         obj.status = (
             None
-            if (v := get("Status")) is None
+            if (v := data.get("Status")) is None
             else (
                 m_provisioned_concurrency_status_enum
                 if type(v) is str
@@ -97,8 +96,8 @@ class GetProvisionedConcurrencyConfigResponse(Model):
                 else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
             )
         )
-        obj.status_reason = get("StatusReason")
-        obj.last_modified = get("LastModified")
+        obj.status_reason = data.get("StatusReason")
+        obj.last_modified = data.get("LastModified")
         obj.response_metadata = None
         return obj
 

@@ -43,9 +43,8 @@ class GetResourcePolicyResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetResourcePolicyResponse:
         obj = _new(GetResourcePolicyResponse)
-        get = data.get
-        obj.policy = get("Policy")
-        obj.revision_id = get("RevisionId")
+        obj.policy = data.get("Policy")
+        obj.revision_id = data.get("RevisionId")
         obj.response_metadata = None
         return obj
 

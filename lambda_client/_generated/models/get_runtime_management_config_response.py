@@ -52,10 +52,9 @@ class GetRuntimeManagementConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> GetRuntimeManagementConfigResponse:
         obj = _new(GetRuntimeManagementConfigResponse)
-        get = data.get
         obj.update_runtime_on = (
             None
-            if (v := get("UpdateRuntimeOn")) is None
+            if (v := data.get("UpdateRuntimeOn")) is None
             else (
                 m_update_runtime_on
                 if type(v) is str
@@ -63,8 +62,8 @@ class GetRuntimeManagementConfigResponse(Model):
                 else _w.enum_member(UpdateRuntimeOn, v)
             )
         )
-        obj.function_arn = get("FunctionArn")
-        obj.runtime_version_arn = get("RuntimeVersionArn")
+        obj.function_arn = data.get("FunctionArn")
+        obj.runtime_version_arn = data.get("RuntimeVersionArn")
         obj.response_metadata = None
         return obj
 

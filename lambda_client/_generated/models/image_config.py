@@ -60,10 +60,9 @@ class ImageConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ImageConfig:
         obj = _new(ImageConfig)
-        get = data.get
-        obj.entry_point = None if (v := get("EntryPoint")) is None else list(v)
-        obj.command = None if (v := get("Command")) is None else list(v)
-        obj.working_directory = get("WorkingDirectory")
+        obj.entry_point = None if (v := data.get("EntryPoint")) is None else list(v)
+        obj.command = None if (v := data.get("Command")) is None else list(v)
+        obj.working_directory = data.get("WorkingDirectory")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

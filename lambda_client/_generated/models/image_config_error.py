@@ -33,7 +33,6 @@ class ImageConfigError(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ImageConfigError:
         obj = _new(ImageConfigError)
-        get = data.get
-        obj.error_code = get("ErrorCode")
-        obj.message = get("Message")
+        obj.error_code = data.get("ErrorCode")
+        obj.message = data.get("Message")
         return obj

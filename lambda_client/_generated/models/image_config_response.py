@@ -36,7 +36,19 @@ class ImageConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ImageConfigResponse:
         obj = _new(ImageConfigResponse)
-        get = data.get
-        obj.image_config = None if (v := get("ImageConfig")) is None else ImageConfig._from_wire(v)
-        obj.error = None if (v := get("Error")) is None else ImageConfigError._from_wire(v)
+        if (v := data.get("ImageConfig")) is None:
+            obj.image_config = None
+        else:
+            o_image_config = _new(ImageConfig)
+            o_image_config.entry_point = None if (w := v.get("EntryPoint")) is None else list(w)
+            o_image_config.command = None if (w := v.get("Command")) is None else list(w)
+            o_image_config.working_directory = v.get("WorkingDirectory")
+            obj.image_config = o_image_config
+        if (v := data.get("Error")) is None:
+            obj.error = None
+        else:
+            o_error = _new(ImageConfigError)
+            o_error.error_code = v.get("ErrorCode")
+            o_error.message = v.get("Message")
+            obj.error = o_error
         return obj

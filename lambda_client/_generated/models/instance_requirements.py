@@ -83,10 +83,9 @@ class InstanceRequirements(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InstanceRequirements:
         obj = _new(InstanceRequirements)
-        get = data.get
         obj.architectures = (
             None
-            if (v := get("Architectures")) is None
+            if (v := data.get("Architectures")) is None
             else [
                 (
                     m_architecture
@@ -97,9 +96,11 @@ class InstanceRequirements(Model):
                 for x0 in v
             ]
         )
-        obj.allowed_instance_types = None if (v := get("AllowedInstanceTypes")) is None else list(v)
+        obj.allowed_instance_types = (
+            None if (v := data.get("AllowedInstanceTypes")) is None else list(v)
+        )
         obj.excluded_instance_types = (
-            None if (v := get("ExcludedInstanceTypes")) is None else list(v)
+            None if (v := data.get("ExcludedInstanceTypes")) is None else list(v)
         )
         return obj
 

@@ -47,9 +47,8 @@ class InvocationCompletedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvocationCompletedDetails:
         obj = _new(InvocationCompletedDetails)
-        get = data.get
-        obj.start_timestamp = None if (v := get("StartTimestamp")) is None else _w.timestamp(v)
-        obj.end_timestamp = None if (v := get("EndTimestamp")) is None else _w.timestamp(v)
-        obj.request_id = get("RequestId")
-        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
+        obj.start_timestamp = None if (v := data.get("StartTimestamp")) is None else _w.timestamp(v)
+        obj.end_timestamp = None if (v := data.get("EndTimestamp")) is None else _w.timestamp(v)
+        obj.request_id = data.get("RequestId")
+        obj.error = None if (v := data.get("Error")) is None else EventError._from_wire(v)
         return obj

@@ -41,8 +41,7 @@ class InvokeWithResponseStreamCompleteEvent(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeWithResponseStreamCompleteEvent:
         obj = _new(InvokeWithResponseStreamCompleteEvent)
-        get = data.get
-        obj.error_code = get("ErrorCode")
-        obj.error_details = get("ErrorDetails")
-        obj.log_result = get("LogResult")
+        obj.error_code = data.get("ErrorCode")
+        obj.error_details = data.get("ErrorDetails")
+        obj.log_result = data.get("LogResult")
         return obj

@@ -43,13 +43,17 @@ class InvokeWithResponseStreamResponseEvent(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> InvokeWithResponseStreamResponseEvent:
         obj = _new(InvokeWithResponseStreamResponseEvent)
-        get = data.get
         obj.payload_chunk = (
-            None if (v := get("PayloadChunk")) is None else InvokeResponseStreamUpdate._from_wire(v)
-        )
-        obj.invoke_complete = (
             None
-            if (v := get("InvokeComplete")) is None
-            else InvokeWithResponseStreamCompleteEvent._from_wire(v)
+            if (v := data.get("PayloadChunk")) is None
+            else InvokeResponseStreamUpdate._from_wire(v)
         )
+        if (v := data.get("InvokeComplete")) is None:
+            obj.invoke_complete = None
+        else:
+            o_invoke_complete = _new(InvokeWithResponseStreamCompleteEvent)
+            o_invoke_complete.error_code = v.get("ErrorCode")
+            o_invoke_complete.error_details = v.get("ErrorDetails")
+            o_invoke_complete.log_result = v.get("LogResult")
+            obj.invoke_complete = o_invoke_complete
         return obj

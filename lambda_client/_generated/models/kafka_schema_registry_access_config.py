@@ -65,10 +65,9 @@ class KafkaSchemaRegistryAccessConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> KafkaSchemaRegistryAccessConfig:
         obj = _new(KafkaSchemaRegistryAccessConfig)
-        get = data.get
         obj.type = (
             None
-            if (v := get("Type")) is None
+            if (v := data.get("Type")) is None
             else (
                 m_kafka_schema_registry_auth_type
                 if type(v) is str
@@ -79,7 +78,7 @@ class KafkaSchemaRegistryAccessConfig(Model):
                 else _w.enum_member(KafkaSchemaRegistryAuthType, v)
             )
         )
-        obj.uri = get("URI")
+        obj.uri = data.get("URI")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

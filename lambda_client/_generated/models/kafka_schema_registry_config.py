@@ -96,11 +96,10 @@ class KafkaSchemaRegistryConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> KafkaSchemaRegistryConfig:
         obj = _new(KafkaSchemaRegistryConfig)
-        get = data.get
-        obj.schema_registry_uri = get("SchemaRegistryURI")
+        obj.schema_registry_uri = data.get("SchemaRegistryURI")
         obj.event_record_format = (
             None
-            if (v := get("EventRecordFormat")) is None
+            if (v := data.get("EventRecordFormat")) is None
             else (
                 m_schema_registry_event_record_format
                 if type(v) is str
@@ -114,12 +113,12 @@ class KafkaSchemaRegistryConfig(Model):
         )
         obj.access_configs = (
             None
-            if (v := get("AccessConfigs")) is None
+            if (v := data.get("AccessConfigs")) is None
             else [KafkaSchemaRegistryAccessConfig._from_wire(x0) for x0 in v]
         )
         obj.schema_validation_configs = (
             None
-            if (v := get("SchemaValidationConfigs")) is None
+            if (v := data.get("SchemaValidationConfigs")) is None
             else [KafkaSchemaValidationConfig._from_wire(x0) for x0 in v]
         )
         return obj

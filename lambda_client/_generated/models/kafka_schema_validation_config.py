@@ -39,10 +39,9 @@ class KafkaSchemaValidationConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> KafkaSchemaValidationConfig:
         obj = _new(KafkaSchemaValidationConfig)
-        get = data.get
         obj.attribute = (
             None
-            if (v := get("Attribute")) is None
+            if (v := data.get("Attribute")) is None
             else (
                 m_kafka_schema_validation_attribute
                 if type(v) is str

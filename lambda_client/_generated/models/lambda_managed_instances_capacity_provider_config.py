@@ -45,11 +45,12 @@ class LambdaManagedInstancesCapacityProviderConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LambdaManagedInstancesCapacityProviderConfig:
         obj = _new(LambdaManagedInstancesCapacityProviderConfig)
-        get = data.get
-        obj.capacity_provider_arn = get("CapacityProviderArn")
-        obj.per_execution_environment_max_concurrency = get("PerExecutionEnvironmentMaxConcurrency")
+        obj.capacity_provider_arn = data.get("CapacityProviderArn")
+        obj.per_execution_environment_max_concurrency = data.get(
+            "PerExecutionEnvironmentMaxConcurrency"
+        )
         obj.execution_environment_memory_gi_b_per_v_cpu = (
-            None if (v := get("ExecutionEnvironmentMemoryGiBPerVCpu")) is None else float(v)
+            None if (v := data.get("ExecutionEnvironmentMemoryGiBPerVCpu")) is None else float(v)
         )
         return obj
 

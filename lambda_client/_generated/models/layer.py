@@ -44,9 +44,8 @@ class Layer(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> Layer:
         obj = _new(Layer)
-        get = data.get
-        obj.arn = get("Arn")
-        obj.code_size = get("CodeSize")
-        obj.signing_profile_version_arn = get("SigningProfileVersionArn")
-        obj.signing_job_arn = get("SigningJobArn")
+        obj.arn = data.get("Arn")
+        obj.code_size = data.get("CodeSize")
+        obj.signing_profile_version_arn = data.get("SigningProfileVersionArn")
+        obj.signing_job_arn = data.get("SigningJobArn")
         return obj

@@ -55,13 +55,17 @@ class LayerVersionContentOutput(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LayerVersionContentOutput:
         obj = _new(LayerVersionContentOutput)
-        get = data.get
-        obj.location = get("Location")
-        obj.code_sha256 = get("CodeSha256")
-        obj.code_size = get("CodeSize")
-        obj.signing_profile_version_arn = get("SigningProfileVersionArn")
-        obj.signing_job_arn = get("SigningJobArn")
-        obj.resolved_s3_object = (
-            None if (v := get("ResolvedS3Object")) is None else ResolvedS3Object._from_wire(v)
-        )
+        obj.location = data.get("Location")
+        obj.code_sha256 = data.get("CodeSha256")
+        obj.code_size = data.get("CodeSize")
+        obj.signing_profile_version_arn = data.get("SigningProfileVersionArn")
+        obj.signing_job_arn = data.get("SigningJobArn")
+        if (v := data.get("ResolvedS3Object")) is None:
+            obj.resolved_s3_object = None
+        else:
+            o_resolved_s3_object = _new(ResolvedS3Object)
+            o_resolved_s3_object.s3_bucket = v.get("S3Bucket")
+            o_resolved_s3_object.s3_key = v.get("S3Key")
+            o_resolved_s3_object.s3_object_version = v.get("S3ObjectVersion")
+            obj.resolved_s3_object = o_resolved_s3_object
         return obj

@@ -83,14 +83,13 @@ class LayerVersionsListItem(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LayerVersionsListItem:
         obj = _new(LayerVersionsListItem)
-        get = data.get
-        obj.layer_version_arn = get("LayerVersionArn")
-        obj.version = get("Version")
-        obj.description = get("Description")
-        obj.created_date = get("CreatedDate")
+        obj.layer_version_arn = data.get("LayerVersionArn")
+        obj.version = data.get("Version")
+        obj.description = data.get("Description")
+        obj.created_date = data.get("CreatedDate")
         obj.compatible_architectures = (
             None
-            if (v := get("CompatibleArchitectures")) is None
+            if (v := data.get("CompatibleArchitectures")) is None
             else [
                 (
                     m_architecture
@@ -103,7 +102,7 @@ class LayerVersionsListItem(Model):
         )
         obj.compatible_runtimes = (
             None
-            if (v := get("CompatibleRuntimes")) is None
+            if (v := data.get("CompatibleRuntimes")) is None
             else [
                 (
                     m_runtime
@@ -113,5 +112,5 @@ class LayerVersionsListItem(Model):
                 for x0 in v
             ]
         )
-        obj.license_info = get("LicenseInfo")
+        obj.license_info = data.get("LicenseInfo")
         return obj

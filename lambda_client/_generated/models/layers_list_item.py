@@ -7,8 +7,10 @@ from typing import Any
 
 from attrs import define, field, setters
 
+from ..._runtime import model_reading as _w
 from ..._runtime import validate as _v
 from ..._runtime.model_base import Model
+from ..enums import Architecture, Runtime
 from .layer_versions_list_item import LayerVersionsListItem
 
 __all__ = ["LayersListItem"]
@@ -16,6 +18,10 @@ __all__ = ["LayersListItem"]
 # Bound once: looking `__new__` up on `object` for every object read costs
 # as much again as making the object.
 _new = object.__new__
+
+# Looked up inline by the reader below.
+_Architecture_values = _w.values(Architecture)
+_Runtime_values = _w.values(Runtime)
 
 
 @define(kw_only=True, slots=True, repr=False, on_setattr=setters.NO_OP)
@@ -42,12 +48,41 @@ class LayersListItem(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LayersListItem:
         obj = _new(LayersListItem)
-        get = data.get
-        obj.layer_name = get("LayerName")
-        obj.layer_arn = get("LayerArn")
-        obj.latest_matching_version = (
-            None
-            if (v := get("LatestMatchingVersion")) is None
-            else LayerVersionsListItem._from_wire(v)
-        )
+        obj.layer_name = data.get("LayerName")
+        obj.layer_arn = data.get("LayerArn")
+        if (v := data.get("LatestMatchingVersion")) is None:
+            obj.latest_matching_version = None
+        else:
+            o_latest_matching_version = _new(LayerVersionsListItem)
+            o_latest_matching_version.layer_version_arn = v.get("LayerVersionArn")
+            o_latest_matching_version.version = v.get("Version")
+            o_latest_matching_version.description = v.get("Description")
+            o_latest_matching_version.created_date = v.get("CreatedDate")
+            o_latest_matching_version.compatible_architectures = (
+                None
+                if (w := v.get("CompatibleArchitectures")) is None
+                else [
+                    (
+                        m_architecture
+                        if type(x0) is str
+                        and (m_architecture := _Architecture_values.get(x0)) is not None
+                        else _w.enum_member(Architecture, x0)
+                    )
+                    for x0 in w
+                ]
+            )
+            o_latest_matching_version.compatible_runtimes = (
+                None
+                if (w := v.get("CompatibleRuntimes")) is None
+                else [
+                    (
+                        m_runtime
+                        if type(x0) is str and (m_runtime := _Runtime_values.get(x0)) is not None
+                        else _w.enum_member(Runtime, x0)
+                    )
+                    for x0 in w
+                ]
+            )
+            o_latest_matching_version.license_info = v.get("LicenseInfo")
+            obj.latest_matching_version = o_latest_matching_version
         return obj

@@ -42,11 +42,10 @@ class ListAliasesResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListAliasesResponse:
         obj = _new(ListAliasesResponse)
-        get = data.get
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.aliases = (
             None
-            if (v := get("Aliases")) is None
+            if (v := data.get("Aliases")) is None
             else [AliasConfiguration._from_wire(x0) for x0 in v]
         )
         obj.response_metadata = None

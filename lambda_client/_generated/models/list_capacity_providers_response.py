@@ -45,13 +45,12 @@ class ListCapacityProvidersResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListCapacityProvidersResponse:
         obj = _new(ListCapacityProvidersResponse)
-        get = data.get
         obj.capacity_providers = (
             None
-            if (v := get("CapacityProviders")) is None
+            if (v := data.get("CapacityProviders")) is None
             else [CapacityProvider._from_wire(x0) for x0 in v]
         )
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.response_metadata = None
         return obj
 

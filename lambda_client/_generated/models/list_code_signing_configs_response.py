@@ -42,11 +42,10 @@ class ListCodeSigningConfigsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListCodeSigningConfigsResponse:
         obj = _new(ListCodeSigningConfigsResponse)
-        get = data.get
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.code_signing_configs = (
             None
-            if (v := get("CodeSigningConfigs")) is None
+            if (v := data.get("CodeSigningConfigs")) is None
             else [CodeSigningConfig._from_wire(x0) for x0 in v]
         )
         obj.response_metadata = None

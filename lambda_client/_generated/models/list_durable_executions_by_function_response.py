@@ -46,13 +46,12 @@ class ListDurableExecutionsByFunctionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListDurableExecutionsByFunctionResponse:
         obj = _new(ListDurableExecutionsByFunctionResponse)
-        get = data.get
         obj.durable_executions = (
             None
-            if (v := get("DurableExecutions")) is None
+            if (v := data.get("DurableExecutions")) is None
             else [Execution._from_wire(x0) for x0 in v]
         )
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.response_metadata = None
         return obj
 

@@ -46,11 +46,10 @@ class ListEventSourceMappingsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListEventSourceMappingsResponse:
         obj = _new(ListEventSourceMappingsResponse)
-        get = data.get
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.event_source_mappings = (
             None
-            if (v := get("EventSourceMappings")) is None
+            if (v := data.get("EventSourceMappings")) is None
             else [EventSourceMappingConfiguration._from_wire(x0) for x0 in v]
         )
         obj.response_metadata = None

@@ -45,13 +45,12 @@ class ListFunctionEventInvokeConfigsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionEventInvokeConfigsResponse:
         obj = _new(ListFunctionEventInvokeConfigsResponse)
-        get = data.get
         obj.function_event_invoke_configs = (
             None
-            if (v := get("FunctionEventInvokeConfigs")) is None
+            if (v := data.get("FunctionEventInvokeConfigs")) is None
             else [FunctionEventInvokeConfig._from_wire(x0) for x0 in v]
         )
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.response_metadata = None
         return obj
 

@@ -42,13 +42,12 @@ class ListFunctionUrlConfigsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionUrlConfigsResponse:
         obj = _new(ListFunctionUrlConfigsResponse)
-        get = data.get
         obj.function_url_configs = (
             None
-            if (v := get("FunctionUrlConfigs")) is None
+            if (v := data.get("FunctionUrlConfigs")) is None
             else [FunctionUrlConfig._from_wire(x0) for x0 in v]
         )
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.response_metadata = None
         return obj
 

@@ -54,14 +54,13 @@ class ListFunctionVersionsByCapacityProviderResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionVersionsByCapacityProviderResponse:
         obj = _new(ListFunctionVersionsByCapacityProviderResponse)
-        get = data.get
-        obj.capacity_provider_arn = get("CapacityProviderArn")
+        obj.capacity_provider_arn = data.get("CapacityProviderArn")
         obj.function_versions = (
             None
-            if (v := get("FunctionVersions")) is None
+            if (v := data.get("FunctionVersions")) is None
             else [FunctionVersionsByCapacityProviderListItem._from_wire(x0) for x0 in v]
         )
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.response_metadata = None
         return obj
 

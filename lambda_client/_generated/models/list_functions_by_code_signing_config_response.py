@@ -41,9 +41,8 @@ class ListFunctionsByCodeSigningConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionsByCodeSigningConfigResponse:
         obj = _new(ListFunctionsByCodeSigningConfigResponse)
-        get = data.get
-        obj.next_marker = get("NextMarker")
-        obj.function_arns = None if (v := get("FunctionArns")) is None else list(v)
+        obj.next_marker = data.get("NextMarker")
+        obj.function_arns = None if (v := data.get("FunctionArns")) is None else list(v)
         obj.response_metadata = None
         return obj
 

@@ -44,11 +44,10 @@ class ListFunctionsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListFunctionsResponse:
         obj = _new(ListFunctionsResponse)
-        get = data.get
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.functions = (
             None
-            if (v := get("Functions")) is None
+            if (v := data.get("Functions")) is None
             else [FunctionConfiguration._from_wire(x0) for x0 in v]
         )
         obj.response_metadata = None

@@ -42,11 +42,10 @@ class ListLayerVersionsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListLayerVersionsResponse:
         obj = _new(ListLayerVersionsResponse)
-        get = data.get
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.layer_versions = (
             None
-            if (v := get("LayerVersions")) is None
+            if (v := data.get("LayerVersions")) is None
             else [LayerVersionsListItem._from_wire(x0) for x0 in v]
         )
         obj.response_metadata = None

@@ -41,10 +41,11 @@ class ListLayersResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListLayersResponse:
         obj = _new(ListLayersResponse)
-        get = data.get
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.layers = (
-            None if (v := get("Layers")) is None else [LayersListItem._from_wire(x0) for x0 in v]
+            None
+            if (v := data.get("Layers")) is None
+            else [LayersListItem._from_wire(x0) for x0 in v]
         )
         obj.response_metadata = None
         return obj

@@ -45,13 +45,12 @@ class ListProvisionedConcurrencyConfigsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListProvisionedConcurrencyConfigsResponse:
         obj = _new(ListProvisionedConcurrencyConfigsResponse)
-        get = data.get
         obj.provisioned_concurrency_configs = (
             None
-            if (v := get("ProvisionedConcurrencyConfigs")) is None
+            if (v := data.get("ProvisionedConcurrencyConfigs")) is None
             else [ProvisionedConcurrencyConfigListItem._from_wire(x0) for x0 in v]
         )
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.response_metadata = None
         return obj
 

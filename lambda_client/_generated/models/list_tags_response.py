@@ -39,8 +39,7 @@ class ListTagsResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListTagsResponse:
         obj = _new(ListTagsResponse)
-        get = data.get
-        obj.tags = None if (v := get("Tags")) is None else dict(v)
+        obj.tags = None if (v := data.get("Tags")) is None else dict(v)
         obj.response_metadata = None
         return obj
 

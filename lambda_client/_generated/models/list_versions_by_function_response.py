@@ -42,11 +42,10 @@ class ListVersionsByFunctionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ListVersionsByFunctionResponse:
         obj = _new(ListVersionsByFunctionResponse)
-        get = data.get
-        obj.next_marker = get("NextMarker")
+        obj.next_marker = data.get("NextMarker")
         obj.versions = (
             None
-            if (v := get("Versions")) is None
+            if (v := data.get("Versions")) is None
             else [FunctionConfiguration._from_wire(x0) for x0 in v]
         )
         obj.response_metadata = None

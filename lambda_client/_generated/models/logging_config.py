@@ -72,10 +72,9 @@ class LoggingConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> LoggingConfig:
         obj = _new(LoggingConfig)
-        get = data.get
         obj.log_format = (
             None
-            if (v := get("LogFormat")) is None
+            if (v := data.get("LogFormat")) is None
             else (
                 m_log_format
                 if type(v) is str and (m_log_format := _LogFormat_values.get(v)) is not None
@@ -84,7 +83,7 @@ class LoggingConfig(Model):
         )
         obj.application_log_level = (
             None
-            if (v := get("ApplicationLogLevel")) is None
+            if (v := data.get("ApplicationLogLevel")) is None
             else (
                 m_application_log_level
                 if type(v) is str
@@ -94,7 +93,7 @@ class LoggingConfig(Model):
         )
         obj.system_log_level = (
             None
-            if (v := get("SystemLogLevel")) is None
+            if (v := data.get("SystemLogLevel")) is None
             else (
                 m_system_log_level
                 if type(v) is str
@@ -102,7 +101,7 @@ class LoggingConfig(Model):
                 else _w.enum_member(SystemLogLevel, v)
             )
         )
-        obj.log_group = get("LogGroup")
+        obj.log_group = data.get("LogGroup")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

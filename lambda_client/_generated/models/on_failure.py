@@ -56,8 +56,7 @@ class OnFailure(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> OnFailure:
         obj = _new(OnFailure)
-        get = data.get
-        obj.destination = get("Destination")
+        obj.destination = data.get("Destination")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -45,8 +45,7 @@ class OnSuccess(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> OnSuccess:
         obj = _new(OnSuccess)
-        get = data.get
-        obj.destination = get("Destination")
+        obj.destination = data.get("Destination")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

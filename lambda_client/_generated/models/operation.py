@@ -137,14 +137,24 @@ class Operation(Model):
                 else _w.enum_member(OperationStatus, v)
             )
         )
-        obj.execution_details = (
-            None if (v := get("ExecutionDetails")) is None else ExecutionDetails._from_wire(v)
-        )
+        if (v := get("ExecutionDetails")) is None:
+            obj.execution_details = None
+        else:
+            o_execution_details = _new(ExecutionDetails)
+            o_execution_details.input_payload = v.get("InputPayload")
+            obj.execution_details = o_execution_details
         obj.context_details = (
             None if (v := get("ContextDetails")) is None else ContextDetails._from_wire(v)
         )
         obj.step_details = None if (v := get("StepDetails")) is None else StepDetails._from_wire(v)
-        obj.wait_details = None if (v := get("WaitDetails")) is None else WaitDetails._from_wire(v)
+        if (v := get("WaitDetails")) is None:
+            obj.wait_details = None
+        else:
+            o_wait_details = _new(WaitDetails)
+            o_wait_details.scheduled_end_timestamp = (
+                None if (w := v.get("ScheduledEndTimestamp")) is None else _w.timestamp(w)
+            )
+            obj.wait_details = o_wait_details
         obj.callback_details = (
             None if (v := get("CallbackDetails")) is None else CallbackDetails._from_wire(v)
         )

@@ -46,10 +46,9 @@ class PauseDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PauseDetails:
         obj = _new(PauseDetails)
-        get = data.get
         obj.pause_request_timestamp = (
-            None if (v := get("PauseRequestTimestamp")) is None else _w.timestamp(v)
+            None if (v := data.get("PauseRequestTimestamp")) is None else _w.timestamp(v)
         )
-        obj.reason = get("Reason")
-        obj.execution_timeout_paused = get("ExecutionTimeoutPaused")
+        obj.reason = data.get("Reason")
+        obj.execution_timeout_paused = data.get("ExecutionTimeoutPaused")
         return obj

@@ -57,10 +57,9 @@ class PropagateTags(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PropagateTags:
         obj = _new(PropagateTags)
-        get = data.get
         obj.mode = (
             None
-            if (v := get("Mode")) is None
+            if (v := data.get("Mode")) is None
             else (
                 m_propagate_tags_mode
                 if type(v) is str
@@ -68,7 +67,7 @@ class PropagateTags(Model):
                 else _w.enum_member(PropagateTagsMode, v)
             )
         )
-        obj.explicit_tags = None if (v := get("ExplicitTags")) is None else dict(v)
+        obj.explicit_tags = None if (v := data.get("ExplicitTags")) is None else dict(v)
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -74,20 +74,19 @@ class ProvisionedConcurrencyConfigListItem(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ProvisionedConcurrencyConfigListItem:
         obj = _new(ProvisionedConcurrencyConfigListItem)
-        get = data.get
-        obj.function_arn = get("FunctionArn")
-        obj.requested_provisioned_concurrent_executions = get(
+        obj.function_arn = data.get("FunctionArn")
+        obj.requested_provisioned_concurrent_executions = data.get(
             "RequestedProvisionedConcurrentExecutions"
         )
-        obj.available_provisioned_concurrent_executions = get(
+        obj.available_provisioned_concurrent_executions = data.get(
             "AvailableProvisionedConcurrentExecutions"
         )
-        obj.allocated_provisioned_concurrent_executions = get(
+        obj.allocated_provisioned_concurrent_executions = data.get(
             "AllocatedProvisionedConcurrentExecutions"
         )
         obj.status = (
             None
-            if (v := get("Status")) is None
+            if (v := data.get("Status")) is None
             else (
                 m_provisioned_concurrency_status_enum
                 if type(v) is str
@@ -99,6 +98,6 @@ class ProvisionedConcurrencyConfigListItem(Model):
                 else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
             )
         )
-        obj.status_reason = get("StatusReason")
-        obj.last_modified = get("LastModified")
+        obj.status_reason = data.get("StatusReason")
+        obj.last_modified = data.get("LastModified")
         return obj

@@ -51,10 +51,9 @@ class ProvisionedPollerConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ProvisionedPollerConfig:
         obj = _new(ProvisionedPollerConfig)
-        get = data.get
-        obj.minimum_pollers = get("MinimumPollers")
-        obj.maximum_pollers = get("MaximumPollers")
-        obj.poller_group_name = get("PollerGroupName")
+        obj.minimum_pollers = data.get("MinimumPollers")
+        obj.maximum_pollers = data.get("MaximumPollers")
+        obj.poller_group_name = data.get("PollerGroupName")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -41,10 +41,9 @@ class PutFunctionScalingConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PutFunctionScalingConfigResponse:
         obj = _new(PutFunctionScalingConfigResponse)
-        get = data.get
         obj.function_state = (
             None
-            if (v := get("FunctionState")) is None
+            if (v := data.get("FunctionState")) is None
             else (
                 m_state
                 if type(v) is str and (m_state := _State_values.get(v)) is not None

@@ -73,19 +73,18 @@ class PutProvisionedConcurrencyConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PutProvisionedConcurrencyConfigResponse:
         obj = _new(PutProvisionedConcurrencyConfigResponse)
-        get = data.get
-        obj.requested_provisioned_concurrent_executions = get(
+        obj.requested_provisioned_concurrent_executions = data.get(
             "RequestedProvisionedConcurrentExecutions"
         )
-        obj.allocated_provisioned_concurrent_executions = get(
+        obj.allocated_provisioned_concurrent_executions = data.get(
             "AllocatedProvisionedConcurrentExecutions"
         )
-        obj.available_provisioned_concurrent_executions = get(
+        obj.available_provisioned_concurrent_executions = data.get(
             "AvailableProvisionedConcurrentExecutions"
         )
         obj.status = (
             None
-            if (v := get("Status")) is None
+            if (v := data.get("Status")) is None
             else (
                 m_provisioned_concurrency_status_enum
                 if type(v) is str
@@ -97,8 +96,8 @@ class PutProvisionedConcurrencyConfigResponse(Model):
                 else _w.enum_member(ProvisionedConcurrencyStatusEnum, v)
             )
         )
-        obj.status_reason = get("StatusReason")
-        obj.last_modified = get("LastModified")
+        obj.status_reason = data.get("StatusReason")
+        obj.last_modified = data.get("LastModified")
         obj.response_metadata = None
         return obj
 

@@ -40,9 +40,8 @@ class PutResourcePolicyResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> PutResourcePolicyResponse:
         obj = _new(PutResourcePolicyResponse)
-        get = data.get
-        obj.policy = get("Policy")
-        obj.revision_id = get("RevisionId")
+        obj.policy = data.get("Policy")
+        obj.revision_id = data.get("RevisionId")
         obj.response_metadata = None
         return obj
 

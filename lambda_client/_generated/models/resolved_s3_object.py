@@ -40,8 +40,7 @@ class ResolvedS3Object(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ResolvedS3Object:
         obj = _new(ResolvedS3Object)
-        get = data.get
-        obj.s3_bucket = get("S3Bucket")
-        obj.s3_key = get("S3Key")
-        obj.s3_object_version = get("S3ObjectVersion")
+        obj.s3_bucket = data.get("S3Bucket")
+        obj.s3_key = data.get("S3Key")
+        obj.s3_object_version = data.get("S3ObjectVersion")
         return obj

@@ -34,7 +34,6 @@ class RetryDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> RetryDetails:
         obj = _new(RetryDetails)
-        get = data.get
-        obj.current_attempt = get("CurrentAttempt")
-        obj.next_attempt_delay_seconds = get("NextAttemptDelaySeconds")
+        obj.current_attempt = data.get("CurrentAttempt")
+        obj.next_attempt_delay_seconds = data.get("NextAttemptDelaySeconds")
         return obj

@@ -35,7 +35,12 @@ class RuntimeVersionConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> RuntimeVersionConfig:
         obj = _new(RuntimeVersionConfig)
-        get = data.get
-        obj.runtime_version_arn = get("RuntimeVersionArn")
-        obj.error = None if (v := get("Error")) is None else RuntimeVersionError._from_wire(v)
+        obj.runtime_version_arn = data.get("RuntimeVersionArn")
+        if (v := data.get("Error")) is None:
+            obj.error = None
+        else:
+            o_error = _new(RuntimeVersionError)
+            o_error.error_code = v.get("ErrorCode")
+            o_error.message = v.get("Message")
+            obj.error = o_error
         return obj

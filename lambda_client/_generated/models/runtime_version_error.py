@@ -34,7 +34,6 @@ class RuntimeVersionError(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> RuntimeVersionError:
         obj = _new(RuntimeVersionError)
-        get = data.get
-        obj.error_code = get("ErrorCode")
-        obj.message = get("Message")
+        obj.error_code = data.get("ErrorCode")
+        obj.message = data.get("Message")
         return obj

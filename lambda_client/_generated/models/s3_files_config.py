@@ -49,10 +49,9 @@ class S3FilesConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> S3FilesConfig:
         obj = _new(S3FilesConfig)
-        get = data.get
         obj.direct_s3_read = (
             None
-            if (v := get("DirectS3Read")) is None
+            if (v := data.get("DirectS3Read")) is None
             else (
                 m_direct_s3_read
                 if type(v) is str and (m_direct_s3_read := _DirectS3Read_values.get(v)) is not None

@@ -31,8 +31,7 @@ class ScalingConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> ScalingConfig:
         obj = _new(ScalingConfig)
-        get = data.get
-        obj.maximum_concurrency = get("MaximumConcurrency")
+        obj.maximum_concurrency = data.get("MaximumConcurrency")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

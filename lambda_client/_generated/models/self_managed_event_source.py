@@ -56,10 +56,9 @@ class SelfManagedEventSource(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SelfManagedEventSource:
         obj = _new(SelfManagedEventSource)
-        get = data.get
         obj.endpoints = (
             None
-            if (v := get("Endpoints")) is None
+            if (v := data.get("Endpoints")) is None
             else {
                 (
                     m_end_point_type

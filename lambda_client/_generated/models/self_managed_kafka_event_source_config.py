@@ -75,16 +75,15 @@ class SelfManagedKafkaEventSourceConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SelfManagedKafkaEventSourceConfig:
         obj = _new(SelfManagedKafkaEventSourceConfig)
-        get = data.get
-        obj.consumer_group_id = get("ConsumerGroupId")
+        obj.consumer_group_id = data.get("ConsumerGroupId")
         obj.schema_registry_config = (
             None
-            if (v := get("SchemaRegistryConfig")) is None
+            if (v := data.get("SchemaRegistryConfig")) is None
             else KafkaSchemaRegistryConfig._from_wire(v)
         )
         obj.consumption_mode = (
             None
-            if (v := get("ConsumptionMode")) is None
+            if (v := data.get("ConsumptionMode")) is None
             else (
                 m_kafka_event_source_mapping_consumption_mode
                 if type(v) is str

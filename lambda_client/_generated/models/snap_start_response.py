@@ -54,10 +54,9 @@ class SnapStartResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SnapStartResponse:
         obj = _new(SnapStartResponse)
-        get = data.get
         obj.apply_on = (
             None
-            if (v := get("ApplyOn")) is None
+            if (v := data.get("ApplyOn")) is None
             else (
                 m_snap_start_apply_on
                 if type(v) is str
@@ -67,7 +66,7 @@ class SnapStartResponse(Model):
         )
         obj.optimization_status = (
             None
-            if (v := get("OptimizationStatus")) is None
+            if (v := data.get("OptimizationStatus")) is None
             else (
                 m_snap_start_optimization_status
                 if type(v) is str

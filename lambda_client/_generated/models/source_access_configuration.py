@@ -94,10 +94,9 @@ class SourceAccessConfiguration(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> SourceAccessConfiguration:
         obj = _new(SourceAccessConfiguration)
-        get = data.get
         obj.type = (
             None
-            if (v := get("Type")) is None
+            if (v := data.get("Type")) is None
             else (
                 m_source_access_type
                 if type(v) is str
@@ -105,7 +104,7 @@ class SourceAccessConfiguration(Model):
                 else _w.enum_member(SourceAccessType, v)
             )
         )
-        obj.uri = get("URI")
+        obj.uri = data.get("URI")
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

@@ -48,11 +48,18 @@ class StepDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StepDetails:
         obj = _new(StepDetails)
-        get = data.get
-        obj.attempt = get("Attempt")
+        obj.attempt = data.get("Attempt")
         obj.next_attempt_timestamp = (
-            None if (v := get("NextAttemptTimestamp")) is None else _w.timestamp(v)
+            None if (v := data.get("NextAttemptTimestamp")) is None else _w.timestamp(v)
         )
-        obj.result = get("Result")
-        obj.error = None if (v := get("Error")) is None else ErrorObject._from_wire(v)
+        obj.result = data.get("Result")
+        if (v := data.get("Error")) is None:
+            obj.error = None
+        else:
+            o_error = _new(ErrorObject)
+            o_error.error_message = v.get("ErrorMessage")
+            o_error.error_type = v.get("ErrorType")
+            o_error.error_data = v.get("ErrorData")
+            o_error.stack_trace = None if (w := v.get("StackTrace")) is None else list(w)
+            obj.error = o_error
         return obj

@@ -36,9 +36,12 @@ class StepFailedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StepFailedDetails:
         obj = _new(StepFailedDetails)
-        get = data.get
-        obj.error = None if (v := get("Error")) is None else EventError._from_wire(v)
-        obj.retry_details = (
-            None if (v := get("RetryDetails")) is None else RetryDetails._from_wire(v)
-        )
+        obj.error = None if (v := data.get("Error")) is None else EventError._from_wire(v)
+        if (v := data.get("RetryDetails")) is None:
+            obj.retry_details = None
+        else:
+            o_retry_details = _new(RetryDetails)
+            o_retry_details.current_attempt = v.get("CurrentAttempt")
+            o_retry_details.next_attempt_delay_seconds = v.get("NextAttemptDelaySeconds")
+            obj.retry_details = o_retry_details
         return obj

@@ -36,9 +36,18 @@ class StepSucceededDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StepSucceededDetails:
         obj = _new(StepSucceededDetails)
-        get = data.get
-        obj.result = None if (v := get("Result")) is None else EventResult._from_wire(v)
-        obj.retry_details = (
-            None if (v := get("RetryDetails")) is None else RetryDetails._from_wire(v)
-        )
+        if (v := data.get("Result")) is None:
+            obj.result = None
+        else:
+            o_result = _new(EventResult)
+            o_result.payload = v.get("Payload")
+            o_result.truncated = v.get("Truncated")
+            obj.result = o_result
+        if (v := data.get("RetryDetails")) is None:
+            obj.retry_details = None
+        else:
+            o_retry_details = _new(RetryDetails)
+            o_retry_details.current_attempt = v.get("CurrentAttempt")
+            o_retry_details.next_attempt_delay_seconds = v.get("NextAttemptDelaySeconds")
+            obj.retry_details = o_retry_details
         return obj

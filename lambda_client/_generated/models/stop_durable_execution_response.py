@@ -36,8 +36,7 @@ class StopDurableExecutionResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> StopDurableExecutionResponse:
         obj = _new(StopDurableExecutionResponse)
-        get = data.get
-        obj.stop_timestamp = None if (v := get("StopTimestamp")) is None else _w.timestamp(v)
+        obj.stop_timestamp = None if (v := data.get("StopTimestamp")) is None else _w.timestamp(v)
         obj.response_metadata = None
         return obj
 

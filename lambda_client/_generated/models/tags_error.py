@@ -34,7 +34,6 @@ class TagsError(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TagsError:
         obj = _new(TagsError)
-        get = data.get
-        obj.error_code = get("ErrorCode")
-        obj.message = get("Message")
+        obj.error_code = data.get("ErrorCode")
+        obj.message = data.get("Message")
         return obj

@@ -48,10 +48,9 @@ class TargetTrackingScalingPolicy(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TargetTrackingScalingPolicy:
         obj = _new(TargetTrackingScalingPolicy)
-        get = data.get
         obj.predefined_metric_type = (
             None
-            if (v := get("PredefinedMetricType")) is None
+            if (v := data.get("PredefinedMetricType")) is None
             else (
                 m_capacity_provider_predefined_metric_type
                 if type(v) is str
@@ -63,7 +62,7 @@ class TargetTrackingScalingPolicy(Model):
                 else _w.enum_member(CapacityProviderPredefinedMetricType, v)
             )
         )
-        obj.target_value = None if (v := get("TargetValue")) is None else float(v)
+        obj.target_value = None if (v := data.get("TargetValue")) is None else float(v)
         return obj
 
     def _valid(self, strict_enums: bool) -> bool:

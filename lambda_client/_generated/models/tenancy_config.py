@@ -38,10 +38,9 @@ class TenancyConfig(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TenancyConfig:
         obj = _new(TenancyConfig)
-        get = data.get
         obj.tenant_isolation_mode = (
             None
-            if (v := get("TenantIsolationMode")) is None
+            if (v := data.get("TenantIsolationMode")) is None
             else (
                 m_tenant_isolation_mode
                 if type(v) is str

@@ -29,6 +29,5 @@ class TraceHeader(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TraceHeader:
         obj = _new(TraceHeader)
-        get = data.get
-        obj.x_amzn_trace_id = get("XAmznTraceId")
+        obj.x_amzn_trace_id = data.get("XAmznTraceId")
         return obj

@@ -36,10 +36,9 @@ class TracingConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> TracingConfigResponse:
         obj = _new(TracingConfigResponse)
-        get = data.get
         obj.mode = (
             None
-            if (v := get("Mode")) is None
+            if (v := data.get("Mode")) is None
             else (
                 m_tracing_mode
                 if type(v) is str and (m_tracing_mode := _TracingMode_values.get(v)) is not None

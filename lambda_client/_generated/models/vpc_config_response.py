@@ -48,9 +48,8 @@ class VpcConfigResponse(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> VpcConfigResponse:
         obj = _new(VpcConfigResponse)
-        get = data.get
-        obj.subnet_ids = None if (v := get("SubnetIds")) is None else list(v)
-        obj.security_group_ids = None if (v := get("SecurityGroupIds")) is None else list(v)
-        obj.vpc_id = get("VpcId")
-        obj.ipv6_allowed_for_dual_stack = get("Ipv6AllowedForDualStack")
+        obj.subnet_ids = None if (v := data.get("SubnetIds")) is None else list(v)
+        obj.security_group_ids = None if (v := data.get("SecurityGroupIds")) is None else list(v)
+        obj.vpc_id = data.get("VpcId")
+        obj.ipv6_allowed_for_dual_stack = data.get("Ipv6AllowedForDualStack")
         return obj

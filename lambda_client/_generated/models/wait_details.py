@@ -32,8 +32,7 @@ class WaitDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> WaitDetails:
         obj = _new(WaitDetails)
-        get = data.get
         obj.scheduled_end_timestamp = (
-            None if (v := get("ScheduledEndTimestamp")) is None else _w.timestamp(v)
+            None if (v := data.get("ScheduledEndTimestamp")) is None else _w.timestamp(v)
         )
         return obj

@@ -37,9 +37,8 @@ class WaitStartedDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> WaitStartedDetails:
         obj = _new(WaitStartedDetails)
-        get = data.get
-        obj.duration = get("Duration")
+        obj.duration = data.get("Duration")
         obj.scheduled_end_timestamp = (
-            None if (v := get("ScheduledEndTimestamp")) is None else _w.timestamp(v)
+            None if (v := data.get("ScheduledEndTimestamp")) is None else _w.timestamp(v)
         )
         return obj

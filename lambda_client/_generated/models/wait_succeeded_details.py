@@ -29,6 +29,5 @@ class WaitSucceededDetails(Model):
     @staticmethod
     def _from_wire(data: dict[str, Any]) -> WaitSucceededDetails:
         obj = _new(WaitSucceededDetails)
-        get = data.get
-        obj.duration = get("Duration")
+        obj.duration = data.get("Duration")
         return obj

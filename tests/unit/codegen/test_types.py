@@ -7,7 +7,13 @@ from codegen.ir import Member, Structure
 from codegen.load import load_model
 from codegen.lower import lower
 from codegen.render import argument_annotation, field_annotation, field_arguments
-from codegen.wire import member_statement
+from codegen.wire import (
+    inline_enums,
+    inline_reader,
+    member_statement,
+    reader_enums,
+    reader_statements,
+)
 
 SERVICE = lower(load_model())
 STRUCTURES = {s.name: s for s in SERVICE.structures}
@@ -108,3 +114,38 @@ def test_enum_checks_name_their_enum() -> None:
     assert "_v.EnumStr(Runtime)" in field_arguments(_member("CreateFunctionRequest", "Runtime"))
     endpoints = field_arguments(_member("SelfManagedEventSource", "Endpoints"))
     assert "_v.MapOf(_v.EnumStr(EndPointType), " in endpoints
+
+
+def test_small_flat_structures_are_read_in_place() -> None:
+    inlined = {
+        (s.name, m.wire_name)
+        for s in SERVICE.structures
+        for m in s.members
+        if inline_reader(m, STRUCTURES) is not None
+    }
+    assert ("FunctionConfiguration", "TracingConfig") in inlined
+    assert ("FunctionConfiguration", "EphemeralStorage") in inlined
+    # Hold structures of their own (their errors), so their readers are called.
+    assert ("FunctionConfiguration", "Environment") not in inlined
+    assert ("GetFunctionResponse", "Code") not in inlined
+    # Too large to repeat in every holder.
+    assert ("GetFunctionResponse", "Configuration") not in inlined
+    for holder, wire in inlined:
+        held = STRUCTURES[_member(holder, wire).type.shape]
+        assert len(held.members) <= 8
+        assert all(m.location == "body" and m.type.kind != "structure" for m in held.members)
+    # Lists keep calling the item's reader.
+    assert inline_reader(_member("FunctionConfiguration", "Layers"), STRUCTURES) is None
+
+
+def test_a_reader_imports_the_enums_of_what_it_reads_in_place() -> None:
+    # FunctionConfiguration's own members use no SnapStartApplyOn; the
+    # inlined SnapStartResponse does.
+    config = STRUCTURES["FunctionConfiguration"]
+    assert "SnapStartApplyOn" not in config.enums
+    assert "SnapStartApplyOn" in inline_enums(config, STRUCTURES)
+    assert "SnapStartApplyOn" in reader_enums(config, STRUCTURES)
+    lines = "\n".join(reader_statements(config, STRUCTURES))
+    assert "SnapStartResponse._from_wire" not in lines
+    assert "_new(SnapStartResponse)" in lines
+    assert "EnvironmentResponse._from_wire(v)" in lines
