@@ -100,13 +100,52 @@ def _reference_depth(value: Any) -> int:
     return 0
 
 
-@given(value=_NESTED, indent=st.sampled_from([None, 1]))
-def test_depth_is_measured_exactly_whatever_the_strings_hold(
-    value: Any, indent: int | None
-) -> None:
+@given(value=_NESTED, limit=st.integers(min_value=0, max_value=6))
+def test_nesting_is_judged_exactly_whatever_the_strings_hold(value: Any, limit: int) -> None:
     # Brackets, quotes and backslashes inside strings must not count.
-    body = json.dumps(value, indent=indent, ensure_ascii=indent is None).encode()
-    assert jsonload.depth(body, 1000) == _reference_depth(value)
+    if not isinstance(value, (dict, list)):
+        return
+    assert jsonload.nests_deeper(value, limit) == (_reference_depth(value) > limit)
+
+
+@pytest.mark.usefixtures("parser")
+@given(value=_NESTED)
+def test_loads_refuses_exactly_what_nests_past_the_limit(value: Any) -> None:
+    # Wrapped to depths on both sides of the limit, padded past the size
+    # below which the brackets are counted first, so both paths are taken.
+    inner = _reference_depth(value)
+    for extra in (jsonload.MAX_DEPTH - inner, jsonload.MAX_DEPTH + 1 - inner):
+        wrapped = value
+        for _ in range(max(extra, 0)):
+            wrapped = [wrapped]
+        for pad in ("", "x" * jsonload._SCAN_BYTES):
+            body = json.dumps([wrapped, pad] if pad else wrapped).encode()
+            too_deep = _reference_depth(wrapped) + (1 if pad else 0) > jsonload.MAX_DEPTH
+            if too_deep:
+                with pytest.raises(jsonload.JsonLimitError, match="nested deeper than 64"):
+                    jsonload.loads(body)
+            else:
+                assert jsonload.loads(body) is not None
+
+
+@pytest.mark.usefixtures("parser")
+def test_brackets_in_strings_do_not_refuse_a_shallow_body() -> None:
+    # More brackets than the limit, all inside strings: the count is only a
+    # bound, and the parsed value decides.
+    body = json.dumps({"Description": "[{" * 100, "Tags": {"k": "]}" * 100}}).encode()
+    assert jsonload.loads(body)["Description"] == "[{" * 100
+
+
+@pytest.mark.usefixtures("parser")
+def test_a_large_wide_body_is_judged_by_its_values() -> None:
+    # A state page: hundreds of containers, a few levels deep, large strings.
+    page = {
+        "Operations": [
+            {"Id": f"op-{i}", "StepDetails": {"Result": json.dumps({"v": "x" * 20_000})}}
+            for i in range(300)
+        ]
+    }
+    assert len(jsonload.loads(json.dumps(page).encode())["Operations"]) == 300
 
 
 @pytest.mark.usefixtures("parser")
