@@ -53,6 +53,13 @@ def _unstructure_blob(value: bytes) -> str:
 
 def parse_timestamp(value: Any) -> datetime:
     """Epoch seconds (number or numeric string) or ISO 8601 -> aware datetime."""
+    kind = type(value)
+    if kind is float or kind is int:
+        # Nearly every timestamp read: the wire's epoch seconds. Tested
+        # first and with ``tz`` given by position, this takes half the time
+        # the general tests below take (a durable state page holds two
+        # timestamps an operation).
+        return datetime.fromtimestamp(value, UTC)
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -168,6 +168,33 @@ def test_blobs_are_base64_and_timestamps_epoch_seconds() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1700000000.5, datetime(2023, 11, 14, 22, 13, 20, 500000, tzinfo=UTC)),
+        (1700000000, datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
+        (-1.25, datetime(1969, 12, 31, 23, 59, 58, 750000, tzinfo=UTC)),
+        ("1700000000", datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
+        ("2023-11-14T22:13:20Z", datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
+    ],
+)
+def test_the_readers_timestamps(value: object, expected: datetime) -> None:
+    from lambda_client._runtime import model_reading
+
+    read = model_reading.timestamp(value)
+    assert read == expected
+    assert read.tzinfo is UTC
+
+
+@pytest.mark.parametrize("value", [True, False, None, [1], {"s": 1}])
+def test_the_readers_refuse_what_is_no_timestamp(value: object) -> None:
+    # A boolean is an int to isinstance, never a time to the wire.
+    from lambda_client._runtime import model_reading
+
+    with pytest.raises(ValueError, match="not a timestamp"):
+        model_reading.timestamp(value)
+
+
 def test_strict_converter_catches_unknown_keys() -> None:
     with pytest.raises(Exception) as info:
         make_converter(strict=True).structure(
