@@ -96,7 +96,7 @@ _INLINE_MEMBERS = 8
 def inline_reader(member: Member, structures: Structures | None) -> Structure | None:
     """The structure ``member`` holds, when the reader of the structure that
     has the member reads it in place instead of calling its ``_from_wire``:
-    a Python call costs about as much as reading five members. Only small
+    a Python call costs about as much as reading two members. Only small
     structures whose own members hold no structure (their readers would need
     classes the holder's module does not import), and not inside lists."""
     if structures is None or member.location != "body" or member.type.kind != "structure":
