@@ -147,10 +147,16 @@ def member_statement(member: Member, get: str = "get") -> str:
         if member.factory is not None:
             return target + f"{member.factory}()"
         return target + (member.default if member.default is not None else "None")
-    expr = value_expr(member.type, "v")
-    if expr == "v":
-        return target + f'{get}("{member.wire_name}")'
-    return target + f'None if (v := {get}("{member.wire_name}")) is None else {expr}'
+    return target + _lookup(member, get, "v")
+
+
+def _lookup(member: Member, get: str, var: str) -> str:
+    """``member``'s value looked up with ``get``, null kept as None, ``var``
+    naming the raw value where it needs converting."""
+    expr = value_expr(member.type, var)
+    if expr == var:
+        return f'{get}("{member.wire_name}")'
+    return f'None if ({var} := {get}("{member.wire_name}")) is None else {expr}'
 
 
 def _inline_statements(member: Member, held: Structure, get: str) -> list[str]:
@@ -163,12 +169,7 @@ def _inline_statements(member: Member, held: Structure, get: str) -> list[str]:
         f"    {built} = _new({held.name})",
     ]
     for inner in held.members:
-        target = f"    {built}.{inner.attr} = "
-        expr = value_expr(inner.type, "w")
-        if expr == "w":
-            lines.append(target + f'v.get("{inner.wire_name}")')
-        else:
-            lines.append(target + f'None if (w := v.get("{inner.wire_name}")) is None else {expr}')
+        lines.append(f"    {built}.{inner.attr} = " + _lookup(inner, "v.get", "w"))
     lines.append(f"    obj.{member.attr} = {built}")
     return lines
 
